@@ -1,0 +1,97 @@
+"""Configuration classes, read from the environment; `create_app` picks one by name."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _database_url(default):
+    url = _env("DATABASE_URL", default)
+    # Hosting platforms still hand out "postgres://"; SQLAlchemy wants a driver name.
+    if url and url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(None)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = _env("REDIS_URL")
+    SENDGRID_API_KEY = _env("SENDGRID_API_KEY")
+    SENDGRID_API_HOST = _env("SENDGRID_API_HOST", "https://api.sendgrid.com")
+    MAIL_FROM = _env("MAIL_FROM", "Loket <noreply@loket.example>")
+    # Reference data (gemeenten.csv, bonden.csv) lives beside the repository by default.
+    REFERENCE_DATA_DIR = _env("LOKET_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+    # Inline jobs run in the web process; with Redis they go to RQ queues.
+    JOBS_INLINE = REDIS_URL is None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # Argon2id parameters (RFC 9106 low-memory profile); tests lower them for speed.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    REQUEST_TITLE_MAX = 200
+    REQUEST_BODY_MAX = 10000
+    QUEUE_PAGE_SIZE = 50
+
+    @classmethod
+    def validate(cls):
+        """Hook for configs that refuse to start without some settings."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'loket.db'}")
+    REDIS_URL = _env("REDIS_URL")
+    JOBS_INLINE = REDIS_URL is None
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    # Tests decide per test whether Redis is there; by default jobs run inline.
+    REDIS_URL = None
+    JOBS_INLINE = True
+    # CSRF stays on in tests: the test client injects valid tokens, so rejection is tested for real.
+    WTF_CSRF_ENABLED = True
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls):
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not _env(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration refuses to start without: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """The config class named by LOKET_CONFIG (development when unset)."""
+    name = _env("LOKET_CONFIG", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown LOKET_CONFIG {name!r}; choose one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

@@ -1,0 +1,100 @@
+"""Loket: the app factory, built as named register_* steps."""
+import logging
+
+from flask import Flask, render_template
+
+from config import config_from_env
+
+
+def create_app(config_class=None):
+    """Build the Flask app from a config class (default: the one LOKET_CONFIG names)."""
+    config_class = config_class or config_from_env()
+    config_class.validate()
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
+    )
+    app.config.from_object(config_class)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    register_access_control(app)
+    return app
+
+
+def configure_logging(app):
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app):
+    from loket.extensions import csrf, db, login_manager, migrate
+    from loket import models  # noqa: F401  (registers every model with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_repo_path("migrations")), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(models.User, int(user_id))
+
+
+def register_blueprints(app):
+    from loket.blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 409, 413, 500):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template(
+            "errors/error.html", code=400, error=error,
+            message="Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
+        ), 400
+
+
+def register_template_helpers(app):
+    from loket import formatting
+
+    formatting.init_app(app)
+
+
+def register_cli(app):
+    from loket import cli
+
+    cli.init_app(app)
+
+
+def register_access_control(app):
+    from loket import access
+
+    access.init_app(app)
+
+
+def _repo_path(name):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / name

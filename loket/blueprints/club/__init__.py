@@ -1,0 +1,6 @@
+"""The club's side: file a request, follow its own requests, reply."""
+from flask import Blueprint
+
+bp = Blueprint("club", __name__, url_prefix="/club")
+
+from loket.blueprints.club import routes  # noqa: E402,F401

@@ -1,0 +1,20 @@
+"""Forms of the club area. Field rules live in the requests service; forms carry CSRF and structure."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+
+
+class RequestForm(FlaskForm):
+    club = SelectField("Club", validate_choice=False)
+    category = SelectField("Waar gaat je vraag over?", validate_choice=False)
+    sport = SelectField("Sport", validate_choice=False,
+                        description="Alleen nodig bij een sportspecifieke vraag, zoals sporttechniek of competitie.")
+    title = StringField("Korte titel", render_kw={"maxlength": 200},
+                        description="Bijvoorbeeld: ‘Subsidie voor nieuwe trainers aanvragen’.")
+    description = TextAreaField("Beschrijf je vraag", render_kw={"rows": 8, "maxlength": 10000},
+                                description="Wat wil je bereiken, wat heb je al geprobeerd, en wanneer ben je bereikbaar?")
+    submit = SubmitField("Aanvraag indienen")
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": 10000})
+    submit = SubmitField("Reactie versturen")

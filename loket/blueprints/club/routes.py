@@ -1,0 +1,93 @@
+"""Club views: the club's requests, filing a new one, reading and replying."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from loket.access import allow
+from loket.blueprints.club import bp
+from loket.blueprints.club.forms import ReplyForm, RequestForm
+from loket.blueprints.forms_support import attach_errors, or_404
+from loket.extensions import db
+from loket.models import Club, Sport
+from loket.services import requests as requests_service
+from loket.services.errors import DomainError, Forbidden, NotFound
+
+
+def _fill_choices(form: RequestForm) -> list[Club]:
+    clubs = sorted((m.club for m in current_user.memberships if m.role == "club"), key=lambda c: c.name)
+    form.club.choices = [(str(c.id), c.name) for c in clubs]
+    form.category.choices = [("", "— kies een categorie —")] + [
+        (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
+        for c in requests_service.available_categories()
+    ]
+    sports = {s for club in clubs for s in club.sports} or set(db.session.scalars(db.select(Sport)))
+    form.sport.choices = [("", "— geen / niet van toepassing —")] + [
+        (str(s.id), s.name) for s in sorted(sports, key=lambda s: s.name)
+    ]
+    return clubs
+
+
+@bp.route("/aanvragen")
+@allow("club")
+def requests_list():
+    page = request.args.get("pagina", 1, type=int)
+    pagination = requests_service.club_requests(current_user, page=page)
+    return render_template("club/list.html", pagination=pagination)
+
+
+@bp.route("/aanvragen/nieuw", methods=["GET", "POST"])
+@allow("club")
+def new_request():
+    form = RequestForm()
+    clubs = _fill_choices(form)
+    if request.method == "GET" and len(clubs) == 1:
+        form.club.data = str(clubs[0].id)
+    if form.validate_on_submit():
+        try:
+            filed = requests_service.create_request(
+                actor=current_user, club_id=form.club.data, category_id=form.category.data,
+                sport_id=form.sport.data, title=form.title.data, description=form.description.data,
+            )
+        except NotFound:
+            abort(404)
+        except Forbidden as error:
+            attach_errors(form, error)
+            return render_template("club/new.html", form=form, clubs=clubs), 403
+        except DomainError as error:
+            attach_errors(form, error)
+        else:
+            return redirect(url_for("club.confirmation", request_id=filed.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("club/new.html", form=form, clubs=clubs), status
+
+
+@bp.route("/aanvragen/<int:request_id>/ontvangen")
+@allow("club")
+def confirmation(request_id):
+    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    return render_template("club/confirmation.html", req=support_request)
+
+
+@bp.route("/aanvragen/<int:request_id>")
+@allow("club")
+def detail(request_id, form=None, status=200):
+    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    events = requests_service.timeline(support_request, include_internal=False)
+    return render_template("club/detail.html", req=support_request, events=events,
+                           form=form or ReplyForm()), status
+
+
+@bp.route("/aanvragen/<int:request_id>/reactie", methods=["POST"])
+@allow("club")
+def reply(request_id):
+    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            requests_service.add_message(support_request, actor=current_user, body=form.body.data,
+                                         internal=False, as_supporter=False)
+        except DomainError as error:
+            attach_errors(form, error)
+            return detail(request_id, form=form, status=error.status_code)
+        flash("Je reactie is verstuurd.", "success")
+        return redirect(url_for("club.detail", request_id=request_id, _anchor="tijdlijn"))
+    return detail(request_id, form=form, status=400)

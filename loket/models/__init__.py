@@ -1,0 +1,18 @@
+"""All models, re-exported so Alembic autogenerate and callers see every table."""
+from loket.models.club import BASISEIS_STATUSES, BASISEISEN, CLUB_KINDS, Club, ClubContact, club_sports
+from loket.models.organisation import (
+    LOKET_STATUSES, TEAM_KINDS, Bond, Gemeente, Loket, Sport, Team, bond_sports,
+)
+from loket.models.request import (
+    CATEGORY_SCOPES, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
+    Category, Event, ReferenceSequence, SupportRequest,
+)
+from loket.models.user import ROLE_LABELS, ROLES, Membership, User
+
+__all__ = [
+    "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
+    "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",
+    "STATUS_LABELS", "TEAM_KINDS", "Bond", "Category", "Club", "ClubContact", "Event", "Gemeente",
+    "Loket", "Membership", "ReferenceSequence", "Sport", "SupportRequest", "Team", "User",
+    "bond_sports", "club_sports",
+]

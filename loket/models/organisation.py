@@ -1,0 +1,138 @@
+"""The network: gemeenten, loketten, bonden, sports, and the teams that own requests."""
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, CheckConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from loket.extensions import db
+from loket.models.base import choice_constraint, utcnow
+
+LOKET_STATUSES = ("in_oprichting", "operationeel")
+TEAM_KINDS = ("loket", "bond", "fallback")
+
+bond_sports = Table(
+    "bond_sports",
+    db.metadata,
+    Column("bond_id", ForeignKey("bonds.id", ondelete="CASCADE"), primary_key=True),
+    Column("sport_id", ForeignKey("sports.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Gemeente(db.Model):
+    __tablename__ = "gemeenten"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    province: Mapped[str] = mapped_column(String(40), index=True)
+    # A gemeente is served by at most one loket: a plain foreign key says exactly that.
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), index=True)
+
+    loket: Mapped["Loket | None"] = relationship(back_populates="gemeenten")
+
+    def __repr__(self):
+        return f"<Gemeente {self.code} {self.name}>"
+
+
+class Loket(db.Model):
+    __tablename__ = "lokets"
+    __table_args__ = (choice_constraint("status", LOKET_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="in_oprichting")
+    aangehaakt: Mapped[bool] = mapped_column(default=False)
+    aangehaakt_at: Mapped[date | None]
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    opening_hours: Mapped[str | None] = mapped_column(String(300))
+    contact_reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    gemeenten: Mapped[list[Gemeente]] = relationship(back_populates="loket", order_by="Gemeente.name")
+    team: Mapped["Team"] = relationship(back_populates="loket", uselist=False)
+
+    @property
+    def is_operational(self) -> bool:
+        return self.status == "operationeel"
+
+    def __repr__(self):
+        return f"<Loket {self.slug}>"
+
+
+class Sport(db.Model):
+    __tablename__ = "sports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    bonds: Mapped[list["Bond"]] = relationship(secondary=bond_sports, back_populates="sports")
+
+    def __repr__(self):
+        return f"<Sport {self.name}>"
+
+
+class Bond(db.Model):
+    __tablename__ = "bonds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique key of bonden.csv; abbreviations repeat (KNSB, NBB), so they are not keys.
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    abbreviation: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    aangesloten: Mapped[bool] = mapped_column(default=False)
+    aangesloten_at: Mapped[date | None]
+
+    sports: Mapped[list[Sport]] = relationship(
+        secondary=bond_sports, back_populates="bonds", order_by="Sport.name"
+    )
+    team: Mapped["Team"] = relationship(back_populates="bond", uselist=False)
+
+    def __repr__(self):
+        return f"<Bond {self.key}>"
+
+
+class Team(db.Model):
+    """Who can own a request: a loket, a bond, or the coördinatiepunt's fallback queue.
+
+    One table for all three lets `support_requests.owner_team_id` be NOT NULL, so the
+    database itself guarantees that no request is ever without an owning team.
+    """
+
+    __tablename__ = "teams"
+    __table_args__ = (
+        choice_constraint("kind", TEAM_KINDS),
+        CheckConstraint(
+            "(kind = 'loket' AND loket_id IS NOT NULL AND bond_id IS NULL)"
+            " OR (kind = 'bond' AND bond_id IS NOT NULL AND loket_id IS NULL)"
+            " OR (kind = 'fallback' AND loket_id IS NULL AND bond_id IS NULL)",
+            name="kind_matches_organisation",
+        ),
+        Index("uq_teams_single_fallback", "kind", unique=True,
+              sqlite_where=text("kind = 'fallback'"), postgresql_where=text("kind = 'fallback'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), unique=True)
+    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonds.id"), unique=True)
+
+    loket: Mapped[Loket | None] = relationship(back_populates="team", lazy="joined")
+    bond: Mapped[Bond | None] = relationship(back_populates="team", lazy="joined")
+
+    @property
+    def name(self) -> str:
+        if self.kind == "loket":
+            return self.loket.name
+        if self.kind == "bond":
+            return self.bond.name
+        return "Landelijk coördinatiepunt (opvangwachtrij)"
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.loket_id if self.kind == "loket" else self.bond_id
+
+    def __repr__(self):
+        return f"<Team {self.kind} {self.loket_id or self.bond_id or ''}>"

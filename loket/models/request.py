@@ -1,0 +1,150 @@
+"""Support requests (ondersteuningsvragen), their categories and append-only timeline."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from loket.extensions import db
+from loket.models.base import choice_constraint, utcnow
+from loket.models.club import Club
+from loket.models.organisation import Sport, Team
+from loket.models.user import User
+
+CATEGORY_SCOPES = ("generiek", "sportspecifiek")
+STATUSES = ("nieuw", "in_behandeling", "wacht_op_club", "doorverwezen", "opgelost", "gesloten")
+STATUS_LABELS = {
+    "nieuw": "Nieuw",
+    "in_behandeling": "In behandeling",
+    "wacht_op_club": "Wacht op club",
+    "doorverwezen": "Doorverwezen",
+    "opgelost": "Opgelost",
+    "gesloten": "Gesloten",
+}
+OPEN_STATUSES = ("nieuw", "in_behandeling", "wacht_op_club", "doorverwezen")
+PRIORITIES = ("laag", "normaal", "hoog")
+EVENT_KINDS = (
+    "created", "routed", "public_reply", "internal_note", "status_changed", "assigned",
+    "unassigned", "referral_proposed", "referral_accepted", "referral_declined",
+    "collaborator_added", "collaborator_removed", "email_sent", "satisfaction_given",
+)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (choice_constraint("scope", CATEGORY_SCOPES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[str] = mapped_column(String(20), default="generiek")
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def is_sport_specific(self) -> bool:
+        return self.scope == "sportspecifiek"
+
+    def __repr__(self):
+        return f"<Category {self.slug}>"
+
+
+class ReferenceSequence(db.Model):
+    """Per-year counter behind references like LK-2026-000123 (atomic upsert, no gaps in use)."""
+
+    __tablename__ = "reference_sequences"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class SupportRequest(db.Model):
+    __tablename__ = "support_requests"
+    __table_args__ = (
+        choice_constraint("status", STATUSES),
+        choice_constraint("priority", PRIORITIES),
+        # The team queue: owner + status filter, sorted by due date.
+        Index("ix_support_requests_queue", "owner_team_id", "status", "due_at"),
+        Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
+        Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id"),
+        Index("ix_support_requests_club_created", "club_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id"))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    sport_id: Mapped[int | None] = mapped_column(ForeignKey("sports.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="nieuw")
+    priority: Mapped[str] = mapped_column(String(10), default="normaal")
+    # NOT NULL: the database guarantees every request has an owning team.
+    owner_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    first_response_due_at: Mapped[datetime | None]
+    resolution_due_at: Mapped[datetime | None]
+    # The deadline that matters now (first response until answered, then resolution): the queue sort key.
+    due_at: Mapped[datetime | None]
+    # Start of the current wacht_op_club pause; the clock does not run while set.
+    sla_paused_at: Mapped[datetime | None]
+    satisfaction_score: Mapped[int | None]
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    club: Mapped[Club] = relationship(lazy="joined", innerjoin=True)
+    requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
+    sport: Mapped[Sport | None] = relationship(lazy="joined")
+    owner_team: Mapped[Team] = relationship(lazy="joined", innerjoin=True)
+    events: Mapped[list["Event"]] = relationship(
+        back_populates="request", order_by="Event.id", cascade="save-update, merge"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def __repr__(self):
+        return f"<SupportRequest {self.reference}>"
+
+
+class Event(db.Model):
+    """One step on a request's timeline. Append-only: the timeline is the audit trail."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        choice_constraint("kind", EVENT_KINDS),
+        Index("ix_events_request_created", "request_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Public events are shown to the club; internal notes and routing details are not.
+    is_public: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[SupportRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _refuse_event_changes(mapper, connection, target):
+    raise RuntimeError("Timeline events are append-only; add a new event instead.")

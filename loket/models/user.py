@@ -1,0 +1,102 @@
+"""Users and their memberships (role + organisation)."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from loket.extensions import db
+from loket.models.base import choice_constraint, utcnow
+
+ROLES = ("club", "clubondersteuner", "bondsspecialist", "coordinatiepunt", "beheer")
+ROLE_LABELS = {
+    "club": "Clubcontact",
+    "clubondersteuner": "Clubondersteuner",
+    "bondsspecialist": "Bondsspecialist",
+    "coordinatiepunt": "Landelijk coördinatiepunt",
+    "beheer": "Beheer",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased by the service that creates users; unique across the platform.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.memberships)
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def club_ids(self) -> list[int]:
+        return [m.club_id for m in self.memberships if m.role == "club"]
+
+    @property
+    def loket_ids(self) -> list[int]:
+        return [m.loket_id for m in self.memberships if m.role == "clubondersteuner"]
+
+    @property
+    def bond_ids(self) -> list[int]:
+        return [m.bond_id for m in self.memberships if m.role == "bondsspecialist"]
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    """A role a user holds, in the organisation that role belongs to."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        choice_constraint("role", ROLES),
+        CheckConstraint(
+            "(role = 'club' AND club_id IS NOT NULL AND loket_id IS NULL AND bond_id IS NULL)"
+            " OR (role = 'clubondersteuner' AND loket_id IS NOT NULL AND club_id IS NULL AND bond_id IS NULL)"
+            " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND club_id IS NULL AND loket_id IS NULL)"
+            " OR (role IN ('coordinatiepunt', 'beheer')"
+            " AND club_id IS NULL AND loket_id IS NULL AND bond_id IS NULL)",
+            name="role_matches_organisation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"), index=True)
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), index=True)
+    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonds.id"), index=True)
+    # Team lead (coördinator) of its loket or bond.
+    is_team_lead: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    club = relationship("Club", lazy="joined")
+    loket = relationship("Loket", lazy="joined")
+    bond = relationship("Bond", lazy="joined")
+
+    @property
+    def organisation(self):
+        return self.club or self.loket or self.bond
+
+    @property
+    def label(self) -> str:
+        role = ROLE_LABELS[self.role]
+        return f"{role} — {self.organisation.name}" if self.organisation else role

@@ -1,0 +1,1 @@
+"""Domain services: plain functions that views, jobs and the CLI all call."""
