@@ -13,11 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from loket.extensions import db
 from loket.models import (
-    OPEN_STATUSES, STATUSES, Category, Club, Event, ReferenceSequence, Sport, SupportRequest, Team, User,
+    OPEN_STATUSES, STATUSES, Category, Club, Event, Gemeente, ReferenceSequence, Sport, SupportRequest, Team, User,
 )
 from loket.models.base import utcnow
 from loket.services import workflow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.pagination import RowPage, paginate_rows
 from loket.services.routing import route_for
 
 NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
@@ -209,18 +210,20 @@ def team_members(team_ids: list[int]) -> list[User]:
     ))
 
 
-def fallback_queue(*, page: int = 1):
+def fallback_queue(*, page: int = 1) -> RowPage:
     """The coördinatiepunt's fallback queue: metadata only, never titles or descriptions."""
     query = (
         select(SupportRequest.id, SupportRequest.reference, SupportRequest.status, SupportRequest.created_at,
-               SupportRequest.due_at, Category.name.label("category"), Club.gemeente_id)
+               SupportRequest.due_at, Category.name.label("category"), Gemeente.name.label("gemeente"),
+               Gemeente.province.label("province"))
         .join(Team, SupportRequest.owner_team_id == Team.id)
         .join(Category, SupportRequest.category_id == Category.id)
         .join(Club, SupportRequest.club_id == Club.id)
+        .join(Gemeente, Club.gemeente_id == Gemeente.id)
         .where(Team.kind == "fallback")
-        .order_by(SupportRequest.created_at.desc())
+        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
     )
-    return db.paginate(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    return paginate_rows(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"])
 
 
 # ---------------------------------------------------------------- working a request
