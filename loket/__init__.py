@@ -36,6 +36,7 @@ def register_extensions(app):
     from loket.extensions import csrf, db, login_manager, migrate
     from loket import models  # noqa: F401  (registers every model with the metadata)
 
+    _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_repo_path("migrations")), render_as_batch=True,
                      compare_type=True)
@@ -92,6 +93,15 @@ def register_access_control(app):
     from loket import access
 
     access.init_app(app)
+
+
+def _ensure_sqlite_folder(uri: str) -> None:
+    """SQLite creates the file but not its folder (instance/ in development)."""
+    prefix = "sqlite:///"
+    if uri and uri.startswith(prefix) and len(uri) > len(prefix):
+        from pathlib import Path
+
+        Path(uri[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _repo_path(name):
