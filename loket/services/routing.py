@@ -42,9 +42,9 @@ def route(*, scope: str, gemeente_name: str, loket: LoketState | None,
             return Route("bond", bond.id, f"Sportspecifieke vraag over {sport_name}: naar {bond.name}.")
         if sport_bonds:
             why = (f"De bond voor {sport_name} ({', '.join(b.name for b in sport_bonds)}) "
-                   "is nog niet aangesloten; de vraag gaat naar het loket.")
+                   "is nog niet aangesloten.")
         else:
-            why = f"Er is geen bond bekend voor {sport_name}; de vraag gaat naar het loket."
+            why = f"Er is geen bond bekend voor {sport_name}."
         via_loket = _to_loket(loket, gemeente_name)
         return Route(via_loket.team_kind, via_loket.organisation_id, f"{why} {via_loket.reason}")
     return _to_loket(loket, gemeente_name)

@@ -42,6 +42,8 @@ def _next_workday_start(day: date) -> datetime:
 
 def add_working_seconds(start: datetime, seconds: float) -> datetime:
     """The moment `seconds` of working-day time after `start` (naive UTC in, naive UTC out)."""
+    if seconds <= 0:
+        return start
     moment = _to_local(start)
     if not is_workday(moment.date()):
         moment = _next_workday_start(moment.date())

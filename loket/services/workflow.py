@@ -88,11 +88,13 @@ def apply_status(request: SupportRequest, new: str, now: datetime, *, system: bo
 
 def _resume_clock(request: SupportRequest, now: datetime) -> None:
     paused = working_seconds_between(request.sla_paused_at, now)
+    request.sla_paused_at = None
+    if paused <= 0:  # waited only outside working days: the deadlines stand
+        return
     if request.first_response_at is None and request.first_response_due_at:
         request.first_response_due_at = add_working_seconds(request.first_response_due_at, paused)
     if request.resolution_due_at:
         request.resolution_due_at = add_working_seconds(request.resolution_due_at, paused)
-    request.sla_paused_at = None
 
 
 def is_overdue(request: SupportRequest, now: datetime) -> bool:
