@@ -8,8 +8,13 @@ from loket.models.request import (
     Category, Event, ReferenceSequence, SupportRequest,
 )
 from loket.models.user import ROLE_LABELS, ROLES, Membership, User
+from loket.models.collaboration import REFERRAL_STATE_LABELS, REFERRAL_STATES, Collaborator, Referral
+from loket.models.offer import SupportOffer, offer_categories
+from loket.models.api_token import ApiToken
 
 __all__ = [
+    "ApiToken", "Collaborator", "REFERRAL_STATES", "REFERRAL_STATE_LABELS", "Referral", "SupportOffer",
+    "offer_categories",
     "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",
     "STATUS_LABELS", "TEAM_KINDS", "Bond", "Category", "Club", "ClubContact", "Event", "Gemeente",

@@ -49,6 +49,9 @@ class Loket(db.Model):
     address: Mapped[str | None] = mapped_column(String(300))
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     contact_reviewed_at: Mapped[datetime | None]
+    # Service levels in werkdagen; NULL = the national default (DESIGN §5).
+    sla_first_response_days: Mapped[int | None]
+    sla_resolution_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     gemeenten: Mapped[list[Gemeente]] = relationship(back_populates="loket", order_by="Gemeente.name")

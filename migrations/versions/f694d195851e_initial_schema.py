@@ -244,7 +244,6 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("kind IN ('created', 'routed', 'public_reply', 'internal_note', 'status_changed', 'assigned', 'unassigned', 'referral_proposed', 'referral_accepted', 'referral_declined', 'collaborator_added', 'collaborator_removed', 'email_sent', 'satisfaction_given')", name=op.f('ck_events_kind_choice')),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_events_actor_id_users')),
     sa.ForeignKeyConstraint(['request_id'], ['support_requests.id'], name=op.f('fk_events_request_id_support_requests')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
