@@ -88,3 +88,12 @@ class Collaborator(db.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+# The open proposal of a request, eager-loadable for queue rows (viewonly: written via Referral).
+SupportRequest.open_referral = relationship(
+    Referral,
+    primaryjoin=lambda: (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld"),
+    viewonly=True,
+    uselist=False,
+)

@@ -6,20 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from loket.extensions import db
 from loket.models import (
-    OPEN_STATUSES, STATUSES, Category, Club, Event, Gemeente, ReferenceSequence, Sport, SupportRequest, Team, User,
+    OPEN_STATUSES, STATUSES, Category, Club, Collaborator, Event, Gemeente, ReferenceSequence, Referral, Sport,
+    SupportRequest, Team, User,
 )
 from loket.models.base import utcnow
 from loket.services import workflow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.pagination import RowPage, paginate_rows
 from loket.services.routing import route_for
+from loket.services.service_levels import service_levels_of
 
 NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
 
@@ -91,12 +93,12 @@ def create_request(*, actor: User, club_id, category_id, sport_id, title: str, d
         title=title, description=description, status="nieuw", owner_team=team, created_at=now,
         updated_at=now,
     )
-    workflow.start_clock(request, now)
     db.session.add(request)
-    _add_event(request, "created", actor, now, public=True)
-    _add_event(request, "routed", None, now, body=decision.reason,
+    workflow.start_clock(request, now, service_levels_of(team))
+    add_event(request, "created", actor, now, public=True)
+    add_event(request, "routed", None, now, body=decision.reason,
                data={"team_id": team.id, "team_kind": team.kind})
-    _commit()
+    commit()
     return request
 
 
@@ -145,13 +147,6 @@ def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
     return request
 
 
-def get_request_for_supporter(user: User, request_id: int) -> SupportRequest:
-    request = db.session.get(SupportRequest, request_id)
-    if request is None or request.owner_team_id not in team_ids_of(user):
-        raise NotFound(NOT_FOUND_MESSAGE)
-    return request
-
-
 def club_requests(user: User, *, page: int = 1, per_page: int = 25):
     query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
              .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()))
@@ -166,17 +161,40 @@ def timeline(request: SupportRequest, *, include_internal: bool) -> list[Event]:
     return list(db.session.scalars(query))
 
 
+QUEUE_VIEWS = {
+    "team": "Ons team",
+    "inkomend": "Doorverwezen aan ons",
+    "uitgaand": "Door ons doorverwezen",
+    "samenwerking": "Wij werken mee",
+}
+
+
 @dataclass(frozen=True)
 class QueueFilter:
+    view: str = "team"  # one of QUEUE_VIEWS
     status: str | None = None  # a status, "open" (default) or "alle"
     category_id: int | None = None
     assignee: str | None = None  # "ik", "niemand" or a user id
 
 
+def _queue_base(view: str, team_ids: list[int]):
+    query = select(SupportRequest)
+    if view == "inkomend":
+        return query.join(Referral, (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld")) \
+            .where(Referral.to_team_id.in_(team_ids))
+    if view == "uitgaand":
+        return query.join(Referral, (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld")) \
+            .where(Referral.from_team_id.in_(team_ids))
+    if view == "samenwerking":
+        return query.join(Collaborator, (Collaborator.request_id == SupportRequest.id)
+                          & Collaborator.ended_at.is_(None)).where(Collaborator.team_id.in_(team_ids)).distinct()
+    return query.where(SupportRequest.owner_team_id.in_(team_ids))
+
+
 def queue(user: User, filters: QueueFilter, *, page: int = 1):
-    """One page of the supporter's team queue, soonest due first (index-backed)."""
+    """One page of a supporter's queue view, soonest due first (index-backed)."""
     team_ids = team_ids_of(user)
-    query = select(SupportRequest).where(SupportRequest.owner_team_id.in_(team_ids))
+    query = _queue_base(filters.view if filters.view in QUEUE_VIEWS else "team", team_ids)
     if filters.status in STATUSES:
         query = query.where(SupportRequest.status == filters.status)
     elif filters.status != "alle":
@@ -189,9 +207,19 @@ def queue(user: User, filters: QueueFilter, *, page: int = 1):
         query = query.where(SupportRequest.assignee_id.is_(None))
     elif filters.assignee and filters.assignee.isdigit():
         query = query.where(SupportRequest.assignee_id == int(filters.assignee))
-    query = (query.options(selectinload(SupportRequest.assignee))
+    query = (query.options(selectinload(SupportRequest.assignee), selectinload(SupportRequest.open_referral))
              .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
     return db.paginate(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """Open requests per queue view, for the tabs (one query per view, whatever the data size)."""
+    team_ids = team_ids_of(user)
+    counts = {}
+    for view in QUEUE_VIEWS:
+        query = _queue_base(view, team_ids).where(SupportRequest.status.in_(OPEN_STATUSES))
+        counts[view] = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return counts
 
 
 def team_members(team_ids: list[int]) -> list[User]:
@@ -241,17 +269,17 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
         raise InvalidInput(errors)
     if not request.is_open and request.status == "gesloten":
         raise Conflict("Deze aanvraag is gesloten; dien een nieuwe aanvraag in.")
-    event = _add_event(request, "internal_note" if internal else "public_reply", actor, now,
+    event = add_event(request, "internal_note" if internal else "public_reply", actor, now,
                        public=not internal, body=body)
     if as_supporter and not internal:
         workflow.record_first_response(request, now)
         if request.status == "nieuw":
-            _change_status(request, "in_behandeling", actor, now)
+            change_status_in_transaction(request, "in_behandeling", actor, now)
     elif not as_supporter and request.status in ("wacht_op_club", "opgelost"):
         # The club answered: the ball is back with the team.
-        _change_status(request, "in_behandeling", actor, now)
+        change_status_in_transaction(request, "in_behandeling", actor, now)
     request.updated_at = now
-    _commit()
+    commit()
     return event
 
 
@@ -270,10 +298,10 @@ def claim(request: SupportRequest, *, actor: User, now: datetime | None = None) 
         who = request.assignee.name if request.assignee else "iemand anders"
         raise Conflict(f"Deze aanvraag is al opgepakt door {who}.")
     db.session.refresh(request)
-    _add_event(request, "assigned", actor, now, data={"assignee_id": actor.id})
+    add_event(request, "assigned", actor, now, data={"assignee_id": actor.id})
     if request.status == "nieuw":
-        _change_status(request, "in_behandeling", actor, now)
-    _commit()
+        change_status_in_transaction(request, "in_behandeling", actor, now)
+    commit()
 
 
 def unclaim(request: SupportRequest, *, actor: User, now: datetime | None = None) -> None:
@@ -281,8 +309,24 @@ def unclaim(request: SupportRequest, *, actor: User, now: datetime | None = None
     if request.assignee_id != actor.id:
         raise Conflict("Je kunt alleen een aanvraag teruggeven die aan jou is toegewezen.")
     request.assignee = None
-    _add_event(request, "unassigned", actor, now, data={"assignee_id": actor.id})
-    _commit()
+    add_event(request, "unassigned", actor, now, data={"assignee_id": actor.id})
+    commit()
+
+
+def assign(request: SupportRequest, *, actor: User, assignee: User | None, now: datetime | None = None) -> None:
+    """Set or clear the assignee (the caller checked the assignee works in the owning team). Commits."""
+    now = now or utcnow()
+    if request.assignee_id == (assignee.id if assignee else None):
+        return
+    request.assignee = assignee
+    request.updated_at = now
+    if assignee is None:
+        add_event(request, "unassigned", actor, now)
+    else:
+        add_event(request, "assigned", actor, now, data={"assignee_id": assignee.id, "assignee": assignee.name})
+        if request.status == "nieuw":
+            change_status_in_transaction(request, "in_behandeling", actor, now)
+    commit()
 
 
 def change_status(request: SupportRequest, new_status: str, *, actor: User,
@@ -291,17 +335,19 @@ def change_status(request: SupportRequest, new_status: str, *, actor: User,
     now = now or utcnow()
     if expected_version is not None and expected_version != request.version:
         raise Conflict("Iemand anders heeft deze aanvraag net gewijzigd. Bekijk de nieuwe stand en probeer opnieuw.")
-    _change_status(request, new_status, actor, now)
-    _commit()
+    change_status_in_transaction(request, new_status, actor, now)
+    commit()
 
 
-def _change_status(request: SupportRequest, new_status: str, actor: User | None, now: datetime) -> None:
-    old = workflow.apply_status(request, new_status, now)
+def change_status_in_transaction(request: SupportRequest, new_status: str, actor: User | None, now: datetime,
+                                 *, system: bool = False) -> None:
+    """Apply a status change and its public event, without committing (the caller commits)."""
+    old = workflow.apply_status(request, new_status, now, system=system)
     request.updated_at = now
-    _add_event(request, "status_changed", actor, now, public=True, data={"from": old, "to": new_status})
+    add_event(request, "status_changed", actor, now, public=True, data={"from": old, "to": new_status})
 
 
-def _add_event(request: SupportRequest, kind: str, actor: User | None, now: datetime, *,
+def add_event(request: SupportRequest, kind: str, actor: User | None, now: datetime, *,
                public: bool = False, body: str | None = None, data: dict | None = None) -> Event:
     event = Event(request=request, kind=kind, actor=actor, is_public=public, body=body,
                   data=data or {}, created_at=now)
@@ -309,7 +355,7 @@ def _add_event(request: SupportRequest, kind: str, actor: User | None, now: date
     return event
 
 
-def _commit() -> None:
+def commit() -> None:
     try:
         db.session.commit()
     except StaleDataError:

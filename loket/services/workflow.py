@@ -2,6 +2,7 @@
 
 Every status change goes through `apply_status`; nothing else writes `SupportRequest.status`.
 """
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from loket.models import STATUS_LABELS, SupportRequest
@@ -48,10 +49,28 @@ def check_transition(current: str, new: str, *, system: bool = False) -> None:
         )
 
 
-def start_clock(request: SupportRequest, now: datetime) -> None:
-    """Set the service-level due dates of a new (or newly accepted) request."""
-    request.first_response_due_at = add_workdays(now, FIRST_RESPONSE_WORKDAYS)
-    request.resolution_due_at = add_workdays(now, RESOLUTION_WORKDAYS)
+@dataclass(frozen=True)
+class ServiceLevels:
+    """Werkdagen allowed for the first response and for resolution (DESIGN §5; per loket overridable)."""
+
+    first_response_days: int = FIRST_RESPONSE_WORKDAYS
+    resolution_days: int = RESOLUTION_WORKDAYS
+
+
+def start_clock(request: SupportRequest, now: datetime, levels: ServiceLevels = ServiceLevels()) -> None:
+    """Set the service-level due dates of a new request."""
+    request.first_response_due_at = add_workdays(now, levels.first_response_days)
+    request.resolution_due_at = add_workdays(now, levels.resolution_days)
+    request.sla_paused_at = None
+    refresh_due_at(request)
+
+
+def restart_clock_for_new_owner(request: SupportRequest, now: datetime, levels: ServiceLevels) -> None:
+    """After an accepted referral the new owner gets its own full resolution time; a first response
+    already given to the club stays given."""
+    if request.first_response_at is None:
+        request.first_response_due_at = add_workdays(now, levels.first_response_days)
+    request.resolution_due_at = add_workdays(now, levels.resolution_days)
     request.sla_paused_at = None
     refresh_due_at(request)
 

@@ -1,4 +1,4 @@
-"""Forms for working a request from the queue."""
+"""Forms for working a request from the queue. Rules live in the services; forms carry CSRF and fields."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 
@@ -15,7 +15,36 @@ class StatusForm(FlaskForm):
     submit = SubmitField("Status wijzigen")
 
 
+class AssignForm(FlaskForm):
+    assignee = SelectField("Toewijzen aan", validate_choice=False)
+    submit = SubmitField("Toewijzen")
+
+
+class ReferralForm(FlaskForm):
+    team = SelectField("Doorverwijzen naar", validate_choice=False)
+    reason = TextAreaField("Waarom dit team?", render_kw={"rows": 3, "maxlength": 2000},
+                           description="Het ontvangende team leest dit bij het accepteren of afwijzen.")
+    submit = SubmitField("Doorverwijzing voorstellen")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Reden van afwijzen", render_kw={"rows": 3, "maxlength": 2000})
+    submit = SubmitField("Afwijzen")
+
+
+class InviteForm(FlaskForm):
+    team = SelectField("Team inschakelen", validate_choice=False,
+                       description="Het team leest mee en kan reageren; jullie blijven eigenaar.")
+    reason = TextAreaField("Waarvoor?", render_kw={"rows": 2, "maxlength": 2000})
+    submit = SubmitField("Inschakelen")
+
+
+class EndInvitationForm(FlaskForm):
+    team_id = HiddenField()
+    submit = SubmitField("Beëindigen")
+
+
 class ActionForm(FlaskForm):
-    """A button-only form (claim, give back): CSRF and nothing else."""
+    """A button-only form (claim, give back, accept, withdraw): CSRF and nothing else."""
 
     submit = SubmitField()

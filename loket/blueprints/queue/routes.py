@@ -1,15 +1,17 @@
-"""Queue views: the team's queue with filters, a request's full timeline, and the actions on it."""
+"""Queue views: the team's queues, a request's full timeline, and the actions on it."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.queue import bp
-from loket.blueprints.queue.forms import ActionForm, MessageForm, StatusForm
+from loket.blueprints.queue.forms import (
+    ActionForm, AssignForm, DeclineForm, EndInvitationForm, InviteForm, MessageForm, ReferralForm, StatusForm,
+)
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
 from loket.services import requests as requests_service
-from loket.services import workflow
+from loket.services import teamwork, workflow
 from loket.services.errors import DomainError
 
 
@@ -17,89 +19,145 @@ from loket.services.errors import DomainError
 @allow(*SUPPORTERS)
 def index():
     filters = requests_service.QueueFilter(
+        view=request.args.get("weergave") or "team",
         status=request.args.get("status") or None,
         category_id=request.args.get("categorie", type=int),
         assignee=request.args.get("behandelaar") or None,
     )
     pagination = requests_service.queue(current_user, filters, page=request.args.get("pagina", 1, type=int))
-    team_ids = requests_service.team_ids_of(current_user)
     return render_template(
-        "queue/index.html", pagination=pagination, filters=filters, now=utcnow(),
-        categories=requests_service.available_categories(), colleagues=requests_service.team_members(team_ids),
+        "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=requests_service.QUEUE_VIEWS,
+        counts=requests_service.queue_counts(current_user), categories=requests_service.available_categories(),
+        colleagues=requests_service.team_members(requests_service.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow,
     )
 
 
-def _render_detail(support_request, *, message_form=None, status_form=None, code=200):
-    status_form = status_form or StatusForm(version=support_request.version)
-    status_form.status.choices = [(s, STATUS_LABELS[s]) for s in workflow.allowed_next_statuses(support_request)]
+def _render_detail(access, code=200, **forms):
+    """The request page with every form; a form passed in keeps its input and errors."""
+    support_request = access.request
+    forms.setdefault("status_form", StatusForm(version=support_request.version))
+    forms["status_form"].status.choices = [(s, STATUS_LABELS[s]) for s in workflow.allowed_next_statuses(support_request)]
+    forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
+    forms["assign_form"].assignee.choices = [("", "— niemand —")] + [
+        (str(u.id), u.name) for u in teamwork.team_colleagues(support_request.owner_team)]
+    targets = [(str(t.id), t.name) for t in teamwork.referral_targets(exclude_team_id=support_request.owner_team_id)]
+    for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
+        forms.setdefault(name, form_class())
+        forms[name].team.choices = [("", "— kies een loket of bond —")] + targets
+    for name, form_class in (("message_form", MessageForm), ("decline_form", DeclineForm),
+                             ("action_form", ActionForm), ("end_form", EndInvitationForm)):
+        forms.setdefault(name, form_class())
     return render_template(
-        "queue/detail.html", req=support_request, now=utcnow(), workflow=workflow,
-        events=requests_service.timeline(support_request, include_internal=True),
-        message_form=message_form or MessageForm(), status_form=status_form, action_form=ActionForm(),
+        "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
+        events=requests_service.timeline(support_request, include_internal=True), **forms,
     ), code
+
+
+def _access(request_id):
+    return or_404(teamwork.supporter_access, current_user, request_id)
+
+
+def _act(request_id, form_name, form, action, success, **fields):
+    """Validate CSRF, run one service action, then redirect with a message or re-render with errors."""
+    access = _access(request_id)
+    if not form.validate_on_submit():
+        return _render_detail(access, code=400, **{form_name: form})
+    try:
+        action(access, actor=current_user, **{key: getter(form) for key, getter in fields.items()})
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_detail(access, code=error.status_code, **{form_name: form})
+    flash(success, "success")
+    return redirect(url_for("queue.detail", request_id=request_id))
 
 
 @bp.route("/<int:request_id>")
 @allow(*SUPPORTERS)
 def detail(request_id):
-    return _render_detail(or_404(requests_service.get_request_for_supporter, current_user, request_id))
+    return _render_detail(_access(request_id))
 
 
 @bp.route("/<int:request_id>/bericht", methods=["POST"])
 @allow(*SUPPORTERS)
 def message(request_id):
-    support_request = or_404(requests_service.get_request_for_supporter, current_user, request_id)
     form = MessageForm()
-    if not form.validate_on_submit():
-        return _render_detail(support_request, message_form=form, code=400)
-    try:
-        requests_service.add_message(support_request, actor=current_user, body=form.body.data,
-                                     internal=form.internal.data, as_supporter=True)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_detail(support_request, message_form=form, code=error.status_code)
-    flash("Interne notitie opgeslagen." if form.internal.data else "Reactie naar de club verstuurd.", "success")
-    return redirect(url_for("queue.detail", request_id=request_id, _anchor="tijdlijn"))
+    success = "Interne notitie opgeslagen." if form.internal.data else "Reactie naar de club verstuurd."
+    return _act(request_id, "message_form", form, teamwork.post_message, success,
+                body=lambda f: f.body.data, internal=lambda f: f.internal.data)
 
 
 @bp.route("/<int:request_id>/status", methods=["POST"])
 @allow(*SUPPORTERS)
 def change_status(request_id):
-    support_request = or_404(requests_service.get_request_for_supporter, current_user, request_id)
     form = StatusForm()
-    if not form.validate_on_submit():
-        return _render_detail(support_request, status_form=form, code=400)
-    try:
-        requests_service.change_status(support_request, form.status.data, actor=current_user,
-                                       expected_version=int(form.version.data) if form.version.data else None)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_detail(support_request, status_form=form, code=error.status_code)
-    flash(f"Status gewijzigd naar ‘{STATUS_LABELS[form.status.data]}’.", "success")
-    return redirect(url_for("queue.detail", request_id=request_id))
+    return _act(request_id, "status_form", form,
+                lambda access, actor, new_status, expected_version: teamwork.change_status(
+                    access, new_status, actor=actor, expected_version=expected_version),
+                f"Status gewijzigd naar ‘{STATUS_LABELS.get(form.status.data, form.status.data)}’.",
+                new_status=lambda f: f.status.data,
+                expected_version=lambda f: int(f.version.data) if (f.version.data or "").isdigit() else None)
 
 
 @bp.route("/<int:request_id>/oppakken", methods=["POST"])
 @allow(*SUPPORTERS)
 def claim(request_id):
-    return _assignment_action(request_id, requests_service.claim, "Je hebt deze aanvraag opgepakt.")
+    return _act(request_id, "action_form", ActionForm(), teamwork.claim, "Je hebt deze aanvraag opgepakt.")
 
 
 @bp.route("/<int:request_id>/teruggeven", methods=["POST"])
 @allow(*SUPPORTERS)
 def unclaim(request_id):
-    return _assignment_action(request_id, requests_service.unclaim, "Je hebt deze aanvraag teruggegeven aan het team.")
+    return _act(request_id, "action_form", ActionForm(), teamwork.unclaim,
+                "Je hebt deze aanvraag teruggegeven aan het team.")
 
 
-def _assignment_action(request_id, action, success_message):
-    support_request = or_404(requests_service.get_request_for_supporter, current_user, request_id)
-    if not ActionForm().validate_on_submit():
-        return _render_detail(support_request, code=400)
-    try:
-        action(support_request, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-        return _render_detail(support_request, code=error.status_code)
-    flash(success_message, "success")
-    return redirect(url_for("queue.detail", request_id=request_id))
+@bp.route("/<int:request_id>/toewijzen", methods=["POST"])
+@allow(*SUPPORTERS)
+def assign(request_id):
+    return _act(request_id, "assign_form", AssignForm(), teamwork.assign, "Toewijzing bijgewerkt.",
+                assignee_id=lambda f: f.assignee.data)
+
+
+@bp.route("/<int:request_id>/doorverwijzen", methods=["POST"])
+@allow(*SUPPORTERS)
+def refer(request_id):
+    return _act(request_id, "referral_form", ReferralForm(), teamwork.propose_referral,
+                "Doorverwijzing voorgesteld. Het andere team beslist binnen 3 werkdagen.",
+                to_team_id=lambda f: f.team.data, reason=lambda f: f.reason.data)
+
+
+@bp.route("/<int:request_id>/doorverwijzing/accepteren", methods=["POST"])
+@allow(*SUPPORTERS)
+def accept_referral(request_id):
+    return _act(request_id, "action_form", ActionForm(), teamwork.accept_referral,
+                "Doorverwijzing geaccepteerd: de aanvraag staat nu in jullie wachtrij.")
+
+
+@bp.route("/<int:request_id>/doorverwijzing/afwijzen", methods=["POST"])
+@allow(*SUPPORTERS)
+def decline_referral(request_id):
+    return _act(request_id, "decline_form", DeclineForm(), teamwork.decline_referral,
+                "Doorverwijzing afgewezen; de aanvraag gaat terug naar het verwijzende team.",
+                reason=lambda f: f.reason.data)
+
+
+@bp.route("/<int:request_id>/doorverwijzing/intrekken", methods=["POST"])
+@allow(*SUPPORTERS)
+def withdraw_referral(request_id):
+    return _act(request_id, "action_form", ActionForm(), teamwork.withdraw_referral, "Doorverwijzing ingetrokken.")
+
+
+@bp.route("/<int:request_id>/inschakelen", methods=["POST"])
+@allow(*SUPPORTERS)
+def invite(request_id):
+    return _act(request_id, "invite_form", InviteForm(), teamwork.invite_team,
+                "Team ingeschakeld: het leest mee en kan reageren.",
+                team_id=lambda f: f.team.data, reason=lambda f: f.reason.data)
+
+
+@bp.route("/<int:request_id>/inschakelen/beeindigen", methods=["POST"])
+@allow(*SUPPORTERS)
+def end_invitation(request_id):
+    return _act(request_id, "end_form", EndInvitationForm(), teamwork.end_invitation, "Samenwerking beëindigd.",
+                team_id=lambda f: f.team_id.data)
