@@ -1,0 +1,220 @@
+"""Issue 3 journey over HTTP: club → bond → referral to the loket → loket resolves; the club sees
+every public step and no internal note; a second loket never sees the request."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from loket.extensions import db as _db
+from loket.models import Category, Collaborator, Event, Referral, SupportRequest
+from loket.models.base import utcnow
+
+
+def _category_id(slug):
+    return _db.session.scalar(select(Category.id).where(Category.slug == slug))
+
+
+
+@pytest.fixture()
+def bond_request(login_as, network):
+    club = login_as("club_contact")
+    response = club.post("/club/aanvragen/nieuw", data={
+        "club": network.club_utrecht.id, "category": _category_id("sporttechnisch-competitie"),
+        "sport": network.voetbal.id, "title": "Competitie en vrijwilligers",
+        "description": "Onze JO13 past niet in de competitie, en we zoeken ook vrijwilligers.",
+    })
+    assert response.status_code == 302
+    request = _db.session.scalar(select(SupportRequest))
+    assert request.owner_team.bond_id == network.knvb.id
+    return request
+
+
+def test_bond_refers_generic_part_to_loket_which_resolves(login_as, network, bond_request):
+    request = bond_request
+    club, bond, loket, other_loket = (login_as(w) for w in
+                                      ("club_contact", "bondsspecialist", "ondersteuner", "ondersteuner_eemland"))
+    loket_team = network.loket_utrecht.team.id
+
+    # The request sits in the bond's queue, not in the loket's.
+    assert request.reference in bond.get("/wachtrij/").get_data(as_text=True)
+    assert loket.get(f"/wachtrij/{request.id}").status_code == 404
+
+    bond.post(f"/wachtrij/{request.id}/oppakken")
+    bond.post(f"/wachtrij/{request.id}/bericht", data={"body": "Competitie is geregeld: nieuwe poule.",})
+    bond.post(f"/wachtrij/{request.id}/bericht", data={"body": "BOND-INTERN: club eerder te laat", "internal": "y"})
+    response = bond.post(f"/wachtrij/{request.id}/doorverwijzen", data={
+        "team": loket_team, "reason": "Het vrijwilligersdeel is generiek: past bij het loket."})
+    assert response.status_code == 302
+    _db.session.refresh(request)
+    assert request.status == "doorverwezen"
+    assert request.owner_team.bond_id == network.knvb.id  # ownership moves only on acceptance
+
+    # While pending both teams see it: the loket in its incoming tab, the bond in its outgoing tab.
+    assert request.reference in loket.get("/wachtrij/?weergave=inkomend").get_data(as_text=True)
+    assert request.reference in bond.get("/wachtrij/?weergave=uitgaand").get_data(as_text=True)
+    page = loket.get(f"/wachtrij/{request.id}").get_data(as_text=True)
+    assert "Het vrijwilligersdeel is generiek" in page and "Accepteren en overnemen" in page
+    # The receiving team may not reply to the club or change the status before accepting.
+    assert loket.post(f"/wachtrij/{request.id}/bericht", data={"body": "te vroeg"}).status_code == 403
+    assert loket.post(f"/wachtrij/{request.id}/status", data={"status": "opgelost"}).status_code == 403
+
+    assert loket.post(f"/wachtrij/{request.id}/doorverwijzing/accepteren").status_code == 302
+    _db.session.refresh(request)
+    assert request.owner_team_id == loket_team
+    assert request.status == "nieuw" and request.assignee_id is None
+    assert bond.get(f"/wachtrij/{request.id}").status_code == 404  # handed over: the bond is out
+
+    loket.post(f"/wachtrij/{request.id}/oppakken")
+    loket.post(f"/wachtrij/{request.id}/bericht", data={"body": "LOKET-INTERN: bel de voorzitter", "internal": "y"})
+    loket.post(f"/wachtrij/{request.id}/bericht", data={"body": "We koppelen jullie aan de vrijwilligerscentrale."})
+    _db.session.refresh(request)
+    assert loket.post(f"/wachtrij/{request.id}/status",
+                      data={"status": "opgelost", "version": request.version}).status_code == 302
+    _db.session.refresh(request)
+    assert request.status == "opgelost" and request.resolved_at is not None
+
+    club_page = club.get(f"/club/aanvragen/{request.id}").get_data(as_text=True)
+    for public_step in ("Competitie is geregeld: nieuwe poule.", "We koppelen jullie aan de vrijwilligerscentrale.",
+                        "Doorverwezen", "Sportloket Utrecht", "Opgelost"):
+        assert public_step in club_page, public_step
+    for internal in ("BOND-INTERN", "LOKET-INTERN", "Het vrijwilligersdeel is generiek"):
+        assert internal not in club_page, internal
+
+    assert other_loket.get(f"/wachtrij/{request.id}").status_code == 404
+    for view in ("team", "inkomend", "uitgaand", "samenwerking"):
+        assert request.reference not in other_loket.get(f"/wachtrij/?weergave={view}").get_data(as_text=True)
+
+    kinds = _db.session.scalars(select(Event.kind).where(Event.request_id == request.id).order_by(Event.id)).all()
+    assert kinds.count("referral_proposed") == 1 and kinds.count("referral_accepted") == 1
+
+
+def test_declined_referral_returns_to_sender_with_reason(login_as, network, bond_request):
+    request = bond_request
+    bond, loket = login_as("bondsspecialist"), login_as("ondersteuner")
+    bond.post(f"/wachtrij/{request.id}/oppakken")
+    bond.post(f"/wachtrij/{request.id}/doorverwijzen",
+              data={"team": network.loket_utrecht.team.id, "reason": "Graag overnemen"})
+    response = loket.post(f"/wachtrij/{request.id}/doorverwijzing/afwijzen", data={"reason": ""})
+    assert response.status_code == 400
+    assert "Leg uit waarom je de doorverwijzing afwijst." in response.get_data(as_text=True)
+    assert loket.post(f"/wachtrij/{request.id}/doorverwijzing/afwijzen",
+                      data={"reason": "Dit is echt competitie, KNVB."}).status_code == 302
+    _db.session.refresh(request)
+    assert request.status == "in_behandeling"  # as it was before the proposal
+    assert request.owner_team.bond_id == network.knvb.id
+    referral = _db.session.scalar(select(Referral))
+    assert referral.state == "afgewezen" and referral.decline_reason == "Dit is echt competitie, KNVB."
+    assert loket.get(f"/wachtrij/{request.id}").status_code == 404
+    assert "Dit is echt competitie, KNVB." in bond.get(f"/wachtrij/{request.id}").get_data(as_text=True)
+
+
+def test_sender_can_withdraw_and_only_receiver_decides(login_as, network, bond_request):
+    request = bond_request
+    bond, loket = login_as("bondsspecialist"), login_as("ondersteuner")
+    bond.post(f"/wachtrij/{request.id}/doorverwijzen", data={"team": network.loket_utrecht.team.id, "reason": "x"})
+    assert bond.post(f"/wachtrij/{request.id}/doorverwijzing/accepteren").status_code == 403
+    assert loket.post(f"/wachtrij/{request.id}/doorverwijzing/intrekken").status_code == 403
+    second = bond.post(f"/wachtrij/{request.id}/doorverwijzen", data={"team": network.loket_eemland.team.id,
+                                                                        "reason": "nog een"})
+    assert second.status_code == 409
+    assert bond.post(f"/wachtrij/{request.id}/doorverwijzing/intrekken").status_code == 302
+    _db.session.refresh(request)
+    assert request.status == "nieuw"
+    assert _db.session.scalar(select(Referral.state)) == "ingetrokken"
+    assert loket.post(f"/wachtrij/{request.id}/doorverwijzing/accepteren").status_code == 404
+
+
+@pytest.mark.parametrize("team_attr, message", [
+    (None, "Kies een loket of bond uit de lijst."),
+    ("loket_bunnik", "nog niet operationeel"),
+    ("knltb", "nog niet aangesloten"),
+    ("knvb", "ligt al bij dit team"),
+])
+def test_referral_needs_a_valid_target_and_reason(login_as, network, bond_request, team_attr, message):
+    bond = login_as("bondsspecialist")
+    team_id = getattr(network, team_attr).team.id if team_attr else ""
+    response = bond.post(f"/wachtrij/{bond_request.id}/doorverwijzen", data={"team": team_id, "reason": "reden"})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _db.session.scalar(select(Referral)) is None
+    response = bond.post(f"/wachtrij/{bond_request.id}/doorverwijzen",
+                         data={"team": network.loket_utrecht.team.id, "reason": "  "})
+    assert "Leg kort uit waarom je doorverwijst." in response.get_data(as_text=True)
+
+
+def test_undecided_referral_is_overdue_in_both_queues_after_three_workdays(login_as, network, bond_request):
+    bond, loket = login_as("bondsspecialist"), login_as("ondersteuner")
+    bond.post(f"/wachtrij/{bond_request.id}/doorverwijzen",
+              data={"team": network.loket_utrecht.team.id, "reason": "graag"})
+    assert "Doorverwijzing te laat" not in loket.get("/wachtrij/?weergave=inkomend").get_data(as_text=True)
+    referral = _db.session.scalar(select(Referral))
+    referral.created_at -= timedelta(days=10)
+    referral.due_at = utcnow() - timedelta(hours=1)
+    _db.session.commit()
+    assert "Doorverwijzing te laat" in loket.get("/wachtrij/?weergave=inkomend").get_data(as_text=True)
+    assert "Doorverwijzing te laat" in bond.get("/wachtrij/?weergave=uitgaand").get_data(as_text=True)
+    assert "Doorverwijzing te laat" in bond.get("/wachtrij/").get_data(as_text=True)
+    assert "Besluit te laat" in loket.get(f"/wachtrij/{bond_request.id}").get_data(as_text=True)
+
+
+def test_referral_due_date_is_three_workdays(login_as, network, bond_request):
+    from loket.services.workdays import add_workdays
+    login_as("bondsspecialist").post(f"/wachtrij/{bond_request.id}/doorverwijzen",
+                                     data={"team": network.loket_utrecht.team.id, "reason": "graag"})
+    referral = _db.session.scalar(select(Referral))
+    assert referral.due_at == add_workdays(referral.created_at, 3)
+
+
+def test_invited_bond_co_handles_while_loket_keeps_ownership_and_clock(login_as, network):
+    club, loket, bond = login_as("club_contact"), login_as("ondersteuner"), login_as("bondsspecialist")
+    club.post("/club/aanvragen/nieuw", data={
+        "club": network.club_utrecht.id, "category": _category_id("sociaal-veilige-sport"),
+        "title": "Gedragscode voor trainers", "description": "Hoe stellen we een gedragscode op?"})
+    request = _db.session.scalar(select(SupportRequest))
+    due_before = (request.first_response_due_at, request.resolution_due_at)
+    assert bond.get(f"/wachtrij/{request.id}").status_code == 404
+
+    assert loket.post(f"/wachtrij/{request.id}/inschakelen",
+                      data={"team": network.knvb.team.id, "reason": "KNVB heeft een model-gedragscode"}).status_code == 302
+    assert request.reference in bond.get("/wachtrij/?weergave=samenwerking").get_data(as_text=True)
+    assert bond.get(f"/wachtrij/{request.id}").status_code == 200
+    assert bond.post(f"/wachtrij/{request.id}/bericht", data={"body": "BOND-NOTITIE", "internal": "y"}).status_code == 302
+    assert bond.post(f"/wachtrij/{request.id}/bericht", data={"body": "Hier is ons model."}).status_code == 302
+    # Ownership and management stay with the loket.
+    assert bond.post(f"/wachtrij/{request.id}/oppakken").status_code == 403
+    assert bond.post(f"/wachtrij/{request.id}/status", data={"status": "opgelost"}).status_code == 403
+    assert bond.post(f"/wachtrij/{request.id}/doorverwijzen",
+                     data={"team": network.loket_eemland.team.id, "reason": "x"}).status_code == 403
+    _db.session.refresh(request)
+    assert request.owner_team.loket_id == network.loket_utrecht.id
+    assert request.resolution_due_at == due_before[1]
+    assert "BOND-NOTITIE" in loket.get(f"/wachtrij/{request.id}").get_data(as_text=True)
+    club_page = club.get(f"/club/aanvragen/{request.id}").get_data(as_text=True)
+    assert "Hier is ons model." in club_page and "BOND-NOTITIE" not in club_page
+    assert "KNVB" in club_page  # the club sees who works on it
+
+    # Inviting the same team twice is refused; the owner ends the invitation.
+    assert loket.post(f"/wachtrij/{request.id}/inschakelen", data={"team": network.knvb.team.id}).status_code == 409
+    assert loket.post(f"/wachtrij/{request.id}/inschakelen/beeindigen",
+                      data={"team_id": network.knvb.team.id}).status_code == 302
+    assert bond.get(f"/wachtrij/{request.id}").status_code == 404
+    assert _db.session.scalar(select(Collaborator.ended_at)) is not None
+
+
+def test_assign_to_colleague_only_within_owning_team(login_as, network):
+    from loket.services import requests as requests_service
+    request = requests_service.create_request(
+        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=_category_id("overig"),
+        sport_id=None, title="Vraag", description="Tekst")
+    loket = login_as("ondersteuner")
+    assert loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": network.collega.id}).status_code == 302
+    _db.session.refresh(request)
+    assert request.assignee_id == network.collega.id and request.status == "in_behandeling"
+    response = loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": network.ondersteuner_eemland.id})
+    assert response.status_code == 400
+    assert "Kies een collega uit het team" in response.get_data(as_text=True)
+    _db.session.refresh(request)
+    assert request.assignee_id == network.collega.id
+    assert loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": ""}).status_code == 302
+    _db.session.refresh(request)
+    assert request.assignee_id is None
