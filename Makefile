@@ -1,0 +1,29 @@
+# Developer entry points. No activation needed: every tool is called from .venv/bin.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when pyproject.toml changes.
+STAMP := $(VENV)/.installed-stamp
+FLASK := LOKET_CONFIG=development $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+
+.PHONY: venv run test
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# The embedded default (DESIGN §8): SQLite under instance/, jobs inline, demo data.
+run: venv
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed reference
+	$(FLASK) seed demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# pytest exits non-zero on failures and when no tests are collected (exit code 5); make passes it on.
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,101 @@
+"""Command-line interface: `flask --app wsgi seed reference|demo` and `flask --app wsgi users create`.
+
+Thin wrappers: parse options, call a service, print the outcome. Messages for operators are Dutch.
+"""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from loket.extensions import db
+from loket.models import ROLE_LABELS, ROLES
+from loket.services.demo_data import DEMO_PASSWORD, DemoDataError, seed_demo
+from loket.services.errors import InvalidInput
+from loket.services.reference_data import ReferenceDataError, seed_reference
+from loket.services.users import MembershipSpec, create_user
+
+seed_cli = AppGroup("seed", help="Referentie- en demogegevens laden.")
+users_cli = AppGroup("users", help="Gebruikers beheren.")
+
+SUMMARY_LABELS = {
+    "gemeenten": "Gemeenten",
+    "bonds": "Bonden",
+    "sports": "Sporten",
+    "bond_sports": "Bond–sport-koppelingen",
+    "categories": "Categorieën",
+    "teams": "Teams",
+}
+
+
+def init_app(app):
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(users_cli)
+
+
+def _progress(rows, label):
+    with click.progressbar(rows, label=f"{label:<10}", show_pos=True) as bar:
+        yield from bar
+
+
+@seed_cli.command("reference")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Map met gemeenten.csv en bonden.csv (standaard: REFERENCE_DATA_DIR).")
+def seed_reference_command(data_dir):
+    """Gemeenten, bonden, sporten, categorieën en teams laden of bijwerken (idempotent)."""
+    data_dir = data_dir or current_app.config["REFERENCE_DATA_DIR"]
+    try:
+        summary = seed_reference(data_dir, progress=_progress)
+    except ReferenceDataError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Referentiegegevens geladen uit {data_dir}:")
+    for name, counts in summary.items():
+        click.echo(f"  {SUMMARY_LABELS.get(name, name):<24} {counts.added:>4} toegevoegd  "
+                   f"{counts.updated:>4} bijgewerkt")
+    if not summary.changed:
+        click.echo("Alles was al actueel; er is niets gewijzigd.")
+
+
+@seed_cli.command("demo")
+def seed_demo_command():
+    """Demo-loketten, clubs, gebruikers en aanvragen aanmaken (na `seed reference`)."""
+    try:
+        result = seed_demo()
+    except DemoDataError as error:
+        raise click.ClickException(str(error)) from None
+    if result.created:
+        click.echo("Demogegevens aangemaakt.")
+    else:
+        click.echo("Demogegevens bestonden al; er is niets gewijzigd.")
+    width = max(len(email) for _, email in result)
+    click.echo("")
+    click.echo(f"  {'Rol':<26} E-mailadres")
+    click.echo(f"  {'-' * 26} {'-' * width}")
+    for role, email in result:
+        click.echo(f"  {ROLE_LABELS[role]:<26} {email}")
+    click.echo("")
+    click.echo(f"  Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--password", prompt="Wachtwoord", hide_input=True, confirmation_prompt=True,
+              help="Wachtwoord (minstens 10 tekens); zonder deze optie wordt erom gevraagd.")
+@click.option("--role", required=True, help=f"Rol: {', '.join(ROLES)}.")
+@click.option("--loket", "loket_slug", default=None, help="Slug van het loket (clubondersteuner).")
+@click.option("--bond", "bond_key", default=None, help="Sleutel van de bond (bondsspecialist).")
+@click.option("--club", "club_id", default=None, help="Id van de club (club).")
+@click.option("--team-lead", is_flag=True, help="Teamleider (coördinator) van het loket of de bond.")
+@click.pass_context
+def users_create_command(ctx, email, name, password, role, loket_slug, bond_key, club_id, team_lead):
+    """Een gebruiker met één rol aanmaken."""
+    spec = MembershipSpec(role=role, club=club_id, loket=loket_slug, bond=bond_key, team_lead=team_lead)
+    try:
+        user = create_user(email=email, name=name, password=password, memberships=[spec])
+    except InvalidInput as error:
+        db.session.rollback()
+        click.echo("Gebruiker niet aangemaakt:", err=True)
+        for message in error.errors.values():
+            click.echo(f"  - {message}", err=True)
+        ctx.exit(2)
+    click.echo(f"Gebruiker aangemaakt: {user.email} ({'; '.join(m.label for m in user.memberships)}"
+               f"{', teamleider' if team_lead else ''}).")
