@@ -75,7 +75,9 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls):
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not _env(name)]
+        # Both the environment now and the values the class read at import must be present.
+        settings = {"SECRET_KEY": "SECRET_KEY", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL"}
+        missing = [env for env, attr in settings.items() if not _env(env) or not getattr(cls, attr)]
         if missing:
             raise RuntimeError(
                 "Production configuration refuses to start without: " + ", ".join(missing)

@@ -70,6 +70,9 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
     if needed is not None and given != {needed}:
         errors["organisation"] = f"De rol {spec.role} hoort bij precies één {needed}."
         return None
+    if spec.team_lead and needed not in ("loket", "bond"):
+        errors["team_lead"] = "Alleen leden van een loket of bond kunnen teamleider zijn."
+        return None
     membership = Membership(role=spec.role, is_team_lead=spec.team_lead)
     if needed == "club":
         club = db.session.get(Club, int(spec.club)) if str(spec.club).isdigit() else None
