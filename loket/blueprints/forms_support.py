@@ -1,5 +1,7 @@
 """Helpers shared by blueprint forms: showing domain errors next to the right field."""
 from flask import abort
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from loket.services.errors import DomainError, InvalidInput, NotFound
 
@@ -21,3 +23,17 @@ def or_404(loader, *args, **kwargs):
         return loader(*args, **kwargs)
     except NotFound:
         abort(404)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (render with the `checkbox_group` macro).
+
+    Values stay strings: the service checks them and answers in Dutch.
+    """
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)

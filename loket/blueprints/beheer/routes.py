@@ -1,0 +1,87 @@
+"""Beheer views: the list of request categories, adding, renaming and (de)activating them."""
+from flask import flash, redirect, render_template, url_for
+
+from loket.access import allow
+from loket.blueprints.beheer import bp
+from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
+from loket.blueprints.forms_support import attach_errors, or_404
+from loket.services import categories as categories_service
+from loket.services.errors import DomainError
+
+
+def _render_list(form=None, code=200):
+    return render_template("beheer/categories.html", categories=categories_service.all_categories(),
+                           form=form or CategoryForm()), code
+
+
+@bp.route("/categorieen")
+@allow("beheer")
+def categories():
+    return _render_list()
+
+
+@bp.route("/categorieen", methods=["POST"])
+@allow("beheer")
+def create_category():
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        return _render_list(form, 400)
+    try:
+        category = categories_service.create_category(form.name.data, form.scope.data, form.slug.data or None)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_list(form, error.status_code)
+    flash(f"Categorie ‘{category.name}’ toegevoegd.", "success")
+    return redirect(url_for("beheer.categories"))
+
+
+def _render_edit(category, form=None, code=200):
+    return render_template("beheer/category_edit.html", category=category,
+                           form=form or RenameCategoryForm(name=category.name)), code
+
+
+@bp.route("/categorieen/<int:category_id>")
+@allow("beheer")
+def edit_category(category_id):
+    return _render_edit(or_404(categories_service.get_category, category_id))
+
+
+@bp.route("/categorieen/<int:category_id>", methods=["POST"])
+@allow("beheer")
+def rename_category(category_id):
+    category = or_404(categories_service.get_category, category_id)
+    form = RenameCategoryForm()
+    if not form.validate_on_submit():
+        return _render_edit(category, form, 400)
+    try:
+        categories_service.rename_category(category.id, form.name.data)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_edit(category, form, error.status_code)
+    flash(f"De categorie heet nu ‘{category.name}’.", "success")
+    return redirect(url_for("beheer.categories"))
+
+
+@bp.route("/categorieen/<int:category_id>/activeren", methods=["POST"])
+@allow("beheer")
+def activate_category(category_id):
+    return _set_active(category_id, True, "Categorie ‘{}’ is weer te kiezen.")
+
+
+@bp.route("/categorieen/<int:category_id>/deactiveren", methods=["POST"])
+@allow("beheer")
+def deactivate_category(category_id):
+    return _set_active(category_id, False, "Categorie ‘{}’ is niet meer te kiezen; bestaande aanvragen houden haar.")
+
+
+def _set_active(category_id, active, message):
+    category = or_404(categories_service.get_category, category_id)
+    if not ActionForm().validate_on_submit():
+        return _render_list(code=400)
+    try:
+        categories_service.set_category_active(category.id, active)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _render_list(code=error.status_code)
+    flash(message.format(category.name), "success")
+    return redirect(url_for("beheer.categories"))

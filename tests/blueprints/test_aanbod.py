@@ -1,0 +1,215 @@
+"""The offer catalogue: supporters manage their team's offers; every logged-in user reads the catalogue."""
+import re
+
+import pytest
+from flask import render_template_string
+from sqlalchemy import func, select
+
+from loket.extensions import db as _db
+from loket.models import Category, Loket, Membership, SupportOffer
+from loket.services import offers as offers_service
+from loket.services.routing import ensure_team
+from tests.blueprints.test_query_counts import count_queries
+from tests.factories import BondFactory, LoketFactory, make_user
+
+
+def _category(slug):
+    return _db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def _team(organisation):
+    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+
+
+def _count():
+    return _db.session.scalar(select(func.count()).select_from(SupportOffer))
+
+
+def _error_of(page, field):
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return match.group(1).strip() if match else None
+
+
+def _data(**overrides):
+    data = {"title": "Vrijwilligersspreekuur", "description": "Elke dinsdag.", "contact": "030-1234567",
+            "categories": [str(_category("vrijwilligers-kader").id)]}
+    data.update(overrides)
+    return data
+
+
+def _offer(actor, organisation, title, slug="vrijwilligers-kader"):
+    return offers_service.create_offer(actor=actor, team_id=_team(organisation).id, title=title,
+                                       description="Beschrijving", contact=None,
+                                       category_ids=[_category(slug).id])
+
+
+def test_supporter_manages_own_team_catalogue(login_as, network):
+    client = login_as("ondersteuner")
+    team_id = _team(network.loket_utrecht).id
+    assert 'href="/aanbod/team"' in client.get("/").get_data(as_text=True)  # nav link "Aanbod"
+    landing = client.get("/aanbod/team")
+    assert landing.status_code == 302 and landing.headers["Location"] == f"/aanbod/team/{team_id}"
+
+    response = client.post(f"/aanbod/team/{team_id}", data=_data())
+    assert response.status_code == 302
+    page = client.get(f"/aanbod/team/{team_id}").get_data(as_text=True)
+    assert "Aanbod ‘Vrijwilligersspreekuur’ toegevoegd." in page and "In de catalogus" in page
+    offer = _db.session.scalar(select(SupportOffer))
+
+    assert 'value="Vrijwilligersspreekuur"' in client.get(f"/aanbod/{offer.id}/bewerken").get_data(as_text=True)
+    assert client.post(f"/aanbod/{offer.id}/bewerken", data=_data(
+        title="Spreekuur vrijwilligers", categories=[str(_category("overig").id)])).status_code == 302
+    _db.session.expire_all()
+    offer = _db.session.get(SupportOffer, offer.id)
+    assert offer.title == "Spreekuur vrijwilligers" and [c.slug for c in offer.categories] == ["overig"]
+
+    assert client.post(f"/aanbod/{offer.id}/deactiveren").status_code == 302
+    _db.session.expire_all()
+    assert not _db.session.get(SupportOffer, offer.id).active
+    assert "<h2>Spreekuur vrijwilligers</h2>" not in client.get("/aanbod/").get_data(as_text=True)
+    assert client.post(f"/aanbod/{offer.id}/activeren").status_code == 302
+    assert "<h2>Spreekuur vrijwilligers</h2>" in client.get("/aanbod/").get_data(as_text=True)
+
+
+def test_supporter_in_two_teams_chooses_one(login_as, network):
+    network.ondersteuner.memberships.append(Membership(role="bondsspecialist", bond=network.knvb))
+    _db.session.commit()
+    page = login_as("ondersteuner").get("/aanbod/team")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Sportloket Utrecht" in text and "KNVB" in text
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"title": ""}, "title", "Geef het aanbod een titel."),
+    ({"description": " "}, "description", "Beschrijf wat het aanbod inhoudt en voor wie het is."),
+    ({"categories": []}, "categories", "Kies minstens één categorie waar dit aanbod bij hoort."),
+    ({"categories": ["9999"]}, "categories", "Kies categorieën uit de lijst."),
+])
+def test_invalid_offer_is_refused_next_to_the_field(login_as, network, overrides, field, message):
+    client = login_as("ondersteuner")
+    response = client.post(f"/aanbod/team/{_team(network.loket_utrecht).id}", data=_data(**overrides))
+    assert response.status_code == 400
+    assert _error_of(response.get_data(as_text=True), field) == message
+    assert _count() == 0
+    offer = _offer(network.ondersteuner, network.loket_utrecht, "Bestaand")
+    response = client.post(f"/aanbod/{offer.id}/bewerken", data=_data(**overrides))
+    assert response.status_code == 400
+    assert _error_of(response.get_data(as_text=True), field) == message
+    _db.session.expire_all()
+    assert _db.session.get(SupportOffer, offer.id).title == "Bestaand"
+
+
+def test_bond_specialist_manages_bond_catalogue(login_as, network):
+    client = login_as("bondsspecialist")
+    team_id = _team(network.knvb).id
+    assert client.get("/aanbod/team").headers["Location"] == f"/aanbod/team/{team_id}"
+    assert client.post(f"/aanbod/team/{team_id}", data=_data(
+        title="Trainerscursus", categories=[str(_category("sporttechnisch-competitie").id)])).status_code == 302
+    assert _db.session.scalar(select(SupportOffer.team_id)) == team_id
+
+
+@pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist"])
+def test_supporters_of_other_teams_get_404(login_as, network, who):
+    offer = _offer(network.ondersteuner, network.loket_utrecht, "Van Utrecht")
+    client = login_as(who)
+    team_id = _team(network.loket_utrecht).id
+    assert client.get(f"/aanbod/team/{team_id}").status_code == 404
+    assert client.post(f"/aanbod/team/{team_id}", data=_data()).status_code == 404
+    assert client.get(f"/aanbod/{offer.id}/bewerken").status_code == 404
+    assert client.post(f"/aanbod/{offer.id}/bewerken", data=_data(title="Gekaapt")).status_code == 404
+    assert client.post(f"/aanbod/{offer.id}/deactiveren").status_code == 404
+    _db.session.expire_all()
+    assert _count() == 1
+    assert (_db.session.get(SupportOffer, offer.id).title, _db.session.get(SupportOffer, offer.id).active) == (
+        "Van Utrecht", True)
+
+
+@pytest.mark.parametrize("who", ["club_contact", "coordinator", "beheerder"])
+def test_non_supporters_read_the_catalogue_but_cannot_manage(login_as, network, who):
+    offer = _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
+    client = login_as(who)
+    page = client.get("/aanbod/")
+    assert page.status_code == 200 and "Vrijwilligersspreekuur" in page.get_data(as_text=True)
+    assert client.get("/aanbod/team").status_code == 403
+    assert client.get(f"/aanbod/team/{offer.team_id}").status_code == 403
+    assert client.post(f"/aanbod/{offer.id}/deactiveren").status_code == 403
+    assert _db.session.get(SupportOffer, offer.id).active
+
+
+def test_anonymous_is_sent_to_login(client, network):
+    for path in ("/aanbod/", "/aanbod/team"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/inloggen")
+
+
+def test_create_without_csrf_token_is_rejected(login_as, network):
+    response = login_as("ondersteuner").post(f"/aanbod/team/{_team(network.loket_utrecht).id}", data=_data(),
+                                             csrf=False)
+    assert response.status_code == 400
+    assert _count() == 0
+
+
+def test_catalogue_filters_by_category(login_as, network):
+    _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
+    _offer(network.bondsspecialist, network.knvb, "Competitieadvies", "sporttechnisch-competitie")
+    client = login_as("club_contact")
+    page = client.get(f"/aanbod/?categorie={_category('sporttechnisch-competitie').id}").get_data(as_text=True)
+    assert "Competitieadvies" in page and "Vrijwilligersspreekuur" not in page
+    assert "Aangeboden door KNVB" in page
+
+
+def _add_offers(network, count, start=0):
+    """Offers from new lokets and bonds each time, with several categories, so rows differ."""
+    slugs = ["vrijwilligers-kader", "overig", "sport-en-zorg"]
+    for i in range(start, start + count):
+        organisation = LoketFactory() if i % 2 else BondFactory()
+        role = "clubondersteuner" if i % 2 else "bondsspecialist"
+        member = make_user(role, organisation)
+        _db.session.commit()
+        offers_service.create_offer(actor=member, team_id=_team(organisation).id, title=f"Aanbod {i}",
+                                    description="Tekst", contact=None,
+                                    category_ids=[_category(s).id for s in slugs[: 1 + i % 3]])
+
+
+def test_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
+    client = login_as("club_contact")
+    _add_offers(network, 3)
+    with count_queries(app) as few:
+        assert client.get("/aanbod/").status_code == 200
+    _add_offers(network, 12, start=3)
+    with count_queries(app) as many:
+        page = client.get("/aanbod/")
+        assert page.status_code == 200 and "Aanbod 14" in page.get_data(as_text=True)
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_team_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
+    client = login_as("ondersteuner")
+    team_id = _team(network.loket_utrecht).id
+
+    def add(count, start):
+        for i in range(start, start + count):
+            offers_service.create_offer(
+                actor=network.ondersteuner, team_id=team_id, title=f"Eigen aanbod {i}", description="Tekst",
+                contact=None, category_ids=[_category("overig").id, _category("sport-en-zorg").id][: 1 + i % 2])
+
+    add(2, 0)
+    with count_queries(app) as few:
+        assert client.get(f"/aanbod/team/{team_id}").status_code == 200
+    add(10, 2)
+    with count_queries(app) as many:
+        assert client.get(f"/aanbod/team/{team_id}").status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_offer_list_macro_renders_suggestions(app, network):
+    _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
+    suggestions = offers_service.suggest_offers(_category("vrijwilligers-kader").id,
+                                                offers_service.suggestion_team_ids(network.club_utrecht))
+    template = '{% from "_macros/offers.html" import offer_list %}{{ offer_list(offers) }}'
+    with app.test_request_context():
+        html = render_template_string(template, offers=suggestions)
+        empty = render_template_string(template, offers=[])
+    assert "<h3>Vrijwilligersspreekuur</h3>" in html and "Aangeboden door Sportloket Utrecht" in html
+    assert "Er is (nog) geen passend aanbod." in empty

@@ -1,0 +1,125 @@
+"""Beheer manages request categories: list, add, rename, (de)activate; nobody else may."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from loket.extensions import db as _db
+from loket.models import Category
+from loket.services import requests as requests_service
+
+
+def _category(slug):
+    return _db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def _count():
+    return _db.session.scalar(select(func.count()).select_from(Category))
+
+
+def _error_of(page, field):
+    """The error text rendered next to a form field (the field macro's `<id>-error`)."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return match.group(1).strip() if match else None
+
+
+def test_beheer_sees_all_categories_and_adds_one(login_as, network):
+    client = login_as("beheerder")
+    page = client.get("/beheer/categorieen").get_data(as_text=True)
+    assert "Sport &amp; zorg" in page and "sporttechnisch-competitie" in page
+    assert 'href="/beheer/categorieen"' in client.get("/").get_data(as_text=True)  # nav link
+
+    response = client.post("/beheer/categorieen", data={"name": "Vitaliteit", "scope": "generiek", "slug": ""})
+    assert response.status_code == 302
+    assert _category("vitaliteit").name == "Vitaliteit"
+    assert "Categorie ‘Vitaliteit’ toegevoegd." in client.get("/beheer/categorieen").get_data(as_text=True)
+    # Clubs can choose it right away.
+    form = login_as("club_contact").get("/club/aanvragen/nieuw").get_data(as_text=True)
+    assert f'value="{_category("vitaliteit").id}"' in form
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"name": "", "scope": "generiek"}, "name", "Geef de categorie een naam."),
+    ({"name": "Overig", "scope": "generiek"}, "name", "Er bestaat al een categorie met de naam ‘Overig’."),
+    ({"name": "Nieuw", "scope": "onbekend"}, "scope", "Kies of de categorie generiek of sportspecifiek is."),
+    ({"name": "Nieuw", "scope": "generiek", "slug": "overig"}, "slug",
+     "De slug ‘overig’ is al in gebruik; kies een andere."),
+])
+def test_invalid_category_is_refused_next_to_the_field(login_as, network, data, field, message):
+    before = _count()
+    response = login_as("beheerder").post("/beheer/categorieen", data=data)
+    assert response.status_code == 400
+    assert _error_of(response.get_data(as_text=True), field) == message
+    assert _count() == before
+
+
+def test_beheer_renames_a_category(login_as, network):
+    client = login_as("beheerder")
+    category = _category("overig")
+    assert 'value="Overig"' in client.get(f"/beheer/categorieen/{category.id}").get_data(as_text=True)
+    assert client.post(f"/beheer/categorieen/{category.id}", data={"name": "Overige vragen"}).status_code == 302
+    _db.session.expire_all()
+    assert (_category("overig").name, _category("overig").slug) == ("Overige vragen", "overig")
+
+    response = client.post(f"/beheer/categorieen/{category.id}", data={"name": "Sport & zorg"})
+    assert response.status_code == 400
+    assert _error_of(response.get_data(as_text=True), "name") == (
+        "Er bestaat al een categorie met de naam ‘Sport &amp; zorg’.")
+    _db.session.expire_all()
+    assert _category("overig").name == "Overige vragen"
+
+
+def test_unknown_category_is_404(login_as, network):
+    client = login_as("beheerder")
+    assert client.get("/beheer/categorieen/9999").status_code == 404
+    assert client.post("/beheer/categorieen/9999/deactiveren").status_code == 404
+
+
+def test_deactivated_category_is_not_choosable_but_old_request_keeps_it(login_as, network):
+    category = _category("sport-en-zorg")
+    old = requests_service.create_request(
+        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=category.id, sport_id=None,
+        title="Samen met de fysio", description="Beschrijving")
+    admin = login_as("beheerder")
+    assert admin.post(f"/beheer/categorieen/{category.id}/deactiveren").status_code == 302
+    _db.session.expire_all()
+    assert not _category("sport-en-zorg").active
+    assert "Gedeactiveerd" in admin.get("/beheer/categorieen").get_data(as_text=True)
+
+    club = login_as("club_contact")
+    assert f'value="{category.id}"' not in club.get("/club/aanvragen/nieuw").get_data(as_text=True)
+    refused = club.post("/club/aanvragen/nieuw", data={
+        "club": network.club_utrecht.id, "category": category.id, "sport": "", "title": "Nog een",
+        "description": "Tekst"})
+    assert refused.status_code == 400
+    assert "Kies een van de categorieën uit de lijst." in refused.get_data(as_text=True)
+    assert "Sport &amp; zorg" in club.get(f"/club/aanvragen/{old.id}").get_data(as_text=True)
+
+    assert admin.post(f"/beheer/categorieen/{category.id}/activeren").status_code == 302
+    _db.session.expire_all()
+    assert _category("sport-en-zorg").active
+
+
+@pytest.mark.parametrize("who", ["club_contact", "ondersteuner", "bondsspecialist", "coordinator"])
+def test_only_beheer_may_manage_categories(login_as, network, who):
+    client = login_as(who)
+    category = _category("overig")
+    assert client.get("/beheer/categorieen").status_code == 403
+    assert client.post("/beheer/categorieen", data={"name": "Stiekem", "scope": "generiek"}).status_code == 403
+    assert client.post(f"/beheer/categorieen/{category.id}/deactiveren").status_code == 403
+    _db.session.expire_all()
+    assert _category("stiekem") is None and _category("overig").active
+
+
+def test_anonymous_is_sent_to_login(client, network):
+    response = client.get("/beheer/categorieen")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/inloggen")
+
+
+def test_post_without_csrf_token_is_rejected(login_as, network):
+    before = _count()
+    response = login_as("beheerder").post("/beheer/categorieen", data={"name": "Zonder token", "scope": "generiek"},
+                                          csrf=False)
+    assert response.status_code == 400
+    assert "Het formulier is verlopen of ongeldig" in response.get_data(as_text=True)
+    assert _count() == before
