@@ -129,6 +129,12 @@ def available_categories() -> list[Category]:
                                                                                      Category.name)))
 
 
+def all_categories() -> list[Category]:
+    """Every category, deactivated ones too (old requests keep them, so queues can filter on them)."""
+    return list(db.session.scalars(select(Category).order_by(Category.active.desc(), Category.position,
+                                                             Category.name)))
+
+
 # ---------------------------------------------------------------- visibility
 
 def team_ids_of(user: User) -> list[int]:

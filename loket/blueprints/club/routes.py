@@ -8,6 +8,7 @@ from loket.blueprints.club.forms import ReplyForm, RequestForm
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.extensions import db
 from loket.models import Club, Sport
+from loket.services import offers as offers_service
 from loket.services import requests as requests_service
 from loket.services.errors import DomainError, Forbidden, NotFound
 
@@ -64,7 +65,9 @@ def new_request():
 @allow("club")
 def confirmation(request_id):
     support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
-    return render_template("club/confirmation.html", req=support_request)
+    offers = offers_service.suggest_offers(support_request.category_id,
+                                           offers_service.suggestion_team_ids(support_request.club))
+    return render_template("club/confirmation.html", req=support_request, offers=offers)
 
 
 @bp.route("/aanvragen/<int:request_id>")

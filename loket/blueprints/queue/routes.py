@@ -11,6 +11,7 @@ from loket.blueprints.queue.forms import (
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
 from loket.services import requests as requests_service
+from loket.services import offers as offers_service
 from loket.services import teamwork, workflow
 from loket.services.errors import DomainError
 
@@ -27,7 +28,7 @@ def index():
     pagination = requests_service.queue(current_user, filters, page=request.args.get("pagina", 1, type=int))
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=requests_service.QUEUE_VIEWS,
-        counts=requests_service.queue_counts(current_user), categories=requests_service.available_categories(),
+        counts=requests_service.queue_counts(current_user), categories=requests_service.all_categories(),
         colleagues=requests_service.team_members(requests_service.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow,
     )
@@ -50,7 +51,10 @@ def _render_detail(access, code=200, **forms):
         forms.setdefault(name, form_class())
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
-        events=requests_service.timeline(support_request, include_internal=True), **forms,
+        events=requests_service.timeline(support_request, include_internal=True),
+        offers=offers_service.suggest_offers(support_request.category_id,
+                                             offers_service.suggestion_team_ids(support_request.club)),
+        **forms,
     ), code
 
 

@@ -1,0 +1,32 @@
+"""Matching support offers are suggested to the club after filing and to supporters on the request."""
+from sqlalchemy import select
+
+from loket.extensions import db as _db
+from loket.models import Category, SupportRequest
+from loket.services import offers
+
+
+def _category(slug):
+    return _db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def test_matching_offers_are_suggested_to_club_and_supporter(login_as, network):
+    safe = _category("sociaal-veilige-sport")
+    offers.create_offer(actor=network.ondersteuner, team_id=network.loket_utrecht.team.id,
+                        title="Workshop vertrouwenscontactpersoon", description="Twee avonden, gratis.",
+                        contact="vcp@sportloket.example", category_ids=[safe.id])
+    offers.create_offer(actor=network.ondersteuner, team_id=network.loket_utrecht.team.id,
+                        title="Subsidiespreekuur", description="Elke dinsdag.", contact=None,
+                        category_ids=[_category("financien-subsidies-fondsen").id])
+    club = login_as("club_contact")
+    response = club.post("/club/aanvragen/nieuw", data={
+        "club": network.club_utrecht.id, "category": safe.id, "title": "VCP gezocht",
+        "description": "Wie kan ons helpen?"})
+    confirmation = club.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Workshop vertrouwenscontactpersoon" in confirmation
+    assert "Subsidiespreekuur" not in confirmation
+
+    request = _db.session.scalar(select(SupportRequest))
+    page = login_as("ondersteuner").get(f"/wachtrij/{request.id}").get_data(as_text=True)
+    assert "Workshop vertrouwenscontactpersoon" in page and "Subsidiespreekuur" not in page
+    assert "Clubprofiel van VV Utrechtse Boys" in page  # the club summary links to the editable profile
