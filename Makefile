@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := LOKET_CONFIG=development $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: venv run test
+.PHONY: venv run test worker scheduler
 
 venv: $(STAMP)
 
@@ -27,3 +27,10 @@ run: venv
 # pytest exits non-zero on failures and when no tests are collected (exit code 5); make passes it on.
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Background work (needs REDIS_URL): a worker for the mail, default and reports queues, and the planner.
+worker: venv
+	$(FLASK) worker
+
+scheduler: venv
+	$(FLASK) scheduler

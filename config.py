@@ -38,6 +38,16 @@ class Config:
     # Argon2id parameters (RFC 9106 low-memory profile); tests lower them for speed.
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
+    # Outbox: an enqueued row not delivered within this time is dispatched again (worker died).
+    OUTBOX_VISIBILITY_SECONDS = 300
+    OUTBOX_BACKOFF_SECONDS = 30
+    SENDGRID_TIMEOUT_SECONDS = 10
+    # Inbound Parse: the shared secret in the webhook URL, and the domain replies are addressed to.
+    INBOUND_SECRET = _env("INBOUND_SECRET")
+    INBOUND_EMAIL_DOMAIN = _env("INBOUND_EMAIL_DOMAIN", "reply.loket.example")
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     REQUEST_TITLE_MAX = 200
     REQUEST_BODY_MAX = 10000
     QUEUE_PAGE_SIZE = 50

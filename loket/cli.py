@@ -29,6 +29,8 @@ SUMMARY_LABELS = {
 def init_app(app):
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)
 
 
 def _progress(rows, label):
@@ -99,3 +101,45 @@ def users_create_command(ctx, email, name, password, role, loket_slug, bond_key,
         ctx.exit(2)
     click.echo(f"Gebruiker aangemaakt: {user.email} ({'; '.join(m.label for m in user.memberships)}"
                f"{', teamleider' if team_lead else ''}).")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Verwerk alles wat klaarstaat (ook de uitgaande berichten) en stop.")
+@click.option("--queues", default="mail,default,reports", show_default=True, help="Wachtrijen, komma-gescheiden.")
+def worker_command(burst, queues):
+    """Start een RQ-worker (met REDIS_URL) voor mail, default en reports."""
+    from loket.jobs import redis_connection, worker_class
+    from loket.services import outbox
+
+    if current_app.config["JOBS_INLINE"]:
+        count = outbox.dispatch_due()
+        click.echo(f"Geen REDIS_URL: taken lopen inline; {count} uitgaande berichten afgehandeld.")
+        return
+    # Rows left pending while Redis was away go onto the queues first, then the worker runs them.
+    click.echo(f"{outbox.dispatch_due()} uitgaande berichten in de wachtrij gezet.")
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    worker = worker_class()(names, connection=redis_connection())
+    worker.work(burst=burst, with_scheduler=False)
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Eén ronde en stoppen.")
+@click.option("--interval", default=10, show_default=True, help="Seconden tussen twee rondes.")
+def scheduler_command(once, interval):
+    """Start de planner: periodieke taken en uitgaande berichten, veilig bij herstarts en meerdere planners."""
+    import time
+
+    from loket.services import scheduler
+
+    while True:
+        try:
+            started = scheduler.run_due()
+        except Exception:  # a database or Redis hiccup must not end the scheduler; the next tick retries
+            current_app.logger.exception("Planner-ronde mislukt")
+            db.session.rollback()
+            started = []
+        if started:
+            click.echo("Gestart: " + ", ".join(started))
+        if once:
+            return
+        time.sleep(interval)

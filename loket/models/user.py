@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Non-essential notifications (new in queue, service-level warnings, …); essential ones always go.
+    notify_optional: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"

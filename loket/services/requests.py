@@ -17,7 +17,8 @@ from loket.models import (
     SupportRequest, Team, User,
 )
 from loket.models.base import utcnow
-from loket.services import workflow
+from loket import notifications
+from loket.services import outbox, workflow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.pagination import RowPage, paginate_rows
 from loket.services.routing import route_for
@@ -98,6 +99,8 @@ def create_request(*, actor: User, club_id, category_id, sport_id, title: str, d
     add_event(request, "created", actor, now, public=True)
     add_event(request, "routed", None, now, body=decision.reason,
                data={"team_id": team.id, "team_kind": team.kind})
+    db.session.flush()
+    notifications.request_filed(request)
     commit()
     return request
 
@@ -285,6 +288,8 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
         # The club answered: the ball is back with the team.
         change_status_in_transaction(request, "in_behandeling", actor, now)
     request.updated_at = now
+    db.session.flush()
+    notifications.message_posted(request, event, by_supporter=as_supporter)
     commit()
     return event
 
@@ -350,6 +355,8 @@ def change_status_in_transaction(request: SupportRequest, new_status: str, actor
     """Apply a status change and its public event, without committing (the caller commits)."""
     old = workflow.apply_status(request, new_status, now, system=system)
     request.updated_at = now
+    if new_status == "opgelost":
+        notifications.request_resolved(request)
     add_event(request, "status_changed", actor, now, public=True, data={"from": old, "to": new_status})
 
 
@@ -362,8 +369,9 @@ def add_event(request: SupportRequest, kind: str, actor: User | None, now: datet
 
 
 def commit() -> None:
+    """Commit the user's action as one transaction, then dispatch the outbox rows it wrote."""
     try:
-        db.session.commit()
+        outbox.commit()
     except StaleDataError:
         db.session.rollback()
         raise Conflict("Iemand anders heeft deze aanvraag net gewijzigd. Bekijk de nieuwe stand en probeer opnieuw.") from None

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from loket import notifications
 from loket.extensions import db
 from loket.models import Collaborator, Loket, Membership, Referral, SupportRequest, Team, User
 from loket.models.base import utcnow
@@ -139,6 +140,8 @@ def propose_referral(access: SupporterAccess, *, actor: User, to_team_id, reason
     requests_service.add_event(request, "referral_proposed", actor, now, body=reason,
                                data=_team_data(request.owner_team, team))
     requests_service.change_status_in_transaction(request, "doorverwezen", actor, now, system=True)
+    db.session.flush()
+    notifications.referral_proposed(referral)
     requests_service.commit()
     return referral
 
@@ -158,6 +161,7 @@ def accept_referral(access: SupporterAccess, *, actor: User, now: datetime | Non
                                data=_team_data(referral.from_team, referral.to_team))
     requests_service.change_status_in_transaction(request, "nieuw", actor, now, system=True)
     workflow.restart_clock_for_new_owner(request, now, service_levels_of(referral.to_team))
+    notifications.referral_decided(referral)
     requests_service.commit()
 
 
@@ -171,6 +175,7 @@ def decline_referral(access: SupporterAccess, *, actor: User, reason: str, now: 
     requests_service.add_event(access.request, "referral_declined", actor, now, body=reason,
                                data=_team_data(referral.from_team, referral.to_team))
     requests_service.change_status_in_transaction(access.request, referral.status_before, actor, now, system=True)
+    notifications.referral_decided(referral)
     requests_service.commit()
 
 
