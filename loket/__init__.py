@@ -53,20 +53,39 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseIntegerConverter(IntegerConverter):
+        """<int:…> ids beyond a 32-bit database integer are 404s, not database errors."""
+
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+    from loket.access import TOKEN_ONLY_BLUEPRINTS
     from loket.blueprints import BLUEPRINTS
+    from loket.extensions import csrf
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # CSRF guards cookie-authenticated forms; these blueprints never accept the session cookie.
+    for name in TOKEN_ONLY_BLUEPRINTS:
+        csrf.exempt(app.blueprints[name])
 
 
 def register_errorhandlers(app):
     from flask_wtf.csrf import CSRFError
 
+    from loket.blueprints.api.problems import is_api_request, problem_for_http_error
+
     def render_error(error):
+        if is_api_request():  # the API answers in application/problem+json
+            return problem_for_http_error(error)
         code = getattr(error, "code", 500) or 500
         return render_template("errors/error.html", error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 409, 413, 500):
+    for code in (400, 401, 403, 404, 405, 409, 413, 415, 500):
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)

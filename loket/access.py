@@ -2,7 +2,7 @@
 
 A view without a declaration makes the app refuse to start, so no route is open by accident.
 """
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from loket.extensions import login_manager
@@ -11,6 +11,9 @@ from loket.models import ROLES
 PUBLIC = "public"
 ANY_USER = "any_user"
 SUPPORTERS = ("clubondersteuner", "bondsspecialist")
+# Blueprints whose routes authenticate by bearer token only: a browser session never counts there,
+# which is what makes exempting exactly these from CSRF safe (the factory does so).
+TOKEN_ONLY_BLUEPRINTS = frozenset({"api"})
 _POLICY_ATTR = "_loket_access"
 
 
@@ -52,9 +55,29 @@ def init_app(app):
     def enforce_access_policy():
         if request.endpoint is None:  # no route matched: Flask answers 404/405 itself
             return None
+        token_only = request.blueprint in TOKEN_ONLY_BLUEPRINTS
+        if token_only:
+            authenticate_by_bearer_token()
         policy = policy_of(app.view_functions[request.endpoint])
         if is_allowed(policy, current_user):
             return None
         if not current_user.is_authenticated:
+            if token_only:
+                abort(401)
             return login_manager.unauthorized()
         abort(403)
+
+
+def authenticate_by_bearer_token() -> None:
+    """Make the user of the request's bearer token (or nobody) the current user, ignoring the session.
+
+    Flask-Login takes the request's user from g._login_user when set, and only otherwise looks at the
+    session cookie; setting it here, before anything reads current_user, keeps the cookie out of it.
+    The live token record is left in g.api_token (for revoking it).
+    """
+    from loket.services.api_tokens import resolve_token
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    record = resolve_token(token.strip()) if scheme.lower() == "bearer" else None
+    g.api_token = record
+    g._login_user = record.user if record else login_manager.anonymous_user()

@@ -24,7 +24,8 @@ class GemeenteFactory(BaseFactory):
     class Meta:
         model = Gemeente
 
-    code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # Four digits whatever the sequence (the column is 6 wide); the fixed network codes stay below 1000.
+    code = factory.Sequence(lambda n: f"GM{1000 + n % 9000:04d}")
     name = factory.Sequence(lambda n: f"Testgemeente {n}")
     province = "Utrecht"
 

@@ -56,9 +56,10 @@ def _validate_text(errors: dict, field: str, value: str | None, *, label_missing
 
 
 def create_request(*, actor: User, club_id, category_id, sport_id, title: str, description: str,
-                   now: datetime | None = None) -> SupportRequest:
+                   now: datetime | None = None, event_data: dict | None = None) -> SupportRequest:
     """File a request for a club the actor is a contact of; route it and start its clock.
 
+    :param event_data: stored on the 'created' event (e.g. how it arrived: inbound email).
     Side effects: commits the request with its 'created' and 'routed' events.
     """
     now = now or utcnow()
@@ -96,7 +97,7 @@ def create_request(*, actor: User, club_id, category_id, sport_id, title: str, d
     )
     db.session.add(request)
     workflow.start_clock(request, now, service_levels_of(team))
-    add_event(request, "created", actor, now, public=True)
+    add_event(request, "created", actor, now, public=True, data=event_data)
     add_event(request, "routed", None, now, body=decision.reason,
                data={"team_id": team.id, "team_kind": team.kind})
     db.session.flush()
@@ -200,8 +201,8 @@ def _queue_base(view: str, team_ids: list[int]):
     return query.where(SupportRequest.owner_team_id.in_(team_ids))
 
 
-def queue(user: User, filters: QueueFilter, *, page: int = 1):
-    """One page of a supporter's queue view, soonest due first (index-backed)."""
+def queue_query(user: User, filters: QueueFilter):
+    """The select behind a supporter's queue view, soonest due first (index-backed)."""
     team_ids = team_ids_of(user)
     query = _queue_base(filters.view if filters.view in QUEUE_VIEWS else "team", team_ids)
     if filters.status in STATUSES:
@@ -216,9 +217,15 @@ def queue(user: User, filters: QueueFilter, *, page: int = 1):
         query = query.where(SupportRequest.assignee_id.is_(None))
     elif filters.assignee and filters.assignee.isdigit():
         query = query.where(SupportRequest.assignee_id == int(filters.assignee))
-    query = (query.options(selectinload(SupportRequest.assignee), selectinload(SupportRequest.open_referral))
-             .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
-    return db.paginate(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
+                          selectinload(SupportRequest.open_referral))
+            .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
+
+
+def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None):
+    """One page of a supporter's queue view."""
+    return db.paginate(queue_query(user, filters), page=page,
+                       per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
 
 
 def queue_counts(user: User) -> dict[str, int]:
@@ -266,8 +273,9 @@ def fallback_queue(*, page: int = 1) -> RowPage:
 # ---------------------------------------------------------------- working a request
 
 def add_message(request: SupportRequest, *, actor: User, body: str, internal: bool,
-                as_supporter: bool, now: datetime | None = None) -> Event:
-    """A public reply or an internal note. Side effects: status/clock updates; commits."""
+                as_supporter: bool, now: datetime | None = None, event_data: dict | None = None) -> Event:
+    """A public reply or an internal note (`event_data` is stored on its event). Side effects:
+    status/clock updates; commits."""
     now = now or utcnow()
     if internal and not as_supporter:
         raise Forbidden("Alleen ondersteuners kunnen interne notities schrijven.")
@@ -279,7 +287,7 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
     if not request.is_open and request.status == "gesloten":
         raise Conflict("Deze aanvraag is gesloten; dien een nieuwe aanvraag in.")
     event = add_event(request, "internal_note" if internal else "public_reply", actor, now,
-                       public=not internal, body=body)
+                       public=not internal, body=body, data=event_data)
     if as_supporter and not internal:
         workflow.record_first_response(request, now)
         if request.status == "nieuw":

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from loket import notifications
 from loket.extensions import db
-from loket.models import Collaborator, Loket, Membership, Referral, SupportRequest, Team, User
+from loket.models import Collaborator, Event, Loket, Membership, Referral, SupportRequest, Team, User
 from loket.models.base import utcnow
 from loket.services import requests as requests_service
 from loket.services import workflow
@@ -244,12 +244,13 @@ def end_invitation(access: SupporterAccess, *, actor: User, team_id, now: dateti
 
 # ---------------------------------------------------------------- messages and assignment
 
-def post_message(access: SupporterAccess, *, actor: User, body: str, internal: bool) -> None:
+def post_message(access: SupporterAccess, *, actor: User, body: str, internal: bool) -> Event:
     if internal and not access.can_note:
         raise Forbidden("Je kunt bij deze aanvraag geen notities plaatsen.")
     if not internal and not access.can_reply:
         raise Forbidden("Reageren naar de club kan pas als jouw team de aanvraag behandelt of meewerkt.")
-    requests_service.add_message(access.request, actor=actor, body=body, internal=internal, as_supporter=True)
+    return requests_service.add_message(access.request, actor=actor, body=body, internal=internal,
+                                        as_supporter=True)
 
 
 def claim(access: SupporterAccess, *, actor: User) -> None:

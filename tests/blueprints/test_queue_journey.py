@@ -195,3 +195,9 @@ def test_fallback_queue_shows_metadata_only(login_as, network):
     assert request.reference in page and "Zeist" in page
     assert "ZEER-GEHEIME-TITEL" not in page and "Beschrijving van de vraag." not in page
     assert login_as("ondersteuner").get("/coordinatie/opvang").status_code == 403
+
+
+def test_ids_beyond_a_database_integer_are_404(login_as, network):
+    client = login_as("ondersteuner")
+    assert client.get("/wachtrij/99999999999").status_code == 404
+    assert login_as("club_contact").get("/club/aanvragen/99999999999").status_code == 404

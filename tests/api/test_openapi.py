@@ -1,0 +1,140 @@
+"""The OpenAPI document matches the real routes, documents security and errors, and is valid OpenAPI 3.1."""
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+from loket.blueprints.api import validation
+from loket.blueprints.api.problems import PROBLEM_MIMETYPE
+from loket.blueprints.api.registry import OPERATIONS
+
+API = "/api/v1"
+AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _api_routes(app) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] == "api":
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            routes |= {(path, method.lower()) for method in rule.methods - AUTOMATIC_METHODS}
+    return routes
+
+
+def _operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+@pytest.fixture()
+def document(client):
+    response = client.get(API + "/openapi.json")  # public: no token
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_document_is_valid_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_document_describes_exactly_the_api_routes(app, document):
+    documented = {(path, method) for path, method, _ in _operations(document)}
+    assert documented == _api_routes(app)
+    assert len(documented) == len(OPERATIONS)
+
+
+def test_every_api_route_is_declared_through_the_registry(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            assert hasattr(app.view_functions[rule.endpoint], "api_operation"), rule.endpoint
+
+
+def test_every_operation_documents_security_and_problem_responses(document):
+    for path, method, operation in _operations(document):
+        where = f"{method.upper()} {path}"
+        assert "security" in operation, where
+        public = operation["security"] == []
+        assert public or operation["security"] == [{"bearerAuth": []}], where
+        assert operation["x-roles"], where
+        responses = operation["responses"]
+        successes = [code for code in responses if code.startswith("2")]
+        assert len(successes) == 1, where
+        errors = {code for code in responses if code[0] in "45"}
+        assert "500" in errors, where
+        if not public:
+            assert "401" in errors, where
+        if "{" in path:
+            assert "404" in errors, where
+        if "requestBody" in operation:
+            assert {"400", "413", "415", "422"} <= errors, where
+            assert list(operation["requestBody"]["content"]) == ["application/json"], where
+        for code in errors:
+            name = responses[code]["$ref"].rsplit("/", 1)[1]
+            content = document["components"]["responses"][name]["content"]
+            assert list(content) == [PROBLEM_MIMETYPE], where
+            assert content[PROBLEM_MIMETYPE]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_only_token_and_document_routes_are_public(document):
+    public = {(path, method) for path, method, op in _operations(document) if op["security"] == []}
+    assert public == {(API + "/auth/token", "post"), (API + "/openapi.json", "get")}
+
+
+def test_path_parameters_are_documented_with_their_types(document):
+    for path, method, operation in _operations(document):
+        names = re.findall(r"{(\w+)}", path)
+        parameters = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "path"}
+        assert set(parameters) == set(names), f"{method} {path}"
+        for name in names:
+            assert parameters[name]["required"] is True
+            expected = "integer" if name.endswith("_id") else "string"
+            assert parameters[name]["schema"]["type"] == expected, f"{method} {path} {name}"
+
+
+def _walk(schema):
+    yield schema
+    for key in ("properties",):
+        for sub in schema.get(key, {}).values():
+            yield from _walk(sub)
+    for key in ("items",):
+        if key in schema:
+            yield from _walk(schema[key])
+    for sub in schema.get("oneOf", []):
+        yield from _walk(sub)
+
+
+def test_body_and_query_schemas_use_only_what_the_validator_checks(document):
+    for path, method, operation in _operations(document):
+        schemas = [p["schema"] for p in operation.get("parameters", [])]
+        if "requestBody" in operation:
+            schemas.append(operation["requestBody"]["content"]["application/json"]["schema"])
+        for schema in schemas:
+            for part in _walk(schema):
+                assert set(part) <= validation.SUPPORTED, f"{method} {path}: {set(part) - validation.SUPPORTED}"
+                if part.get("type") == "object":
+                    assert part.get("additionalProperties") is False, f"{method} {path}: open object"
+
+
+def test_documented_body_schemas_are_the_enforced_ones(document):
+    """The validator refuses what the document forbids (an unknown field) for every operation with a body."""
+    for declared in OPERATIONS:
+        if declared.body is None:
+            continue
+        errors = {}
+        validation.check(declared.body, {"surely_unknown": 1}, errors)
+        assert errors.get("surely_unknown") == validation.UNKNOWN_FIELD_MESSAGE, declared.endpoint
+        assert all(errors.get(name) == validation.REQUIRED_MESSAGE for name in declared.body["required"])
+
+
+def test_every_integer_input_is_bounded(document):
+    """Unbounded integers would reach the database as out-of-range values (a 500 on PostgreSQL)."""
+    for path, method, operation in _operations(document):
+        schemas = [p["schema"] for p in operation.get("parameters", [])]
+        if "requestBody" in operation:
+            schemas.append(operation["requestBody"]["content"]["application/json"]["schema"])
+        for schema in schemas:
+            for part in _walk(schema):
+                if part.get("type") == "integer":
+                    assert "maximum" in part and "minimum" in part, f"{method} {path}: {part}"
