@@ -1,11 +1,14 @@
-"""Beheer views: the list of request categories, adding, renaming and (de)activating them."""
-from flask import flash, redirect, render_template, url_for
+"""Beheer views: request categories (list, add, rename, (de)activate) and the outbox of mails and jobs."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.models import OUTBOX_STATUSES
 from loket.services import categories as categories_service
+from loket.services import outbox_admin
 from loket.services.errors import DomainError
 
 
@@ -85,3 +88,37 @@ def _set_active(category_id, active, message):
         return _render_list(code=error.status_code)
     flash(message.format(category.name), "success")
     return redirect(url_for("beheer.categories"))
+
+
+@bp.route("/uitgaand")
+@allow("beheer")
+def outbox(code=200):
+    status = request.args.get("status") if request.args.get("status") in OUTBOX_STATUSES else None
+    pagination = outbox_admin.list_outbox(status=status, page=request.args.get("pagina", 1, type=int))
+    return render_template("beheer/outbox.html", pagination=pagination, status=status,
+                           status_labels=outbox_admin.STATUS_LABELS,
+                           preview=outbox_admin.mail_preview_enabled()), code
+
+
+@bp.route("/uitgaand/<int:outbox_id>/mail")
+@allow("beheer")
+def outbox_mail(outbox_id):
+    row, mail = or_404(outbox_admin.preview_mail, outbox_id)
+    return render_template("beheer/outbox_mail.html", row=row, mail=mail)
+
+
+@bp.route("/uitgaand/<int:outbox_id>/opnieuw", methods=["POST"])
+@allow("beheer")
+def retry_outbox(outbox_id):
+    or_404(outbox_admin.get_outbox_message, outbox_id)
+    if not ActionForm().validate_on_submit():
+        return outbox(400)
+    try:
+        outbox_admin.retry_failed(outbox_id, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return outbox(error.status_code)
+    status = outbox_admin.get_outbox_message(outbox_id).status
+    flash(f"Bericht {outbox_id} is opnieuw aangeboden; status nu: {outbox_admin.STATUS_LABELS[status].lower()}.",
+          "success")
+    return redirect(url_for("beheer.outbox"))

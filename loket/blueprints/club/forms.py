@@ -1,6 +1,9 @@
 """Forms of the club area. Field rules live in the requests service; forms carry CSRF and structure."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields import SelectChoice
+
+from loket.services.satisfaction import COMMENT_MAX, SCORES
 
 
 class RequestForm(FlaskForm):
@@ -18,3 +21,12 @@ class RequestForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": 10000})
     submit = SubmitField("Reactie versturen")
+
+
+class SatisfactionForm(FlaskForm):
+    # validate_choice=False: the satisfaction service checks the score and answers in Dutch.
+    score = RadioField("Hoe tevreden ben je over de hulp?", validate_choice=False,
+                       choices=[SelectChoice(str(value), f"{value} – {label}") for value, label in SCORES.items()])
+    comment = TextAreaField("Toelichting (optioneel)", render_kw={"rows": 4, "maxlength": COMMENT_MAX},
+                            description="Wat ging goed, wat kan beter? Het team dat je hielp leest mee.")
+    submit = SubmitField("Oordeel versturen")

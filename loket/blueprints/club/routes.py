@@ -4,13 +4,14 @@ from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.club import bp
-from loket.blueprints.club.forms import ReplyForm, RequestForm
+from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.extensions import db
 from loket.models import Club, Sport
 from loket.services import offers as offers_service
 from loket.services import requests as requests_service
-from loket.services.errors import DomainError, Forbidden, NotFound
+from loket.services import satisfaction as satisfaction_service
+from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 
 def _fill_choices(form: RequestForm) -> list[Club]:
@@ -72,11 +73,12 @@ def confirmation(request_id):
 
 @bp.route("/aanvragen/<int:request_id>")
 @allow("club")
-def detail(request_id, form=None, status=200):
+def detail(request_id, form=None, status=200, satisfaction_form=None):
     support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
     events = requests_service.timeline(support_request, include_internal=False)
     return render_template("club/detail.html", req=support_request, events=events,
-                           form=form or ReplyForm()), status
+                           form=form or ReplyForm(), satisfaction_form=satisfaction_form or SatisfactionForm(),
+                           can_rate=satisfaction_service.can_give_satisfaction(support_request)), status
 
 
 @bp.route("/aanvragen/<int:request_id>/reactie", methods=["POST"])
@@ -94,3 +96,21 @@ def reply(request_id):
         flash("Je reactie is verstuurd.", "success")
         return redirect(url_for("club.detail", request_id=request_id, _anchor="tijdlijn"))
     return detail(request_id, form=form, status=400)
+
+
+@bp.route("/aanvragen/<int:request_id>/tevredenheid", methods=["POST"])
+@allow("club")
+def satisfaction(request_id):
+    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    form = SatisfactionForm()
+    form.validate_on_submit()  # structure and CSRF only; the service judges score and comment
+    try:
+        satisfaction_service.give_satisfaction(support_request, current_user, form.score.data, form.comment.data)
+    except InvalidInput as error:
+        attach_errors(form, error)
+        return detail(request_id, satisfaction_form=form, status=error.status_code)
+    except DomainError as error:  # already rated, not resolved yet: said above the page
+        flash(error.message, "error")
+        return detail(request_id, status=error.status_code)
+    flash("Dank je wel! Je oordeel helpt het loket om de hulp aan clubs te verbeteren.", "success")
+    return redirect(url_for("club.detail", request_id=request_id, _anchor="tevredenheid"))

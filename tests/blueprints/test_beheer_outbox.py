@@ -1,0 +1,180 @@
+"""Beheer reads the outbox (failed rows with their reason), previews mails in development, retries failures."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from loket.extensions import db as _db
+from loket.models import Category, OutboxMessage
+from loket.models.base import utcnow
+from loket.services import requests as requests_service
+from tests.blueprints.test_query_counts import count_queries
+
+URL = "/beheer/uitgaand"
+
+
+def _row(status="sent", *, name="request_received", to="anna@uboys.example", error=None, context=None,
+         kind="email", minutes_ago=0):
+    now = utcnow() - timedelta(minutes=minutes_ago)
+    row = OutboxMessage(
+        kind=kind, name=name, queue="mail" if kind == "email" else "default",
+        payload={"to": to, "context": context or {}} if kind == "email" else {"args": [1]},
+        idempotency_key=f"test:{name}:{status}:{to}:{minutes_ago}:{utcnow().timestamp()}:{id(object())}",
+        status=status, attempts=1 if status in ("sent", "failed") else 0, last_error=error,
+        created_at=now, available_at=now, sent_at=now if status == "sent" else None,
+    )
+    _db.session.add(row)
+    _db.session.commit()
+    return row
+
+
+def _request(network):
+    overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
+    return requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+                                           category_id=overig, sport_id=None, title="Hulp bij subsidie",
+                                           description="Welke fondsen zijn er?")
+
+
+def _rows_in_page(page):
+    return re.findall(r'<tr id="bericht-(\d+)">', page)
+
+
+def test_beheer_sees_rows_newest_first_with_the_reason_of_a_failure(login_as, network):
+    old = _row("sent", minutes_ago=10)
+    failed = _row("failed", to="typo@example", error="SendGrid 400: b'invalid email address'", minutes_ago=5)
+    job = _row("pending", kind="job", name="workers.outbox.dispatch_due_outbox")
+    page = login_as("beheerder").get(URL).get_data(as_text=True)
+    assert _rows_in_page(page) == [str(job.id), str(failed.id), str(old.id)]
+    assert "SendGrid 400: b&#39;invalid email address&#39;" in page
+    assert "typo@example" in page and "workers.outbox.dispatch_due_outbox" in page
+    assert "Mislukt" in page and "Verstuurd" in page
+    assert 'href="/beheer/uitgaand"' in login_as("beheerder").get("/beheer/categorieen").get_data(as_text=True)
+
+
+def test_filter_by_status(login_as, network):
+    _row("sent")
+    failed = _row("failed", error="SendGrid 403: forbidden")
+    client = login_as("beheerder")
+    page = client.get(URL + "?status=failed").get_data(as_text=True)
+    assert _rows_in_page(page) == [str(failed.id)]
+    assert '<option value="failed" selected>' in page
+    # An unknown status shows everything rather than failing.
+    assert len(_rows_in_page(client.get(URL + "?status=kapot").get_data(as_text=True))) == 2
+
+
+def test_list_is_paginated(login_as, network, app, monkeypatch):
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
+    rows = [_row("sent", minutes_ago=m) for m in (3, 2, 1)]
+    client = login_as("beheerder")
+    first = client.get(URL).get_data(as_text=True)
+    assert _rows_in_page(first) == [str(rows[2].id), str(rows[1].id)]
+    assert "Pagina 1 van 2" in first
+    assert _rows_in_page(client.get(URL + "?pagina=2").get_data(as_text=True)) == [str(rows[0].id)]
+
+
+def test_list_uses_a_constant_number_of_queries(app, login_as, network):
+    client = login_as("beheerder")
+    for i in range(3):
+        _row("failed" if i % 2 else "sent", error="x" if i % 2 else None, minutes_ago=i)
+    with count_queries(app) as few:
+        assert client.get(URL).status_code == 200
+    for i in range(20):
+        _row(("sent", "failed", "pending")[i % 3], error="x", minutes_ago=10 + i)
+    with count_queries(app) as many:
+        assert client.get(URL).status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+
+
+@pytest.mark.parametrize("who, status", [("club_contact", 403), ("ondersteuner", 403), ("coordinator", 403)])
+def test_only_beheer_may_see_or_retry(login_as, network, who, status):
+    failed = _row("failed", error="x")
+    client = login_as(who)
+    assert client.get(URL).status_code == status
+    assert client.get(f"{URL}/{failed.id}/mail").status_code == status
+    assert client.post(f"{URL}/{failed.id}/opnieuw").status_code == status
+    _db.session.expire_all()
+    assert _db.session.get(OutboxMessage, failed.id).status == "failed"
+
+
+def test_anonymous_is_sent_to_login(client, network):
+    for response in (client.get(URL), client.post(f"{URL}/1/opnieuw")):
+        assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_retry_sends_a_failed_mail_again(login_as, network):
+    request = _request(network)
+    failed = _row("failed", error="SendGrid 400: bad", context={"request_id": request.id,
+                                                               "user_id": network.club_contact.id})
+    client = login_as("beheerder")
+    assert "Opnieuw versturen" in client.get(URL).get_data(as_text=True)
+    response = client.post(f"{URL}/{failed.id}/opnieuw")
+    assert response.status_code == 302
+    _db.session.expire_all()
+    row = _db.session.get(OutboxMessage, failed.id)
+    # Inline jobs in tests: dispatched and delivered right away by the log provider.
+    assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
+    assert "is opnieuw aangeboden; status nu: verstuurd" in client.get(URL).get_data(as_text=True)
+
+
+def test_retry_resets_the_row_before_dispatching(login_as, network, monkeypatch):
+    from loket.services import outbox
+
+    seen = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids: seen.append(
+        (ids, _db.session.get(OutboxMessage, ids[0]).status, _db.session.get(OutboxMessage, ids[0]).attempts)))
+    failed = _row("failed", error="x")
+    failed_id = failed.id
+    failed.attempts = 8
+    _db.session.commit()
+    before = utcnow()
+    assert login_as("beheerder").post(f"{URL}/{failed_id}/opnieuw").status_code == 302
+    assert seen == [([failed_id], "pending", 0)]
+    _db.session.expire_all()
+    assert _db.session.get(OutboxMessage, failed_id).available_at >= before - timedelta(seconds=1)
+
+
+def test_only_failed_rows_can_be_retried(login_as, network):
+    sent = _row("sent")
+    client = login_as("beheerder")
+    response = client.post(f"{URL}/{sent.id}/opnieuw")
+    assert response.status_code == 409
+    assert "Alleen een mislukt bericht kun je opnieuw versturen." in response.get_data(as_text=True)
+    assert client.post(f"{URL}/99999/opnieuw").status_code == 404
+    _db.session.expire_all()
+    assert _db.session.get(OutboxMessage, sent.id).attempts == 1
+
+
+def test_retry_without_csrf_token_is_rejected(login_as, network):
+    failed = _row("failed", error="x")
+    response = login_as("beheerder").post(f"{URL}/{failed.id}/opnieuw", csrf=False)
+    assert response.status_code == 400
+    _db.session.expire_all()
+    assert _db.session.get(OutboxMessage, failed.id).status == "failed"
+
+
+def test_beheer_previews_a_mail_in_development(login_as, network):
+    request = _request(network)
+    row = _row("sent", context={"request_id": request.id, "user_id": network.club_contact.id})
+    client = login_as("beheerder")
+    assert f'href="/beheer/uitgaand/{row.id}/mail"' in client.get(URL).get_data(as_text=True)
+    page = client.get(f"{URL}/{row.id}/mail").get_data(as_text=True)
+    assert request.reference in page  # the subject
+    assert f"loket+{request.reference}@" in page  # reply-to
+    assert '<iframe sandbox=""' in page
+    # The HTML is escaped into srcdoc, never inlined into the page itself.
+    assert "srcdoc=\"&lt;!doctype html&gt;" in page and "<body style" not in page
+
+
+def test_no_preview_where_mail_is_really_sent(login_as, network, app, monkeypatch):
+    request = _request(network)  # before the key is set: filing delivers its mails inline
+    row = _row("sent", context={"request_id": request.id})
+    monkeypatch.setitem(app.config, "SENDGRID_API_KEY", "SG.test")
+    client = login_as("beheerder")
+    assert "/mail\"" not in client.get(URL).get_data(as_text=True)
+    assert client.get(f"{URL}/{row.id}/mail").status_code == 404
+
+
+def test_jobs_have_no_mail_preview(login_as, network):
+    job = _row("sent", kind="job", name="workers.outbox.dispatch_due_outbox")
+    assert login_as("beheerder").get(f"{URL}/{job.id}/mail").status_code == 404
