@@ -111,3 +111,22 @@ def test_post_without_csrf_token_is_rejected(login_as, resolved):
 
 def test_unknown_request_is_404(login_as, network):
     assert login_as("club_contact").post("/club/aanvragen/99999/tevredenheid", data={"score": "5"}).status_code == 404
+
+
+def test_supporter_sees_the_score_and_comment_on_the_request_page(login_as, network):
+    from loket.extensions import db as _db
+    from loket.models import Category
+    from loket.services import requests as requests_service
+    from loket.services import teamwork
+    from loket.services.satisfaction import give_satisfaction
+    from sqlalchemy import select
+
+    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
+    request = requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+                                              category_id=category.id, sport_id=None, title="Vraag",
+                                              description="Tekst")
+    teamwork.change_status(teamwork.supporter_access(network.ondersteuner, request.id), "opgelost",
+                           actor=network.ondersteuner)
+    give_satisfaction(request, actor=network.club_contact, score=4, comment="Snel en vriendelijk")
+    page = login_as("ondersteuner").get(f"/wachtrij/{request.id}").get_data(as_text=True)
+    assert "4 van 5" in page and "Snel en vriendelijk" in page
