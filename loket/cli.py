@@ -23,6 +23,7 @@ SUMMARY_LABELS = {
     "bond_sports": "Bond–sport-koppelingen",
     "categories": "Categorieën",
     "teams": "Teams",
+    "criteria_sets": "Criteriasets",
 }
 
 

@@ -7,6 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from loket.extensions import db
 from loket.models import Bond, Club, ClubContact, Gemeente, Loket, Membership, Sport, Team, User
 from loket.services.categories import seed_categories
+from loket.services.quality.criteria import seed_criteria
 from loket.services.passwords import hash_password
 from loket.services.routing import ensure_team
 
@@ -113,6 +114,7 @@ def build_network() -> SimpleNamespace:
     """
     n = SimpleNamespace()
     seed_categories()
+    seed_criteria()
     n.fallback_team = ensure_team("fallback")
     n.utrecht = GemeenteFactory(code="GM0344", name="Utrecht")
     n.amersfoort = GemeenteFactory(code="GM0307", name="Amersfoort")

@@ -94,6 +94,10 @@ class SupportRequest(db.Model):
     due_at: Mapped[datetime | None]
     # Start of the current wacht_op_club pause; the clock does not run while set.
     sla_paused_at: Mapped[datetime | None]
+    # Working seconds spent in wacht_op_club so far, and the resulting resolution time in werkdagen
+    # (set when resolved): stored so quality metrics are plain SQL aggregates.
+    paused_seconds: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    resolution_workdays: Mapped[float | None]
     satisfaction_score: Mapped[int | None]
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from loket.extensions import db
 from loket.models import Bond, Gemeente, Sport
 from loket.services.categories import seed_categories
+from loket.services.quality.criteria import seed_criteria
 from loket.services.routing import ensure_team
 
 GEMEENTEN_FILE = "gemeenten.csv"
@@ -47,6 +48,7 @@ class ReferenceSummary:
     bond_sports: Counts = field(default_factory=Counts)
     categories: Counts = field(default_factory=Counts)
     teams: Counts = field(default_factory=Counts)
+    criteria_sets: Counts = field(default_factory=Counts)
 
     def items(self) -> list[tuple[str, Counts]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
@@ -71,6 +73,7 @@ def seed_reference(data_dir, progress: Progress | None = None) -> ReferenceSumma
         _upsert_gemeenten(progress(gemeenten, "Gemeenten"), summary)
         _upsert_bonds(progress(bonden, "Bonden"), summary)
         summary.categories.added = seed_categories()
+        summary.criteria_sets.added = int(seed_criteria())
         _ensure_teams(summary)
         db.session.commit()
     except BaseException:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from loket.models import STATUS_LABELS, SupportRequest
 from loket.services.errors import DomainError
-from loket.services.workdays import add_working_seconds, add_workdays, working_seconds_between
+from loket.services.workdays import DAY_SECONDS, add_working_seconds, add_workdays, working_seconds_between
 
 FIRST_RESPONSE_WORKDAYS = 2
 RESOLUTION_WORKDAYS = 15
@@ -95,19 +95,30 @@ def apply_status(request: SupportRequest, new: str, now: datetime, *, system: bo
         _resume_clock(request, now)
     if new == "opgelost":
         request.resolved_at = now
+        request.resolution_workdays = resolution_workdays(request, now)
     elif new == "gesloten":
         request.closed_at = now
-        request.resolved_at = request.resolved_at or now
+        if request.resolved_at is None:
+            request.resolved_at = now
+            request.resolution_workdays = resolution_workdays(request, now)
     elif old == "opgelost":
         request.resolved_at = None  # reopened
+        request.resolution_workdays = None
     request.status = new
     refresh_due_at(request)
     return old
 
 
+def resolution_workdays(request: SupportRequest, resolved_at: datetime) -> float:
+    """Werkdagen from filing to resolution, without the time spent waiting for the club."""
+    elapsed = working_seconds_between(request.created_at, resolved_at) - (request.paused_seconds or 0.0)
+    return round(max(0.0, elapsed) / DAY_SECONDS, 4)
+
+
 def _resume_clock(request: SupportRequest, now: datetime) -> None:
     paused = working_seconds_between(request.sla_paused_at, now)
     request.sla_paused_at = None
+    request.paused_seconds = (request.paused_seconds or 0.0) + paused
     if paused <= 0:  # waited only outside working days: the deadlines stand
         return
     if request.first_response_at is None and request.first_response_due_at:

@@ -319,3 +319,26 @@ def test_a_resumed_request_is_overdue_again_only_after_the_moved_due_date():
     assert is_overdue(request, datetime(2026, 3, 5, 14)) is False
     assert is_at_risk(request, datetime(2026, 3, 5, 14)) is True
     assert is_overdue(request, datetime(2026, 3, 5, 15, 0, 1)) is True
+
+
+def test_resolution_time_excludes_waiting_for_the_club():
+    # Filed Mon 2 Mar 2026 10:00 CET; waiting Tue 10:00 → Wed 10:00 (1 werkdag); solved Thu 10:00.
+    # Elapsed Mon 10:00 → Thu 10:00 = 3 werkdagen, minus 1 waiting = 2.0.
+    request = _started()
+    request.created_at = MON
+    apply_status(request, "in_behandeling", datetime(2026, 3, 2, 10))
+    apply_status(request, "wacht_op_club", datetime(2026, 3, 3, 9))
+    apply_status(request, "in_behandeling", datetime(2026, 3, 4, 9))
+    assert request.paused_seconds == 86400
+    apply_status(request, "opgelost", datetime(2026, 3, 5, 9))
+    assert request.resolution_workdays == 2.0
+    apply_status(request, "in_behandeling", datetime(2026, 3, 5, 10))  # reopened
+    assert request.resolution_workdays is None
+
+
+def test_resolving_while_waiting_counts_the_wait_up_to_then():
+    request = _started()
+    request.created_at = MON
+    apply_status(request, "wacht_op_club", datetime(2026, 3, 3, 9))  # Tue 10:00
+    apply_status(request, "opgelost", datetime(2026, 3, 4, 9))  # Wed 10:00: 1 day worked, 1 waited
+    assert request.resolution_workdays == 1.0

@@ -1,0 +1,1 @@
+"""Quality: versioned national criteria, measurements per loket, audits, and the national overview."""

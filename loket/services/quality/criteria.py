@@ -1,0 +1,145 @@
+"""The national criteria as versioned data (DESIGN §6): the seed set 2026.1, the current set, and
+publishing a new version (thresholds edited, criteria added or retired). Old measurements and audits
+keep pointing at the criteria of the version they were made against."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from loket.extensions import db
+from loket.models import COMPARISONS, CRITERION_KINDS, CriteriaSet, Criterion, User
+from loket.models.base import utcnow
+from loket.services.errors import InvalidInput
+from loket.services.quality.metrics_registry import METRICS
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    title: str
+    kind: str
+    metric: str | None = None
+    threshold: float | None = None
+    comparison: str = ">="
+    window_days: int | None = None
+    min_count: int | None = None
+    description: str | None = None
+
+
+SEED_VERSION = "2026.1"
+SEED_VALID_FROM = date(2026, 1, 1)
+SEED_CRITERIA = (
+    CriterionSpec("K1", "Bereikbaar: contactgegevens en openingstijden actueel", "metric", "contact_reviewed_days",
+                  183, "<=", description="Contactgegevens en openingstijden zijn in de afgelopen 183 dagen nagekeken."),
+    CriterionSpec("K2", "Snelle eerste reactie", "metric", "first_response_within_sla", 0.9, ">=", 365,
+                  description="Minstens 90 % van de aanvragen kreeg binnen de servicenorm een eerste reactie."),
+    CriterionSpec("K3", "Doorlooptijd", "metric", "median_resolution_workdays", 15, "<=", 365,
+                  description="De mediane doorlooptijd tot oplossing is hooguit 15 werkdagen (wachten op de club telt niet)."),
+    CriterionSpec("K4", "Warme doorverwijzing", "metric", "referrals_decided_in_time", 0.9, ">=", 365,
+                  description="Minstens 90 % van de doorverwijzingen aan het loket is binnen 3 werkdagen besloten, "
+                              "en er staat er geen open over tijd."),
+    CriterionSpec("K5", "Tevredenheid", "metric", "mean_satisfaction", 4.0, ">=", 365, 10,
+                  description="Gemiddelde tevredenheid minstens 4,0 van 5, over minstens 10 antwoorden."),
+    CriterionSpec("K6", "Continuïteit", "metric", "active_supporters", 2, ">=",
+                  description="Minstens twee actieve clubondersteuners."),
+    CriterionSpec("K7", "Bereik", "metric", "club_reach", 0.10, ">=", 365,
+                  description="Minstens 10 % van de clubs in het werkgebied diende in 12 maanden een aanvraag in."),
+    CriterionSpec("K8", "Afspraken met bonden", "assessment",
+                  description="De auditor bevestigt afspraken over generieke en sportspecifieke ondersteuning."),
+    CriterionSpec("K9", "Kennis van het ondersteuningsaanbod", "assessment",
+                  description="Het aanbod is vastgelegd in de catalogus en actueel."),
+    CriterionSpec("K10", "Basiseisen in beeld", "metric", "basiseisen_known", 0.75, ">=",
+                  description="Van minstens 75 % van de clubs in het werkgebied is de status van de basiseisen bekend."),
+)
+
+
+def seed_criteria() -> bool:
+    """Create set 2026.1 when it does not exist yet (never changes a published set). Does not commit."""
+    if db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == SEED_VERSION)):
+        return False
+    db.session.add(_build_set(SEED_VERSION, SEED_VALID_FROM, SEED_CRITERIA, author=None))
+    return True
+
+
+def current_set(today: date | None = None) -> CriteriaSet | None:
+    """The newest set in force today, with its criteria loaded."""
+    today = today or utcnow().date()
+    return db.session.scalar(
+        select(CriteriaSet).where(CriteriaSet.valid_from <= today)
+        .options(selectinload(CriteriaSet.criteria))
+        .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc()).limit(1))
+
+
+def all_sets() -> list[CriteriaSet]:
+    return list(db.session.scalars(select(CriteriaSet).options(selectinload(CriteriaSet.criteria))
+                                   .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc())))
+
+
+def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec], actor: User,
+                notes: str | None = None) -> CriteriaSet:
+    """Publish a new version. Validates every criterion; commits."""
+    errors: dict[str, str] = {}
+    version = (version or "").strip()
+    if not version or len(version) > 20:
+        errors["version"] = "Geef de versie een naam van hooguit 20 tekens, zoals 2027.1."
+    elif db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == version)):
+        errors["version"] = f"Versie {version} bestaat al; gepubliceerde versies veranderen niet."
+    if not criteria:
+        errors["criteria"] = "Een criteriaset heeft minstens één criterium."
+    codes = [spec.code.strip() for spec in criteria]
+    if len(set(codes)) != len(codes):
+        errors["criteria"] = "Elke code mag maar één keer voorkomen."
+    for spec in criteria:
+        problem = _spec_problem(spec)
+        if problem:
+            errors[f"criteria.{spec.code or '?'}"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    criteria_set = _build_set(version, valid_from, criteria, author=actor, notes=notes)
+    db.session.add(criteria_set)
+    db.session.commit()
+    return criteria_set
+
+
+def _spec_problem(spec: CriterionSpec) -> str | None:
+    if not spec.code.strip() or len(spec.code) > 10:
+        return "Geef elk criterium een code van hooguit 10 tekens."
+    if not spec.title.strip():
+        return f"{spec.code}: geef het criterium een titel."
+    if spec.kind not in CRITERION_KINDS:
+        return f"{spec.code}: soort moet 'metric' of 'assessment' zijn."
+    if spec.kind == "metric":
+        if spec.metric not in METRICS:
+            return f"{spec.code}: onbekende meting '{spec.metric}'."
+        if spec.threshold is None:
+            return f"{spec.code}: een meting heeft een drempelwaarde nodig."
+        if spec.comparison not in COMPARISONS:
+            return f"{spec.code}: vergelijking moet een van {', '.join(COMPARISONS)} zijn."
+    return None
+
+
+def _build_set(version, valid_from, specs, *, author, notes=None) -> CriteriaSet:
+    return CriteriaSet(
+        version=version, valid_from=valid_from, published_by_id=author.id if author else None, notes=notes,
+        criteria=[Criterion(code=s.code.strip(), title=s.title.strip(), description=s.description, kind=s.kind,
+                            metric=s.metric if s.kind == "metric" else None,
+                            threshold=s.threshold if s.kind == "metric" else None, comparison=s.comparison,
+                            window_days=s.window_days, min_count=s.min_count, position=i)
+                  for i, s in enumerate(specs)])
+
+
+def specs_of(criteria_set: CriteriaSet) -> list[CriterionSpec]:
+    """The specs of an existing set: the starting point for editing the next version."""
+    return [CriterionSpec(c.code, c.title, c.kind, c.metric, c.threshold, c.comparison, c.window_days,
+                          c.min_count, c.description) for c in criteria_set.criteria]
+
+
+def compare(value: float | None, comparison: str, threshold: float) -> bool | None:
+    """Does a measured value pass? None when there is no value (not measurable)."""
+    if value is None:
+        return None
+    return {">=": value >= threshold, "<=": value <= threshold, ">": value > threshold,
+            "<": value < threshold, "==": value == threshold}[comparison]
+
+
