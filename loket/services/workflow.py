@@ -109,8 +109,10 @@ def apply_status(request: SupportRequest, new: str, now: datetime, *, system: bo
     return old
 
 
-def resolution_workdays(request: SupportRequest, resolved_at: datetime) -> float:
+def resolution_workdays(request: SupportRequest, resolved_at: datetime) -> float | None:
     """Werkdagen from filing to resolution, without the time spent waiting for the club."""
+    if request.created_at is None:  # not filed yet (a bare object in a unit test)
+        return None
     elapsed = working_seconds_between(request.created_at, resolved_at) - (request.paused_seconds or 0.0)
     return round(max(0.0, elapsed) / DAY_SECONDS, 4)
 
