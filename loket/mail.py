@@ -61,12 +61,12 @@ def _send_with_sendgrid(mail: RenderedMail, *, to: str, idempotency_key: str) ->
     client.client.timeout = config["SENDGRID_TIMEOUT_SECONDS"]
     sender_name, sender_email = parseaddr(config["MAIL_FROM"])
     body = {
-        "personalizations": [{"to": [{"email": to}]}],
+        # custom_args is echoed back in SendGrid's event webhook: it lets a receiver recognise a
+        # duplicate delivery. It belongs in the personalization (top level it must be a string).
+        "personalizations": [{"to": [{"email": to}], "custom_args": {"outbox_key": idempotency_key[:200]}}],
         "from": {"email": sender_email, **({"name": sender_name} if sender_name else {})},
         "subject": mail.subject,
         "content": [{"type": "text/plain", "value": mail.text}, {"type": "text/html", "value": mail.html}],
-        # Echoed back in SendGrid's event webhook: lets a receiver recognise a duplicate delivery.
-        "custom_args": {"outbox_key": idempotency_key[:200]},
     }
     if mail.reply_to:
         body["reply_to"] = {"email": mail.reply_to}

@@ -10,7 +10,8 @@ from loket.extensions import db
 from loket.models import Event, Membership, Referral, SupportRequest, Team, User
 from loket.services import outbox
 
-ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "sla_overdue"}
+ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
+             "sla_overdue"}
 OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback"}
 
 
@@ -56,7 +57,7 @@ def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool)
         return
     if by_supporter:
         _notify("public_reply", club_users(request), f"reply:e{event.id}", request_id=request.id, event_id=event.id)
-    else:
+    elif request.owner_team.kind != "fallback":  # the coördinatiepunt never receives contents
         recipients = [request.assignee] if request.assignee else team_users(request.owner_team)
         _notify("club_replied", [u for u in recipients if u is not None and u.id != event.actor_id],
                 f"clubreply:e{event.id}", request_id=request.id, event_id=event.id)
@@ -79,8 +80,18 @@ def request_resolved(request: SupportRequest) -> None:
             request_id=request.id)
 
 
+def referral_overdue(referral: Referral) -> None:
+    """An undecided referral past its 3 werkdagen escalates to the sender (DESIGN §4), once."""
+    recipients = [referral.proposed_by] if referral.proposed_by else team_users(referral.from_team)
+    _notify("referral_overdue", [u for u in recipients if u is not None], f"refoverdue:f{referral.id}",
+            request_id=referral.request_id, referral_id=referral.id)
+
+
 def service_level_warning(request: SupportRequest, kind: str) -> None:
-    """kind: 'sla_at_risk' or 'sla_overdue'; once per request, kind and deadline."""
+    """kind: 'sla_at_risk' or 'sla_overdue'; once per request, kind and deadline. Not for the fallback
+    queue: the coördinatiepunt sees its deadlines on the queue page, and mails would carry contents."""
+    if request.owner_team.kind == "fallback":
+        return
     recipients = [request.assignee] if request.assignee else team_users(request.owner_team)
     stamp = request.due_at.strftime("%Y%m%d%H%M") if request.due_at else "x"
     _notify(kind, [u for u in recipients if u is not None], f"{kind}:r{request.id}:{stamp}", request_id=request.id)

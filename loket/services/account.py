@@ -11,6 +11,8 @@ NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "satisfaction_question": ("De vraag hoe tevreden je bent, als je aanvraag is opgelost", ("club",)),
     "referral_proposed": ("Een aanvraag die aan je team wordt doorverwezen", SUPPORTER_ROLES),
     "referral_decided": ("Het besluit over een doorverwijzing die jij of je team voorstelde", SUPPORTER_ROLES),
+    "referral_overdue": ("Een doorverwijzing van jou of je team waarover na 3 werkdagen nog niet is besloten",
+                         SUPPORTER_ROLES),
     "sla_overdue": ("Een aanvraag van je team (of aan jou toegewezen) die over de termijn is", SUPPORTER_ROLES),
     "new_in_queue": ("Een nieuwe aanvraag in de wachtrij van je team", SUPPORTER_ROLES),
     "club_replied": ("Een reactie van een club op een aanvraag van je team (of aan jou toegewezen)",

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from loket import notifications
 from loket.extensions import db
-from loket.models import OPEN_STATUSES, SupportRequest, Team
+from loket.models import OPEN_STATUSES, Referral, SupportRequest, Team
 from loket.models.base import utcnow
 from loket.services import outbox
 from loket.services.workflow import FIRST_RESPONSE_WORKDAYS, RESOLUTION_WORKDAYS, ServiceLevels
@@ -35,5 +35,9 @@ def sweep(now=None) -> dict:
         notifications.service_level_warning(request, "sla_overdue")
     for request in at_risk:
         notifications.service_level_warning(request, "sla_at_risk")
+    late_referrals = db.session.scalars(select(Referral).where(Referral.state == "voorgesteld",
+                                                               Referral.due_at < now)).all()
+    for referral in late_referrals:
+        notifications.referral_overdue(referral)
     outbox.commit()
-    return {"overdue": len(overdue), "at_risk": len(at_risk)}
+    return {"overdue": len(overdue), "at_risk": len(at_risk), "referrals_overdue": len(late_referrals)}

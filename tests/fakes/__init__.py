@@ -1,0 +1,1 @@
+"""Local stand-ins for external services (SendGrid), used by the outbox, notification and worker tests."""

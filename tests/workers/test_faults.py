@@ -1,0 +1,160 @@
+"""Nothing is lost when parts fail: Redis stopped, a worker killed mid-send, SendGrid failing or hanging.
+
+Each test files a request over HTTP (3 notices: the club contact and the two Utrecht supporters), breaks
+something, recovers the way production does (`flask worker --burst` first dispatches due rows), and checks
+that every notice was accepted by SendGrid exactly once and its outbox row ends `sent` (or `failed`).
+"""
+import os
+import signal
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from loket.models.base import utcnow
+from loket.services import outbox
+from tests.fakes.scenario import request_form, sent_to
+from tests.fakes.sendgrid import HANG, Delay
+from tests.workers.conftest import children_of, kill_worker
+
+
+def _file(live, client=None, **form):
+    client = client or live.client("club_contact")
+    response = client.post("/club/aanvragen/nieuw", data=request_form(live.network, **form))
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+
+
+def _expected_filing(network, requests=1) -> Counter:
+    return Counter({("request_received", network.club_contact.email): requests,
+                    ("new_in_queue", network.ondersteuner.email): requests,
+                    ("new_in_queue", network.collega.email): requests})
+
+
+def _accepted_once_each(live):
+    """Every outbox row's mail was accepted by SendGrid exactly once."""
+    accepted = Counter(call.key for call in live.fake.accepted)
+    rows = live.rows()
+    assert accepted == Counter({row.idempotency_key: 1 for row in rows})
+    return rows
+
+
+def test_redis_stopped_while_requests_are_created(live, redis_server, monkeypatch):
+    """Redis dies (losing its queued jobs) and requests keep coming: they are saved, their notices wait in
+    the outbox, and after Redis is back one worker run sends every notice exactly once."""
+    monkeypatch.setitem(live.app.config, "REDIS_URL", redis_server.url)
+    monkeypatch.setitem(live.app.config, "OUTBOX_VISIBILITY_SECONDS", 1)
+    n = live.network
+
+    club = live.client("club_contact")
+    _file(live, club, title="Voor de storing")
+    assert {r.status for r in live.rows()} == {"enqueued"}
+    redis_server.stop()  # no persistence: the three queued jobs are gone with it
+
+    started = time.monotonic()
+    _file(live, club, title="Tijdens de storing")
+    assert time.monotonic() - started < 5, "filing must not hang on a dead Redis"
+    supporter = live.client("ondersteuner")
+    first_id = min(r.payload["context"]["request_id"] for r in live.rows())
+    reply = supporter.post(f"/wachtrij/{first_id}/bericht", data={"body": "We zijn ermee bezig."})
+    assert reply.status_code == 302
+    statuses = Counter(r.status for r in live.rows())
+    assert statuses == Counter({"enqueued": 3, "pending": 4})
+    assert live.fake.calls == []
+
+    redis_server.start()  # same port, empty
+    time.sleep(1.2)  # the enqueued rows of the first request pass their visibility timeout
+    live.run_worker()
+
+    rows = _accepted_once_each(live)
+    assert {r.status for r in rows} == {"sent"} and len(rows) == 7
+    assert sent_to(live.fake) == _expected_filing(n, requests=2) + Counter({("public_reply", n.club_contact.email): 1})
+    live.run_worker()
+    assert len(live.fake.calls) == 7
+
+
+@pytest.mark.parametrize("victim", ["work_horse", "worker_and_horse"])
+def test_worker_killed_mid_send_the_mail_still_goes_out(live, monkeypatch, victim):
+    monkeypatch.setitem(live.app.config, "OUTBOX_VISIBILITY_SECONDS", 1)
+    live.fake.script(HANG)  # the first mail: SendGrid takes it and never answers
+    _file(live)
+
+    worker = live.start_worker()
+    try:
+        [hung] = live.fake.wait_for_calls(1, timeout=30)
+        if victim == "work_horse":
+            horses = children_of(worker.pid)
+            assert len(horses) == 1, horses
+            os.kill(horses[0], signal.SIGKILL)
+            worker.wait(30)  # the worker fails that job, runs the others and stops (burst)
+        else:
+            kill_worker(worker)  # SIGKILL to the worker and its horse at once
+    finally:
+        if worker.poll() is None:
+            kill_worker(worker)
+    assert hung.status is None
+    assert live.row_by_key(hung.key).status == "enqueued"  # neither sent nor lost
+
+    time.sleep(1.2)  # past the visibility timeout
+    live.run_worker()  # dispatch_due hands the stale row out again; the worker sends it
+    rows = _accepted_once_each(live)
+    assert {r.status for r in rows} == {"sent"}
+    assert live.row_by_key(hung.key).attempts == 1
+    assert sent_to(live.fake) == _expected_filing(live.network)
+    assert Counter(call.key for call in live.fake.calls)[hung.key] == 2  # the hung call, then the real send
+
+
+def test_sendgrid_500_then_202_is_sent_once(live):
+    live.fake.script(500)
+    _file(live)
+    live.run_worker()
+    first = live.first_call()
+    row = live.row_by_key(first.key)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "SendGrid 500" in row.last_error
+    assert Counter(r.status for r in live.rows()) == Counter({"sent": 2, "pending": 1})
+
+    time.sleep(0.3)  # OUTBOX_BACKOFF_SECONDS is 0.2 in these tests
+    live.run_worker()
+    row = live.row_by_key(first.key)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert [call.status for call in live.fake.calls if call.key == first.key] == [500, 202]
+    _accepted_once_each(live)
+    assert sent_to(live.fake) == _expected_filing(live.network)
+
+
+def test_sendgrid_400_is_failed_with_the_reason_and_never_retried(live):
+    live.fake.script(400)
+    _file(live)
+    live.run_worker()
+    first = live.first_call()
+    row = live.row_by_key(first.key)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert "400" in row.last_error
+
+    with live.app.app_context():
+        assert outbox.dispatch_due(utcnow() + timedelta(days=7)) == 0
+    live.run_worker()
+    assert [call.key for call in live.fake.calls].count(first.key) == 1
+    assert live.row_by_key(first.key).status == "failed"
+    assert Counter(r.status for r in live.rows()) == Counter({"sent": 2, "failed": 1})
+
+
+def test_sendgrid_hanging_times_out_and_is_sent_on_retry(live, monkeypatch):
+    """SendGrid answers too late: the client gives up after SENDGRID_TIMEOUT_SECONDS (the worker is not
+    stuck), the row waits its backoff, and the next run sends it."""
+    monkeypatch.setitem(live.app.config, "SENDGRID_TIMEOUT_SECONDS", 1)
+    live.fake.script(Delay(15, 202))
+    _file(live)
+    started = time.monotonic()
+    live.run_worker()
+    assert time.monotonic() - started < 12  # not the 15 s SendGrid takes
+    first = live.first_call()
+    row = live.row_by_key(first.key)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "onbereikbaar" in row.last_error
+
+    time.sleep(0.3)
+    live.run_worker()
+    assert live.row_by_key(first.key).status == "sent"
+    _accepted_once_each(live)
