@@ -75,7 +75,6 @@ def test_redis_stopped_while_requests_are_created(live, redis_server, monkeypatc
 
 @pytest.mark.parametrize("victim", ["work_horse", "worker_and_horse"])
 def test_worker_killed_mid_send_the_mail_still_goes_out(live, monkeypatch, victim):
-    monkeypatch.setitem(live.app.config, "OUTBOX_VISIBILITY_SECONDS", 1)
     live.fake.script(HANG)  # the first mail: SendGrid takes it and never answers
     _file(live)
 
@@ -95,6 +94,9 @@ def test_worker_killed_mid_send_the_mail_still_goes_out(live, monkeypatch, victi
     assert hung.status is None
     assert live.row_by_key(hung.key).status == "enqueued"  # neither sent nor lost
 
+    # Only now shorten the visibility timeout: had the first worker started with it, its own
+    # dispatch_due could re-queue the fresh rows on a slow start and deliver the hung row at once.
+    monkeypatch.setitem(live.app.config, "OUTBOX_VISIBILITY_SECONDS", 1)
     time.sleep(1.2)  # past the visibility timeout
     live.run_worker()  # dispatch_due hands the stale row out again; the worker sends it
     rows = _accepted_once_each(live)
