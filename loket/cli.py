@@ -1,4 +1,4 @@
-"""Command-line interface: `flask --app wsgi seed reference|demo` and `flask --app wsgi users create`.
+"""Command-line interface: `flask --app wsgi seed reference|demo`, `users create` and `quality recompute`.
 
 Thin wrappers: parse options, call a service, print the outcome. Messages for operators are Dutch.
 """
@@ -15,6 +15,7 @@ from loket.services.users import MembershipSpec, create_user
 
 seed_cli = AppGroup("seed", help="Referentie- en demogegevens laden.")
 users_cli = AppGroup("users", help="Gebruikers beheren.")
+quality_cli = AppGroup("quality", help="Kwaliteitsmetingen van de loketten.")
 
 SUMMARY_LABELS = {
     "gemeenten": "Gemeenten",
@@ -30,6 +31,7 @@ SUMMARY_LABELS = {
 def init_app(app):
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(quality_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(scheduler_command)
 
@@ -102,6 +104,29 @@ def users_create_command(ctx, email, name, password, role, loket_slug, bond_key,
         ctx.exit(2)
     click.echo(f"Gebruiker aangemaakt: {user.email} ({'; '.join(m.label for m in user.memberships)}"
                f"{', teamleider' if team_lead else ''}).")
+
+
+@quality_cli.command("recompute")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Meten zoals op deze datum (JJJJ-MM-DD, om 00:00 UTC); standaard nu.")
+@click.pass_context
+def quality_recompute_command(ctx, as_of):
+    """Alle meetbare criteria voor alle loketten nu berekenen (zonder wachtrij) en samenvatten."""
+    from loket.services.quality import runs
+    from loket.services.quality.criteria import current_set
+
+    run = runs.recompute_now(as_of=as_of)
+    if run.state != "done":
+        click.echo(f"Kwaliteitsmeting {run.id} is mislukt: {run.error}", err=True)
+        ctx.exit(1)
+    moment = as_of or run.created_at
+    click.echo(f"Kwaliteitsmeting {run.id} klaar: periode {run.period:%Y-%m}, peilmoment {moment:%Y-%m-%d %H:%M} UTC, "
+               f"{run.criteria_done} criteria.")
+    outcomes = runs.outcomes(run.period, current_set(moment.date()))
+    width = max((len(outcome.title) for outcome in outcomes), default=0)
+    for outcome in outcomes:
+        click.echo(f"  {outcome.code:<4} {outcome.title:<{width}} {outcome.passed:>3} van {outcome.total} "
+                   f"loketten voldoen ({outcome.failed} niet, {outcome.not_measurable} niet meetbaar)")
 
 
 @click.command("worker")

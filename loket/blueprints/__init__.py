@@ -7,11 +7,13 @@ from loket.blueprints.beheer import bp as beheer_bp
 from loket.blueprints.club import bp as club_bp
 from loket.blueprints.coordinatie import bp as coordinatie_bp
 from loket.blueprints.inbound import bp as inbound_bp
+from loket.blueprints.kwaliteit import bp as kwaliteit_bp
 from loket.blueprints.main import bp as main_bp
+from loket.blueprints.overzicht import bp as overzicht_bp
 from loket.blueprints.profiel import bp as profiel_bp
 from loket.blueprints.queue import bp as queue_bp
 
 BLUEPRINTS = [
     main_bp, auth_bp, account_bp, club_bp, queue_bp, coordinatie_bp, profiel_bp, aanbod_bp, beheer_bp,
-    api_bp, inbound_bp,
+    api_bp, inbound_bp, kwaliteit_bp, overzicht_bp,
 ]

@@ -31,6 +31,7 @@ class Referral(db.Model):
         # The receiving and sending queues show open proposals, oldest due first.
         Index("ix_referrals_to_team_state_due", "to_team_id", "state", "due_at"),
         Index("ix_referrals_from_team_state_due", "from_team_id", "state", "due_at"),
+        Index("ix_referrals_to_team_created", "to_team_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,6 +68,9 @@ class SupportRequest(db.Model):
         Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
         Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id"),
         Index("ix_support_requests_club_created", "club_id", "created_at"),
+        # Quality metrics and demand aggregates scan by filing and resolution time.
+        Index("ix_support_requests_created_at", "created_at"),
+        Index("ix_support_requests_resolved_at", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,10 @@
 """Periodic jobs, scheduled from the database so restarts and extra scheduler processes never run a
 slot twice: a run is claimed with one atomic UPDATE that moves next_run_at on."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from loket.extensions import db
 from loket.models import PeriodicTask
@@ -16,18 +17,36 @@ class Periodic:
     job: str  # dotted path of the job function
     every: timedelta
     queue: str = "default"
+    # A time of day (naive UTC) to anchor the slots to, for daily jobs: slots fall at that time rather than
+    # whenever the first scheduler happened to start, and a new task's first slot is the next one.
+    at: time | None = None
+
+    def next_slot(self, now: datetime) -> datetime:
+        """The slot after `now`: `now + every`, or the next `at` o'clock for anchored tasks."""
+        if self.at is None:
+            return now + self.every
+        slot = datetime.combine(now.date(), self.at)
+        while slot <= now:
+            slot += self.every
+        return slot
 
 
 PERIODIC = (
     Periodic("service_level_sweep", "workers.service_levels.sweep_service_levels", timedelta(minutes=5)),
+    # 01:00 UTC is 02:00/03:00 in the Netherlands: the night's quality run (one run per night, whatever
+    # number of schedulers runs: the slot is claimed in the database like every other).
+    Periodic("quality_recompute", "workers.quality.nightly_recompute", timedelta(hours=24), queue="reports",
+             at=time(1, 0)),
 )
 
 
 def ensure_tasks(now: datetime) -> None:
-    existing = set(db.session.scalars(select(PeriodicTask.name)))
+    """Create the missing schedule rows; schedulers starting together both succeed (ON CONFLICT)."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for task in PERIODIC:
-        if task.name not in existing:
-            db.session.add(PeriodicTask(name=task.name, next_run_at=now))
+        first = now if task.at is None else task.next_slot(now)
+        db.session.execute(insert(PeriodicTask).values(name=task.name, next_run_at=first)
+                           .on_conflict_do_nothing(index_elements=[PeriodicTask.name]))
     db.session.commit()
 
 
@@ -36,7 +55,7 @@ def claim(task: Periodic, now: datetime) -> bool:
     result = db.session.execute(
         update(PeriodicTask)
         .where(PeriodicTask.name == task.name, PeriodicTask.next_run_at <= now)
-        .values(next_run_at=now + task.every, last_run_at=now, last_job=task.job)
+        .values(next_run_at=task.next_slot(now), last_run_at=now, last_job=task.job)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1

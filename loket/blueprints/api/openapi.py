@@ -36,6 +36,7 @@ TAGS = [
     {"name": "netwerk", "description": "Loketten, bonden, clubs, gebruikers en categorieën."},
     {"name": "aanvragen", "description": "Ondersteuningsvragen."},
     {"name": "samenwerken", "description": "Doorverwijzen en inschakelen."},
+    {"name": "kwaliteit", "description": "Het landelijk overzicht en de herberekening van de metingen."},
     {"name": "documentatie", "description": "Dit document."},
 ]
 

@@ -4,7 +4,10 @@ Body schemas are enforced by validation.py before a view runs; response schemas 
 serializers.py writes. Both go into the OpenAPI document unchanged, so what is documented is what is
 checked. Unknown body fields are refused (additionalProperties: false).
 """
-from loket.models import CATEGORY_SCOPES, CLUB_KINDS, EVENT_KINDS, LOKET_STATUSES, REFERRAL_STATES, ROLES, STATUSES
+from loket.models import (
+    CATEGORY_SCOPES, CLUB_KINDS, CRITERION_KINDS, EVENT_KINDS, LOKET_STATUSES, REFERRAL_STATES, ROLES, RUN_STATES,
+    STATUSES,
+)
 
 TEAM_TYPES = ("loket", "bond")
 # Ids are 32-bit integers in the database; a larger number names nothing (and PostgreSQL would refuse it).
@@ -208,6 +211,41 @@ TOKEN = obj({
     "expires_at": DATETIME,
 })
 
+QUALITY_RUN = obj({
+    "id": {"type": "integer"}, "state": {"type": "string", "enum": list(RUN_STATES)},
+    "period": string("De meetmaand, als haar eerste dag (JJJJ-MM-DD).", format="date"),
+    "criteria_done": {"type": "integer"}, "criteria_total": {"type": "integer"},
+    "created_at": DATETIME_SET, "started_at": DATETIME, "finished_at": DATETIME,
+}, description="Een herberekening van de metingen: queued, running, done of failed, met voortgang per criterium.")
+
+OVERVIEW_LOKET = obj({
+    "slug": string(), "name": string(), "status": {"type": "string", "enum": list(LOKET_STATUSES)},
+    "aangehaakt": {"type": "boolean"}, "provinces": array(string()), "gemeenten": {"type": "integer"},
+    "voldoet": {"type": "boolean"},
+    "criteria": {"type": "object", "additionalProperties": {"type": ["boolean", "null"]},
+                 "description": "Per code van de huidige criteriaset: true (gehaald), false (niet gehaald), "
+                                "null (nog niet gemeten, niet meetbaar of niet beoordeeld)."},
+    "trend": {"type": ["string", "null"], "enum": ["beter", "gelijk", "slechter", None],
+              "description": "Gehaalde meetbare criteria in de laatste gemeten maand tegenover de maand ervoor."},
+})
+
+OVERVIEW = obj({
+    "as_of": string("De datum van de stand (JJJJ-MM-DD).", format="date"),
+    "criteria_set": nullable("string", "De versie van de criteriaset in gebruik, bijvoorbeeld 2026.1."),
+    "gemeenten_total": {"type": "integer"},
+    "gemeenten_covered": {"type": "integer", "description": "Gemeenten die een operationeel loket hebben."},
+    "loketten_total": {"type": "integer"}, "loketten_operationeel": {"type": "integer"},
+    "loketten_aangehaakt": {"type": "integer"}, "loketten_voldoen": {"type": "integer"},
+    "bonden_total": {"type": "integer"}, "bonden_aangesloten": {"type": "integer"},
+    "targets": obj({"gemeenten_covered": {"type": "integer"}, "loketten_voldoen": {"type": "integer"},
+                    "bonden_aangesloten": {"type": "integer"}}, description="De doelen voor 2026."),
+    "criteria": array(obj({"code": string(), "title": string(),
+                           "kind": {"type": "string", "enum": list(CRITERION_KINDS)}})),
+    "loketten": array(ref("OverviewLoket")),
+    "latest_run": {"oneOf": [ref("QualityRun"), {"type": "null"}],
+                   "description": "De laatst aangevraagde herberekening, of null."},
+})
+
 PROBLEM = {
     "type": "object",
     "description": "RFC 9457 problem details; `detail` is Dutch and meant for people.",
@@ -251,4 +289,7 @@ COMPONENTS = {
     "Event": EVENT,
     "Referral": REFERRAL,
     "Collaborator": COLLABORATOR,
+    "QualityRun": QUALITY_RUN,
+    "OverviewLoket": OVERVIEW_LOKET,
+    "Overview": OVERVIEW,
 }

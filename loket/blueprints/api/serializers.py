@@ -6,7 +6,7 @@ side only: no assignee, no deadlines, no internal notes, no internal event detai
 from datetime import date, datetime
 
 from loket.models import (
-    Bond, Category, Club, Collaborator, Event, Loket, Membership, Referral, SupportRequest, Team, User,
+    Bond, Category, Club, Collaborator, Event, Loket, Membership, QualityRun, Referral, SupportRequest, Team, User,
 )
 
 CLUB = "club"
@@ -149,3 +149,34 @@ def referral(value: Referral) -> dict:
 
 def collaborator(value: Collaborator) -> dict:
     return {"team": team_ref(value.team), "since": iso(value.created_at), "reason": value.reason}
+
+
+# ---------------------------------------------------------------- quality (aggregates only)
+
+def quality_run(value: QualityRun) -> dict:
+    """No error text: it is for beheer's logs, not for API clients."""
+    return {"id": value.id, "state": value.state, "period": day(value.period), "criteria_done": value.criteria_done,
+            "criteria_total": value.criteria_total, "created_at": iso(value.created_at),
+            "started_at": iso(value.started_at), "finished_at": iso(value.finished_at)}
+
+
+def overview(value, latest_run: QualityRun | None) -> dict:
+    """The national overview (services.quality.overview.Overview): counts and verdicts, no request contents."""
+    targets = value.targets
+    return {
+        "as_of": day(value.as_of),
+        "criteria_set": value.criteria_set.version if value.criteria_set else None,
+        "gemeenten_total": targets.gemeenten_total, "gemeenten_covered": targets.gemeenten_covered,
+        "loketten_total": targets.loketten_total, "loketten_operationeel": targets.loketten_operational,
+        "loketten_aangehaakt": targets.loketten_aangehaakt, "loketten_voldoen": targets.loketten_voldoen,
+        "bonden_total": targets.bonden_total, "bonden_aangesloten": targets.bonden_aangesloten,
+        "targets": {"gemeenten_covered": targets.target_gemeenten,
+                    "loketten_voldoen": targets.target_loketten_voldoen,
+                    "bonden_aangesloten": targets.target_bonden},
+        "criteria": [{"code": c.code, "title": c.title, "kind": c.kind} for c in value.criteria],
+        "loketten": [{"slug": row.slug, "name": row.name, "status": row.status, "aangehaakt": row.aangehaakt,
+                      "provinces": list(row.provinces), "gemeenten": row.gemeenten, "voldoet": row.voldoet,
+                      "criteria": dict(row.criteria), "trend": row.trend_direction}
+                     for row in value.loketten],
+        "latest_run": quality_run(latest_run) if latest_run else None,
+    }

@@ -1,0 +1,168 @@
+"""Quality views: the coördinatiepunt's audits (beheer reads along), and a loket's "waar staan we" page with
+its own audits and self-assessment. No request contents and no club contact data appear on any of them."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from loket.access import allow
+from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.kwaliteit import bp
+from loket.blueprints.kwaliteit.display import HELPERS
+from loket.blueprints.kwaliteit.forms import ActionForm, audit_form
+from loket.services.errors import DomainError
+from loket.services.quality import audits
+from loket.services.quality.audits import KIND_LABELS, RESULT_LABELS, STATE_LABELS, VERDICT_LABELS
+
+READERS = ("coordinatiepunt", "beheer")
+
+
+@bp.context_processor
+def quality_helpers():
+    return {**HELPERS, "kind_labels": KIND_LABELS, "state_labels": STATE_LABELS, "result_labels": RESULT_LABELS,
+            "verdict_labels": VERDICT_LABELS}
+
+
+# ---------------------------------------------------------------- coördinatiepunt (beheer reads)
+
+def _render_index(error=None, code=200):
+    return render_template("kwaliteit/index.html", rows=audits.audit_overview(), start_form=ActionForm(),
+                           may_start=current_user.has_role("coordinatiepunt"), error=error), code
+
+
+@bp.route("/audits")
+@allow(*READERS)
+def audits_index():
+    return _render_index()
+
+
+@bp.route("/loketten/<int:loket_id>")
+@allow(*READERS)
+def loket_audits(loket_id):
+    loket = or_404(audits.get_loket, loket_id)
+    return render_template("kwaliteit/loket.html", loket=loket, start_form=ActionForm(),
+                           audit_list=audits.audits_of(loket.id, viewer=current_user),
+                           concept=audits.open_concept(loket.id, "audit"),
+                           may_start=current_user.has_role("coordinatiepunt"))
+
+
+@bp.route("/loketten/<int:loket_id>/audit", methods=["POST"])
+@allow("coordinatiepunt")
+def start_audit(loket_id):
+    loket = or_404(audits.get_loket, loket_id)
+    if not ActionForm().validate_on_submit():
+        return _render_index(error="Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.",
+                             code=400)
+    try:
+        audit = audits.start_audit(loket.id, actor=current_user, kind="audit")
+    except DomainError as error:
+        return _render_index(error=error.message, code=error.status_code)
+    flash(f"Audit van {loket.name} gestart als concept.", "success")
+    return redirect(url_for("kwaliteit.audit", audit_id=audit.id))
+
+
+@bp.route("/audits/<int:audit_id>")
+@allow(*READERS)
+def audit(audit_id):
+    return _render_audit(or_404(audits.get_audit_for, current_user, audit_id), side="coordinatie")
+
+
+@bp.route("/audits/<int:audit_id>", methods=["POST"])
+@allow("coordinatiepunt")
+def save_audit(audit_id):
+    return _save(audit_id, side="coordinatie")
+
+
+# ---------------------------------------------------------------- the loket itself
+
+def _own_loket_id(loket_id=None) -> int:
+    """The loket whose page this is: the one asked for if the user works there, else their first."""
+    own = current_user.loket_ids
+    if loket_id is None:
+        return own[0]
+    if loket_id not in own:
+        abort(404)
+    return loket_id
+
+
+def _render_standing(loket_id, error=None, code=200):
+    return render_template("kwaliteit/ons_loket.html", standing=audits.standing(loket_id),
+                           audit_list=audits.audits_of(loket_id, viewer=current_user),
+                           concept=audits.open_concept(loket_id, "self_assessment"),
+                           is_lead=audits.is_loket_lead(current_user, loket_id), own_lokets=current_user.memberships,
+                           start_form=ActionForm(), error=error), code
+
+
+@bp.route("/ons-loket")
+@bp.route("/ons-loket/<int:loket_id>")
+@allow("clubondersteuner")
+def ons_loket(loket_id=None):
+    return _render_standing(_own_loket_id(loket_id))
+
+
+@bp.route("/ons-loket/<int:loket_id>/zelfevaluatie", methods=["POST"])
+@allow("clubondersteuner")
+def start_self_assessment(loket_id):
+    loket_id = _own_loket_id(loket_id)
+    if not ActionForm().validate_on_submit():
+        return _render_standing(loket_id, "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.",
+                                400)
+    try:
+        audit = audits.start_audit(loket_id, actor=current_user, kind="self_assessment")
+    except DomainError as error:
+        return _render_standing(loket_id, error.message, error.status_code)
+    flash("Zelfevaluatie gestart als concept.", "success")
+    return redirect(url_for("kwaliteit.own_audit", audit_id=audit.id))
+
+
+@bp.route("/ons-loket/audits/<int:audit_id>")
+@allow("clubondersteuner")
+def own_audit(audit_id):
+    return _render_audit(_own_audit(audit_id), side="loket")
+
+
+@bp.route("/ons-loket/audits/<int:audit_id>", methods=["POST"])
+@allow("clubondersteuner")
+def save_own_audit(audit_id):
+    return _save(audit_id, side="loket")
+
+
+def _own_audit(audit_id):
+    audit = or_404(audits.get_audit_for, current_user, audit_id)
+    if audit.loket_id not in current_user.loket_ids:
+        abort(404)
+    return audit
+
+
+# ---------------------------------------------------------------- shared
+
+SAVE_ENDPOINTS = {"coordinatie": "kwaliteit.save_audit", "loket": "kwaliteit.save_own_audit"}
+SHOW_ENDPOINTS = {"coordinatie": "kwaliteit.audit", "loket": "kwaliteit.own_audit"}
+
+
+def _render_audit(audit, *, side, form=None, code=200):
+    """The audit page: a form for the author's side while it is a concept, read-only otherwise. Metric
+    criteria show the loket's latest measurement next to them (one query)."""
+    editable = audits.can_edit(current_user, audit)
+    if editable and form is None:
+        form = audit_form(audit, from_request=False)
+    findings = sorted(audit.findings, key=lambda f: f.criterion.position)
+    measurements = audits.latest_measurements(
+        audit.loket_id, [f.criterion_id for f in findings if f.criterion.kind == "metric"])
+    return render_template("kwaliteit/audit.html", audit=audit, findings=findings, measurements=measurements,
+                           form=form, editable=editable, side=side, save_endpoint=SAVE_ENDPOINTS[side]), code
+
+
+def _save(audit_id, *, side):
+    audit = or_404(audits.get_audit_for, current_user, audit_id) if side == "coordinatie" else _own_audit(audit_id)
+    form = audit_form(audit, from_request=True)
+    if not form.validate_on_submit():
+        return _render_audit(audit, side=side, form=form, code=400)
+    finalize = bool(form.finalize.data)
+    try:
+        audits.save_findings(audit, actor=current_user, findings=form.findings_data(audit), notes=form.notes.data,
+                             verdict=form.verdict.data, audit_date=form.audit_date.data, finalize=finalize)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_audit(audit, side=side, form=form, code=error.status_code)
+    kind = KIND_LABELS[audit.kind]
+    flash(f"{kind} is definitief gemaakt." if finalize else f"{kind} is opgeslagen als concept.", "success")
+    return redirect(url_for(SHOW_ENDPOINTS[side], audit_id=audit.id))

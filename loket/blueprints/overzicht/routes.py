@@ -1,0 +1,117 @@
+"""National overview views (coördinatiepunt and beheer): targets, loketten, drill-down, demand, exports.
+
+Every table on these pages has a CSV and an XLSX download built from the same exports.*_table function.
+"""
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from loket.access import allow
+from loket.blueprints.forms_support import or_404
+from loket.blueprints.overzicht import bp, charts
+from loket.models.base import utcnow
+from loket.services.quality import exports, runs
+from loket.services.quality import overview as overview_service
+
+WHO = ("coordinatiepunt", "beheer")
+RUN_STATE_LABELS = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}
+# per → (page title, what "all" of them are called)
+DEMAND_VIEWS = {"categorie": ("Vraag per categorie", "categorieën"),
+                "provincie": ("Vraag per provincie", "provincies")}
+
+
+@bp.context_processor
+def helpers():
+    return {"format_value": charts.format_value, "format_norm": charts.format_norm,
+            "month_label": charts.month_label, "run_state_labels": RUN_STATE_LABELS,
+            "status_filters": overview_service.STATUS_FILTERS, "trend_labels": overview_service.TREND_LABELS,
+            "unit_labels": overview_service.UNIT_LABELS}
+
+
+def _filters(overview):
+    return overview_service.clean_filters(overview, request.args.get("provincie"), request.args.get("status"))
+
+
+def _download(table, fmt):
+    body, mimetype = exports.render(table, fmt)
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(table, fmt, utcnow().date())}"')
+    return response
+
+
+@bp.route("/")
+@allow(*WHO)
+def index():
+    overview = overview_service.national_overview()
+    province, status = _filters(overview)
+    return render_template("overzicht/index.html", overview=overview, targets=overview.targets,
+                           rows=overview.filtered(province=province, status=status),
+                           province=province, status=status, run=runs.latest_run())
+
+
+@bp.route("/doelen.<any(csv, xlsx):fmt>")
+@allow(*WHO)
+def export_targets(fmt):
+    return _download(exports.targets_table(overview_service.national_overview().targets), fmt)
+
+
+@bp.route("/loketten.<any(csv, xlsx):fmt>")
+@allow(*WHO)
+def export_loketten(fmt):
+    overview = overview_service.national_overview()
+    province, status = _filters(overview)
+    return _download(exports.loketten_table(overview, province=province, status=status), fmt)
+
+
+@bp.route("/herberekenen", methods=["POST"])
+@allow(*WHO)
+def recompute():
+    run = runs.request_recompute(actor=current_user)
+    flash(f"Herberekening aangevraagd: {RUN_STATE_LABELS.get(run.state, run.state)}.", "success")
+    return redirect(url_for("overzicht.index"))
+
+
+@bp.route("/loketten/<slug>")
+@allow(*WHO)
+def loket(slug):
+    detail = or_404(overview_service.loket_detail, slug)
+    history_charts = {h.criterion.code: charts.history_chart(h, chart_id=f"grafiek-{h.criterion.code.lower()}",
+                                                             loket_name=detail.row.name)
+                      for h in detail.histories}
+    return render_template("overzicht/loket.html", detail=detail, row=detail.row, charts=history_charts)
+
+
+@bp.route("/loketten/<slug>/metingen.<any(csv, xlsx):fmt>")
+@allow(*WHO)
+def export_history(slug, fmt):
+    detail = or_404(overview_service.loket_detail, slug)
+    codes = {h.criterion.code for h in detail.histories}
+    code = request.args.get("criterium")
+    return _download(exports.history_table(detail, code if code in codes else None), fmt)
+
+
+def _demand(per):
+    return (overview_service.demand_by_category() if per == "categorie"
+            else overview_service.demand_by_province())
+
+
+@bp.route("/vraag/<any(categorie, provincie):per>")
+@allow(*WHO)
+def demand(per):
+    data = _demand(per)
+    title, plural = DEMAND_VIEWS[per]
+    total_chart = charts.demand_chart(data.months, data.totals, chart_id="grafiek-totaal",
+                                      title=f"Aanvragen per maand, alle {plural}")
+    largest = max((count for s in data.series for count in s.counts), default=0)
+    series_charts = [(s, charts.demand_chart(data.months, s.counts, chart_id=f"grafiek-{i}", small=True,
+                                             scale_to=largest, title=f"Aanvragen per maand: {s.label}"))
+                     for i, s in enumerate(data.series, start=1)]
+    return render_template("overzicht/demand.html", per=per, title=title, demand=data,
+                           total_chart=total_chart, series_charts=series_charts)
+
+
+@bp.route("/vraag/<any(categorie, provincie):per>.<any(csv, xlsx):fmt>")
+@allow(*WHO)
+def export_demand(per, fmt):
+    return _download(exports.demand_table(_demand(per), by=per), fmt)

@@ -1,0 +1,402 @@
+"""The coördinatiepunt's national overview (DESIGN §1, §6, §7): the 2026 targets, every loket's quality
+with its trend, one loket's measurement history, and the demand for support over time.
+
+Aggregates only: nothing here selects a request's title, description, messages, satisfaction comment or
+anybody's contact details — requests are only ever counted. Every function runs a fixed number of
+queries whatever the number of loketten, gemeenten or requests (GROUP BY in SQL, never a loop of queries).
+Whether a loket *voldoet* comes from voldoet.evaluate, the one definition.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import case, extract, func, select
+
+from loket.extensions import db
+from loket.models import Bond, Category, Club, CriteriaSet, Criterion, Gemeente, Loket, Measurement, SupportRequest
+from loket.models.base import utcnow
+from loket.services.errors import NotFound
+from loket.services.quality.criteria import current_set
+from loket.services.quality.voldoet import LoketQuality, evaluate
+
+# The Sportakkoord II targets for 2026 (DESIGN §1). "All bonden" is however many bonden there are.
+TARGET_GEMEENTEN = 342
+TARGET_LOKETTEN_VOLDOEN = 100
+
+STATUS_FILTERS = {
+    "operationeel": "Operationeel",
+    "in_oprichting": "In oprichting",
+    "voldoet": "Voldoet",
+    "voldoet_niet": "Voldoet (nog) niet",
+}
+TREND_LABELS = {"beter": "Beter", "gelijk": "Gelijk", "slechter": "Slechter"}
+DEMAND_MONTHS = 12
+
+# How a metric's value reads (presentation only; the values themselves are stored as computed).
+PERCENT, DAYS, WORKDAYS, SCORE, COUNT = "percent", "dagen", "werkdagen", "score", "aantal"
+METRIC_UNITS = {
+    "contact_reviewed_days": DAYS,
+    "first_response_within_sla": PERCENT,
+    "median_resolution_workdays": WORKDAYS,
+    "referrals_decided_in_time": PERCENT,
+    "mean_satisfaction": SCORE,
+    "active_supporters": COUNT,
+    "club_reach": PERCENT,
+    "basiseisen_known": PERCENT,
+}
+UNIT_LABELS = {PERCENT: "aandeel (0–1)", DAYS: "dagen", WORKDAYS: "werkdagen", SCORE: "score (1–5)",
+               COUNT: "aantal"}
+
+
+# ---------------------------------------------------------------- the targets and the loketten table
+
+@dataclass(frozen=True)
+class Targets:
+    gemeenten_total: int
+    gemeenten_covered: int  # served by an operational loket
+    loketten_total: int
+    loketten_operational: int
+    loketten_aangehaakt: int
+    loketten_voldoen: int
+    bonden_total: int
+    bonden_aangesloten: int
+    target_gemeenten: int = TARGET_GEMEENTEN
+    target_loketten_voldoen: int = TARGET_LOKETTEN_VOLDOEN
+
+    @property
+    def target_bonden(self) -> int:
+        return self.bonden_total
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Passing metric criteria in a loket's latest measured month against the month measured before it."""
+
+    latest_period: date
+    latest_passing: int
+    previous_period: date | None = None
+    previous_passing: int | None = None
+
+    @property
+    def direction(self) -> str | None:
+        """beter / gelijk / slechter; None with only one month measured."""
+        if self.previous_passing is None:
+            return None
+        if self.latest_passing > self.previous_passing:
+            return "beter"
+        return "gelijk" if self.latest_passing == self.previous_passing else "slechter"
+
+
+@dataclass
+class LoketRow:
+    id: int
+    slug: str
+    name: str
+    status: str
+    aangehaakt: bool
+    provinces: tuple[str, ...]
+    gemeenten: int
+    quality: LoketQuality
+    trend: Trend | None = None
+
+    @property
+    def voldoet(self) -> bool:
+        return self.quality.voldoet
+
+    @property
+    def criteria(self) -> dict[str, bool | None]:
+        return self.quality.criteria
+
+    @property
+    def trend_direction(self) -> str | None:
+        return self.trend.direction if self.trend else None
+
+    def matches(self, *, province: str | None = None, status: str | None = None) -> bool:
+        if province and province not in self.provinces:
+            return False
+        if status in ("operationeel", "in_oprichting"):
+            return self.status == status
+        if status == "voldoet":
+            return self.voldoet
+        if status == "voldoet_niet":
+            return not self.voldoet
+        return True
+
+
+@dataclass
+class Overview:
+    as_of: date
+    targets: Targets
+    criteria_set: CriteriaSet | None
+    loketten: list[LoketRow]
+    provinces: list[str]  # every province with a gemeente, for the filter
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        return list(self.criteria_set.criteria) if self.criteria_set else []
+
+    def filtered(self, *, province: str | None = None, status: str | None = None) -> list[LoketRow]:
+        return [row for row in self.loketten if row.matches(province=province, status=status)]
+
+
+def clean_filters(overview: Overview, province: str | None, status: str | None) -> tuple[str | None, str | None]:
+    """Unknown filter values (a stale link, a typo) mean no filter rather than an empty table."""
+    return (province if province in overview.provinces else None,
+            status if status in STATUS_FILTERS else None)
+
+
+def national_overview(today: date | None = None) -> Overview:
+    """The targets and every loket with its verdict and trend. Read-only; nine queries however many loketten."""
+    today = today or utcnow().date()
+    lokets = db.session.execute(
+        select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt).order_by(Loket.name, Loket.id)).all()
+    served = db.session.execute(
+        select(Gemeente.loket_id, Gemeente.province, func.count().label("gemeenten"))
+        .group_by(Gemeente.loket_id, Gemeente.province)).all()
+    provinces_of: dict[int, list[str]] = defaultdict(list)
+    gemeenten_of: dict[int, int] = defaultdict(int)
+    for row in served:
+        if row.loket_id is not None:
+            provinces_of[row.loket_id].append(row.province)
+            gemeenten_of[row.loket_id] += row.gemeenten
+    criteria_set = current_set(today)
+    ids = [loket.id for loket in lokets]
+    verdicts = evaluate(ids, criteria_set=criteria_set, today=today)
+    trends = loket_trends(ids, criteria_set)
+    rows = [LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status,
+                     aangehaakt=loket.aangehaakt, provinces=tuple(sorted(provinces_of[loket.id])),
+                     gemeenten=gemeenten_of[loket.id], quality=verdicts[loket.id], trend=trends.get(loket.id))
+            for loket in lokets]
+    return Overview(as_of=today, targets=_targets(rows), criteria_set=criteria_set, loketten=rows,
+                    provinces=sorted({row.province for row in served}))
+
+
+def _targets(rows: list[LoketRow]) -> Targets:
+    operational = (select(Loket.id).where(Loket.status == "operationeel")).scalar_subquery()
+    counts = db.session.execute(select(
+        select(func.count()).select_from(Gemeente).scalar_subquery().label("gemeenten_total"),
+        select(func.count()).select_from(Gemeente).where(Gemeente.loket_id.in_(operational))
+        .scalar_subquery().label("gemeenten_covered"),
+        select(func.count()).select_from(Bond).scalar_subquery().label("bonden_total"),
+        select(func.count()).select_from(Bond).where(Bond.aangesloten.is_(True))
+        .scalar_subquery().label("bonden_aangesloten"),
+    )).one()
+    return Targets(
+        gemeenten_total=counts.gemeenten_total, gemeenten_covered=counts.gemeenten_covered,
+        loketten_total=len(rows), loketten_operational=sum(r.status == "operationeel" for r in rows),
+        loketten_aangehaakt=sum(r.aangehaakt for r in rows), loketten_voldoen=sum(r.voldoet for r in rows),
+        bonden_total=counts.bonden_total, bonden_aangesloten=counts.bonden_aangesloten)
+
+
+def loket_trends(loket_ids: list[int], criteria_set: CriteriaSet | None) -> dict[int, Trend]:
+    """Per loket: passing metric criteria of the current set in its two latest measured months (one query).
+
+    Only the current set's criteria count, so a month measured under an older version with other
+    criteria is never compared with one under the current version.
+    """
+    if not loket_ids or criteria_set is None:
+        return {}
+    per_month = (
+        select(Measurement.loket_id, Measurement.period,
+               func.count(case((Measurement.passed.is_(True), 1))).label("passing"))
+        .join(Criterion, Criterion.id == Measurement.criterion_id)
+        .where(Measurement.loket_id.in_(loket_ids), Criterion.criteria_set_id == criteria_set.id,
+               Criterion.kind == "metric")
+        .group_by(Measurement.loket_id, Measurement.period).subquery())
+    ranked = select(per_month, func.row_number().over(
+        partition_by=per_month.c.loket_id, order_by=per_month.c.period.desc()).label("rank")).subquery()
+    rows = db.session.execute(select(ranked.c.loket_id, ranked.c.period, ranked.c.passing)
+                              .where(ranked.c.rank <= 2).order_by(ranked.c.loket_id, ranked.c.rank))
+    months: dict[int, list] = defaultdict(list)
+    for row in rows:
+        months[row.loket_id].append(row)
+    trends = {}
+    for loket_id, (latest, *previous) in months.items():
+        before = previous[0] if previous else None
+        trends[loket_id] = Trend(latest.period, latest.passing, before.period if before else None,
+                                 before.passing if before else None)
+    return trends
+
+
+# ---------------------------------------------------------------- one loket: the drill-down
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    period: date
+    value: float | None
+    passed: bool | None
+    threshold: float | None  # the norm of the version this month was measured against
+    comparison: str
+    version: str
+    details: dict[str, float]  # numeric details only (counts behind the value)
+
+    @property
+    def numerator(self) -> float | None:
+        return self.details.get("numerator")
+
+    @property
+    def denominator(self) -> float | None:
+        return self.details.get("denominator")
+
+    @property
+    def count(self) -> float | None:
+        return self.details.get("count")
+
+    @property
+    def basis(self) -> str:
+        """What the value was computed from, in words: '9 van 10', '12 waarnemingen', or ''."""
+        if self.numerator is not None and self.denominator is not None:
+            return f"{self.numerator:g} van {self.denominator:g}"
+        return f"{self.count:g} {'waarneming' if self.count == 1 else 'waarnemingen'}" if self.count is not None else ""
+
+
+@dataclass
+class CriterionHistory:
+    criterion: Criterion  # of the current set
+    points: list[HistoryPoint] = field(default_factory=list)  # oldest first
+
+    @property
+    def unit(self) -> str:
+        return METRIC_UNITS.get(self.criterion.metric, COUNT)
+
+    @property
+    def latest(self) -> HistoryPoint | None:
+        return self.points[-1] if self.points else None
+
+
+@dataclass
+class LoketDetail:
+    row: LoketRow
+    gemeenten: list[tuple[str, str]]  # (name, province)
+    criteria_set: CriteriaSet | None
+    histories: list[CriterionHistory]  # one per metric criterion of the current set
+    assessments: list[tuple[Criterion, bool | None]]  # from the latest final audit
+
+
+def loket_detail(slug: str, today: date | None = None) -> LoketDetail:
+    """One loket's verdict and the full history of each metric criterion (matched by code across
+    criteria versions, so a new version does not wipe the history). Read-only; nine queries.
+
+    :raises NotFound: no loket has this slug.
+    """
+    today = today or utcnow().date()
+    loket = db.session.execute(select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt)
+                               .where(Loket.slug == slug)).one_or_none()
+    if loket is None:
+        raise NotFound("Dit loket bestaat niet.")
+    gemeenten = [(g.name, g.province) for g in db.session.execute(
+        select(Gemeente.name, Gemeente.province).where(Gemeente.loket_id == loket.id).order_by(Gemeente.name))]
+    criteria_set = current_set(today)
+    quality = evaluate([loket.id], criteria_set=criteria_set, today=today)[loket.id]
+    row = LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status, aangehaakt=loket.aangehaakt,
+                   provinces=tuple(sorted({p for _, p in gemeenten})), gemeenten=len(gemeenten), quality=quality,
+                   trend=loket_trends([loket.id], criteria_set).get(loket.id))
+    criteria = list(criteria_set.criteria) if criteria_set else []
+    metrics = [c for c in criteria if c.kind == "metric"]
+    return LoketDetail(row=row, gemeenten=gemeenten, criteria_set=criteria_set,
+                       histories=_histories(loket.id, metrics),
+                       assessments=[(c, quality.criteria.get(c.code)) for c in criteria if c.kind == "assessment"])
+
+
+def _histories(loket_id: int, metrics: list[Criterion]) -> list[CriterionHistory]:
+    histories = {c.code: CriterionHistory(c) for c in metrics}
+    if not histories:
+        return []
+    rows = db.session.execute(
+        select(Criterion.code, Measurement.period, Measurement.value, Measurement.passed, Measurement.details,
+               Criterion.threshold, Criterion.comparison, CriteriaSet.version)
+        .join(Criterion, Criterion.id == Measurement.criterion_id)
+        .join(CriteriaSet, CriteriaSet.id == Criterion.criteria_set_id)
+        .where(Measurement.loket_id == loket_id, Criterion.code.in_(histories))
+        # A month measured under two versions keeps the newer version's measurement (it comes last).
+        .order_by(Measurement.period, CriteriaSet.valid_from, CriteriaSet.id))
+    by_month: dict[str, dict[date, HistoryPoint]] = defaultdict(dict)
+    for row in rows:
+        numbers = {k: v for k, v in (row.details or {}).items()
+                   if isinstance(v, int | float) and not isinstance(v, bool)}
+        by_month[row.code][row.period] = HistoryPoint(row.period, row.value, row.passed, row.threshold,
+                                                      row.comparison, row.version, numbers)
+    for code, history in histories.items():
+        history.points = [by_month[code][period] for period in sorted(by_month[code])]
+    return list(histories.values())
+
+
+# ---------------------------------------------------------------- demand over time
+
+@dataclass(frozen=True)
+class DemandSeries:
+    key: str
+    label: str
+    counts: tuple[int, ...]  # aligned with Demand.months
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class Demand:
+    months: tuple[date, ...]  # first day of each month, oldest first
+    series: tuple[DemandSeries, ...]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(s.counts[i] for s in self.series) for i in range(len(self.months)))
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals)
+
+
+def last_months(count: int, today: date) -> tuple[date, ...]:
+    """The first days of the `count` months up to and including today's."""
+    index = today.year * 12 + today.month - 1
+    return tuple(date((i // 12), i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
+
+
+def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per category over the last `months` months (months in UTC). Two queries.
+
+    Every active category appears, also with no requests; an inactive one only when it had requests.
+    """
+    window = last_months(months, today or utcnow().date())
+    counts = _counts_per_month(SupportRequest.category_id, window)
+    categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
+                                    .order_by(Category.position, Category.name)).all()
+    return Demand(window, tuple(
+        DemandSeries(c.slug, c.name if c.active else f"{c.name} (niet meer te kiezen)", _aligned(counts[c.id], window))
+        for c in categories if c.active or c.id in counts))
+
+
+def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per province of the club's gemeente over the last `months` months
+    (months in UTC). Two queries; every province with a gemeente appears."""
+    window = last_months(months, today or utcnow().date())
+    counts = _counts_per_month(Gemeente.province, window, join_gemeente=True)
+    provinces = db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province)).all()
+    return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))
+
+
+def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False) -> dict:
+    """{key: {first of month: count}} — one GROUP BY query over the window."""
+    year = extract("year", SupportRequest.created_at)
+    month = extract("month", SupportRequest.created_at)
+    end = _next_month(window[-1])
+    query = (select(key.label("key"), year.label("year"), month.label("month"), func.count().label("requests"))
+             .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
+                    SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
+             .group_by(key, year, month))
+    if join_gemeente:
+        query = query.join(Club, Club.id == SupportRequest.club_id).join(Gemeente, Gemeente.id == Club.gemeente_id)
+    counts: dict = defaultdict(dict)
+    for row in db.session.execute(query):
+        counts[row.key][date(int(row.year), int(row.month), 1)] = row.requests
+    return counts
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _aligned(per_month: dict[date, int], window: tuple[date, ...]) -> tuple[int, ...]:
+    return tuple(per_month.get(month, 0) for month in window)

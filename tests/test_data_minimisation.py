@@ -1,0 +1,177 @@
+"""DESIGN §7: the coördinatiepunt sees aggregates only, never the contents of a request.
+
+Unmistakable strings are planted in requests of several loketten and of the fallback queue (title,
+description, the club's contact person, an internal note, a public reply, a satisfaction comment, a
+referral reason); the quality measurements are computed; then every GET route the coördinatiepunt can
+open — found in the app's url_map from each view's @allow policy, so a page added later is covered
+without touching this test — is fetched as the coördinatiepunt, with every value its URL can take, and
+no planted string may appear in any answer: HTML, JSON, CSV, or any cell of an XLSX workbook.
+"""
+import io
+import itertools
+import zipfile
+
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter
+
+from loket.access import ANY_USER, PUBLIC, policy_of
+from loket.extensions import db as _db
+from loket.models import Category, ClubContact, Membership
+from loket.services import api_tokens, satisfaction, teamwork
+from loket.services import requests as requests_service
+from loket.services.quality import runs
+from tests.factories import PASSWORD, make_user
+from tests.services.quality.test_overview import pass_audit
+
+TITLE, DESCRIPTION = "GEHEIM-TITEL-7f3a", "GEHEIM-OMSCHRIJVING-9b2c"
+CONTACT_NAME, CONTACT_EMAIL = "Geheim Contactpersoon", "geheim@club.example"
+NOTE, REPLY = "GEHEIM-NOTITIE-4d1e", "GEHEIM-ANTWOORD-5e8d"
+SATISFACTION, REFERRAL_REASON = "GEHEIM-TEVREDENHEID-3a1c", "GEHEIM-VERWIJZING-6b0f"
+SECRETS = (TITLE, DESCRIPTION, CONTACT_NAME, CONTACT_EMAIL, NOTE, REPLY, SATISFACTION, REFERRAL_REASON)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture()
+def planted(network):
+    """Requests full of secrets at Utrecht, Eemland and (Zeist, Bunnik) the fallback queue; measurements
+    computed by a real recompute; a final audit for Utrecht."""
+    secret_contact = make_user("club", network.club_utrecht, name=CONTACT_NAME, email=CONTACT_EMAIL)
+    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
+    filed = {}
+    for club in (network.club_utrecht, network.club_amersfoort, network.club_zeist, network.club_bunnik):
+        club.contacts.append(ClubContact(name=CONTACT_NAME, email=CONTACT_EMAIL, user_id=secret_contact.id))
+        if club is not network.club_utrecht:
+            secret_contact.memberships.append(Membership(role="club", club=club))
+        _db.session.commit()
+        filed[club.name] = requests_service.create_request(
+            actor=secret_contact, club_id=club.id, category_id=category.id, sport_id=None,
+            title=f"{TITLE} {club.name}", description=f"{DESCRIPTION}\nBel {CONTACT_NAME} op {CONTACT_EMAIL}.")
+    utrecht = filed[network.club_utrecht.name]
+    requests_service.claim(utrecht, actor=network.ondersteuner)
+    requests_service.add_message(utrecht, actor=network.ondersteuner, body=NOTE, internal=True, as_supporter=True)
+    requests_service.add_message(utrecht, actor=network.ondersteuner, body=REPLY, internal=False, as_supporter=True)
+    requests_service.change_status(utrecht, "opgelost", actor=network.ondersteuner)
+    satisfaction.give_satisfaction(utrecht, secret_contact, 5, SATISFACTION)
+    eemland = filed[network.club_amersfoort.name]
+    access = teamwork.supporter_access(network.ondersteuner_eemland, eemland.id)
+    teamwork.propose_referral(access, actor=network.ondersteuner_eemland, to_team_id=network.loket_utrecht.team.id,
+                              reason=REFERRAL_REASON)
+    assert sum(r.owner_team.kind == "fallback" for r in filed.values()) == 2
+    run = runs.request_recompute(actor=network.coordinator)
+    assert run.state == "done", run.error
+    network.audit = pass_audit(network, network.loket_utrecht)
+    network.filed = filed
+    return network
+
+
+def _values(planted) -> dict[str, list]:
+    """Every value a URL parameter can take on a coördinatiepunt page (extend when a page adds one)."""
+    lokets = (planted.loket_utrecht, planted.loket_eemland, planted.loket_bunnik)
+    return {
+        "slug": [loket.slug for loket in lokets],
+        "loket_id": [loket.id for loket in lokets],
+        "audit_id": [planted.audit.id],
+        "request_id": [request.id for request in planted.filed.values()],
+        "club_id": [club.id for club in (planted.club_utrecht, planted.club_zeist)],
+    }
+
+
+def _coordinatiepunt_urls(app, planted) -> list[tuple[str, str]]:
+    """(endpoint, url) for every GET route whose policy lets the coördinatiepunt in (by role, any logged-in
+    user, or public), with every combination of parameter values."""
+    values = _values(planted)
+    urls = []
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        policy = policy_of(app.view_functions[rule.endpoint])
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        if not policy & {"coordinatiepunt", ANY_USER, PUBLIC}:
+            continue
+        options = {}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):
+                options[name] = sorted(converter.items)
+            elif name in values:
+                options[name] = values[name]
+            else:
+                pytest.fail(f"{rule.endpoint}: add the values of URL parameter '{name}' to _values()")
+        for combination in itertools.product(*options.values()):
+            urls.append((rule.endpoint, adapter.build(rule.endpoint, dict(zip(options, combination)))))
+    return urls
+
+
+def _texts(response) -> list[str]:
+    """Everything a response says: headers, and its body — each XLSX cell and each file inside the zip."""
+    texts = [f"{name}: {value}" for name, value in response.headers.items()]
+    body = response.get_data()
+    if response.mimetype == XLSX:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(body))
+        for sheet in workbook.worksheets:
+            texts.append(sheet.title)
+            texts.extend(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            texts.extend(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    else:
+        texts.append(body.decode("utf-8", "replace"))
+    return texts
+
+
+def _leaks(response) -> list[str]:
+    everything = "\n".join(_texts(response)).lower()
+    return [secret for secret in SECRETS if secret.lower() in everything]
+
+
+def test_the_planted_strings_are_findable_where_they_belong(app, login_as, planted):
+    """The check can fail: Utrecht's supporters, who work these requests, do see every planted string."""
+    supporter = login_as("ondersteuner")
+    found = set()
+    for club in (planted.club_utrecht, planted.club_amersfoort):  # Amersfoort's is referred to Utrecht
+        response = supporter.get(f"/wachtrij/{planted.filed[club.name].id}")
+        assert response.status_code == 200
+        found |= set(_leaks(response))
+    assert found == set(SECRETS)
+
+
+def test_no_coordinatiepunt_page_shows_request_contents(app, login_as, planted):
+    browser = login_as("coordinator")
+    token = api_tokens.issue_token(planted.coordinator.email, PASSWORD).token
+    api = app.test_client()
+    checked = {}
+    for endpoint, url in _coordinatiepunt_urls(app, planted):
+        if endpoint.startswith("api."):
+            response = api.get(url, headers={"Authorization": f"Bearer {token}"})
+        else:
+            response = browser.get(url)
+        policy = policy_of(app.view_functions[endpoint])
+        assert response.status_code < 500, (url, response.status_code)
+        if "coordinatiepunt" in policy:
+            assert response.status_code == 200, (url, response.status_code)
+        assert _leaks(response) == [], f"{url} shows {_leaks(response)}"
+        checked[url] = response.mimetype
+    # The enumeration really reached the pages this is about, in every format.
+    for url in ("/coordinatie/opvang", "/overzicht/", "/overzicht/loketten/utrecht", "/overzicht/vraag/categorie",
+                "/overzicht/vraag/provincie", "/overzicht/loketten/eemland/metingen.csv", "/api/v1/overview",
+                f"/kwaliteit/loketten/{planted.loket_utrecht.id}"):
+        assert url in checked, url
+    assert checked["/overzicht/loketten.xlsx"] == XLSX and checked["/overzicht/vraag/provincie.csv"] == "text/csv"
+    assert len(checked) >= 30
+
+
+def test_the_fallback_queue_lists_the_requests_without_their_contents(login_as, planted):
+    response = login_as("coordinator").get("/coordinatie/opvang")
+    html = response.get_data(as_text=True)
+    for request in planted.filed.values():
+        assert (request.reference in html) == (request.owner_team.kind == "fallback")
+    assert _leaks(response) == []
+
+
+def test_the_recompute_answer_shows_no_contents_either(app, login_as, planted):
+    response = login_as("coordinator").post("/overzicht/herberekenen", follow_redirects=True)
+    assert response.status_code == 200 and _leaks(response) == []
+    token = api_tokens.issue_token(planted.beheerder.email, PASSWORD).token
+    response = app.test_client().post("/api/v1/quality/recompute", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 202 and _leaks(response) == []
