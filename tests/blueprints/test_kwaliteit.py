@@ -2,16 +2,16 @@
 self-assessment, the access matrix, CSRF, nothing stored on bad input, and no request contents or club contact
 data on any of these pages."""
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Audit, AuditFinding, Category, ClubContact, CriteriaSet, Criterion, Measurement
 from loket.services import requests as requests_service
 from loket.services.quality import audits
+from tests.blueprints.test_query_counts import count_queries
 from tests.factories import LoketFactory, make_user
 
 METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
@@ -478,22 +478,6 @@ def test_no_request_contents_or_club_contact_data_on_any_quality_page(app, netwo
 
 
 # ---------------------------------------------------------------- query counts
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
 
 def _audited_loket(network, loket=None):
     loket = loket or LoketFactory()
