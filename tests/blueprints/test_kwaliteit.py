@@ -147,6 +147,9 @@ def test_routes_declare_the_design_matrix(app):
     from loket.access import policy_of
     expected = {
         "kwaliteit.audits_index": {"coordinatiepunt", "beheer"},
+        "kwaliteit.criteria_index": {"coordinatiepunt", "beheer"},
+        "kwaliteit.new_criteria_set": {"coordinatiepunt"},
+        "kwaliteit.publish_criteria_set": {"coordinatiepunt"},
         "kwaliteit.loket_audits": {"coordinatiepunt", "beheer"},
         "kwaliteit.audit": {"coordinatiepunt", "beheer"},
         "kwaliteit.start_audit": {"coordinatiepunt"},

@@ -1,10 +1,17 @@
-"""Forms of audits and self-assessments. Rules live in the audits service; forms carry CSRF and fields."""
+"""Forms of audits, self-assessments and new criteria versions. Rules live in the services; forms carry CSRF,
+fields and the parsing of numbers and dates (with Dutch messages)."""
+from datetime import date
+
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField,
+                     SubmitField, TextAreaField, ValidationError)
 from wtforms.fields import SelectChoice
 
-from loket.models import Audit
+from loket.blueprints.kwaliteit.display import COMPARISON_WORDS
+from loket.models import COMPARISONS, Audit, CriteriaSet
 from loket.services.quality.audits import EVIDENCE_MAX, NOTES_MAX, RESULT_LABELS, VERDICT_LABELS
+from loket.services.quality.criteria import CriterionSpec, specs_of
+from loket.services.quality.metrics_registry import METRICS
 
 
 RESULT_CHOICES = [SelectChoice(value, label) for value, label in RESULT_LABELS.items()]
@@ -53,3 +60,130 @@ def audit_form(audit: Audit, *, from_request: bool) -> AuditForm:
         data[f"result_{finding.criterion_id}"] = finding.result
         data[f"evidence_{finding.criterion_id}"] = finding.evidence or ""
     return Form(formdata=None, data=data)
+
+
+# ---------------------------------------------------------------- a new version of the national criteria
+
+KIND_CHOICES = [SelectChoice("metric", "Meting"), SelectChoice("assessment", "Beoordeling bij de audit")]
+COMPARISON_CHOICES = [SelectChoice(c, f"{c} ({COMPARISON_WORDS[c]})") for c in COMPARISONS]
+METRIC_CHOICES = [SelectChoice("", "— geen (beoordeling) —"),
+                  *(SelectChoice(name, label) for name, label in METRICS.items())]
+
+
+def _number(text: str | None, *, integer: bool = False):
+    """'0,95' → 0.95, '' → None; ValueError with a Dutch message when it is no number."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        raise ValueError("Vul een heel getal in, zoals 365." if integer
+                         else "Vul een getal in, zoals 0,9 of 15.") from None
+
+
+class _NumbersMixin:
+    """Threshold, window and min count as text fields checked here, with Dutch messages."""
+
+    def validate_threshold(self, field):
+        _check(field, integer=False)
+
+    def validate_window_days(self, field):
+        _check(field, integer=True)
+
+    def validate_min_count(self, field):
+        _check(field, integer=True)
+
+
+def _check(field, *, integer):
+    try:
+        value = _number(field.data, integer=integer)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if value is not None and value < 0:
+        raise ValidationError("Vul een getal van 0 of meer in.")
+
+
+class ExistingCriterionForm(_NumbersMixin, Form):
+    """One criterion of the current set: kept (or retired) and edited. Code, kind, metric and description
+    are carried unchanged in hidden fields."""
+
+    keep = BooleanField("Behouden")
+    code = HiddenField()
+    kind = HiddenField()
+    metric = HiddenField()
+    description = HiddenField()
+    title = StringField("Titel", render_kw={"maxlength": 200})
+    threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"})
+    comparison = SelectField("Vergelijking", choices=COMPARISON_CHOICES, default=">=", validate_choice=False)
+    window_days = StringField("Periode (dagen)", render_kw={"inputmode": "numeric"})
+    min_count = StringField("Minimum aantal", render_kw={"inputmode": "numeric"})
+
+
+class NewCriterionForm(_NumbersMixin, Form):
+    """One criterion to add; ignored while its code is empty."""
+
+    code = StringField("Code", render_kw={"maxlength": 10})
+    title = StringField("Titel", render_kw={"maxlength": 200})
+    kind = SelectField("Soort", choices=KIND_CHOICES, default="metric", validate_choice=False)
+    metric = SelectField("Meting", choices=METRIC_CHOICES, default="", validate_choice=False)
+    threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"})
+    comparison = SelectField("Vergelijking", choices=COMPARISON_CHOICES, default=">=", validate_choice=False)
+    window_days = StringField("Periode (dagen)", render_kw={"inputmode": "numeric"})
+    min_count = StringField("Minimum aantal", render_kw={"inputmode": "numeric"})
+    description = TextAreaField("Omschrijving (optioneel)", render_kw={"rows": 2})
+
+
+class CriteriaSetForm(FlaskForm):
+    version = StringField("Versie", render_kw={"maxlength": 20, "placeholder": "2027.1"},
+                          description="Een nieuwe naam, zoals 2027.1. Gepubliceerde versies veranderen niet.")
+    valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},
+                             description="Vanaf deze dag is dit de huidige set.")
+    notes = TextAreaField("Toelichting (optioneel)", render_kw={"rows": 3})
+    rows = FieldList(FormField(ExistingCriterionForm))
+    new = FormField(NewCriterionForm, label="Nieuw criterium")
+    submit = SubmitField("Versie publiceren")
+
+    def validate_valid_from(self, field):
+        try:
+            date.fromisoformat((field.data or "").strip())
+        except ValueError:
+            raise ValidationError("Vul een geldige datum in, zoals 2027-01-01.") from None
+
+    def valid_from_date(self) -> date:
+        return date.fromisoformat(self.valid_from.data.strip())
+
+    def specs(self) -> list[CriterionSpec]:
+        """The criteria of the new version: the kept rows in their order, then the new one (if it has a code)."""
+        specs = [_spec(row, row.code.data, row.kind.data, row.metric.data or None, row.description.data or None)
+                 for row in (entry.form for entry in self.rows) if row.keep.data]
+        new = self.new.form
+        if (new.code.data or "").strip():
+            specs.append(_spec(new, new.code.data.strip(), new.kind.data,
+                               (new.metric.data or None) if new.kind.data == "metric" else None,
+                               (new.description.data or "").strip() or None))
+        return specs
+
+
+def _spec(row, code, kind, metric, description) -> CriterionSpec:
+    return CriterionSpec(code=code or "", title=(row.title.data or "").strip(), kind=kind or "", metric=metric,
+                         threshold=_number(row.threshold.data), comparison=row.comparison.data or ">=",
+                         window_days=_number(row.window_days.data, integer=True),
+                         min_count=_number(row.min_count.data, integer=True), description=description)
+
+
+def criteria_set_form(current: CriteriaSet | None, *, from_request: bool) -> CriteriaSetForm:
+    """The publish form: from the posted data, or prefilled with the current set's criteria."""
+    if from_request:
+        return CriteriaSetForm()
+    rows = [{"keep": True, "code": s.code, "kind": s.kind, "metric": s.metric or "", "description": s.description or "",
+             "title": s.title, "threshold": _text(s.threshold), "comparison": s.comparison,
+             "window_days": _text(s.window_days), "min_count": _text(s.min_count)}
+            for s in (specs_of(current) if current else [])]
+    return CriteriaSetForm(formdata=None, data={"rows": rows})
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)

@@ -7,9 +7,10 @@ from loket.access import allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
-from loket.blueprints.kwaliteit.forms import ActionForm, audit_form
+from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, criteria_set_form
 from loket.services.errors import DomainError
-from loket.services.quality import audits
+from loket.services.quality import audits, criteria
+from loket.services.quality.metrics_registry import METRICS
 from loket.services.quality.audits import KIND_LABELS, RESULT_LABELS, STATE_LABELS, VERDICT_LABELS
 
 READERS = ("coordinatiepunt", "beheer")
@@ -69,6 +70,44 @@ def audit(audit_id):
 @allow("coordinatiepunt")
 def save_audit(audit_id):
     return _save(audit_id, side="coordinatie")
+
+
+# ---------------------------------------------------------------- national criteria versions
+
+@bp.route("/criteria")
+@allow(*READERS)
+def criteria_index():
+    current = criteria.current_set()
+    return render_template("kwaliteit/criteria.html", sets=criteria.all_sets(), current=current,
+                           metric_labels=METRICS, may_publish=current_user.has_role("coordinatiepunt"))
+
+
+def _render_publish(form, code=200):
+    return render_template("kwaliteit/criteria_new.html", form=form, current=criteria.current_set(),
+                           metric_labels=METRICS), code
+
+
+@bp.route("/criteria/nieuw")
+@allow("coordinatiepunt")
+def new_criteria_set():
+    return _render_publish(criteria_set_form(criteria.current_set(), from_request=False))
+
+
+@bp.route("/criteria", methods=["POST"])
+@allow("coordinatiepunt")
+def publish_criteria_set():
+    form = criteria_set_form(None, from_request=True)
+    if not form.validate_on_submit():
+        return _render_publish(form, 400)
+    try:
+        published = criteria.publish_set(version=form.version.data, valid_from=form.valid_from_date(),
+                                         criteria=form.specs(), actor=current_user,
+                                         notes=(form.notes.data or "").strip() or None)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_publish(form, error.status_code)
+    flash(f"Criteriaversie {published.version} is gepubliceerd.", "success")
+    return redirect(url_for("kwaliteit.criteria_index"))
 
 
 # ---------------------------------------------------------------- the loket itself
