@@ -142,12 +142,18 @@ def all_categories() -> list[Category]:
 # ---------------------------------------------------------------- visibility
 
 def team_ids_of(user: User) -> list[int]:
-    """The teams (loket/bond queues) a supporter works in."""
-    if not user.loket_ids and not user.bond_ids:
-        return []
-    return list(db.session.scalars(
-        select(Team.id).where(or_(Team.loket_id.in_(user.loket_ids), Team.bond_id.in_(user.bond_ids)))
-    ))
+    """The teams (loket/bond queues) a supporter works in.
+
+    A page asks this several times (queue, tab counts, filters); the answer is kept on the user object,
+    keyed by its memberships, so a changed membership is never answered from a stale cache.
+    """
+    key = (tuple(user.loket_ids), tuple(user.bond_ids))
+    cache = user.__dict__.setdefault("_team_ids_by_memberships", {})
+    if key not in cache:
+        cache[key] = tuple(db.session.scalars(
+            select(Team.id).where(or_(Team.loket_id.in_(key[0]), Team.bond_id.in_(key[1])))
+        )) if key != ((), ()) else ()
+    return list(cache[key])
 
 
 def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
