@@ -75,7 +75,7 @@ def authenticate_by_bearer_token() -> None:
     session cookie; setting it here, before anything reads current_user, keeps the cookie out of it.
     The live token record is left in g.api_token (for revoking it).
     """
-    from loket.services.api_tokens import resolve_token
+    from loket.services.network.api_tokens import resolve_token
 
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     record = resolve_token(token.strip()) if scheme.lower() == "bearer" else None

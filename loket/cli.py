@@ -8,10 +8,10 @@ from flask.cli import AppGroup
 
 from loket.extensions import db
 from loket.models import ROLE_LABELS, ROLES
-from loket.services.demo_data import DEMO_PASSWORD, DemoDataError, seed_demo
 from loket.services.errors import InvalidInput
-from loket.services.reference_data import ReferenceDataError, seed_reference
-from loket.services.users import MembershipSpec, create_user
+from loket.services.network.users import MembershipSpec, create_user
+from loket.services.seed.demo_data import DEMO_PASSWORD, DemoDataError, seed_demo
+from loket.services.seed.reference_data import ReferenceDataError, seed_reference
 
 seed_cli = AppGroup("seed", help="Referentie- en demogegevens laden.")
 users_cli = AppGroup("users", help="Gebruikers beheren.")
@@ -135,7 +135,7 @@ def quality_recompute_command(ctx, as_of):
 def worker_command(burst, queues):
     """Start een RQ-worker (met REDIS_URL) voor mail, default en reports."""
     from loket.jobs import redis_connection, worker_class
-    from loket.services import outbox
+    from loket.services.messaging import outbox
 
     if current_app.config["JOBS_INLINE"]:
         count = outbox.dispatch_due()

@@ -3,9 +3,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from loket.models import ROLE_LABELS, STATUS_LABELS
-from loket.models.base import utcnow
+from loket.models.base import AMSTERDAM, utcnow
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 

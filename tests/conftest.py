@@ -14,6 +14,7 @@ from sqlalchemy import text
 from config import TestingConfig
 from loket import create_app
 from loket.extensions import db as _db
+from loket.services.messaging import outbox
 from tests import factories
 
 PASSWORD = factories.PASSWORD
@@ -54,6 +55,24 @@ class CsrfClient(FlaskClient):
 
     def logout(self):
         return self.post("/uitloggen")
+
+
+@pytest.fixture(autouse=True)
+def every_commit_dispatches_its_outbox_rows(request):
+    """Fails a test in which a commit left new outbox rows to the scheduler because it bypassed
+    `transaction.commit()` (the one transaction boundary, which dispatches them after the commit)."""
+    if request.node.get_closest_marker("bypasses_outbox_commit"):
+        yield
+        return
+    bypasses = []
+
+    def record(session, ids):
+        bypasses.append(ids)
+
+    outbox.bypassed.connect(record)
+    yield
+    outbox.bypassed.disconnect(record)
+    assert not bypasses, f"outbox rows {bypasses} were committed outside transaction.commit()"
 
 
 @pytest.fixture(scope="session")

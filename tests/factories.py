@@ -5,11 +5,20 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from loket.extensions import db
-from loket.models import Bond, Club, ClubContact, Gemeente, Loket, Membership, Sport, Team, User
-from loket.services.categories import seed_categories
-from loket.services.quality.criteria import seed_criteria
-from loket.services.passwords import hash_password
-from loket.services.routing import ensure_team
+from loket.models import (
+    Bond,
+    Club,
+    ClubContact,
+    Gemeente,
+    Loket,
+    Membership,
+    Sport,
+    User,
+)
+from loket.services.network.passwords import hash_password
+from loket.services.network.teams import ensure_team
+from loket.services.seed.categories import seed_categories
+from loket.services.seed.criteria import seed_criteria
 
 PASSWORD = "correct-horse-battery"
 

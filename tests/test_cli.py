@@ -3,9 +3,19 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import ROLES, Bond, Club, ClubContact, Gemeente, Loket, Membership, SupportRequest, User
-from loket.services.demo_data import DEMO_PASSWORD
-from loket.services.reference_data import seed_reference
+from loket.models import (
+    ROLES,
+    Bond,
+    Club,
+    ClubContact,
+    Gemeente,
+    Loket,
+    Membership,
+    SupportRequest,
+    User,
+)
+from loket.services.seed.demo_data import DEMO_PASSWORD
+from loket.services.seed.reference_data import seed_reference
 
 PASSWORD = "een-goed-wachtwoord"
 

@@ -18,9 +18,9 @@ from werkzeug.routing import AnyConverter
 from loket.access import ANY_USER, PUBLIC, policy_of
 from loket.extensions import db as _db
 from loket.models import Category, ClubContact, Membership
-from loket.services import api_tokens, satisfaction, teamwork
-from loket.services import requests as requests_service
+from loket.services.network import api_tokens
 from loket.services.quality import runs
+from loket.services.requests import actions, filing, satisfaction, teamwork
 from tests.factories import PASSWORD, make_user
 from tests.services.quality.test_overview import pass_audit
 
@@ -44,14 +44,14 @@ def planted(network):
         if club is not network.club_utrecht:
             secret_contact.memberships.append(Membership(role="club", club=club))
         _db.session.commit()
-        filed[club.name] = requests_service.create_request(
+        filed[club.name] = filing.create_request(
             actor=secret_contact, club_id=club.id, category_id=category.id, sport_id=None,
             title=f"{TITLE} {club.name}", description=f"{DESCRIPTION}\nBel {CONTACT_NAME} op {CONTACT_EMAIL}.")
     utrecht = filed[network.club_utrecht.name]
-    requests_service.claim(utrecht, actor=network.ondersteuner)
-    requests_service.add_message(utrecht, actor=network.ondersteuner, body=NOTE, internal=True, as_supporter=True)
-    requests_service.add_message(utrecht, actor=network.ondersteuner, body=REPLY, internal=False, as_supporter=True)
-    requests_service.change_status(utrecht, "opgelost", actor=network.ondersteuner)
+    actions.claim(utrecht, actor=network.ondersteuner)
+    actions.add_message(utrecht, actor=network.ondersteuner, body=NOTE, internal=True, as_supporter=True)
+    actions.add_message(utrecht, actor=network.ondersteuner, body=REPLY, internal=False, as_supporter=True)
+    actions.change_status(utrecht, "opgelost", actor=network.ondersteuner)
     satisfaction.give_satisfaction(utrecht, secret_contact, 5, SATISFACTION)
     eemland = filed[network.club_amersfoort.name]
     access = teamwork.supporter_access(network.ondersteuner_eemland, eemland.id)

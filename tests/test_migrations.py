@@ -96,7 +96,7 @@ def test_upgrade_creates_every_table_and_matches_the_models(empty_database_url):
 
 def test_migrated_schema_accepts_the_reference_seed(empty_database_url):
     """Not only the same tables: the migrated constraints and indexes accept real data."""
-    from loket.services.reference_data import seed_reference
+    from loket.services.seed.reference_data import seed_reference
 
     app = app_for(empty_database_url)
     with app.app_context():

@@ -4,6 +4,6 @@ from workers import ensure_app_context
 
 @ensure_app_context
 def sweep_service_levels() -> dict:
-    from loket.services import service_levels
+    from loket.services.requests import service_levels
 
     return service_levels.sweep()

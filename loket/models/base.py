@@ -1,12 +1,20 @@
-"""Shared column helpers: UTC timestamps and string choices checked by the database."""
-from datetime import UTC, datetime
+"""Shared helpers: UTC timestamps, the Dutch calendar day, and string choices checked by the database."""
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def utcnow() -> datetime:
     """Naive UTC: the same on SQLite and PostgreSQL; the UI converts to Europe/Amsterdam."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today_in_amsterdam() -> date:
+    """Today's date in the Netherlands (dates such as aangesloten_at and audit dates are Dutch days)."""
+    return datetime.now(AMSTERDAM).date()
 
 
 def choice_constraint(column: str, choices, name: str | None = None) -> CheckConstraint:

@@ -6,9 +6,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from loket import jobs
 from loket.extensions import db
 from loket.models import PeriodicTask
 from loket.models.base import utcnow
+from loket.services.messaging import outbox
+from loket.services.transaction import commit
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def ensure_tasks(now: datetime) -> None:
         first = now if task.at is None else task.next_slot(now)
         db.session.execute(insert(PeriodicTask).values(name=task.name, next_run_at=first)
                            .on_conflict_do_nothing(index_elements=[PeriodicTask.name]))
-    db.session.commit()
+    commit()
 
 
 def claim(task: Periodic, now: datetime) -> bool:
@@ -57,21 +60,18 @@ def claim(task: Periodic, now: datetime) -> bool:
         .where(PeriodicTask.name == task.name, PeriodicTask.next_run_at <= now)
         .values(next_run_at=task.next_slot(now), last_run_at=now, last_job=task.job)
         .execution_options(synchronize_session=False))
-    db.session.commit()
+    commit()
     return result.rowcount == 1
 
 
 def run_due(now: datetime | None = None) -> list[str]:
     """One scheduler tick: dispatch due outbox rows, enqueue every periodic job whose slot is due."""
-    from loket.jobs import enqueue
-    from loket.services import outbox
-
     now = now or utcnow()
     ensure_tasks(now)
     started = []
     for task in PERIODIC:
         if claim(task, now):
-            enqueue(task.job, queue=task.queue, job_id=f"{task.name}-{now:%Y%m%d%H%M%S}")
+            jobs.enqueue(task.job, queue=task.queue, job_id=f"{task.name}-{now:%Y%m%d%H%M%S}")
             started.append(task.name)
     outbox.dispatch_due(now)
     return started

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Category, Loket, Membership, SupportOffer
-from loket.services import offers as offers_service
-from loket.services.routing import ensure_team
+from loket.services.network import offers as offers_service
+from loket.services.network.teams import ensure_team
 from tests.blueprints.test_query_counts import count_queries
 from tests.factories import BondFactory, LoketFactory, make_user
 

@@ -3,10 +3,11 @@ import re
 
 import pytest
 
-from loket import notifications
 from loket.extensions import db as _db
 from loket.models import User
-from loket.services import account as account_service
+from loket.services.messaging import notifications
+from loket.services.network import account as account_service
+from loket.services.requests import filing
 
 URL = "/account/"
 SAVE = "/account/meldingen"
@@ -69,11 +70,11 @@ def test_the_preference_changes_who_is_mailed(login_as, network):
     from sqlalchemy import select
 
     from loket.models import Category, OutboxMessage
-    from loket.services import requests as requests_service
+
 
     login_as("ondersteuner").post(SAVE, data={})
     overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+    filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
                                     category_id=overig, sport_id=None, title="Vraag", description="Tekst")
     payloads = _db.session.scalars(select(OutboxMessage.payload).where(OutboxMessage.name == "new_in_queue"))
     to = {payload["to"] for payload in payloads}

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Category
-from loket.services import requests as requests_service
+from loket.services.requests import filing
 
 
 def _category(slug):
@@ -77,7 +77,7 @@ def test_unknown_category_is_404(login_as, network):
 
 def test_deactivated_category_is_not_choosable_but_old_request_keeps_it(login_as, network):
     category = _category("sport-en-zorg")
-    old = requests_service.create_request(
+    old = filing.create_request(
         actor=network.club_contact, club_id=network.club_utrecht.id, category_id=category.id, sport_id=None,
         title="Samen met de fysio", description="Beschrijving")
     admin = login_as("beheerder")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import Category, OutboxMessage
 from loket.models.base import utcnow
-from loket.services import requests as requests_service
+from loket.services.requests import filing as filing_service
 from tests.blueprints.test_query_counts import count_queries
 
 URL = "/beheer/uitgaand"
@@ -31,7 +31,7 @@ def _row(status="sent", *, name="request_received", to="anna@uboys.example", err
 
 def _request(network):
     overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    return requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+    return filing_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
                                            category_id=overig, sport_id=None, title="Hulp bij subsidie",
                                            description="Welke fondsen zijn er?")
 
@@ -118,7 +118,7 @@ def test_retry_sends_a_failed_mail_again(login_as, network):
 
 
 def test_retry_resets_the_row_before_dispatching(login_as, network, monkeypatch):
-    from loket.services import outbox
+    from loket.services.messaging import outbox
 
     seen = []
     monkeypatch.setattr(outbox, "dispatch", lambda ids: seen.append(

@@ -5,10 +5,23 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from loket.models import Category, Event, OutboxMessage, ReferenceSequence, SupportRequest
-from loket.services import requests as requests_service
+from loket.models import (
+    Category,
+    Event,
+    OutboxMessage,
+    ReferenceSequence,
+    SupportRequest,
+)
+from loket.services import errors, messaging
+from loket.services.requests import actions, filing
 from tests.factories import ClubFactory
-from tests.inbound_mail import CONTENT_TYPE, sample_attachment, sample_body, sample_fields, with_header
+from tests.inbound_mail import (
+    CONTENT_TYPE,
+    sample_attachment,
+    sample_body,
+    sample_fields,
+    with_header,
+)
 
 SECRET = "s3cret-webhook-token"
 URL = f"/inbound/sendgrid/{SECRET}"
@@ -28,7 +41,7 @@ def _filed(db, network, **overrides):
     values = dict(actor=network.club_contact, club_id=network.club_utrecht.id, category_id=overig,
                   sport_id=None, title="Hulp bij subsidie", description="Welke fondsen zijn er?")
     values.update(overrides)
-    return requests_service.create_request(**values)
+    return filing.create_request(**values)
 
 
 def _mail(sender="Anna de Vries <anna@uboys.example>", to=f"loket@{DOMAIN}", subject="Een vraag",
@@ -118,7 +131,7 @@ def test_a_body_that_is_not_multipart_is_400(client, db, network):
 def test_a_body_over_the_request_limit_is_answered_200_and_logged(client, db, network, app, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2000)
     before = _counts(db)
-    with caplog.at_level(logging.WARNING, logger="loket.services.inbound"):
+    with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
         response = _post(client, _mail(text="x" * 5000))
     assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
     assert _counts(db) == before
@@ -129,7 +142,7 @@ def test_a_body_over_the_request_limit_is_answered_200_and_logged(client, db, ne
 
 def test_club_contact_replies_by_mail_to_the_plus_address(client, db, network):
     request = _filed(db, network)
-    requests_service.change_status(request, "wacht_op_club", actor=network.ondersteuner)
+    actions.change_status(request, "wacht_op_club", actor=network.ondersteuner)
     to = f"loket+{request.reference}@{DOMAIN}"
     response = _post(client, _mail(to=to, subject=f"Re: [{request.reference}] Reactie",
                                    text="We zoeken drie trainers." + QUOTED))
@@ -233,7 +246,7 @@ def test_contact_of_several_clubs_without_reference_is_refused_as_ambiguous(clie
     network.club_contact.memberships.append(Membership(role="club", club=ClubFactory(gemeente=network.utrecht)))
     db.session.commit()
     before = _counts(db)
-    with caplog.at_level(logging.WARNING, logger="loket.services.inbound"):
+    with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
         response = _post(client)
     assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
     assert _counts(db) == before
@@ -273,7 +286,7 @@ def test_one_attachment_over_the_limit_rejects_the_whole_mail(client, db, networ
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", len(data) - 1)
     request = _filed(db, network)
     before = _counts(db)
-    with caplog.at_level(logging.WARNING, logger="loket.services.inbound"):
+    with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
         response = _post(client, _mail(to=f"loket+{request.reference}@{DOMAIN}", attachments="2"),
                          files=[("attachment1", "klein.txt", "text/plain", b"ok"),
                                 ("attachment2", filename, content_type, data)])
@@ -323,7 +336,7 @@ def _inactive(db, network):
 
 
 def _closed(db, network, request):
-    requests_service.change_status(request, "gesloten", actor=network.ondersteuner)
+    actions.change_status(request, "gesloten", actor=network.ondersteuner)
 
 
 @pytest.mark.parametrize("case, reason", [
@@ -368,11 +381,11 @@ def test_rejected_mail_is_logged_without_content_and_stores_nothing(client, db, 
     elif case == "empty new request":
         to, text, extra["html"] = f"loket@{DOMAIN}", "   ", ""
     before, sequence = _counts(db), _sequence_value(db)
-    with caplog.at_level(logging.INFO, logger="loket.services.inbound"):
+    with caplog.at_level(logging.INFO, logger="loket.services.messaging.inbound"):
         response = _post(client, _mail(sender=sender, to=to, text=text, subject="Geheim onderwerp", **extra))
     assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
     assert _counts(db) == before and _sequence_value(db) == sequence  # nothing half-stored
-    records = [r for r in caplog.records if r.name == "loket.services.inbound"]
+    records = [r for r in caplog.records if r.name == "loket.services.messaging.inbound"]
     assert [r.levelname for r in records] == ["WARNING"]
     message = records[0].getMessage()
     assert reason in message
@@ -381,7 +394,7 @@ def test_rejected_mail_is_logged_without_content_and_stores_nothing(client, db, 
 
 @pytest.mark.parametrize("sender", ['"evil\nFAKE LOG LINE"@x.example', "ev\x1bil@x.example"])
 def test_sender_is_logged_without_line_breaks_or_control_characters(client, db, network, caplog, sender):
-    with caplog.at_level(logging.WARNING, logger="loket.services.inbound"):
+    with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
         assert _post(client, _mail(sender=sender)).get_data(as_text=True) == "rejected"
     message = caplog.records[-1].getMessage()
     assert "unknown sender" in message and "\n" not in message and "\x1b" not in message
@@ -391,9 +404,9 @@ def test_failure_after_the_checks_rolls_back_everything(client, db, network, mon
     """A refusal from deep inside the requests service (after the reference was drawn and the request
     flushed) leaves no trace either."""
     def refuse(request):
-        raise requests_service.InvalidInput({"title": "geweigerd"})
+        raise errors.InvalidInput({"title": "geweigerd"})
 
-    monkeypatch.setattr(requests_service.notifications, "request_filed", refuse)
+    monkeypatch.setattr(messaging.notifications, "request_filed", refuse)
     before, sequence = _counts(db), _sequence_value(db)
     assert _post(client).get_data(as_text=True) == "rejected"
     assert _counts(db) == before and _sequence_value(db) == sequence

@@ -8,9 +8,17 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Audit, AuditFinding, Category, ClubContact, CriteriaSet, Criterion, Measurement
-from loket.services import requests as requests_service
+from loket.models import (
+    Audit,
+    AuditFinding,
+    Category,
+    ClubContact,
+    CriteriaSet,
+    Criterion,
+    Measurement,
+)
 from loket.services.quality import audits
+from loket.services.requests import filing
 from tests.blueprints.test_query_counts import count_queries
 from tests.factories import LoketFactory, make_user
 
@@ -450,7 +458,7 @@ def test_no_request_contents_or_club_contact_data_on_any_quality_page(app, netwo
     network.club_utrecht.contacts.append(ClubContact(name=SECRETS[2], email=SECRETS[3], phone=SECRETS[4]))
     _db.session.commit()
     category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
-    requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+    filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
                                     category_id=category.id, sport_id=None, title=SECRETS[0],
                                     description=SECRETS[1])
     # Even if a metric's drill-down details ever held such data, the pages do not show details.

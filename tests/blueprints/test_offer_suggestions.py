@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Category, SupportRequest
-from loket.services import offers
+from loket.services.network import offers
 
 
 def _category(slug):

@@ -14,11 +14,16 @@ from loket.models import Measurement, QualityRun
 from loket.models.base import utcnow
 from loket.services.quality.criteria import current_set
 from loket.services.quality.runs import period_of
+from loket.services.seed.categories import seed_categories
+from loket.services.seed.criteria import seed_criteria
 from tests.blueprints.test_query_counts import count_queries
-from loket.services.categories import seed_categories
-from loket.services.quality.criteria import seed_criteria
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, make_user
-from tests.services.quality.test_overview import extend_network, file_request, measure_month, pass_audit
+from tests.services.quality.test_overview import (
+    extend_network,
+    file_request,
+    measure_month,
+    pass_audit,
+)
 
 PARAMS = {"slug": "utrecht", "fmt": "csv", "per": "categorie"}
 ALLOWED = ("coordinator", "beheerder")

@@ -4,9 +4,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
+from loket import models
 from loket.extensions import db as _db
 from loket.models import Category, Membership
-from loket.services import requests as requests_service
+from loket.services.requests import actions, filing
 from tests.factories import ClubFactory
 
 
@@ -35,13 +36,13 @@ def _file_many(network, count, *, club=None, actor=None):
             this_club = ClubFactory(gemeente=network.utrecht)
             actor.memberships.append(Membership(role="club", club=this_club))
             _db.session.commit()
-        request = requests_service.create_request(
+        request = filing.create_request(
             actor=actor, club_id=(club or this_club).id,
             category_id=category.id, sport_id=None, title=f"Vraag {i}", description="Tekst",
         )
         if i % 2:
-            requests_service.claim(request, actor=network.ondersteuner if i % 4 == 1 else network.collega)
-            requests_service.add_message(request, actor=network.ondersteuner, body="Antwoord", internal=False,
+            actions.claim(request, actor=network.ondersteuner if i % 4 == 1 else network.collega)
+            actions.add_message(request, actor=network.ondersteuner, body="Antwoord", internal=False,
                                          as_supporter=True)
 
 
@@ -69,9 +70,9 @@ def test_request_detail_uses_constant_number_of_queries(app, login_as, network):
     request_id = 1
     with count_queries(app) as few:
         assert client.get(f"/wachtrij/{request_id}").status_code == 200
-    request = _db.session.get(requests_service.SupportRequest, request_id)
+    request = _db.session.get(models.SupportRequest, request_id)
     for i in range(8):
-        requests_service.add_message(request, actor=network.collega if i % 2 else network.ondersteuner,
+        actions.add_message(request, actor=network.collega if i % 2 else network.ondersteuner,
                                      body=f"Notitie {i}", internal=True, as_supporter=True)
     with count_queries(app) as many:
         assert client.get(f"/wachtrij/{request_id}").status_code == 200

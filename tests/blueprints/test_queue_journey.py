@@ -4,9 +4,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Category, Event, SupportRequest
+from loket.models import Category, Event
 from loket.models.base import utcnow
-from loket.services import requests as requests_service
+from loket.services.requests import actions, filing
 
 
 def _category(slug):
@@ -15,7 +15,7 @@ def _category(slug):
 
 def _file(network, *, club=None, actor=None, slug="vrijwilligers-kader", title="Vrijwilligers gezocht",
           sport=None, now=None):
-    return requests_service.create_request(
+    return filing.create_request(
         actor=actor or network.club_contact, club_id=(club or network.club_utrecht).id,
         category_id=_category(slug).id, sport_id=sport.id if sport else None, title=title,
         description="Beschrijving van de vraag.", now=now,
@@ -37,7 +37,7 @@ def test_queue_shows_own_loket_requests_sorted_by_due_date(login_as, network):
 def test_queue_filters_by_status_category_and_assignee(login_as, network):
     a = _file(network, title="Vraag A", slug="vrijwilligers-kader")
     b = _file(network, title="Vraag B", slug="financien-subsidies-fondsen")
-    requests_service.claim(b, actor=network.collega)
+    actions.claim(b, actor=network.collega)
     client = login_as("ondersteuner")
 
     def titles(query):
@@ -88,8 +88,8 @@ def test_supporter_opens_claims_replies_notes_and_changes_status(login_as, netwo
 
 def test_club_reply_while_waiting_puts_request_back_in_progress(login_as, network):
     request = _file(network)
-    requests_service.claim(request, actor=network.ondersteuner)
-    requests_service.change_status(request, "wacht_op_club", actor=network.ondersteuner)
+    actions.claim(request, actor=network.ondersteuner)
+    actions.change_status(request, "wacht_op_club", actor=network.ondersteuner)
     login_as("club_contact").post(f"/club/aanvragen/{request.id}/reactie", data={"body": "Hier is de info."})
     _db.session.refresh(request)
     assert request.status == "in_behandeling"
@@ -111,7 +111,7 @@ def test_invalid_status_transition_is_refused_with_message(login_as, network):
 def test_stale_status_form_is_refused(login_as, network):
     request = _file(network)
     stale_version = request.version
-    requests_service.claim(request, actor=network.collega)
+    actions.claim(request, actor=network.collega)
     response = login_as("ondersteuner").post(
         f"/wachtrij/{request.id}/status", data={"status": "opgelost", "version": stale_version})
     assert response.status_code == 409

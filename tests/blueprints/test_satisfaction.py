@@ -6,16 +6,16 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Category, Event, SupportRequest
-from loket.services import requests as requests_service
+from loket.services.requests import actions, filing, teamwork
 
 
 @pytest.fixture()
 def resolved(network):
     overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    request = requests_service.create_request(
+    request = filing.create_request(
         actor=network.club_contact, club_id=network.club_utrecht.id, category_id=overig, sport_id=None,
         title="Hulp bij subsidie", description="Welke fondsen zijn er?")
-    requests_service.change_status(request, "opgelost", actor=network.ondersteuner)
+    actions.change_status(request, "opgelost", actor=network.ondersteuner)
     return request
 
 
@@ -46,7 +46,7 @@ def test_resolved_request_shows_the_survey_at_its_anchor(login_as, resolved):
 
 
 def test_open_request_has_no_survey(login_as, network, resolved):
-    requests_service.change_status(resolved, "in_behandeling", actor=network.ondersteuner)
+    actions.change_status(resolved, "in_behandeling", actor=network.ondersteuner)
     page = login_as("club_contact").get(f"/club/aanvragen/{resolved.id}").get_data(as_text=True)
     assert 'id="tevredenheid"' not in page
     response = login_as("club_contact").post(_url(resolved), data={"score": "4"})
@@ -114,15 +114,14 @@ def test_unknown_request_is_404(login_as, network):
 
 
 def test_supporter_sees_the_score_and_comment_on_the_request_page(login_as, network):
-    from loket.extensions import db as _db
-    from loket.models import Category
-    from loket.services import requests as requests_service
-    from loket.services import teamwork
-    from loket.services.satisfaction import give_satisfaction
     from sqlalchemy import select
 
+    from loket.extensions import db as _db
+    from loket.models import Category
+    from loket.services.requests.satisfaction import give_satisfaction
+
     category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
-    request = requests_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
+    request = filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
                                               category_id=category.id, sport_id=None, title="Vraag",
                                               description="Tekst")
     teamwork.change_status(teamwork.supporter_access(network.ondersteuner, request.id), "opgelost",

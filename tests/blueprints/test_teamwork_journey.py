@@ -8,6 +8,7 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import Category, Collaborator, Event, Referral, SupportRequest
 from loket.models.base import utcnow
+from loket.services.requests import filing
 
 
 def _category_id(slug):
@@ -158,7 +159,7 @@ def test_undecided_referral_is_overdue_in_both_queues_after_three_workdays(login
 
 
 def test_referral_due_date_is_three_workdays(login_as, network, bond_request):
-    from loket.services.workdays import add_workdays
+    from loket.services.requests.workdays import add_workdays
     login_as("bondsspecialist").post(f"/wachtrij/{bond_request.id}/doorverwijzen",
                                      data={"team": network.loket_utrecht.team.id, "reason": "graag"})
     referral = _db.session.scalar(select(Referral))
@@ -202,8 +203,8 @@ def test_invited_bond_co_handles_while_loket_keeps_ownership_and_clock(login_as,
 
 
 def test_assign_to_colleague_only_within_owning_team(login_as, network):
-    from loket.services import requests as requests_service
-    request = requests_service.create_request(
+
+    request = filing.create_request(
         actor=network.club_contact, club_id=network.club_utrecht.id, category_id=_category_id("overig"),
         sport_id=None, title="Vraag", description="Tekst")
     loket = login_as("ondersteuner")

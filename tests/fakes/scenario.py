@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from loket.extensions import db
 from loket.models import Category, OutboxMessage
-from loket.services import requests as requests_service
+from loket.services.requests import filing
 from tests.fakes.sendgrid import Call, FakeSendGrid
 
 TITLE = "Hulp bij werven van vrijwilligers"
@@ -21,7 +21,7 @@ def category_id(slug: str) -> int:
 def file_request(network, *, who="club_contact", club="club_utrecht", category="vrijwilligers-kader", sport=None,
                  title=TITLE, description=DESCRIPTION, now=None):
     """File a request through the service, as the club contact `who` (a network attribute name)."""
-    return requests_service.create_request(
+    return filing.create_request(
         actor=getattr(network, who), club_id=getattr(network, club).id, category_id=category_id(category),
         sport_id=getattr(network, sport).id if sport else None, title=title, description=description, now=now)
 

@@ -21,10 +21,12 @@ from loket import create_app
 from loket.extensions import db as _db
 from loket.models import OutboxMessage, PeriodicTask
 from loket.models.base import utcnow
-from loket.services import outbox, scheduler
+from loket.services import scheduler
+from loket.services.messaging import outbox
 from tests.conftest import ON_POSTGRES
 from tests.fakes.scenario import file_request, sent_to
 from tests.fakes.sendgrid import mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
+from tests.support.outbox import commit_leaving_rows_pending
 from tests.workers.settings import SETTINGS_ENV, settings_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -152,8 +154,7 @@ def test_run_due_dispatches_due_outbox_rows(app, db, network, mail_to_fake):
     mail_to_fake.calls.clear()
     outbox.add_email("request_received", to=network.club_contact.email, context={"request_id": request.id},
                      key="left:pending")
-    _db.session.commit()  # committed, never dispatched (the web process died right after)
-    _db.session.info.pop("outbox_new", None)
+    commit_leaving_rows_pending()  # committed, never dispatched (the web process died right after)
     scheduler.run_due(utcnow() + timedelta(seconds=1))
     row = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "left:pending"))
     assert row.status == "sent"

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from loket.models.base import utcnow
-from loket.services import outbox
+from loket.services.messaging import outbox
 from tests.fakes.scenario import request_form, sent_to
 from tests.fakes.sendgrid import HANG, Delay
 from tests.workers.conftest import children_of, kill_worker

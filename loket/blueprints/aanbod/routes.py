@@ -6,8 +6,8 @@ from loket.access import ANY_USER, SUPPORTERS, allow
 from loket.blueprints.aanbod import bp
 from loket.blueprints.aanbod.forms import ActionForm, EditOfferForm, OfferForm
 from loket.blueprints.forms_support import attach_errors, or_404
-from loket.services import offers as offers_service
 from loket.services.errors import DomainError
+from loket.services.network import offers as offers_service
 
 
 @bp.route("/")

@@ -5,7 +5,7 @@ from flask_login import current_user
 from loket.access import ANY_USER, allow
 from loket.blueprints.account import bp
 from loket.blueprints.account.forms import NotificationsForm
-from loket.services import account as account_service
+from loket.services.network import account as account_service
 
 
 def _render(form=None, code=200):

@@ -4,7 +4,7 @@ from flask import g
 from loket.access import ANY_USER, PUBLIC
 from loket.blueprints.api import schemas, serializers
 from loket.blueprints.api.registry import operation
-from loket.services import api_tokens
+from loket.services.network import api_tokens
 
 NO_STORE = {"Cache-Control": "no-store"}
 

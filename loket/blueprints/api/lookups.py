@@ -5,18 +5,16 @@ Visibility itself is decided by the services (requests.team_ids_of / the queue v
 teamwork.supporter_access, requests.get_request_for_club_contact); nothing here widens it.
 """
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from loket.access import SUPPORTERS
 from loket.blueprints.api.serializers import CLUB, SUPPORTER
 from loket.extensions import db
-from loket.models import OPEN_STATUSES, Category, Event, Referral, SupportRequest, User
-from loket.services import requests as requests_service
-from loket.services import teamwork
+from loket.models import OPEN_STATUSES, Category, Referral, SupportRequest, User
 from loket.services.errors import Conflict, Forbidden, NotFound
+from loket.services.requests import queues, teamwork
 
 CLUB_VIEW = "club"
-VIEWS = (*requests_service.QUEUE_VIEWS, CLUB_VIEW)
+VIEWS = (*queues.QUEUE_VIEWS, CLUB_VIEW)
 REFERRAL_NOT_FOUND_MESSAGE = "Deze doorverwijzing bestaat niet of je hebt er geen toegang toe."
 
 
@@ -40,8 +38,8 @@ def request_page(user: User, *, view: str, status: str | None, category_id: int 
     else:
         if not user.has_role(*SUPPORTERS):
             raise Forbidden("De wachtrijen zijn er alleen voor ondersteuners.", field="view")
-        filters = requests_service.QueueFilter(view=view, status=status or "alle", category_id=category_id)
-        return requests_service.queue(user, filters, page=page, per_page=per_page)
+        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id)
+        return queues.queue(user, filters, page=page, per_page=per_page)
     if status == "open":
         query = query.where(SupportRequest.status.in_(OPEN_STATUSES))
     elif status:
@@ -67,7 +65,7 @@ def request_for(user: User, request_id: int):
         except NotFound:
             if not user.has_role("club"):
                 raise
-    return CLUB, requests_service.get_request_for_club_contact(user, request_id)
+    return CLUB, queues.get_request_for_club_contact(user, request_id)
 
 
 def open_referral_for(user: User, referral_id: int):

@@ -12,9 +12,10 @@ from loket.blueprints.api import lookups, schemas, serializers
 from loket.blueprints.api.registry import location_of, operation, page_parameters
 from loket.blueprints.api.serializers import CLUB, SUPPORTER
 from loket.models import STATUSES
-from loket.services import network, teamwork
-from loket.services import requests as requests_service
 from loket.services.errors import Forbidden, InvalidInput, NotFound
+from loket.services.network import clubs as clubs_service
+from loket.services.network import teams
+from loket.services.requests import actions, filing, queues, teamwork
 
 READERS = ("club", *SUPPORTERS)
 # Passed on for a sport name we do not know, so the service reports it with the other field errors.
@@ -45,7 +46,7 @@ def fields_named(**renames):
 
 def _team(target: dict, field: str):
     """The team a {type, id} target names; id is a number, a loket's slug or a bond's key."""
-    team = network.team_of(target["type"], target["id"])
+    team = teams.team_of(target["type"], target["id"])
     if team is None:
         what = "loket" if target["type"] == "loket" else "bond"
         key = "id" if isinstance(target["id"], int) else ("slug" if what == "loket" else "key")
@@ -76,9 +77,9 @@ def list_requests(query):
            description="De aanvraag wordt direct gerouteerd: `owner` zegt welk loket, welke bond of de opvang "
                        "van het coördinatiepunt hem behandelt.")
 def create_request(body):
-    sport = network.sport_by_name(body["sport"]) if body.get("sport") else None
+    sport = clubs_service.sport_by_name(body["sport"]) if body.get("sport") else None
     try:
-        filed = requests_service.create_request(
+        filed = filing.create_request(
             actor=current_user, club_id=body["club"], category_id=lookups.category_id_for(body["category"]),
             sport_id=sport.id if sport else (UNKNOWN_SPORT if body.get("sport") else None),
             title=body["title"], description=body["description"])
@@ -95,7 +96,7 @@ def create_request(body):
 def get_request(request_id):
     audience, subject = lookups.request_for(current_user, request_id)
     support_request = subject.request if audience == SUPPORTER else subject
-    events = requests_service.timeline(support_request, include_internal=audience == SUPPORTER)
+    events = queues.timeline(support_request, include_internal=audience == SUPPORTER)
     return serializers.request_detail(support_request, events, audience,
                                       access=subject if audience == SUPPORTER else None)
 
@@ -110,7 +111,7 @@ def post_message(request_id, body):
     if audience == SUPPORTER:
         event = teamwork.post_message(subject, actor=current_user, body=body["body"], internal=internal)
     else:
-        event = requests_service.add_message(subject, actor=current_user, body=body["body"], internal=internal,
+        event = actions.add_message(subject, actor=current_user, body=body["body"], internal=internal,
                                              as_supporter=False)
     return serializers.event(event, audience), 201
 
@@ -189,7 +190,7 @@ def end_collaboration(request_id, body):
 def end_collaboration_by_path(request_id, kind, identifier):
     access = _access(request_id)
     numeric = identifier.isascii() and identifier.isdigit() and int(identifier) <= schemas.MAX_ID
-    team = network.team_of(kind, int(identifier) if numeric else identifier)
+    team = teams.team_of(kind, int(identifier) if numeric else identifier)
     if team is None:
         raise NotFound("Dit team werkt niet (meer) mee aan deze aanvraag.")
     teamwork.end_invitation(access, actor=current_user, team_id=team.id)

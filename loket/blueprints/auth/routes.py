@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from loket.access import ANY_USER, PUBLIC, allow
 from loket.blueprints.auth import bp
 from loket.blueprints.auth.forms import LoginForm
-from loket.services.users import authenticate
+from loket.services.network.users import authenticate
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -7,9 +7,9 @@ from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import OUTBOX_STATUSES
-from loket.services import categories as categories_service
-from loket.services import outbox_admin
 from loket.services.errors import DomainError
+from loket.services.messaging import outbox_admin
+from loket.services.requests import categories as categories_service
 
 
 def _render_list(form=None, code=200):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 
-from loket.services.satisfaction import COMMENT_MAX, SCORES
+from loket.services.requests.satisfaction import COMMENT_MAX, SCORES
 
 
 class RequestForm(FlaskForm):

@@ -8,10 +8,11 @@ from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.extensions import db
 from loket.models import Club, Sport
-from loket.services import offers as offers_service
-from loket.services import requests as requests_service
-from loket.services import satisfaction as satisfaction_service
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from loket.services.network import offers as offers_service
+from loket.services.requests import actions, categories, queues
+from loket.services.requests import filing as filing_service
+from loket.services.requests import satisfaction as satisfaction_service
 
 
 def _fill_choices(form: RequestForm) -> list[Club]:
@@ -19,7 +20,7 @@ def _fill_choices(form: RequestForm) -> list[Club]:
     form.club.choices = [(str(c.id), c.name) for c in clubs]
     form.category.choices = [("", "— kies een categorie —")] + [
         (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
-        for c in requests_service.available_categories()
+        for c in categories.available_categories()
     ]
     sports = {s for club in clubs for s in club.sports} or set(db.session.scalars(db.select(Sport)))
     form.sport.choices = [("", "— geen / niet van toepassing —")] + [
@@ -32,7 +33,7 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @allow("club")
 def requests_list():
     page = request.args.get("pagina", 1, type=int)
-    pagination = requests_service.club_requests(current_user, page=page)
+    pagination = queues.club_requests(current_user, page=page)
     return render_template("club/list.html", pagination=pagination)
 
 
@@ -45,7 +46,7 @@ def new_request():
         form.club.data = str(clubs[0].id)
     if form.validate_on_submit():
         try:
-            filed = requests_service.create_request(
+            filed = filing_service.create_request(
                 actor=current_user, club_id=form.club.data, category_id=form.category.data,
                 sport_id=form.sport.data, title=form.title.data, description=form.description.data,
             )
@@ -65,7 +66,7 @@ def new_request():
 @bp.route("/aanvragen/<int:request_id>/ontvangen")
 @allow("club")
 def confirmation(request_id):
-    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
     offers = offers_service.suggest_offers(support_request.category_id,
                                            offers_service.suggestion_team_ids(support_request.club))
     return render_template("club/confirmation.html", req=support_request, offers=offers)
@@ -74,8 +75,8 @@ def confirmation(request_id):
 @bp.route("/aanvragen/<int:request_id>")
 @allow("club")
 def detail(request_id, form=None, status=200, satisfaction_form=None):
-    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
-    events = requests_service.timeline(support_request, include_internal=False)
+    support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
+    events = queues.timeline(support_request, include_internal=False)
     return render_template("club/detail.html", req=support_request, events=events,
                            form=form or ReplyForm(), satisfaction_form=satisfaction_form or SatisfactionForm(),
                            can_rate=satisfaction_service.can_give_satisfaction(support_request)), status
@@ -84,11 +85,11 @@ def detail(request_id, form=None, status=200, satisfaction_form=None):
 @bp.route("/aanvragen/<int:request_id>/reactie", methods=["POST"])
 @allow("club")
 def reply(request_id):
-    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            requests_service.add_message(support_request, actor=current_user, body=form.body.data,
+            actions.add_message(support_request, actor=current_user, body=form.body.data,
                                          internal=False, as_supporter=False)
         except DomainError as error:
             attach_errors(form, error)
@@ -101,7 +102,7 @@ def reply(request_id):
 @bp.route("/aanvragen/<int:request_id>/tevredenheid", methods=["POST"])
 @allow("club")
 def satisfaction(request_id):
-    support_request = or_404(requests_service.get_request_for_club_contact, current_user, request_id)
+    support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
     form = SatisfactionForm()
     form.validate_on_submit()  # structure and CSRF only; the service judges score and comment
     try:

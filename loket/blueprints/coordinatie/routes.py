@@ -3,11 +3,11 @@ from flask import render_template, request
 
 from loket.access import allow
 from loket.blueprints.coordinatie import bp
-from loket.services import requests as requests_service
+from loket.services.requests import queues
 
 
 @bp.route("/opvang")
 @allow("coordinatiepunt")
 def fallback_queue():
-    pagination = requests_service.fallback_queue(page=request.args.get("pagina", 1, type=int))
+    pagination = queues.fallback_queue(page=request.args.get("pagina", 1, type=int))
     return render_template("coordinatie/fallback.html", pagination=pagination)

@@ -6,7 +6,7 @@ from email.parser import BytesParser
 
 from flask import Request, current_app
 
-from loket.services.inbound import MalformedInbound
+from loket.services.messaging.inbound import MalformedInbound
 
 UTF8_COMPATIBLE = {"utf-8", "utf8", "us-ascii", "ascii"}
 

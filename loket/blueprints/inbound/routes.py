@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from loket.access import PUBLIC, allow
 from loket.blueprints.inbound import bp
 from loket.blueprints.inbound.parsing import read_inbound_post
-from loket.services import inbound as inbound_service
+from loket.services.messaging import inbound as inbound_service
 
 
 @bp.route("/sendgrid/<secret>", methods=["POST"])

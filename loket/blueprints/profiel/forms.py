@@ -4,7 +4,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TelField
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BASISEISEN, CLUB_KINDS, Club
-from loket.services.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS
+from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS
 
 
 class ProfileForm(FlaskForm):

@@ -5,12 +5,17 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.profiel import bp
-from loket.blueprints.profiel.forms import ActionForm, ContactForm, EditContactForm, ProfileForm
+from loket.blueprints.profiel.forms import (
+    ActionForm,
+    ContactForm,
+    EditContactForm,
+    ProfileForm,
+)
 from loket.extensions import db
 from loket.models import BASISEISEN, Sport
-from loket.services import clubs as clubs_service
-from loket.services.clubs import BASISEIS_STATUS_LABELS
 from loket.services.errors import DomainError
+from loket.services.network import clubs as clubs_service
+from loket.services.network.clubs import BASISEIS_STATUS_LABELS
 
 EDITORS = ("club", "clubondersteuner")
 

@@ -6,30 +6,39 @@ from loket.access import SUPPORTERS, allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.queue import bp
 from loket.blueprints.queue.forms import (
-    ActionForm, AssignForm, DeclineForm, EndInvitationForm, InviteForm, MessageForm, ReferralForm, StatusForm,
+    ActionForm,
+    AssignForm,
+    DeclineForm,
+    EndInvitationForm,
+    InviteForm,
+    MessageForm,
+    ReferralForm,
+    StatusForm,
 )
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
-from loket.services import requests as requests_service
-from loket.services import offers as offers_service
-from loket.services import teamwork, workflow
 from loket.services.errors import DomainError
+from loket.services.network import offers as offers_service
+from loket.services.network import teams
+from loket.services.requests import categories as categories_service
+from loket.services.requests import queues as queues_service
+from loket.services.requests import teamwork, workflow
 
 
 @bp.route("/")
 @allow(*SUPPORTERS)
 def index():
-    filters = requests_service.QueueFilter(
+    filters = queues_service.QueueFilter(
         view=request.args.get("weergave") or "team",
         status=request.args.get("status") or None,
         category_id=request.args.get("categorie", type=int),
         assignee=request.args.get("behandelaar") or None,
     )
-    pagination = requests_service.queue(current_user, filters, page=request.args.get("pagina", 1, type=int))
+    pagination = queues_service.queue(current_user, filters, page=request.args.get("pagina", 1, type=int))
     return render_template(
-        "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=requests_service.QUEUE_VIEWS,
-        counts=requests_service.queue_counts(current_user), categories=requests_service.all_categories(),
-        colleagues=requests_service.team_members(requests_service.team_ids_of(current_user)),
+        "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
+        counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
+        colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow,
     )
 
@@ -41,7 +50,7 @@ def _render_detail(access, code=200, **forms):
     forms["status_form"].status.choices = [(s, STATUS_LABELS[s]) for s in workflow.allowed_next_statuses(support_request)]
     forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
     forms["assign_form"].assignee.choices = [("", "— niemand —")] + [
-        (str(u.id), u.name) for u in teamwork.team_colleagues(support_request.owner_team)]
+        (str(u.id), u.name) for u in teams.members_of(support_request.owner_team)]
     targets = [(str(t.id), t.name) for t in teamwork.referral_targets(exclude_team_id=support_request.owner_team_id)]
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
@@ -51,7 +60,7 @@ def _render_detail(access, code=200, **forms):
         forms.setdefault(name, form_class())
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
-        events=requests_service.timeline(support_request, include_internal=True),
+        events=queues_service.timeline(support_request, include_internal=True),
         offers=offers_service.suggest_offers(support_request.category_id,
                                              offers_service.suggestion_team_ids(support_request.club)),
         **forms,

@@ -11,21 +11,29 @@ the voldoet verdict and what to improve), because it is the audits' reading side
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from loket.extensions import db
 from loket.models import (
-    AUDIT_KINDS, FINDING_RESULTS, VERDICTS, Audit, AuditFinding, CriteriaSet, Criterion, Loket, Measurement, User,
+    AUDIT_KINDS,
+    FINDING_RESULTS,
+    VERDICTS,
+    Audit,
+    AuditFinding,
+    CriteriaSet,
+    Criterion,
+    Loket,
+    Measurement,
+    User,
 )
-from loket.models.base import utcnow
+from loket.models.base import today_in_amsterdam, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.quality import voldoet
 from loket.services.quality.criteria import current_set
+from loket.services.transaction import commit
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EVIDENCE_MAX = 5000
 NOTES_MAX = 10000
 
@@ -68,7 +76,7 @@ NEGATIVE_AUDIT_ADVICE = "Bespreek de uitkomst van de laatste audit met het coör
 
 
 def local_today() -> date:
-    return datetime.now(AMSTERDAM).date()
+    return today_in_amsterdam()
 
 
 # ---------------------------------------------------------------- who may do what
@@ -228,7 +236,7 @@ def start_audit(loket_id, *, actor: User, kind: str, today: date | None = None) 
             criterion_id=criterion.id, result=earlier.result if earlier else "not_assessed",
             evidence=earlier.evidence if earlier else None))
     db.session.add(audit)
-    db.session.commit()
+    commit()
     return audit
 
 
@@ -285,7 +293,7 @@ def save_findings(audit: Audit, *, actor: User, findings: dict, notes: str | Non
         audit.audit_date = new_date
     if finalize:
         audit.state, audit.finalized_at = "definitief", now or utcnow()
-    db.session.commit()
+    commit()
     return audit
 
 
@@ -300,7 +308,7 @@ def finalize(audit: Audit, *, actor: User, now: datetime | None = None) -> Audit
     _require_concept(audit)
     _check_finalizable(audit, {f.criterion_id: f.result for f in audit.findings}, audit.verdict)
     audit.state, audit.finalized_at = "definitief", now or utcnow()
-    db.session.commit()
+    commit()
     return audit
 
 

@@ -1,4 +1,4 @@
-"""The national criteria as versioned data (DESIGN §6): the seed set 2026.1, the current set, and
+"""The national criteria as versioned data (DESIGN §6): the current set, and
 publishing a new version (thresholds edited, criteria added or retired). Old measurements and audits
 keep pointing at the criteria of the version they were made against."""
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from loket.models import COMPARISONS, CRITERION_KINDS, CriteriaSet, Criterion, U
 from loket.models.base import utcnow
 from loket.services.errors import InvalidInput
 from loket.services.quality.metrics_registry import METRICS
+from loket.services.transaction import commit
 
 
 @dataclass(frozen=True)
@@ -25,41 +26,6 @@ class CriterionSpec:
     window_days: int | None = None
     min_count: int | None = None
     description: str | None = None
-
-
-SEED_VERSION = "2026.1"
-SEED_VALID_FROM = date(2026, 1, 1)
-SEED_CRITERIA = (
-    CriterionSpec("K1", "Bereikbaar: contactgegevens en openingstijden actueel", "metric", "contact_reviewed_days",
-                  183, "<=", description="Contactgegevens en openingstijden zijn in de afgelopen 183 dagen nagekeken."),
-    CriterionSpec("K2", "Snelle eerste reactie", "metric", "first_response_within_sla", 0.9, ">=", 365,
-                  description="Minstens 90 % van de aanvragen kreeg binnen de servicenorm een eerste reactie."),
-    CriterionSpec("K3", "Doorlooptijd", "metric", "median_resolution_workdays", 15, "<=", 365,
-                  description="De mediane doorlooptijd tot oplossing is hooguit 15 werkdagen (wachten op de club telt niet)."),
-    CriterionSpec("K4", "Warme doorverwijzing", "metric", "referrals_decided_in_time", 0.9, ">=", 365,
-                  description="Minstens 90 % van de doorverwijzingen aan het loket is binnen 3 werkdagen besloten, "
-                              "en er staat er geen open over tijd."),
-    CriterionSpec("K5", "Tevredenheid", "metric", "mean_satisfaction", 4.0, ">=", 365, 10,
-                  description="Gemiddelde tevredenheid minstens 4,0 van 5, over minstens 10 antwoorden."),
-    CriterionSpec("K6", "Continuïteit", "metric", "active_supporters", 2, ">=",
-                  description="Minstens twee actieve clubondersteuners."),
-    CriterionSpec("K7", "Bereik", "metric", "club_reach", 0.10, ">=", 365,
-                  description="Minstens 10 % van de clubs in het werkgebied diende in 12 maanden een aanvraag in."),
-    CriterionSpec("K8", "Afspraken met bonden", "assessment",
-                  description="De auditor bevestigt afspraken over generieke en sportspecifieke ondersteuning."),
-    CriterionSpec("K9", "Kennis van het ondersteuningsaanbod", "assessment",
-                  description="Het aanbod is vastgelegd in de catalogus en actueel."),
-    CriterionSpec("K10", "Basiseisen in beeld", "metric", "basiseisen_known", 0.75, ">=",
-                  description="Van minstens 75 % van de clubs in het werkgebied is de status van de basiseisen bekend."),
-)
-
-
-def seed_criteria() -> bool:
-    """Create set 2026.1 when it does not exist yet (never changes a published set). Does not commit."""
-    if db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == SEED_VERSION)):
-        return False
-    db.session.add(_build_set(SEED_VERSION, SEED_VALID_FROM, SEED_CRITERIA, author=None))
-    return True
 
 
 def current_set(today: date | None = None) -> CriteriaSet | None:
@@ -96,9 +62,9 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
             errors[f"criteria.{spec.code or '?'}"] = problem
     if errors:
         raise InvalidInput(errors)
-    criteria_set = _build_set(version, valid_from, criteria, author=actor, notes=notes)
+    criteria_set = build_set(version, valid_from, criteria, author=actor, notes=notes)
     db.session.add(criteria_set)
-    db.session.commit()
+    commit()
     return criteria_set
 
 
@@ -119,7 +85,7 @@ def _spec_problem(spec: CriterionSpec) -> str | None:
     return None
 
 
-def _build_set(version, valid_from, specs, *, author, notes=None) -> CriteriaSet:
+def build_set(version, valid_from, specs, *, author, notes=None) -> CriteriaSet:
     return CriteriaSet(
         version=version, valid_from=valid_from, published_by_id=author.id if author else None, notes=notes,
         criteria=[Criterion(code=s.code.strip(), title=s.title.strip(), description=s.description, kind=s.kind,
@@ -141,5 +107,3 @@ def compare(value: float | None, comparison: str, threshold: float) -> bool | No
         return None
     return {">=": value >= threshold, "<=": value <= threshold, ">": value > threshold,
             "<": value < threshold, "==": value == threshold}[comparison]
-
-

@@ -15,9 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from loket.extensions import db
 from loket.models import CriteriaSet, Criterion, Measurement, QualityRun, User
 from loket.models.base import utcnow
-from loket.services import outbox
+from loket.services.messaging import outbox
 from loket.services.quality import metrics
 from loket.services.quality.criteria import current_set
+from loket.services.transaction import commit
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def request_recompute(*, actor: User | None = None, as_of: datetime | None = Non
     db.session.flush()
     # The run has no as_of column, so the moment travels with the job (ISO text: plain data only).
     outbox.add_job(RECOMPUTE_JOB, args=[run.id, as_of.isoformat()], key=f"quality-run:{run.id}", queue="reports")
-    outbox.commit()
+    commit()
     return run
 
 
@@ -50,7 +51,7 @@ def recompute_now(*, actor: User | None = None, as_of: datetime | None = None) -
     """Create a run and compute it here and now (the CLI). Commits; no job is queued."""
     as_of = as_of or utcnow()
     run = _new_run(actor, as_of)
-    db.session.commit()
+    commit()
     return recompute(run.id, as_of=as_of)
 
 
@@ -85,19 +86,19 @@ def recompute(run_id: int, *, as_of: datetime | str | None = None) -> QualityRun
             raise LookupError(f"No criteria set in force on {as_of.date().isoformat()}")
         criteria = _metric_criteria(criteria_set)
         run.criteria_total, run.criteria_done = len(criteria), 0
-        db.session.commit()
+        commit()
         for criterion in criteria:
             _store(criterion, run.period, metrics.measure(criterion, as_of), utcnow())
             run.criteria_done += 1
-            db.session.commit()
+            commit()
         run.state, run.finished_at = "done", utcnow()
-        db.session.commit()
+        commit()
     except Exception as error:  # noqa: BLE001  (recorded on the run; the caller reads its state)
         log.exception("Quality run %s failed", run_id)
         db.session.rollback()
         run.state, run.finished_at = "failed", utcnow()
         run.error = f"{type(error).__name__}: {error}"[:2000]
-        db.session.commit()
+        commit()
     return run
 
 
@@ -111,7 +112,7 @@ def _claim(run_id: int) -> bool:
             (QualityRun.state == "running") & (QualityRun.started_at < now - STALE_AFTER)))
         .values(state="running", started_at=now, finished_at=None, error=None)
         .execution_options(synchronize_session=False))
-    db.session.commit()
+    commit()
     return result.rowcount == 1
 
 

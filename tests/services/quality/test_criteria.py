@@ -9,6 +9,7 @@ from loket.models import CriteriaSet, Criterion
 from loket.services.errors import InvalidInput
 from loket.services.quality import criteria
 from loket.services.quality.criteria import CriterionSpec
+from loket.services.seed.criteria import seed_criteria
 
 
 def test_seed_set_is_design_section_6(network):
@@ -30,7 +31,7 @@ def test_seed_set_is_design_section_6(network):
 
 
 def test_seeding_twice_changes_nothing(network):
-    assert criteria.seed_criteria() is False
+    assert seed_criteria() is False
     assert _db.session.scalar(select(func.count()).select_from(Criterion)) == 10
 
 

@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Category, Membership
-from loket.services import requests as requests_service
-from loket.services import satisfaction, teamwork
-from loket.services.categories import seed_categories
 from loket.services.quality import metrics
-from loket.services.quality.criteria import current_set, seed_criteria
+from loket.services.quality.criteria import current_set
 from loket.services.quality.metrics_registry import METRICS
+from loket.services.requests import actions, filing, satisfaction, teamwork
+from loket.services.seed.categories import seed_categories
+from loket.services.seed.criteria import seed_criteria
 from tests.blueprints.test_query_counts import count_queries
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, make_user
 
@@ -46,23 +46,23 @@ def measure(code, as_of=AS_OF):
 def _file(network, when, *, who="club_contact", club="club_utrecht", slug="overig", sport=None):
     """File a request as `who` for `club` (attribute names on `network`) at exactly `when`."""
     category = _db.session.scalar(select(Category).where(Category.slug == slug))
-    return requests_service.create_request(
+    return filing.create_request(
         actor=getattr(network, who), club_id=getattr(network, club).id, category_id=category.id,
         sport_id=sport.id if sport else None, title="Vraag", description="Tekst", now=when)
 
 
 def _reply(request, supporter, when):
-    requests_service.add_message(request, actor=supporter, body="Antwoord", internal=False, as_supporter=True,
+    actions.add_message(request, actor=supporter, body="Antwoord", internal=False, as_supporter=True,
                                  now=when)
 
 
 def _club_reply(request, contact, when):
-    requests_service.add_message(request, actor=contact, body="Hier is het", internal=False, as_supporter=False,
+    actions.add_message(request, actor=contact, body="Hier is het", internal=False, as_supporter=False,
                                  now=when)
 
 
 def _status(request, status, actor, when):
-    requests_service.change_status(request, status, actor=actor, now=when)
+    actions.change_status(request, status, actor=actor, now=when)
 
 
 def _resolved(network, filed, resolved, *, who="club_contact", club="club_utrecht", supporter="ondersteuner"):

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Audit, AuditFinding, Category, CriteriaSet, Measurement, SupportRequest
+from loket.models import (
+    Audit,
+    AuditFinding,
+    Category,
+    CriteriaSet,
+    Measurement,
+    SupportRequest,
+)
 from loket.services.errors import NotFound
 from loket.services.quality import exports, overview, voldoet
 from loket.services.quality.criteria import current_set
@@ -79,7 +86,7 @@ def file_request(club, category_slug, created_at, *, title="Vraag", description=
     category = _db.session.scalar(select(Category).where(Category.slug == category_slug))
     owner = club.gemeente.loket.team if club.gemeente.loket else None
     if owner is None:
-        from loket.services.routing import ensure_team
+        from loket.services.network.teams import ensure_team
         owner = ensure_team("fallback")
     file_request.counter = getattr(file_request, "counter", 0) + 1
     request = SupportRequest(reference=f"LK-T-{file_request.counter:09d}",  # unique; at most 20 characters

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.jobs import resolve
-from loket.models import Criterion, Measurement, OutboxMessage, PeriodicTask, QualityRun
+from loket.models import Measurement, OutboxMessage, PeriodicTask, QualityRun
 from loket.models.base import utcnow
-from loket.services import outbox, scheduler
+from loket.services import scheduler
+from loket.services.messaging import outbox
 from loket.services.quality import metrics, runs
 from loket.services.quality.criteria import current_set
 from workers.quality import nightly_recompute, recompute_quality
@@ -68,7 +69,7 @@ def test_run_and_job_are_one_transaction(network, monkeypatch):
         _db.session.flush()
         raise RuntimeError("database went away at commit")
 
-    monkeypatch.setattr(outbox, "commit", fail_at_commit)
+    monkeypatch.setattr(runs, "commit", fail_at_commit)
     with pytest.raises(RuntimeError):
         runs.request_recompute(as_of=JULY)
     _db.session.rollback()

@@ -1,0 +1,124 @@
+"""Sending one email: render the Dutch text + HTML templates, hand them to a provider.
+
+Providers: `sendgrid` (the official client, v3 mail/send; host from SENDGRID_API_HOST so tests can
+point it at a local server) and `log` (development without SENDGRID_API_KEY: the mail goes to the
+log, and beheer reads it on the outbox page). Only the outbox calls `send`.
+"""
+import logging
+import socket
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from flask import current_app, render_template, url_for
+from python_http_client.exceptions import HTTPError
+
+from loket.extensions import db
+from loket.models import Event, OutboxMessage, Referral, SupportRequest, User
+from loket.services.messaging.errors import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+    reply_to: str | None = None
+
+
+def render(template: str, context: dict) -> RenderedMail:
+    """Render templates/email/<template>.txt and .html; the subject is the `subject` block of the .txt."""
+    values = mail_context(template, context)
+    env = current_app.jinja_env
+    text_template = env.get_template(f"email/{template}.txt")
+    subject = "".join(text_template.blocks["subject"](text_template.new_context(values))).strip()
+    return RenderedMail(
+        subject=" ".join(subject.split()),
+        text=render_template(f"email/{template}.txt", **values).strip() + "\n",
+        html=render_template(f"email/{template}.html", **values),
+        reply_to=values.get("reply_to"),
+    )
+
+
+def deliver(row: OutboxMessage) -> None:
+    """Deliver an email row of the outbox."""
+    send(row.name, to=row.payload["to"], context=row.payload.get("context", {}), idempotency_key=row.idempotency_key)
+
+
+def send(template: str, *, to: str, context: dict, idempotency_key: str) -> None:
+    rendered = render(template, context)
+    provider = current_app.config.get("MAIL_PROVIDER") or ("sendgrid" if current_app.config.get("SENDGRID_API_KEY")
+                                                           else "log")
+    PROVIDERS[provider](rendered, to=to, idempotency_key=idempotency_key)
+
+
+# ---------------------------------------------------------------- rendering context (at delivery time)
+
+def mail_context(template: str, context: dict) -> dict:
+    """Load what a template shows from the ids stored in the outbox row."""
+    values = {"template": template, "base_url": current_app.config["BASE_URL"].rstrip("/")}
+    if "user_id" in context:
+        values["recipient"] = db.session.get(User, context["user_id"])
+    if "request_id" in context:
+        request = db.session.get(SupportRequest, context["request_id"])
+        if request is None:
+            raise PermanentError(f"Aanvraag {context['request_id']} bestaat niet meer")
+        values["req"] = request
+        values["reply_to"] = reply_address(request.reference)
+        values["club_url"] = values["base_url"] + _path("club.detail", request.id)
+        values["queue_url"] = values["base_url"] + _path("queue.detail", request.id)
+    if "event_id" in context:
+        values["event"] = db.session.get(Event, context["event_id"])
+    if "referral_id" in context:
+        values["referral"] = db.session.get(Referral, context["referral_id"])
+    return values
+
+
+def _path(endpoint: str, request_id: int) -> str:
+    with current_app.test_request_context():
+        return url_for(endpoint, request_id=request_id)
+
+
+def reply_address(reference: str) -> str:
+    """Replies to a notification reach the inbound webhook with the reference in the address."""
+    return f"loket+{reference}@{current_app.config['INBOUND_EMAIL_DOMAIN']}"
+
+
+# ---------------------------------------------------------------- providers
+
+def _send_with_log(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:
+    log.info("Mail (not sent, no SENDGRID_API_KEY) to %s: %s\n%s", to, mail.subject, mail.text)
+
+
+def _send_with_sendgrid(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:
+    from sendgrid import SendGridAPIClient
+
+    config = current_app.config
+    client = SendGridAPIClient(config["SENDGRID_API_KEY"], host=config["SENDGRID_API_HOST"])
+    # The client has no timeout of its own: without one a hung API blocks the worker forever.
+    client.client.timeout = config["SENDGRID_TIMEOUT_SECONDS"]
+    sender_name, sender_email = parseaddr(config["MAIL_FROM"])
+    body = {
+        # custom_args is echoed back in SendGrid's event webhook: it lets a receiver recognise a
+        # duplicate delivery. It belongs in the personalization (top level it must be a string).
+        "personalizations": [{"to": [{"email": to}], "custom_args": {"outbox_key": idempotency_key[:200]}}],
+        "from": {"email": sender_email, **({"name": sender_name} if sender_name else {})},
+        "subject": mail.subject,
+        "content": [{"type": "text/plain", "value": mail.text}, {"type": "text/html", "value": mail.html}],
+    }
+    if mail.reply_to:
+        body["reply_to"] = {"email": mail.reply_to}
+    try:
+        client.client.mail.send.post(request_body=body)
+    except HTTPError as error:
+        status = getattr(error, "status_code", None) or 0
+        detail = f"SendGrid {status}: {getattr(error, 'body', b'')!r}"[:1000]
+        if status == 429 or status >= 500:
+            raise TransientError(detail) from None
+        raise PermanentError(detail) from None
+    except (TimeoutError, socket.timeout, ConnectionError, OSError) as error:
+        raise TransientError(f"SendGrid onbereikbaar: {error}") from None
+
+
+PROVIDERS = {"sendgrid": _send_with_sendgrid, "log": _send_with_log}

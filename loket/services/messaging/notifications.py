@@ -1,0 +1,89 @@
+"""Who is told what, and when (DESIGN events → emails). Called inside the service's transaction; each
+mail becomes an outbox row keyed so that the same notice is never written twice.
+
+Essential notices always go; optional ones respect `User.notify_optional`.
+"""
+from sqlalchemy import select
+
+from loket.extensions import db
+from loket.models import Event, Membership, Referral, SupportRequest, User
+from loket.services.messaging import outbox
+from loket.services.network.teams import members_of
+
+ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
+             "sla_overdue"}
+OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback"}
+
+
+def _notify(template: str, users, key: str, **context) -> None:
+    assert template in ESSENTIAL | OPTIONAL, template
+    for user in users:
+        if not user.active or not user.email:
+            continue
+        if template in OPTIONAL and not user.notify_optional:
+            continue
+        outbox.add_email(template, to=user.email, key=f"{key}:u{user.id}",
+                         context={**context, "user_id": user.id})
+
+
+def club_users(request: SupportRequest) -> list[User]:
+    """The requester; when they are gone, every club contact with a login."""
+    if request.requester is not None and request.requester.active and request.club_id in request.requester.club_ids:
+        return [request.requester]
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.role == "club", Membership.club_id == request.club_id, User.active)))
+
+
+def request_filed(request: SupportRequest) -> None:
+    _notify("request_received", club_users(request), f"received:r{request.id}", request_id=request.id)
+    if request.owner_team.kind == "fallback":
+        # The coördinatiepunt sees metadata only: the template shows reference, gemeente and category.
+        _notify("new_in_fallback", members_of(request.owner_team), f"fallback:r{request.id}", request_id=request.id)
+    else:
+        _notify("new_in_queue", members_of(request.owner_team), f"queued:r{request.id}:t{request.owner_team_id}",
+                request_id=request.id)
+
+
+def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool) -> None:
+    if event.kind != "public_reply":
+        return
+    if by_supporter:
+        _notify("public_reply", club_users(request), f"reply:e{event.id}", request_id=request.id, event_id=event.id)
+    elif request.owner_team.kind != "fallback":  # the coördinatiepunt never receives contents
+        recipients = [request.assignee] if request.assignee else members_of(request.owner_team)
+        _notify("club_replied", [u for u in recipients if u is not None and u.id != event.actor_id],
+                f"clubreply:e{event.id}", request_id=request.id, event_id=event.id)
+
+
+def referral_proposed(referral: Referral) -> None:
+    _notify("referral_proposed", members_of(referral.to_team), f"refprop:f{referral.id}",
+            request_id=referral.request_id, referral_id=referral.id)
+
+
+def referral_decided(referral: Referral) -> None:
+    recipients = [referral.proposed_by] if referral.proposed_by else members_of(referral.from_team)
+    _notify("referral_decided", [u for u in recipients if u is not None], f"refdec:f{referral.id}",
+            request_id=referral.request_id, referral_id=referral.id)
+
+
+def request_resolved(request: SupportRequest) -> None:
+    stamp = request.resolved_at.strftime("%Y%m%d%H%M%S") if request.resolved_at else "x"
+    _notify("satisfaction_question", club_users(request), f"satisfaction:r{request.id}:{stamp}",
+            request_id=request.id)
+
+
+def referral_overdue(referral: Referral) -> None:
+    """An undecided referral past its 3 werkdagen escalates to the sender (DESIGN §4), once."""
+    recipients = [referral.proposed_by] if referral.proposed_by else members_of(referral.from_team)
+    _notify("referral_overdue", [u for u in recipients if u is not None], f"refoverdue:f{referral.id}",
+            request_id=referral.request_id, referral_id=referral.id)
+
+
+def service_level_warning(request: SupportRequest, kind: str) -> None:
+    """kind: 'sla_at_risk' or 'sla_overdue'; once per request, kind and deadline. Not for the fallback
+    queue: the coördinatiepunt sees its deadlines on the queue page, and mails would carry contents."""
+    if request.owner_team.kind == "fallback":
+        return
+    recipients = [request.assignee] if request.assignee else members_of(request.owner_team)
+    stamp = request.due_at.strftime("%Y%m%d%H%M") if request.due_at else "x"
+    _notify(kind, [u for u in recipients if u is not None], f"{kind}:r{request.id}:{stamp}", request_id=request.id)

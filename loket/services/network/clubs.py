@@ -1,0 +1,275 @@
+"""Club profiles (DESIGN §3): name, kind, sports, KvK number, basiseisen and contact persons.
+
+Every function that writes commits exactly once. Who may edit: a club contact of the club, or a
+clubondersteuner of the loket serving the club's gemeente.
+"""
+import re
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from loket.extensions import db
+from loket.models import (
+    BASISEIS_STATUSES,
+    BASISEISEN,
+    CLUB_KINDS,
+    Club,
+    ClubContact,
+    Gemeente,
+    Sport,
+    User,
+)
+from loket.models.base import today_in_amsterdam
+from loket.services.errors import Forbidden, InvalidInput, NotFound
+from loket.services.text import clean_name
+from loket.services.transaction import commit
+
+NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
+CONTACT_NOT_FOUND_MESSAGE = "Deze contactpersoon hoort niet bij deze club."
+LAST_CONTACT_MESSAGE = "Een club heeft minstens één contactpersoon nodig."
+FORBIDDEN_MESSAGE = "Je mag het profiel van deze club niet wijzigen."
+CLUB_KIND_LABELS = {"vereniging": "Vereniging", "onderneming": "Onderneming", "stichting": "Stichting"}
+BASISEIS_STATUS_LABELS = {
+    "voldoet": "Voldoet", "mee_bezig": "Mee bezig", "nee": "Nog niet", "onbekend": "Onbekend",
+}
+NAME_MAX = 200
+CONTACT_LIMITS = {"name": 120, "email": 254, "phone": 40, "function": 80}
+
+
+# ---------------------------------------------------------------- access
+
+def can_edit_club(user: User, club: Club) -> bool:
+    """A club contact of this club, or a clubondersteuner of the loket serving its gemeente.
+
+    Reads only loaded attributes (memberships, the joined gemeente), so templates may call it per club.
+    """
+    if not user.is_authenticated:
+        return False
+    if club.id in user.club_ids:
+        return True
+    loket_id = club.gemeente.loket_id
+    return loket_id is not None and loket_id in user.loket_ids
+
+
+def get_club_for_editor(user: User, club_id) -> Club:
+    """The club, if `user` may edit it; NotFound otherwise (no hint whether it exists)."""
+    try:
+        club = db.session.get(Club, int(club_id))
+    except (TypeError, ValueError):
+        club = None
+    if club is None or not can_edit_club(user, club):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return club
+
+
+def _require_editor(actor: User, club: Club) -> None:
+    if not can_edit_club(actor, club):
+        raise Forbidden(FORBIDDEN_MESSAGE)
+
+
+# ---------------------------------------------------------------- profile
+
+def update_club_profile(club: Club, *, actor: User, name: str, kind: str, kvk_number: str | None,
+                        sport_ids, basiseisen: dict, today: date | None = None) -> Club:
+    """Validate and store the club's profile; nothing changes when any field is invalid.
+
+    :param basiseisen: basiseis key (see BASISEISEN) → (status, date); a date may be a `date`, an
+        ISO or dd-mm-jjjj string, or empty. Keys left out keep their current values.
+    Side effects: commits.
+    """
+    _require_editor(actor, club)
+    today = today or today_in_amsterdam()
+    errors: dict[str, str] = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = "Vul de naam van de club in."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"De naam mag maximaal {NAME_MAX} tekens lang zijn (nu {len(name)})."
+    if kind not in CLUB_KINDS:
+        errors["kind"] = "Kies of de club een vereniging, onderneming of stichting is."
+    kvk_number = re.sub(r"\s+", "", kvk_number or "") or None
+    if kvk_number is not None and not re.fullmatch(r"\d{8}", kvk_number):
+        errors["kvk_number"] = ("Een KvK-nummer bestaat uit precies 8 cijfers. "
+                                "Laat het veld leeg als de club er geen heeft.")
+    sports = _sports(errors, sport_ids)
+    values = _basiseisen(errors, basiseisen or {}, today)
+    if errors:
+        raise InvalidInput(errors)
+    club.name, club.kind, club.kvk_number, club.sports = name, kind, kvk_number, sports
+    for attribute, value in values.items():
+        setattr(club, attribute, value)
+    commit()
+    return club
+
+
+def _sports(errors: dict, sport_ids) -> list[Sport]:
+    try:
+        wanted = {int(sport_id) for sport_id in (sport_ids or []) if str(sport_id).strip()}
+    except (TypeError, ValueError):
+        wanted = None
+    found = list(db.session.scalars(select(Sport).where(Sport.id.in_(wanted)))) if wanted else []
+    if wanted is None or len(found) != len(wanted):
+        errors["sports"] = "Kies sporten uit de lijst."
+    return found
+
+
+def _basiseisen(errors: dict, basiseisen: dict, today: date) -> dict:
+    known = {key for key, _ in BASISEISEN}
+    unknown = set(basiseisen) - known
+    if unknown:
+        raise ValueError(f"Unknown basiseisen {sorted(unknown)}; expected keys from {sorted(known)}")
+    values = {}
+    for key, label in BASISEISEN:
+        if key not in basiseisen:
+            continue
+        status, when = basiseisen[key]
+        if status not in BASISEIS_STATUSES:
+            errors[f"basiseis_{key}_status"] = f"Kies een status voor ‘{label}’."
+        try:
+            when = _parse_date(when)
+        except ValueError:
+            errors[f"basiseis_{key}_date"] = f"Vul bij ‘{label}’ een geldige datum in, bijvoorbeeld 31-03-2026."
+        else:
+            if when is not None and when > today:
+                errors[f"basiseis_{key}_date"] = f"De datum bij ‘{label}’ mag niet in de toekomst liggen."
+        values[f"basiseis_{key}_status"] = status
+        values[f"basiseis_{key}_date"] = when
+    return values
+
+
+def _parse_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+# ---------------------------------------------------------------- contact persons
+
+def needs_second_contact(club: Club) -> bool:
+    """True when the club leans on fewer than two contact persons (the 'tweede drager' warning)."""
+    return len(club.contacts) < 2
+
+
+def get_contact(club: Club, contact_id) -> ClubContact:
+    try:
+        contact = db.session.get(ClubContact, int(contact_id))
+    except (TypeError, ValueError):
+        contact = None
+    if contact is None or contact.club_id != club.id:
+        raise NotFound(CONTACT_NOT_FOUND_MESSAGE)
+    return contact
+
+
+def add_contact(club: Club, *, actor: User, name: str, email: str | None = None, phone: str | None = None,
+                function: str | None = None) -> ClubContact:
+    """Add a contact person to the club. Side effects: commits."""
+    _require_editor(actor, club)
+    values = _contact_values(name=name, email=email, phone=phone, function=function)
+    contact = ClubContact(club=club, **values)
+    db.session.add(contact)
+    commit()
+    return contact
+
+
+def update_contact(club: Club, contact_id, *, actor: User, name: str, email: str | None = None,
+                   phone: str | None = None, function: str | None = None) -> ClubContact:
+    """Change a contact person's details. Side effects: commits."""
+    _require_editor(actor, club)
+    contact = get_contact(club, contact_id)
+    for attribute, value in _contact_values(name=name, email=email, phone=phone, function=function).items():
+        setattr(contact, attribute, value)
+    commit()
+    return contact
+
+
+def remove_contact(club: Club, contact_id, *, actor: User) -> None:
+    """Remove a contact person; the last one stays. Side effects: commits."""
+    _require_editor(actor, club)
+    contact = get_contact(club, contact_id)
+    # Lock the club row (PostgreSQL) so two simultaneous removals cannot both leave zero contacts.
+    db.session.execute(select(Club.id).where(Club.id == club.id).with_for_update())
+    remaining = db.session.scalar(
+        select(func.count()).select_from(ClubContact).where(ClubContact.club_id == club.id)) - 1
+    if remaining < 1:
+        db.session.rollback()
+        raise InvalidInput({"contact": LAST_CONTACT_MESSAGE})
+    club.contacts.remove(contact)
+    commit()
+
+
+def _contact_values(*, name, email, phone, function) -> dict:
+    errors: dict[str, str] = {}
+    values = {key: " ".join((value or "").split()) for key, value in
+              (("name", name), ("email", email), ("phone", phone), ("function", function))}
+    if not values["name"]:
+        errors["name"] = "Vul de naam van de contactpersoon in."
+    if values["email"]:
+        try:
+            values["email"] = validate_email(values["email"], check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["email"] = "Vul een geldig e-mailadres in, bijvoorbeeld naam@club.nl."
+    if not values["email"] and not values["phone"] and "email" not in errors:
+        errors["email"] = "Vul een e-mailadres of telefoonnummer in, zodat het loket deze persoon kan bereiken."
+    for key, limit in CONTACT_LIMITS.items():
+        if key not in errors and len(values[key]) > limit:
+            errors[key] = f"Dit veld mag maximaal {limit} tekens lang zijn (nu {len(values[key])})."
+    if errors:
+        raise InvalidInput(errors)
+    return {key: value or None for key, value in values.items()}
+
+
+# ---------------------------------------------------------------- registering and listing (beheer)
+
+def create_club(name: str, kind: str, gemeente_code: str, sport_names: list[str]) -> Club:
+    """Register a club (sportaanbieder) in a gemeente with the sports it offers. Side effects: commits."""
+    errors: dict[str, str] = {}
+    name = clean_name(errors, name, NAME_MAX, missing="Vul de naam van de club in.")
+    if kind not in CLUB_KINDS:
+        errors["kind"] = f"Kies de soort aanbieder: {', '.join(CLUB_KINDS)}."
+    code = (gemeente_code or "").strip().upper()
+    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code)) if code else None
+    if gemeente is None:
+        errors["gemeente"] = "Onbekende gemeentecode; gebruik de CBS-code, bijvoorbeeld GM0344."
+    sports = sports_by_name(sport_names)
+    known = {s.name.casefold() for s in sports}
+    unknown = sorted({n.strip() for n in sport_names or [] if n.strip() and n.strip().casefold() not in known},
+                     key=str.casefold)
+    if unknown:
+        errors["sports"] = f"Onbekende sport(en): {', '.join(unknown)}. Kies sporten die een bond dekt."
+    if errors:
+        raise InvalidInput(errors)
+    club = Club(name=name, kind=kind, gemeente=gemeente, sports=sports)
+    db.session.add(club)
+    commit()
+    return club
+
+
+def sports_by_name(names: list[str]) -> list[Sport]:
+    """The sports with these names (case-insensitive), in name order; unknown names are left out."""
+    wanted = {(n or "").strip().casefold() for n in names or []} - {""}
+    if not wanted:
+        return []
+    candidates = db.session.scalars(select(Sport).where(func.lower(Sport.name).in_(wanted)).order_by(Sport.name))
+    # lower() in SQL and casefold() here differ only for exotic letters; the final check is in Python.
+    return [s for s in candidates if s.name.casefold() in wanted]
+
+
+def sport_by_name(name: str) -> Sport | None:
+    found = sports_by_name([name])
+    return found[0] if found else None
+
+
+def list_clubs(*, page: int = 1, per_page: int = 50):
+    """Clubs by name, with their gemeente (joined) and sports (three queries per page)."""
+    query = select(Club).options(selectinload(Club.sports)).order_by(Club.name, Club.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

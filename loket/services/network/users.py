@@ -1,0 +1,117 @@
+"""User accounts: creating them with memberships, and authenticating by email + password."""
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from loket.extensions import db
+from loket.models import ROLES, Bond, Club, Loket, Membership, User
+from loket.models.base import utcnow
+from loket.services.errors import InvalidInput
+from loket.services.network.passwords import (
+    burn_time_for_unknown_user,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from loket.services import transaction
+
+MIN_PASSWORD_LENGTH = 10
+ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
+
+
+@dataclass(frozen=True)
+class MembershipSpec:
+    """A role to grant, with the organisation it belongs to (a club id, a loket slug or a bond key)."""
+
+    role: str
+    club: int | str | None = None
+    loket: str | None = None
+    bond: str | None = None
+    team_lead: bool = False
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(*, email: str, name: str, password: str, memberships: list[MembershipSpec],
+                commit: bool = True) -> User:
+    """Create an active user with the given memberships. Side effects: commits (unless commit=False)."""
+    errors: dict[str, str] = {}
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        errors["email"] = "Vul een geldig e-mailadres in."
+    else:
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+            errors["email"] = "Er bestaat al een account met dit e-mailadres."
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        errors["name"] = "Vul een naam in van hooguit 120 tekens."
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    rows = [_membership(spec, errors) for spec in memberships]
+    if not memberships:
+        errors["memberships"] = "Geef de gebruiker minstens één rol."
+    if errors:
+        raise InvalidInput(errors)
+    user = User(email=email, name=name, password_hash=hash_password(password), memberships=rows)
+    db.session.add(user)
+    if commit:
+        transaction.commit()
+    return user
+
+
+def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | None:
+    if spec.role not in ROLES:
+        errors["role"] = f"Onbekende rol '{spec.role}'; kies uit {', '.join(ROLES)}."
+        return None
+    needed = ORGANISATION_OF_ROLE.get(spec.role)
+    given = {k for k in ("club", "loket", "bond") if getattr(spec, k) not in (None, "")}
+    if needed is None and given:
+        errors["organisation"] = f"De rol {spec.role} hoort niet bij een club, loket of bond."
+        return None
+    if needed is not None and given != {needed}:
+        errors["organisation"] = f"De rol {spec.role} hoort bij precies één {needed}."
+        return None
+    if spec.team_lead and needed not in ("loket", "bond"):
+        errors["team_lead"] = "Alleen leden van een loket of bond kunnen teamleider zijn."
+        return None
+    membership = Membership(role=spec.role, is_team_lead=spec.team_lead)
+    if needed == "club":
+        club = db.session.get(Club, int(spec.club)) if str(spec.club).isdigit() else None
+        if club is None:
+            errors["organisation"] = f"Club {spec.club} bestaat niet."
+        membership.club = club
+    elif needed == "loket":
+        membership.loket = db.session.scalar(select(Loket).where(Loket.slug == spec.loket))
+        if membership.loket is None:
+            errors["organisation"] = f"Loket '{spec.loket}' bestaat niet."
+    elif needed == "bond":
+        membership.bond = db.session.scalar(select(Bond).where(Bond.key == spec.bond))
+        if membership.bond is None:
+            errors["organisation"] = f"Bond '{spec.bond}' bestaat niet."
+    return membership
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Side effects: records the login; commits."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        burn_time_for_unknown_user(password or "")
+        return None
+    if not verify_password(user.password_hash, password or "") or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    transaction.commit()
+    return user
+
+
+def list_users(*, page: int = 1, per_page: int = 50):
+    """Users by name, with their memberships and organisations (three queries per page)."""
+    query = select(User).order_by(User.name, User.id)  # memberships load by selectin, organisations joined
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

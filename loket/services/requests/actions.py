@@ -1,0 +1,119 @@
+"""Working a request: replies and internal notes, claiming and assigning, status changes, and the events
+that record them. Each function that writes is one transaction (`transaction.commit`)."""
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import update
+
+from loket.extensions import db
+from loket.models import Event, SupportRequest, User
+from loket.models.base import utcnow
+from loket.services.errors import Conflict, Forbidden, InvalidInput
+from loket.services.messaging import notifications
+from loket.services.requests import workflow
+from loket.services.text import required_text
+from loket.services.transaction import commit
+
+
+def add_message(request: SupportRequest, *, actor: User, body: str, internal: bool,
+                as_supporter: bool, now: datetime | None = None, event_data: dict | None = None) -> Event:
+    """A public reply or an internal note (`event_data` is stored on its event). Side effects:
+    status/clock updates; commits."""
+    now = now or utcnow()
+    if internal and not as_supporter:
+        raise Forbidden("Alleen ondersteuners kunnen interne notities schrijven.")
+    errors: dict[str, str] = {}
+    body = required_text(errors, "body", body, missing="Schrijf een bericht.",
+                          limit=current_app.config["REQUEST_BODY_MAX"], what="Het bericht")
+    if errors:
+        raise InvalidInput(errors)
+    if not request.is_open and request.status == "gesloten":
+        raise Conflict("Deze aanvraag is gesloten; dien een nieuwe aanvraag in.")
+    event = add_event(request, "internal_note" if internal else "public_reply", actor, now,
+                       public=not internal, body=body, data=event_data)
+    if as_supporter and not internal:
+        workflow.record_first_response(request, now)
+        if request.status == "nieuw":
+            change_status_in_transaction(request, "in_behandeling", actor, now)
+    elif not as_supporter and request.status in ("wacht_op_club", "opgelost"):
+        # The club answered: the ball is back with the team.
+        change_status_in_transaction(request, "in_behandeling", actor, now)
+    request.updated_at = now
+    db.session.flush()
+    notifications.message_posted(request, event, by_supporter=as_supporter)
+    commit()
+    return event
+
+
+def claim(request: SupportRequest, *, actor: User, now: datetime | None = None) -> None:
+    """Assign an unassigned request to the actor. Exactly one of two simultaneous claims wins."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id == request.id, SupportRequest.assignee_id.is_(None))
+        .values(assignee_id=actor.id, version=SupportRequest.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(request)
+        who = request.assignee.name if request.assignee else "iemand anders"
+        raise Conflict(f"Deze aanvraag is al opgepakt door {who}.")
+    db.session.refresh(request)
+    add_event(request, "assigned", actor, now, data={"assignee_id": actor.id})
+    if request.status == "nieuw":
+        change_status_in_transaction(request, "in_behandeling", actor, now)
+    commit()
+
+
+def unclaim(request: SupportRequest, *, actor: User, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if request.assignee_id != actor.id:
+        raise Conflict("Je kunt alleen een aanvraag teruggeven die aan jou is toegewezen.")
+    request.assignee = None
+    add_event(request, "unassigned", actor, now, data={"assignee_id": actor.id})
+    commit()
+
+
+def assign(request: SupportRequest, *, actor: User, assignee: User | None, now: datetime | None = None) -> None:
+    """Set or clear the assignee (the caller checked the assignee works in the owning team). Commits."""
+    now = now or utcnow()
+    if request.assignee_id == (assignee.id if assignee else None):
+        return
+    request.assignee = assignee
+    request.updated_at = now
+    if assignee is None:
+        add_event(request, "unassigned", actor, now)
+    else:
+        add_event(request, "assigned", actor, now, data={"assignee_id": assignee.id, "assignee": assignee.name})
+        if request.status == "nieuw":
+            change_status_in_transaction(request, "in_behandeling", actor, now)
+    commit()
+
+
+def change_status(request: SupportRequest, new_status: str, *, actor: User,
+                  expected_version: int | None = None, now: datetime | None = None) -> None:
+    """A supporter changes the status (validated by the status machine). Commits."""
+    now = now or utcnow()
+    if expected_version is not None and expected_version != request.version:
+        raise Conflict("Iemand anders heeft deze aanvraag net gewijzigd. Bekijk de nieuwe stand en probeer opnieuw.")
+    change_status_in_transaction(request, new_status, actor, now)
+    commit()
+
+
+def change_status_in_transaction(request: SupportRequest, new_status: str, actor: User | None, now: datetime,
+                                 *, system: bool = False) -> None:
+    """Apply a status change and its public event, without committing (the caller commits)."""
+    old = workflow.apply_status(request, new_status, now, system=system)
+    request.updated_at = now
+    if new_status == "opgelost":
+        notifications.request_resolved(request)
+    add_event(request, "status_changed", actor, now, public=True, data={"from": old, "to": new_status})
+
+
+def add_event(request: SupportRequest, kind: str, actor: User | None, now: datetime, *,
+               public: bool = False, body: str | None = None, data: dict | None = None) -> Event:
+    event = Event(request=request, kind=kind, actor=actor, is_public=public, body=body,
+                  data=data or {}, created_at=now)
+    db.session.add(event)
+    return event

@@ -1,0 +1,130 @@
+"""Reading requests: a club contact's list, a supporter's queue views and tab counts, the fallback queue,
+and the timeline. Who may see what follows DESIGN §7; every list is one page in a constant number of queries."""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from loket.extensions import db
+from loket.models import (
+    OPEN_STATUSES,
+    STATUSES,
+    Category,
+    Club,
+    Collaborator,
+    Event,
+    Gemeente,
+    Referral,
+    SupportRequest,
+    Team,
+    User,
+)
+from loket.services.errors import NotFound
+from loket.services.network.teams import team_ids_of
+from loket.services.pagination import RowPage, paginate_rows
+
+NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
+
+
+def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
+    request = db.session.get(SupportRequest, request_id)
+    if request is None or request.club_id not in user.club_ids:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return request
+
+
+def club_requests(user: User, *, page: int = 1, per_page: int = 25):
+    query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
+             .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def timeline(request: SupportRequest, *, include_internal: bool) -> list[Event]:
+    query = (select(Event).where(Event.request_id == request.id)
+             .options(selectinload(Event.actor)).order_by(Event.id))
+    if not include_internal:
+        query = query.where(Event.is_public)
+    return list(db.session.scalars(query))
+
+QUEUE_VIEWS = {
+    "team": "Ons team",
+    "inkomend": "Doorverwezen aan ons",
+    "uitgaand": "Door ons doorverwezen",
+    "samenwerking": "Wij werken mee",
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    view: str = "team"  # one of QUEUE_VIEWS
+    status: str | None = None  # a status, "open" (default) or "alle"
+    category_id: int | None = None
+    assignee: str | None = None  # "ik", "niemand" or a user id
+
+
+def _queue_base(view: str, team_ids: list[int]):
+    query = select(SupportRequest)
+    if view == "inkomend":
+        return query.join(Referral, (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld")) \
+            .where(Referral.to_team_id.in_(team_ids))
+    if view == "uitgaand":
+        return query.join(Referral, (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld")) \
+            .where(Referral.from_team_id.in_(team_ids))
+    if view == "samenwerking":
+        return query.join(Collaborator, (Collaborator.request_id == SupportRequest.id)
+                          & Collaborator.ended_at.is_(None)).where(Collaborator.team_id.in_(team_ids)).distinct()
+    return query.where(SupportRequest.owner_team_id.in_(team_ids))
+
+
+def queue_query(user: User, filters: QueueFilter):
+    """The select behind a supporter's queue view, soonest due first (index-backed)."""
+    team_ids = team_ids_of(user)
+    query = _queue_base(filters.view if filters.view in QUEUE_VIEWS else "team", team_ids)
+    if filters.status in STATUSES:
+        query = query.where(SupportRequest.status == filters.status)
+    elif filters.status != "alle":
+        query = query.where(SupportRequest.status.in_(OPEN_STATUSES))
+    if filters.category_id:
+        query = query.where(SupportRequest.category_id == filters.category_id)
+    if filters.assignee == "ik":
+        query = query.where(SupportRequest.assignee_id == user.id)
+    elif filters.assignee == "niemand":
+        query = query.where(SupportRequest.assignee_id.is_(None))
+    elif filters.assignee and filters.assignee.isdigit():
+        query = query.where(SupportRequest.assignee_id == int(filters.assignee))
+    return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
+                          selectinload(SupportRequest.open_referral))
+            .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
+
+
+def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None):
+    """One page of a supporter's queue view."""
+    return db.paginate(queue_query(user, filters), page=page,
+                       per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """Open requests per queue view, for the tabs (one query per view, whatever the data size)."""
+    team_ids = team_ids_of(user)
+    counts = {}
+    for view in QUEUE_VIEWS:
+        query = _queue_base(view, team_ids).where(SupportRequest.status.in_(OPEN_STATUSES))
+        counts[view] = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return counts
+
+
+def fallback_queue(*, page: int = 1) -> RowPage:
+    """The coördinatiepunt's fallback queue: metadata only, never titles or descriptions."""
+    query = (
+        select(SupportRequest.id, SupportRequest.reference, SupportRequest.status, SupportRequest.created_at,
+               SupportRequest.due_at, Category.name.label("category"), Gemeente.name.label("gemeente"),
+               Gemeente.province.label("province"))
+        .join(Team, SupportRequest.owner_team_id == Team.id)
+        .join(Category, SupportRequest.category_id == Category.id)
+        .join(Club, SupportRequest.club_id == Club.id)
+        .join(Gemeente, Club.gemeente_id == Gemeente.id)
+        .where(Team.kind == "fallback")
+        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    )
+    return paginate_rows(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"])

@@ -1,0 +1,288 @@
+"""Working across teams: who may do what on a request, referrals (doorverwijzing), and invited
+collaborators (inschakelen). Each write commits exactly once.
+
+- The owning team does everything: claim, assign, status, reply, note, refer, invite.
+- A team with an open referral proposal reads the request, writes internal notes, accepts or declines.
+- An invited team reads, writes internal notes and public replies; ownership and the clock stay put.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from loket.extensions import db
+from loket.models import (
+    Bond,
+    Collaborator,
+    Event,
+    Loket,
+    Referral,
+    SupportRequest,
+    Team,
+    User,
+)
+from loket.models.base import utcnow
+from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.messaging import notifications
+from loket.services.network.teams import team_ids_of, works_in
+from loket.services.requests import actions, workflow
+from loket.services.requests import queues as queues_service
+from loket.services.requests.service_levels import service_levels_of
+from loket.services.requests.workdays import add_workdays
+from loket.services.transaction import commit
+
+REASON_MAX = 2000
+
+
+@dataclass(frozen=True)
+class SupporterAccess:
+    """What a supporter may do with one request, given the teams they work in."""
+
+    request: SupportRequest
+    team_ids: frozenset[int]
+    open_referral: Referral | None
+    collaborations: tuple[Collaborator, ...]
+
+    @property
+    def is_owner(self) -> bool:
+        return self.request.owner_team_id in self.team_ids
+
+    @property
+    def is_referral_receiver(self) -> bool:
+        return self.open_referral is not None and self.open_referral.to_team_id in self.team_ids
+
+    @property
+    def is_collaborator(self) -> bool:
+        return any(c.team_id in self.team_ids for c in self.collaborations)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_owner
+
+    @property
+    def can_reply(self) -> bool:
+        return self.is_owner or self.is_collaborator
+
+    @property
+    def can_note(self) -> bool:
+        return self.is_owner or self.is_collaborator or self.is_referral_receiver
+
+
+def supporter_access(user: User, request_id: int) -> SupporterAccess:
+    """The request with the user's rights on it; NotFound when the user's teams have no part in it."""
+    request = db.session.get(SupportRequest, request_id)
+    if request is None:
+        raise NotFound(queues_service.NOT_FOUND_MESSAGE)
+    team_ids = frozenset(team_ids_of(user))
+    open_referral = db.session.scalar(
+        select(Referral).where(Referral.request_id == request.id, Referral.state == "voorgesteld"))
+    collaborations = tuple(db.session.scalars(
+        select(Collaborator).where(Collaborator.request_id == request.id, Collaborator.ended_at.is_(None))
+        .order_by(Collaborator.id)))
+    access = SupporterAccess(request, team_ids, open_referral, collaborations)
+    if not (access.is_owner or access.is_referral_receiver or access.is_collaborator):
+        raise NotFound(queues_service.NOT_FOUND_MESSAGE)
+    return access
+
+
+def _require_owner(access: SupporterAccess) -> None:
+    if not access.is_owner:
+        raise Forbidden("Alleen het team dat de aanvraag behandelt kan dit doen.")
+
+
+def _reason(value: str | None, field: str, missing: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput({field: missing})
+    if len(value) > REASON_MAX:
+        raise InvalidInput({field: f"Houd de toelichting korter dan {REASON_MAX} tekens (nu {len(value)})."})
+    return value
+
+
+def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
+    """Teams a request can be referred to or shared with: operational loketten and aangesloten bonden."""
+    teams = db.session.scalars(
+        select(Team).outerjoin(Loket, Team.loket_id == Loket.id).outerjoin(Bond, Team.bond_id == Bond.id)
+        .where(((Team.kind == "loket") & (Loket.status == "operationeel"))
+               | ((Team.kind == "bond") & Bond.aangesloten))
+    ).all()
+    return sorted((t for t in teams if t.id != exclude_team_id), key=lambda t: (t.kind != "loket", t.name))
+
+
+def _target_team(team_id) -> Team:
+    try:
+        team = db.session.get(Team, int(team_id))
+    except (TypeError, ValueError):
+        team = None
+    if team is None or team.kind == "fallback":
+        raise InvalidInput({"team": "Kies een loket of bond uit de lijst."})
+    if team.kind == "loket" and not team.loket.is_operational:
+        raise InvalidInput({"team": f"{team.name} is nog niet operationeel en kan geen aanvragen aannemen."})
+    if team.kind == "bond" and not team.bond.aangesloten:
+        raise InvalidInput({"team": f"{team.name} is nog niet aangesloten bij het netwerk."})
+    return team
+
+
+# ---------------------------------------------------------------- referrals
+
+def propose_referral(access: SupporterAccess, *, actor: User, to_team_id, reason: str,
+                     now: datetime | None = None) -> Referral:
+    """Propose handing the request to another team. The request shows in both queues until decided.
+
+    Side effects: status → doorverwezen; 'referral_proposed' + status events; commits.
+    """
+    now = now or utcnow()
+    _require_owner(access)
+    request = access.request
+    team = _target_team(to_team_id)
+    reason = _reason(reason, "reason", "Leg kort uit waarom je doorverwijst.")
+    if team.id == request.owner_team_id:
+        raise InvalidInput({"team": "Deze aanvraag ligt al bij dit team."})
+    if access.open_referral is not None:
+        raise Conflict("Er loopt al een doorverwijzing voor deze aanvraag; wacht het besluit af of trek hem in.")
+    if request.status in ("opgelost", "gesloten"):
+        raise Conflict("Een afgeronde aanvraag kun je niet doorverwijzen.")
+    referral = Referral(request=request, from_team_id=request.owner_team_id, to_team=team, reason=reason,
+                        status_before=request.status, proposed_by=actor, created_at=now,
+                        due_at=add_workdays(now, workflow.REFERRAL_WORKDAYS))
+    db.session.add(referral)
+    actions.add_event(request, "referral_proposed", actor, now, body=reason,
+                               data=_team_data(request.owner_team, team))
+    actions.change_status_in_transaction(request, "doorverwezen", actor, now, system=True)
+    db.session.flush()
+    notifications.referral_proposed(referral)
+    commit()
+    return referral
+
+
+def accept_referral(access: SupporterAccess, *, actor: User, now: datetime | None = None) -> None:
+    """The receiving team takes over: it becomes owner, the clock restarts with its service levels."""
+    now = now or utcnow()
+    referral = _open_referral_for_receiver(access)
+    request = access.request
+    referral.state, referral.decided_by, referral.decided_at = "geaccepteerd", actor, now
+    request.owner_team = referral.to_team
+    request.assignee = None
+    for collaboration in access.collaborations:
+        if collaboration.team_id == referral.to_team_id:  # the new owner no longer needs an invitation
+            collaboration.ended_at, collaboration.ended_by_id = now, actor.id
+    actions.add_event(request, "referral_accepted", actor, now, public=True,
+                               data=_team_data(referral.from_team, referral.to_team))
+    actions.change_status_in_transaction(request, "nieuw", actor, now, system=True)
+    workflow.restart_clock_for_new_owner(request, now, service_levels_of(referral.to_team))
+    notifications.referral_decided(referral)
+    commit()
+
+
+def decline_referral(access: SupporterAccess, *, actor: User, reason: str, now: datetime | None = None) -> None:
+    """The receiving team declines with a reason; the request returns to the sender as it was."""
+    now = now or utcnow()
+    referral = _open_referral_for_receiver(access)
+    reason = _reason(reason, "reason", "Leg uit waarom je de doorverwijzing afwijst.")
+    referral.state, referral.decided_by, referral.decided_at = "afgewezen", actor, now
+    referral.decline_reason = reason
+    actions.add_event(access.request, "referral_declined", actor, now, body=reason,
+                               data=_team_data(referral.from_team, referral.to_team))
+    actions.change_status_in_transaction(access.request, referral.status_before, actor, now, system=True)
+    notifications.referral_decided(referral)
+    commit()
+
+
+def withdraw_referral(access: SupporterAccess, *, actor: User, now: datetime | None = None) -> None:
+    """The sending team takes its proposal back before it is decided."""
+    now = now or utcnow()
+    _require_owner(access)
+    referral = access.open_referral
+    if referral is None:
+        raise Conflict("Er loopt geen doorverwijzing voor deze aanvraag.")
+    referral.state, referral.decided_by, referral.decided_at = "ingetrokken", actor, now
+    actions.add_event(access.request, "referral_withdrawn", actor, now,
+                               data=_team_data(referral.from_team, referral.to_team))
+    actions.change_status_in_transaction(access.request, referral.status_before, actor, now, system=True)
+    commit()
+
+
+def _open_referral_for_receiver(access: SupporterAccess) -> Referral:
+    if access.open_referral is None:
+        raise Conflict("Deze doorverwijzing is al besloten of ingetrokken.")
+    if not access.is_referral_receiver:
+        raise Forbidden("Alleen het team waarnaar is doorverwezen kan dit besluiten.")
+    return access.open_referral
+
+
+def _team_data(from_team: Team, to_team: Team) -> dict:
+    # Names are stored as they were at the time, so the timeline reads right even after renames.
+    return {"from_team_id": from_team.id, "from_team": from_team.name,
+            "to_team_id": to_team.id, "to_team": to_team.name}
+
+
+# ---------------------------------------------------------------- collaborators (inschakelen)
+
+def invite_team(access: SupporterAccess, *, actor: User, team_id, reason: str | None = None,
+                now: datetime | None = None) -> Collaborator:
+    """Invite another team to co-handle the request. Side effects: timeline event; commits."""
+    now = now or utcnow()
+    _require_owner(access)
+    team = _target_team(team_id)
+    if team.id == access.request.owner_team_id:
+        raise InvalidInput({"team": "Dit team behandelt de aanvraag al."})
+    if any(c.team_id == team.id for c in access.collaborations):
+        raise Conflict(f"{team.name} werkt al mee aan deze aanvraag.")
+    reason = (reason or "").strip()[:REASON_MAX] or None
+    collaboration = Collaborator(request=access.request, team=team, invited_by=actor, reason=reason, created_at=now)
+    db.session.add(collaboration)
+    actions.add_event(access.request, "collaborator_added", actor, now, public=True, body=None,
+                               data={"team_id": team.id, "team": team.name, "reason": reason})
+    commit()
+    return collaboration
+
+
+def end_invitation(access: SupporterAccess, *, actor: User, team_id, now: datetime | None = None) -> None:
+    """End a collaboration: by the owning team, or by the invited team itself (it steps out)."""
+    now = now or utcnow()
+    collaboration = next((c for c in access.collaborations if str(c.team_id) == str(team_id)), None)
+    if collaboration is None:
+        raise NotFound("Dit team werkt niet (meer) mee aan deze aanvraag.")
+    if not (access.is_owner or collaboration.team_id in access.team_ids):
+        raise Forbidden("Alleen het behandelende team of het meewerkende team zelf kan dit beëindigen.")
+    collaboration.ended_at, collaboration.ended_by_id = now, actor.id
+    actions.add_event(access.request, "collaborator_removed", actor, now, public=True,
+                               data={"team_id": collaboration.team_id, "team": collaboration.team.name})
+    commit()
+
+
+# ---------------------------------------------------------------- messages and assignment
+
+def post_message(access: SupporterAccess, *, actor: User, body: str, internal: bool) -> Event:
+    if internal and not access.can_note:
+        raise Forbidden("Je kunt bij deze aanvraag geen notities plaatsen.")
+    if not internal and not access.can_reply:
+        raise Forbidden("Reageren naar de club kan pas als jouw team de aanvraag behandelt of meewerkt.")
+    return actions.add_message(access.request, actor=actor, body=body, internal=internal,
+                                        as_supporter=True)
+
+
+def claim(access: SupporterAccess, *, actor: User) -> None:
+    _require_owner(access)
+    actions.claim(access.request, actor=actor)
+
+
+def unclaim(access: SupporterAccess, *, actor: User) -> None:
+    _require_owner(access)
+    actions.unclaim(access.request, actor=actor)
+
+
+def assign(access: SupporterAccess, *, actor: User, assignee_id, now: datetime | None = None) -> None:
+    """Assign to a colleague in the owning team (or clear with an empty value)."""
+    _require_owner(access)
+    assignee = None
+    if assignee_id not in (None, "", "0"):
+        assignee = db.session.get(User, int(assignee_id)) if str(assignee_id).isdigit() else None
+        if assignee is None or not assignee.active or not works_in(assignee, access.request.owner_team):
+            raise InvalidInput({"assignee": "Kies een collega uit het team dat de aanvraag behandelt."})
+    actions.assign(access.request, actor=actor, assignee=assignee, now=now)
+
+
+def change_status(access: SupporterAccess, new_status: str, *, actor: User, expected_version=None) -> None:
+    _require_owner(access)
+    actions.change_status(access.request, new_status, actor=actor, expected_version=expected_version)

@@ -1,0 +1,32 @@
+"""Rules for text typed by people: required, trimmed, within its limit, with the Dutch message to show; slugs."""
+import re
+import unicodedata
+
+SLUG_MAX = 80
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def required_text(errors: dict, field: str, value: str | None, *, missing: str, limit: int, what: str) -> str:
+    """The trimmed text; records `missing` or a too-long message under `field` in `errors`."""
+    value = (value or "").strip()
+    if not value:
+        errors[field] = missing
+    elif len(value) > limit:
+        errors[field] = f"{what} mag maximaal {limit} tekens lang zijn (nu {len(value)})."
+    return value
+
+
+def clean_name(errors: dict, name: str | None, limit: int, *, missing: str) -> str:
+    """A name with its whitespace collapsed; records a message under `name` when empty or too long."""
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = missing
+    elif len(name) > limit:
+        errors["name"] = f"De naam mag maximaal {limit} tekens lang zijn (nu {len(name)})."
+    return name
+
+
+def slugify(name: str) -> str:
+    """'Financiën, subsidies & fondsen' → 'financien-subsidies-fondsen'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_MAX].rstrip("-")
