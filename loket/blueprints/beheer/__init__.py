@@ -1,4 +1,4 @@
-"""Platform administration (beheer): request categories, as data."""
+"""Platform administration (beheer): request categories as data, and the outbox of sent and failed messages."""
 from flask import Blueprint
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")

@@ -1,4 +1,5 @@
-"""Chart geometry for server-rendered inline SVG (templates/overzicht/_charts.html): no JavaScript, no CDN.
+"""Chart geometry for server-rendered inline SVG, drawn by the chart macros in templates/overzicht/_macros.html:
+no JavaScript, no CDN.
 
 Each chart is a plain dataclass of coordinates and labels, with a Dutch title and a description that
 says in words what the chart shows; the page always shows a table with the same numbers beside it.
