@@ -1,4 +1,6 @@
-"""Template filters: Dutch dates in Europe/Amsterdam, labels for statuses and roles."""
+"""Template filters: Dutch dates in Europe/Amsterdam, Dutch numbers and percentages, labels for statuses and roles.
+
+The number functions are plain functions too: services that write Dutch text or CSV (exports) use them."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,13 +31,30 @@ def format_date(moment) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
+def number(value: float, places: int | None = 1) -> str:
+    """A number with a Dutch decimal comma. With `places`: at most that many decimals, trailing zeros
+    dropped (4.26 → '4,3', 90.0 → '90'); with None: six significant digits, Python's `g` (0.95 → '0,95')."""
+    if places is None:
+        text = f"{value:g}"
+    else:
+        text = f"{value:.{places}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def percent(fraction: float, places: int | None = 1) -> str:
+    """A share (0–1) as a Dutch percentage: 0.925 → '92,5 %'; `places` as for number()."""
+    return f"{number(fraction * 100, places)} %"
+
+
 def iso(moment: datetime | None) -> str:
     return local(moment).isoformat() if moment else ""
 
 
 def init_app(app):
     app.jinja_env.filters.update(
-        datetime=format_datetime, date=format_date, iso=iso,
+        datetime=format_datetime, date=format_date, iso=iso, number=number, percent=percent,
         status_label=lambda s: STATUS_LABELS.get(s, s), role_label=lambda r: ROLE_LABELS.get(r, r),
     )
     app.jinja_env.globals.update(now_utc=utcnow)

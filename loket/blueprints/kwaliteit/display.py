@@ -1,28 +1,31 @@
 """How a measured value, a norm and a period read in Dutch on the quality pages."""
 from datetime import date
 
-from loket.formatting import MONTHS
+from loket.formatting import MONTHS, number, percent
 from loket.models import Criterion
+from loket.services.quality.registry import (
+    COUNT,
+    DAYS,
+    PERCENT,
+    SCORE,
+    WORKDAYS,
+    label_of,
+    unit_of,
+)
 
-PERCENT_METRICS = {"first_response_within_sla", "referrals_decided_in_time", "club_reach", "basiseisen_known"}
-UNITS = {"contact_reviewed_days": " dagen", "median_resolution_workdays": " werkdagen",
-         "mean_satisfaction": " van 5", "active_supporters": ""}
+# What follows a (non-percentage) value of each unit.
+UNIT_SUFFIXES = {DAYS: " dagen", WORKDAYS: " werkdagen", SCORE: " van 5", COUNT: ""}
 COMPARISON_WORDS = {">=": "minstens", "<=": "hooguit", ">": "meer dan", "<": "minder dan", "==": "precies"}
 PASSED_LABELS = {True: "Voldoet", False: "Voldoet niet", None: "Niet meetbaar"}
-
-
-def number(value: float) -> str:
-    """1 decimal at most, Dutch decimal comma: 4.25 → '4,3', 90.0 → '90'."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def value_text(criterion: Criterion, value: float | None) -> str:
     if value is None:
         return "—"
-    if criterion.metric in PERCENT_METRICS:
-        return f"{number(value * 100)} %"
-    return f"{number(value)}{UNITS.get(criterion.metric, '')}"
+    unit = unit_of(criterion.metric)
+    if unit == PERCENT:
+        return percent(value)
+    return f"{number(value)}{UNIT_SUFFIXES[unit]}"
 
 
 def norm_text(criterion: Criterion) -> str:
@@ -40,4 +43,5 @@ def passed_text(passed: bool | None) -> str:
     return PASSED_LABELS[passed]
 
 
-HELPERS = {"value_text": value_text, "norm_text": norm_text, "period_text": period_text, "passed_text": passed_text}
+HELPERS = {"value_text": value_text, "norm_text": norm_text, "period_text": period_text, "passed_text": passed_text,
+           "metric_label": label_of}

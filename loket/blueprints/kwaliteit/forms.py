@@ -3,16 +3,32 @@ fields and the parsing of numbers and dates (with Dutch messages)."""
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField,
-                     SubmitField, TextAreaField, ValidationError)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields import SelectChoice
 
 from loket.blueprints.kwaliteit.display import COMPARISON_WORDS
+from loket.formatting import number
 from loket.models import COMPARISONS, Audit, CriteriaSet
-from loket.services.quality.audits import EVIDENCE_MAX, NOTES_MAX, RESULT_LABELS, VERDICT_LABELS
+from loket.services.quality.audits import (
+    EVIDENCE_MAX,
+    NOTES_MAX,
+    RESULT_LABELS,
+    VERDICT_LABELS,
+)
 from loket.services.quality.criteria import CriterionSpec, specs_of
-from loket.services.quality.metrics_registry import METRICS
-
+from loket.services.quality.registry import METRICS
 
 RESULT_CHOICES = [SelectChoice(value, label) for value, label in RESULT_LABELS.items()]
 
@@ -67,7 +83,7 @@ def audit_form(audit: Audit, *, from_request: bool) -> AuditForm:
 KIND_CHOICES = [SelectChoice("metric", "Meting"), SelectChoice("assessment", "Beoordeling bij de audit")]
 COMPARISON_CHOICES = [SelectChoice(c, f"{c} ({COMPARISON_WORDS[c]})") for c in COMPARISONS]
 METRIC_CHOICES = [SelectChoice("", "— geen (beoordeling) —"),
-                  *(SelectChoice(name, label) for name, label in METRICS.items())]
+                  *(SelectChoice(metric.name, metric.label) for metric in METRICS.values())]
 
 
 def _number(text: str | None, *, integer: bool = False):
@@ -186,4 +202,4 @@ def criteria_set_form(current: CriteriaSet | None, *, from_request: bool) -> Cri
 def _text(value) -> str:
     if value is None:
         return ""
-    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+    return number(value, None) if isinstance(value, float) else str(value)

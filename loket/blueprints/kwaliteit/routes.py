@@ -10,8 +10,12 @@ from loket.blueprints.kwaliteit.display import HELPERS
 from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, criteria_set_form
 from loket.services.errors import DomainError
 from loket.services.quality import audits, criteria
-from loket.services.quality.metrics_registry import METRICS
-from loket.services.quality.audits import KIND_LABELS, RESULT_LABELS, STATE_LABELS, VERDICT_LABELS
+from loket.services.quality.audits import (
+    KIND_LABELS,
+    RESULT_LABELS,
+    STATE_LABELS,
+    VERDICT_LABELS,
+)
 
 READERS = ("coordinatiepunt", "beheer")
 
@@ -79,12 +83,11 @@ def save_audit(audit_id):
 def criteria_index():
     current = criteria.current_set()
     return render_template("kwaliteit/criteria.html", sets=criteria.all_sets(), current=current,
-                           metric_labels=METRICS, may_publish=current_user.has_role("coordinatiepunt"))
+                           may_publish=current_user.has_role("coordinatiepunt"))
 
 
 def _render_publish(form, code=200):
-    return render_template("kwaliteit/criteria_new.html", form=form, current=criteria.current_set(),
-                           metric_labels=METRICS), code
+    return render_template("kwaliteit/criteria_new.html", form=form, current=criteria.current_set()), code
 
 
 @bp.route("/criteria/nieuw")

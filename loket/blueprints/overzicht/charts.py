@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket.formatting import MONTHS
-from loket.services.quality.overview import COUNT, DAYS, PERCENT, SCORE, WORKDAYS, CriterionHistory
+from loket.formatting import MONTHS, number, percent
+from loket.services.quality.overview import CriterionHistory
+from loket.services.quality.registry import COUNT, DAYS, PERCENT, SCORE, WORKDAYS
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
@@ -27,25 +28,16 @@ def format_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == PERCENT:
-        return f"{_number(value * 100, 1)} %"
-    if unit == SCORE:
-        return _number(value, 1)
+        return percent(value)
     if unit in (DAYS, WORKDAYS):
-        return f"{_number(value, 1)} {unit.removesuffix('en') if value == 1 else unit}"
-    return _number(value, 1)
+        return f"{number(value)} {unit.removesuffix('en') if value == 1 else unit}"
+    return number(value)
 
 
 def format_norm(comparison: str, threshold: float | None, unit: str) -> str:
     if threshold is None:
         return "—"
     return f"{ {'>=': '≥', '<=': '≤'}.get(comparison, comparison)} {format_value(threshold, unit)}"
-
-
-def _number(value: float, decimals: int) -> str:
-    text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -128,7 +120,7 @@ def _y_axis(chart: Chart, top_value: float, step: float, unit: str) -> Callable[
 
 
 def _tick_label(value: float, unit: str) -> str:
-    return f"{_number(value * 100, 0)} %" if unit == PERCENT else _number(value, 1)
+    return percent(value, 0) if unit == PERCENT else number(value)
 
 
 def _x_positions(chart: Chart, count: int) -> list[float]:

@@ -11,6 +11,8 @@ from loket.blueprints.overzicht import bp, charts
 from loket.models.base import utcnow
 from loket.services.quality import exports, runs
 from loket.services.quality import overview as overview_service
+from loket.services.quality.registry import UNIT_LABELS
+from loket.services.reporting import demand as demand_service
 
 WHO = ("coordinatiepunt", "beheer")
 RUN_STATE_LABELS = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}
@@ -24,7 +26,7 @@ def helpers():
     return {"format_value": charts.format_value, "format_norm": charts.format_norm,
             "month_label": charts.month_label, "run_state_labels": RUN_STATE_LABELS,
             "status_filters": overview_service.STATUS_FILTERS, "trend_labels": overview_service.TREND_LABELS,
-            "unit_labels": overview_service.UNIT_LABELS}
+            "unit_labels": UNIT_LABELS}
 
 
 def _filters(overview):
@@ -92,8 +94,8 @@ def export_history(slug, fmt):
 
 
 def _demand(per):
-    return (overview_service.demand_by_category() if per == "categorie"
-            else overview_service.demand_by_province())
+    return (demand_service.demand_by_category() if per == "categorie"
+            else demand_service.demand_by_province())
 
 
 @bp.route("/vraag/<any(categorie, provincie):per>")

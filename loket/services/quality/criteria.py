@@ -11,7 +11,7 @@ from loket.extensions import db
 from loket.models import COMPARISONS, CRITERION_KINDS, CriteriaSet, Criterion, User
 from loket.models.base import utcnow
 from loket.services.errors import InvalidInput
-from loket.services.quality.metrics_registry import METRICS
+from loket.services.quality.registry import METRICS
 from loket.services.transaction import commit
 
 

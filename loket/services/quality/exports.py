@@ -18,14 +18,22 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from loket.formatting import number, percent
 from loket.services.quality.overview import (
-    PERCENT, STATUS_FILTERS, TREND_LABELS, UNIT_LABELS, Demand, LoketDetail, Overview, Targets,
+    STATUS_FILTERS,
+    TREND_LABELS,
+    LoketDetail,
+    Overview,
+    Targets,
 )
+from loket.services.quality.registry import PERCENT, UNIT_LABELS
+from loket.services.reporting.demand import Demand
 
 TEXT, INTEGER, NUMBER, MONTH, YESNO = "text", "integer", "number", "month", "yesno"
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+CSV_DECIMALS = 6
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LOKET_STATUS_LABELS = {"operationeel": "operationeel", "in_oprichting": "in oprichting"}
 
@@ -102,8 +110,7 @@ def demand_table(demand: Demand, *, by: str) -> Table:
 def _norm(comparison: str, threshold: float | None, unit: str) -> str:
     if threshold is None:
         return ""
-    shown = f"{threshold * 100:g} %" if unit == PERCENT else f"{threshold:g}"
-    return f"{comparison} {shown}".replace(".", ",")
+    return f"{comparison} {percent(threshold, None) if unit == PERCENT else number(threshold, None)}"
 
 
 def _slug(text: str) -> str:
@@ -136,14 +143,8 @@ def _csv_cell(value, kind: str) -> str:
     if kind == INTEGER:
         return str(int(value))
     if kind == NUMBER:
-        return _decimal(value)
+        return number(value, CSV_DECIMALS)
     return _safe_text(str(value))
-
-
-def _decimal(value: float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _safe_text(text: str) -> str:

@@ -1,5 +1,6 @@
 """The coördinatiepunt's national overview (DESIGN §1, §6, §7): the 2026 targets, every loket's quality
-with its trend, one loket's measurement history, and the demand for support over time.
+with its trend, and one loket's measurement history. (The demand for support over time is not quality:
+it lives in loket/services/reporting/demand.py.)
 
 Aggregates only: nothing here selects a request's title, description, messages, satisfaction comment or
 anybody's contact details — requests are only ever counted. Every function runs a fixed number of
@@ -8,15 +9,17 @@ Whether a loket *voldoet* comes from voldoet.evaluate, the one definition.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, func, select
 
 from loket.extensions import db
-from loket.models import Bond, Category, Club, CriteriaSet, Criterion, Gemeente, Loket, Measurement, SupportRequest
+from loket.formatting import number
+from loket.models import Bond, CriteriaSet, Criterion, Gemeente, Loket, Measurement
 from loket.models.base import utcnow
 from loket.services.errors import NotFound
 from loket.services.quality.criteria import current_set
+from loket.services.quality.registry import unit_of
 from loket.services.quality.voldoet import LoketQuality, evaluate
 
 # The Sportakkoord II targets for 2026 (DESIGN §1). "All bonden" is however many bonden there are.
@@ -30,22 +33,7 @@ STATUS_FILTERS = {
     "voldoet_niet": "Voldoet (nog) niet",
 }
 TREND_LABELS = {"beter": "Beter", "gelijk": "Gelijk", "slechter": "Slechter"}
-DEMAND_MONTHS = 12
 
-# How a metric's value reads (presentation only; the values themselves are stored as computed).
-PERCENT, DAYS, WORKDAYS, SCORE, COUNT = "percent", "dagen", "werkdagen", "score", "aantal"
-METRIC_UNITS = {
-    "contact_reviewed_days": DAYS,
-    "first_response_within_sla": PERCENT,
-    "median_resolution_workdays": WORKDAYS,
-    "referrals_decided_in_time": PERCENT,
-    "mean_satisfaction": SCORE,
-    "active_supporters": COUNT,
-    "club_reach": PERCENT,
-    "basiseisen_known": PERCENT,
-}
-UNIT_LABELS = {PERCENT: "aandeel (0–1)", DAYS: "dagen", WORKDAYS: "werkdagen", SCORE: "score (1–5)",
-               COUNT: "aantal"}
 
 
 # ---------------------------------------------------------------- the targets and the loketten table
@@ -246,8 +234,8 @@ class HistoryPoint:
     def basis(self) -> str:
         """What the value was computed from, in words: '9 van 10', '12 waarnemingen', or ''."""
         if self.numerator is not None and self.denominator is not None:
-            return f"{self.numerator:g} van {self.denominator:g}"
-        return f"{self.count:g} {'waarneming' if self.count == 1 else 'waarnemingen'}" if self.count is not None else ""
+            return f"{number(self.numerator, None)} van {number(self.denominator, None)}"
+        return f"{number(self.count, None)} {'waarneming' if self.count == 1 else 'waarnemingen'}" if self.count is not None else ""
 
 
 @dataclass
@@ -257,7 +245,7 @@ class CriterionHistory:
 
     @property
     def unit(self) -> str:
-        return METRIC_UNITS.get(self.criterion.metric, COUNT)
+        return unit_of(self.criterion.metric)
 
     @property
     def latest(self) -> HistoryPoint | None:
@@ -319,84 +307,3 @@ def _histories(loket_id: int, metrics: list[Criterion]) -> list[CriterionHistory
     for code, history in histories.items():
         history.points = [by_month[code][period] for period in sorted(by_month[code])]
     return list(histories.values())
-
-
-# ---------------------------------------------------------------- demand over time
-
-@dataclass(frozen=True)
-class DemandSeries:
-    key: str
-    label: str
-    counts: tuple[int, ...]  # aligned with Demand.months
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-@dataclass(frozen=True)
-class Demand:
-    months: tuple[date, ...]  # first day of each month, oldest first
-    series: tuple[DemandSeries, ...]
-
-    @property
-    def totals(self) -> tuple[int, ...]:
-        return tuple(sum(s.counts[i] for s in self.series) for i in range(len(self.months)))
-
-    @property
-    def total(self) -> int:
-        return sum(self.totals)
-
-
-def last_months(count: int, today: date) -> tuple[date, ...]:
-    """The first days of the `count` months up to and including today's."""
-    index = today.year * 12 + today.month - 1
-    return tuple(date((i // 12), i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
-
-
-def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
-    """Requests filed per month per category over the last `months` months (months in UTC). Two queries.
-
-    Every active category appears, also with no requests; an inactive one only when it had requests.
-    """
-    window = last_months(months, today or utcnow().date())
-    counts = _counts_per_month(SupportRequest.category_id, window)
-    categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
-                                    .order_by(Category.position, Category.name)).all()
-    return Demand(window, tuple(
-        DemandSeries(c.slug, c.name if c.active else f"{c.name} (niet meer te kiezen)", _aligned(counts[c.id], window))
-        for c in categories if c.active or c.id in counts))
-
-
-def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
-    """Requests filed per month per province of the club's gemeente over the last `months` months
-    (months in UTC). Two queries; every province with a gemeente appears."""
-    window = last_months(months, today or utcnow().date())
-    counts = _counts_per_month(Gemeente.province, window, join_gemeente=True)
-    provinces = db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province)).all()
-    return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))
-
-
-def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False) -> dict:
-    """{key: {first of month: count}} — one GROUP BY query over the window."""
-    year = extract("year", SupportRequest.created_at)
-    month = extract("month", SupportRequest.created_at)
-    end = _next_month(window[-1])
-    query = (select(key.label("key"), year.label("year"), month.label("month"), func.count().label("requests"))
-             .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
-                    SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
-             .group_by(key, year, month))
-    if join_gemeente:
-        query = query.join(Club, Club.id == SupportRequest.club_id).join(Gemeente, Gemeente.id == Club.gemeente_id)
-    counts: dict = defaultdict(dict)
-    for row in db.session.execute(query):
-        counts[row.key][date(int(row.year), int(row.month), 1)] = row.requests
-    return counts
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
-
-
-def _aligned(per_month: dict[date, int], window: tuple[date, ...]) -> tuple[int, ...]:
-    return tuple(per_month.get(month, 0) for month in window)

@@ -20,7 +20,7 @@ from loket.extensions import db as _db
 from loket.models import Category, Membership
 from loket.services.quality import metrics
 from loket.services.quality.criteria import current_set
-from loket.services.quality.metrics_registry import METRICS
+from loket.services.quality.registry import METRICS
 from loket.services.requests import actions, filing, satisfaction, teamwork
 from loket.services.seed.categories import seed_categories
 from loket.services.seed.criteria import seed_criteria

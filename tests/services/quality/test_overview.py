@@ -17,7 +17,8 @@ from loket.models import (
     SupportRequest,
 )
 from loket.services.errors import NotFound
-from loket.services.quality import exports, overview, voldoet
+from loket.services.quality import exports, overview, registry, voldoet
+from loket.services.reporting import demand as demand_service
 from loket.services.quality.criteria import current_set
 from tests.blueprints.test_query_counts import count_queries
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory
@@ -241,7 +242,7 @@ def test_drill_down_keeps_numbers_from_the_details_and_drops_text(network):
     k2 = overview.loket_detail("utrecht", TODAY).histories[1]
     point = k2.latest
     assert (point.value, point.details) == (0.9, {"numerator": 9, "denominator": 10, "count": 10})
-    assert point.basis == "9 van 10" and k2.unit == overview.PERCENT
+    assert point.basis == "9 van 10" and k2.unit == registry.PERCENT
 
 
 def test_drill_down_of_an_unknown_loket_is_not_found(network):
@@ -252,8 +253,8 @@ def test_drill_down_of_an_unknown_loket_is_not_found(network):
 # ---------------------------------------------------------------- demand
 
 def test_last_months_run_across_the_year_boundary():
-    assert overview.last_months(3, date(2026, 2, 14)) == (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1))
-    assert len(overview.last_months(12, TODAY)) == 12 and overview.last_months(12, TODAY)[0] == date(2025, 12, 1)
+    assert demand_service.last_months(3, date(2026, 2, 14)) == (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1))
+    assert len(demand_service.last_months(12, TODAY)) == 12 and demand_service.last_months(12, TODAY)[0] == date(2025, 12, 1)
 
 
 def test_demand_per_category_counts_requests_per_month(quality):
@@ -263,7 +264,7 @@ def test_demand_per_category_counts_requests_per_month(quality):
     file_request(quality.club_zeist, "overig", datetime(2026, 10, 31, 23, 59))  # fallback queue: counts too
     file_request(club, "sport-en-zorg", datetime(2025, 12, 1, 0, 0))  # first day of the window
     file_request(club, "sport-en-zorg", datetime(2025, 11, 30, 23, 59))  # just before: not counted
-    demand = overview.demand_by_category(TODAY)
+    demand = demand_service.demand_by_category(TODAY)
     series = {s.key: s for s in demand.series}
     assert demand.months[0] == date(2025, 12, 1) and demand.months[-1] == NOVEMBER
     assert series["overig"].counts[-2:] == (1, 2) and series["overig"].total == 3
@@ -278,7 +279,7 @@ def test_demand_per_province_follows_the_clubs_gemeente(quality):
     file_request(gelderland_club, "overig", datetime(2026, 11, 3))
     file_request(gelderland_club, "overig", datetime(2026, 9, 3))
     file_request(quality.club_utrecht, "overig", datetime(2026, 11, 4))
-    demand = overview.demand_by_province(TODAY)
+    demand = demand_service.demand_by_province(TODAY)
     series = {s.key: s for s in demand.series}
     assert list(series) == ["Gelderland", "Utrecht"]
     assert series["Gelderland"].counts[-3:] == (1, 0, 1)
@@ -288,11 +289,11 @@ def test_demand_per_province_follows_the_clubs_gemeente(quality):
 def test_demand_uses_a_constant_number_of_queries(app, quality):
     file_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
     with count_queries(app) as few:
-        overview.demand_by_category(TODAY), overview.demand_by_province(TODAY)
+        demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
     for month in range(1, 12):
         file_request(ClubFactory(gemeente=quality.arnhem), "sport-en-zorg", datetime(2026, month, 2))
     with count_queries(app) as many:
-        overview.demand_by_category(TODAY), overview.demand_by_province(TODAY)
+        demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
     assert len(many) == len(few) == 4
 
 
@@ -351,7 +352,7 @@ def test_history_and_demand_tables_hold_the_numbers_of_the_page(quality):
     assert table.rows[-1][3:10] == (0.95, "aandeel (0–1)", True, ">= 90 %", 19, 20, 20)
     assert len(exports.history_table(detail).rows) == 3 * len(METRIC_CODES)
     file_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
-    demand = overview.demand_by_category(TODAY)
+    demand = demand_service.demand_by_category(TODAY)
     table = exports.demand_table(demand, by="categorie")
     assert table.headers[1] == "2025-12" and table.headers[-1] == "Totaal"
     assert table.rows[-1] == ("Totaal", *([0] * 11), 1, 1)
@@ -381,5 +382,5 @@ def test_measurements_of_an_older_criteria_set_are_left_out_of_the_trend(network
 def test_demand_months_are_utc_months(network):
     # Stored times are naive UTC: 23:30 UTC on 31 October is already November in Amsterdam, but counts in October.
     file_request(network.club_utrecht, "overig", datetime(2026, 10, 31, 23, 30))
-    series = {s.key: s for s in overview.demand_by_category(TODAY).series}
+    series = {s.key: s for s in demand_service.demand_by_category(TODAY).series}
     assert series["overig"].counts[-2:] == (1, 0)

@@ -1,0 +1,95 @@
+"""The demand for support over time (DESIGN §1, §7): requests filed per month per category or province.
+
+Counts only: nothing here selects a request's title, description or anybody's contact details. Each
+function runs two queries whatever the number of requests (GROUP BY in SQL).
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import extract, func, select
+
+from loket.extensions import db
+from loket.models import Category, Club, Gemeente, SupportRequest
+from loket.models.base import utcnow
+
+DEMAND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class DemandSeries:
+    key: str
+    label: str
+    counts: tuple[int, ...]  # aligned with Demand.months
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class Demand:
+    months: tuple[date, ...]  # first day of each month, oldest first
+    series: tuple[DemandSeries, ...]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(s.counts[i] for s in self.series) for i in range(len(self.months)))
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals)
+
+
+def last_months(count: int, today: date) -> tuple[date, ...]:
+    """The first days of the `count` months up to and including today's."""
+    index = today.year * 12 + today.month - 1
+    return tuple(date((i // 12), i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
+
+
+def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per category over the last `months` months (months in UTC). Two queries.
+
+    Every active category appears, also with no requests; an inactive one only when it had requests.
+    """
+    window = last_months(months, today or utcnow().date())
+    counts = _counts_per_month(SupportRequest.category_id, window)
+    categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
+                                    .order_by(Category.position, Category.name)).all()
+    return Demand(window, tuple(
+        DemandSeries(c.slug, c.name if c.active else f"{c.name} (niet meer te kiezen)", _aligned(counts[c.id], window))
+        for c in categories if c.active or c.id in counts))
+
+
+def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per province of the club's gemeente over the last `months` months
+    (months in UTC). Two queries; every province with a gemeente appears."""
+    window = last_months(months, today or utcnow().date())
+    counts = _counts_per_month(Gemeente.province, window, join_gemeente=True)
+    provinces = db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province)).all()
+    return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))
+
+
+def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False) -> dict:
+    """{key: {first of month: count}} — one GROUP BY query over the window."""
+    year = extract("year", SupportRequest.created_at)
+    month = extract("month", SupportRequest.created_at)
+    end = _next_month(window[-1])
+    query = (select(key.label("key"), year.label("year"), month.label("month"), func.count().label("requests"))
+             .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
+                    SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
+             .group_by(key, year, month))
+    if join_gemeente:
+        query = query.join(Club, Club.id == SupportRequest.club_id).join(Gemeente, Gemeente.id == Club.gemeente_id)
+    counts: dict = defaultdict(dict)
+    for row in db.session.execute(query):
+        counts[row.key][date(int(row.year), int(row.month), 1)] = row.requests
+    return counts
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _aligned(per_month: dict[date, int], window: tuple[date, ...]) -> tuple[int, ...]:
+    return tuple(per_month.get(month, 0) for month in window)
