@@ -2,11 +2,18 @@
 
 Authentication is by `Authorization: Bearer <token>` alone (see access.TOKEN_ONLY_BLUEPRINTS): a browser
 session never authenticates an API call, which is why the API is exempt from CSRF.
+
+Validation and the OpenAPI document come from spectree with pydantic models (schemas.py). Chosen over
+flask-smorest and APIFlask (marshmallow + apispec) because pydantic's strict mode already refuses what the
+API refuses (true as a number, 1 as text) and its JSON Schema 2020-12 is OpenAPI 3.1 as is, and its typed
+error codes translate cleanly to Dutch messages per field; over flask-openapi3 (and APIFlask) because
+spectree decorates views on the plain Flask app and blueprint the factory already builds, with no app
+subclass and no routes or error handlers of its own that would escape @allow or the problem+json format.
 """
 from flask import Blueprint, current_app, request
 
-from loket.blueprints.api.problems import problem_for_domain_error
-from loket.services.errors import DomainError
+from loket.blueprints.api.problems import DEFAULT_DETAILS, problem_for_domain_error
+from loket.services.errors import DomainError, NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -19,6 +26,16 @@ def limit_body_size():
     limits = [current_app.config.get("API_MAX_CONTENT_LENGTH", DEFAULT_MAX_BODY_BYTES),
               current_app.config.get("MAX_CONTENT_LENGTH")]
     request.max_content_length = min(limit for limit in limits if limit)
+
+
+@bp.before_request
+def refuse_nul_in_path():
+    """A path value with a NUL character names nothing (and PostgreSQL would refuse the query).
+
+    Runs after the app's access check, so a caller without access still gets 401/403 first.
+    """
+    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+        raise NotFound(DEFAULT_DETAILS[404])
 
 
 @bp.errorhandler(DomainError)

@@ -1,77 +1,105 @@
 """The network: loketten, bonden, clubs, users (beheer), and the categories anyone may read."""
-from loket.access import ANY_USER, SUPPORTERS
-from loket.blueprints.api import schemas, serializers
-from loket.blueprints.api.registry import operation, page_parameters
+from spectree import Response
+
+from loket.access import ANY_USER, SUPPORTERS, allow
+from loket.blueprints.api import bp, serializers
+from loket.blueprints.api.openapi import spec
+from loket.blueprints.api.schemas import (
+    Bond, BondPage, BondPatchBody, CategoryList, Club, ClubBody, ClubPage, Loket, LoketBody, LoketPage, PageQuery,
+    User, UserBody, UserPage,
+)
 from loket.services.network import bonden as bonden_service
 from loket.services.network import clubs as clubs_service
 from loket.services.network import loketten as loketten_service
-from loket.services.network import users
 from loket.services.network import users as users_service
 from loket.services.requests.categories import available_categories
 
 BEHEER = ("beheer",)
+NETWERK = ["netwerk"]
 
 
-@operation("GET", "/lokets", who=(*BEHEER, *SUPPORTERS), tag="netwerk", response="LoketPage",
-           query=page_parameters(), summary="Loketten met hun gemeenten en team (beheer en ondersteuners).")
-def list_lokets(query):
-    return serializers.page(loketten_service.list_lokets(page=query["page"], per_page=query["per_page"]), serializers.loket)
+@bp.get("/lokets")
+@allow(*BEHEER, *SUPPORTERS)
+@spec.validate(resp=Response(HTTP_200=LoketPage), tags=NETWERK)
+def list_loketten(query: PageQuery):
+    """Loketten met hun gemeenten en team (beheer en ondersteuners)."""
+    loketten = loketten_service.list_loketten(page=query.page, per_page=query.per_page)
+    return serializers.page(loketten, serializers.loket)
 
 
-@operation("POST", "/lokets", who=BEHEER, tag="netwerk", status=201, response="Loket", body=schemas.LOKET_BODY,
-           summary="Richt een loket op voor een of meer gemeenten.",
-           description="Een gemeente die al door een ander loket wordt bediend, wordt geweigerd (422).")
-def create_loket(body):
-    loket = loketten_service.create_loket(body["name"], body["slug"], body["gemeenten"],
-                                 body.get("status", "in_oprichting"))
+@bp.post("/lokets")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_201=Loket), tags=NETWERK)
+def create_loket(json: LoketBody):
+    """Richt een loket op voor een of meer gemeenten.
+
+    Een gemeente die al door een ander loket wordt bediend, wordt geweigerd (422).
+    """
+    loket = loketten_service.create_loket(json.name, json.slug, json.gemeenten, json.status)
     return serializers.loket(loket), 201
 
 
-@operation("GET", "/bonds", who=(*BEHEER, *SUPPORTERS), tag="netwerk", response="BondPage",
-           query=page_parameters(), summary="Bonden met hun sporten en team (beheer en ondersteuners).")
-def list_bonds(query):
-    return serializers.page(bonden_service.list_bonds(page=query["page"], per_page=query["per_page"]), serializers.bond)
+@bp.get("/bonds")
+@allow(*BEHEER, *SUPPORTERS)
+@spec.validate(resp=Response(HTTP_200=BondPage), tags=NETWERK)
+def list_bonden(query: PageQuery):
+    """Bonden met hun sporten en team (beheer en ondersteuners)."""
+    return serializers.page(bonden_service.list_bonden(page=query.page, per_page=query.per_page), serializers.bond)
 
 
-@operation("PATCH", "/bonds/<key>", who=BEHEER, tag="netwerk", response="Bond", body=schemas.BOND_PATCH_BODY,
-           summary="Sluit een bond aan bij het netwerk, of koppel hem los.")
-def update_bond(key, body):
-    return serializers.bond(bonden_service.set_bond_aangesloten(key, body["aangesloten"]))
+@bp.patch("/bonds/<key>")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_200=Bond), tags=NETWERK)
+def update_bond(key, json: BondPatchBody):
+    """Sluit een bond aan bij het netwerk, of koppel hem los."""
+    return serializers.bond(bonden_service.set_bond_aangesloten(key, json.aangesloten))
 
 
-@operation("GET", "/clubs", who=BEHEER, tag="netwerk", response="ClubPage", query=page_parameters(),
-           summary="Clubs (beheer).")
-def list_clubs(query):
-    return serializers.page(clubs_service.list_clubs(page=query["page"], per_page=query["per_page"]), serializers.club)
+@bp.get("/clubs")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_200=ClubPage), tags=NETWERK)
+def list_clubs(query: PageQuery):
+    """Clubs (beheer)."""
+    return serializers.page(clubs_service.list_clubs(page=query.page, per_page=query.per_page), serializers.club)
 
 
-@operation("POST", "/clubs", who=BEHEER, tag="netwerk", status=201, response="Club", body=schemas.CLUB_BODY,
-           summary="Registreer een club (sportaanbieder).")
-def create_club(body):
-    club = clubs_service.create_club(body["name"], body["kind"], body["gemeente"], body.get("sports", []))
+@bp.post("/clubs")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_201=Club), tags=NETWERK)
+def create_club(json: ClubBody):
+    """Registreer een club (sportaanbieder)."""
+    club = clubs_service.create_club(json.name, json.kind, json.gemeente, json.sports)
     return serializers.club(club), 201
 
 
-@operation("GET", "/users", who=BEHEER, tag="netwerk", response="UserPage", query=page_parameters(),
-           summary="Gebruikers met hun rollen (beheer).")
-def list_users(query):
-    return serializers.page(users_service.list_users(page=query["page"], per_page=query["per_page"]), serializers.user)
+@bp.get("/users")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_200=UserPage), tags=NETWERK)
+def list_users(query: PageQuery):
+    """Gebruikers met hun rollen (beheer)."""
+    return serializers.page(users_service.list_users(page=query.page, per_page=query.per_page), serializers.user)
 
 
-@operation("POST", "/users", who=BEHEER, tag="netwerk", status=201, response="User", body=schemas.USER_BODY,
-           summary="Maak een gebruiker aan met een of meer rollen.",
-           description="Elke rol hoort bij precies één organisatie: club (id) voor rol club, loket (slug) voor "
-                       "clubondersteuner, bond (key) voor bondsspecialist; geen voor coordinatiepunt en beheer.")
-def create_user(body):
-    memberships = [users.MembershipSpec(role=m["role"], club=m.get("club"), loket=m.get("loket"),
-                                        bond=m.get("bond"), team_lead=m.get("team_lead", False))
-                   for m in body["memberships"]]
-    user = users.create_user(email=body["email"], name=body["name"], password=body["password"],
-                             memberships=memberships)
+@bp.post("/users")
+@allow(*BEHEER)
+@spec.validate(resp=Response(HTTP_201=User), tags=NETWERK)
+def create_user(json: UserBody):
+    """Maak een gebruiker aan met een of meer rollen.
+
+    Elke rol hoort bij precies één organisatie: club (id) voor rol club, loket (slug) voor
+    clubondersteuner, bond (key) voor bondsspecialist; geen voor coordinatiepunt en beheer.
+    """
+    memberships = [users_service.MembershipSpec(role=m.role, club=m.club, loket=m.loket, bond=m.bond,
+                                                team_lead=m.team_lead)
+                   for m in json.memberships]
+    user = users_service.create_user(email=json.email, name=json.name, password=json.password,
+                                     memberships=memberships)
     return serializers.user(user), 201
 
 
-@operation("GET", "/categories", who=(ANY_USER,), tag="netwerk", response="CategoryList",
-           summary="De actieve categorieën voor een aanvraag.")
+@bp.get("/categories")
+@allow(ANY_USER)
+@spec.validate(resp=Response(HTTP_200=CategoryList), tags=NETWERK)
 def list_categories():
+    """De actieve categorieën voor een aanvraag."""
     return {"items": [serializers.category(c) for c in available_categories()]}

@@ -1,9 +1,17 @@
-"""JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of request bodies and responses.
+"""The API's shapes as pydantic models: request bodies and query strings (validated before a view runs)
+and responses (validated after it). spectree puts their JSON Schemas (2020-12) into the OpenAPI document,
+so what is documented is what is checked.
 
-Body schemas are enforced by validation.py before a view runs; response schemas describe what
-serializers.py writes. Both go into the OpenAPI document unchanged, so what is documented is what is
-checked. Unknown body fields are refused (additionalProperties: false).
+Bodies are strict JSON: a number is not text, `true` is not a number, unknown fields are refused, text
+with a NUL character is refused (PostgreSQL cannot store it). Query strings are text by nature, so their
+numbers are converted, but only plain digits count as a number.
 """
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, RootModel, Tag, model_validator
+from pydantic_core import PydanticCustomError
+
+from loket.blueprints.api.lookups import VIEWS
 from loket.models import (
     CATEGORY_SCOPES, CLUB_KINDS, CRITERION_KINDS, EVENT_KINDS, LOKET_STATUSES, REFERRAL_STATES, ROLES, RUN_STATES,
     STATUSES,
@@ -12,284 +20,446 @@ from loket.models import (
 TEAM_TYPES = ("loket", "bond")
 # Ids are 32-bit integers in the database; a larger number names nothing (and PostgreSQL would refuse it).
 MAX_ID = 2**31 - 1
+MAX_PAGE = 1_000_000
+NUL_MESSAGE = "Mag geen NUL-teken (\\u0000) bevatten."
+INT_OR_TEXT_MESSAGE = "Moet een geheel getal zijn. Of: Moet tekst zijn."
+# Tags of the one union below; they appear in pydantic's error locations and are not field names.
+UNION_TAGS = frozenset({"integer", "text"})
 
 
-def string(description: str | None = None, **extra) -> dict:
-    return {"type": "string", **({"description": description} if description else {}), **extra}
+def _refuse_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("nul_character", NUL_MESSAGE)
+    return value
 
 
-def nullable(type_name: str, description: str | None = None, **extra) -> dict:
-    return {"type": [type_name, "null"], **({"description": description} if description else {}), **extra}
+def _digits_only(value):
+    """A query-string number is plain ASCII digits ("1.0", "+5", "1_0" are not)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise PydanticCustomError("int_parsing", "Moet een geheel getal zijn.")
+    return value
 
 
-def obj(properties: dict, *, optional: tuple[str, ...] = (), description: str | None = None) -> dict:
-    """A closed object: every property required unless listed in `optional`, nothing else allowed."""
-    schema = {"type": "object", "properties": properties,
-              "required": [name for name in properties if name not in optional], "additionalProperties": False}
-    if description:
-        schema["description"] = description
-    return schema
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
 
 
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+def text(description: str | None = None, **constraints):
+    """A string without NUL characters (checked before any length rule)."""
+    return Annotated[str, BeforeValidator(_refuse_nul), Field(description=description, **constraints)]
 
 
-def array(items: dict, **extra) -> dict:
-    return {"type": "array", "items": items, **extra}
+def optional(description: str | None = None):
+    """A field that may be left out, but is never null when given (so the document shows no default)."""
+    return Field(None, description=description, json_schema_extra=_no_default)
 
 
-DATETIME = nullable("string", "ISO 8601 in UTC, bijvoorbeeld 2026-03-02T09:00:00Z.", format="date-time")
-DATETIME_SET = string("ISO 8601 in UTC, bijvoorbeeld 2026-03-02T09:00:00Z.", format="date-time")
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+QueryNumber = Annotated[int, BeforeValidator(_digits_only)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Query(BaseModel):
+    """Unknown parameters are ignored; an empty one counts as not given."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, values):
+        return {name: value for name, value in values.items() if value != ""} if isinstance(values, dict) else values
+
+
+class Shape(BaseModel):
+    """A response body: closed, every field required unless marked optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 # ---------------------------------------------------------------- request bodies
 
-TEAM_TARGET = obj({
-    "type": {"type": "string", "enum": list(TEAM_TYPES)},
-    "id": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                     {"type": "string", "minLength": 1, "maxLength": 80}],
-           "description": "Het numerieke id van het loket of de bond, of de slug van het loket / de key van de bond."},
-}, description="Een loket of bond.")
+def _id_kind(value) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "integer" if isinstance(value, int) and not isinstance(value, bool) else None
 
-TOKEN_BODY = obj({"email": string(maxLength=254), "password": string(maxLength=1024)})
 
-LOKET_BODY = obj({
-    "name": string(maxLength=160),
-    "slug": string("Kleine letters, cijfers en streepjes; uniek.", maxLength=80),
-    "gemeenten": array(string("CBS-code, bijvoorbeeld GM0344.", maxLength=6), minItems=1, maxItems=400),
-    "status": {"type": "string", "enum": list(LOKET_STATUSES), "default": "in_oprichting"},
-}, optional=("status",))
+TeamId = Annotated[
+    Annotated[Id, Tag("integer")] | Annotated[text(min_length=1, max_length=80), Tag("text")],
+    Discriminator(_id_kind, custom_error_type="int_or_text", custom_error_message=INT_OR_TEXT_MESSAGE),
+    Field(description="Het numerieke id van het loket of de bond, of de slug van het loket / de key van de bond."),
+]
 
-CLUB_BODY = obj({
-    "name": string(maxLength=200),
-    "kind": {"type": "string", "enum": list(CLUB_KINDS)},
-    "gemeente": string("CBS-code van de gemeente van de club.", maxLength=6),
-    "sports": array(string(maxLength=80), maxItems=50),
-}, optional=("sports",))
 
-MEMBERSHIP_BODY = obj({
-    "role": {"type": "string", "enum": list(ROLES)},
-    "club": {"type": "integer", "minimum": 1, "maximum": MAX_ID, "description": "Bij rol club: het id van de club."},
-    "loket": string("Bij rol clubondersteuner: de slug van het loket.", maxLength=80),
-    "bond": string("Bij rol bondsspecialist: de key van de bond.", maxLength=40),
-    "team_lead": {"type": "boolean", "default": False},
-}, optional=("club", "loket", "bond", "team_lead"))
+class TeamTarget(Body):
+    """Een loket of bond."""
 
-USER_BODY = obj({
-    "email": string(maxLength=254),
-    "name": string(maxLength=120),
-    "password": string("Minstens 10 tekens.", maxLength=1024),
-    "memberships": array(MEMBERSHIP_BODY, minItems=1, maxItems=20),
-})
+    type: Literal[TEAM_TYPES]
+    id: TeamId
 
-BOND_PATCH_BODY = obj({"aangesloten": {"type": "boolean"}})
 
-REQUEST_BODY = obj({
-    "club": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-             "description": "Het id van een club waarvan je contactpersoon bent."},
-    "category": string("De slug van een actieve categorie (GET /api/v1/categories).", maxLength=80),
-    "sport": nullable("string", "De naam van de sport; verplicht bij een sportspecifieke categorie.", maxLength=80),
-    "title": string("Hooguit 200 tekens."),
-    "description": string(),
-}, optional=("sport",))
+class TokenBody(Body):
+    email: text(max_length=254)
+    password: text(max_length=1024)
 
-MESSAGE_BODY = obj({
-    "body": string(),
-    "internal": {"type": "boolean", "default": False,
-                 "description": "true: interne notitie (alleen ondersteuners); false: reactie aan de club."},
-}, optional=("internal",))
 
-STATUS_BODY = obj({
-    "status": {"type": "string", "enum": list(STATUSES)},
-    "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-                "description": "De versie die je las; wijkt die af, dan volgt 409 in plaats van overschrijven."},
-}, optional=("version",))
+class LoketBody(Body):
+    name: text(max_length=160)
+    slug: text("Kleine letters, cijfers en streepjes; uniek.", max_length=80)
+    gemeenten: list[text("CBS-code, bijvoorbeeld GM0344.", max_length=6)] = Field(min_length=1, max_length=400)
+    status: Literal[LOKET_STATUSES] = "in_oprichting"
 
-REFERRAL_BODY = obj({"to": TEAM_TARGET, "reason": string("Waarom je doorverwijst.")})
 
-DECLINE_BODY = obj({"reason": string("Waarom je de doorverwijzing afwijst.")})
+class ClubBody(Body):
+    name: text(max_length=200)
+    kind: Literal[CLUB_KINDS]
+    gemeente: text("CBS-code van de gemeente van de club.", max_length=6)
+    sports: list[text(max_length=80)] = Field(default_factory=list, max_length=50)
 
-COLLABORATOR_BODY = obj({"team": TEAM_TARGET, "reason": nullable("string")},
-                        optional=("reason",))
 
-COLLABORATOR_END_BODY = obj({"team": TEAM_TARGET})
+class MembershipBody(Body):
+    role: Literal[ROLES]
+    club: Id = optional("Bij rol club: het id van de club.")
+    loket: text(max_length=80) = optional("Bij rol clubondersteuner: de slug van het loket.")
+    bond: text(max_length=40) = optional("Bij rol bondsspecialist: de key van de bond.")
+    team_lead: bool = False
+
+
+class UserBody(Body):
+    email: text(max_length=254)
+    name: text(max_length=120)
+    password: text("Minstens 10 tekens.", max_length=1024)
+    memberships: list[MembershipBody] = Field(min_length=1, max_length=20)
+
+
+class BondPatchBody(Body):
+    aangesloten: bool
+
+
+class RequestBody(Body):
+    club: Id = Field(description="Het id van een club waarvan je contactpersoon bent.")
+    category: text("De slug van een actieve categorie (GET /api/v1/categories).", max_length=80)
+    sport: text(max_length=80) | None = Field(
+        None, description="De naam van de sport; verplicht bij een sportspecifieke categorie.")
+    title: text("Hooguit 200 tekens.")
+    description: text()
+
+
+class MessageBody(Body):
+    body: text()
+    internal: bool = Field(False, description="true: interne notitie (alleen ondersteuners); false: reactie aan de club.")
+
+
+class StatusBody(Body):
+    status: Literal[STATUSES]
+    version: Id = optional("De versie die je las; wijkt die af, dan volgt 409 in plaats van overschrijven.")
+
+
+class ReferralBody(Body):
+    to: TeamTarget
+    reason: text("Waarom je doorverwijst.")
+
+
+class DeclineBody(Body):
+    reason: text("Waarom je de doorverwijzing afwijst.")
+
+
+class CollaboratorBody(Body):
+    team: TeamTarget
+    reason: text() | None = None
+
+
+class CollaboratorEndBody(Body):
+    team: TeamTarget
+
+
+# ---------------------------------------------------------------- query strings
+
+class PageQuery(Query):
+    page: QueryNumber = Field(1, ge=1, le=MAX_PAGE, description="Paginanummer, vanaf 1.")
+    per_page: QueryNumber = Field(50, ge=1, le=100, description="Aantal per pagina (hooguit 100).")
+
+
+class RequestListQuery(PageQuery):
+    view: Literal[VIEWS] = optional(
+        "club: de aanvragen van je clubs (standaard voor clubcontacten). team: jullie wachtrij (standaard voor "
+        "ondersteuners); inkomend: aan jullie doorverwezen; uitgaand: door jullie doorverwezen; samenwerking: "
+        "waar jullie zijn ingeschakeld.")
+    team: Literal[VIEWS] = optional("Synoniem van `view`.")
+    status: Literal[(*STATUSES, "open")] = optional(
+        "Een status, of ‘open’ voor alles wat nog loopt. Zonder: alle statussen.")
+    category: text(max_length=80) = optional("De slug van een categorie.")
+
 
 # ---------------------------------------------------------------- responses
 
-TEAM_REF = obj({
-    "type": {"type": "string", "enum": ["loket", "bond", "fallback"]},
-    "id": nullable("integer", "Het id van het loket of de bond; null voor de opvang van het coördinatiepunt."),
-    "name": string(),
-    "team_id": {"type": "integer"},
-})
-NAMED = obj({"id": {"type": "integer"}, "name": string()})
-
-REFERRAL = obj({
-    "id": {"type": "integer"}, "request_id": {"type": "integer"},
-    "state": {"type": "string", "enum": list(REFERRAL_STATES)},
-    "from": ref("TeamRef"), "to": ref("TeamRef"), "reason": string(),
-    "created_at": DATETIME_SET, "due_at": DATETIME_SET, "decided_at": DATETIME,
-    "decline_reason": nullable("string"),
-})
-
-_SUPPORTER_ONLY = ("version", "priority", "assignee", "first_response_at", "due_at", "first_response_due_at",
-                   "resolution_due_at", "open_referral")
-_REQUEST_PROPERTIES = {
-    "id": {"type": "integer"}, "reference": string("Publiek kenmerk, bijvoorbeeld LK-2026-000123."),
-    "title": string(), "status": {"type": "string", "enum": list(STATUSES)},
-    "category": ref("Category"), "sport": nullable("string"), "club": NAMED, "owner": ref("TeamRef"),
-    "created_at": DATETIME_SET, "updated_at": DATETIME_SET, "resolved_at": DATETIME, "closed_at": DATETIME,
-    "version": {"type": "integer", "description": "Alleen voor ondersteuners."},
-    "priority": {"type": "string", "enum": ["laag", "normaal", "hoog"], "description": "Alleen voor ondersteuners."},
-    "assignee": {"oneOf": [NAMED, {"type": "null"}], "description": "Alleen voor ondersteuners."},
-    "first_response_at": DATETIME, "due_at": DATETIME, "first_response_due_at": DATETIME,
-    "resolution_due_at": DATETIME,
-    "open_referral": {"oneOf": [ref("Referral"), {"type": "null"}], "description": "Alleen voor ondersteuners."},
-}
-REQUEST_SUMMARY = obj(_REQUEST_PROPERTIES, optional=_SUPPORTER_ONLY,
-                      description="Een aanvraag. Clubcontacten krijgen de velden voor ondersteuners niet.")
-
-EVENT = obj({
-    "id": {"type": "integer"}, "kind": {"type": "string", "enum": list(EVENT_KINDS)},
-    "created_at": DATETIME_SET, "public": {"type": "boolean"}, "body": nullable("string"),
-    "actor": {"oneOf": [obj({"id": {"type": "integer"}, "name": string()}, optional=("id",)), {"type": "null"}],
-              "description": "Clubcontacten zien alleen de naam, en alleen bij indienen en reacties."},
-    "data": {"type": "object", "description": "Details per soort gebeurtenis (clubs: alleen publieke details)."},
-})
-
-COLLABORATOR = obj({"team": ref("TeamRef"), "since": DATETIME_SET, "reason": nullable("string")})
-
-REQUEST_DETAIL = obj({
-    **_REQUEST_PROPERTIES,
-    "description": string(),
-    "timeline": array(ref("Event"), description="Clubs: alleen publieke stappen. Ondersteuners: alles."),
-    "collaborators": array(ref("Collaborator"), description="Alleen voor ondersteuners."),
-    "permissions": obj({"manage": {"type": "boolean"}, "reply": {"type": "boolean"}, "note": {"type": "boolean"}},
-                       description="Alleen voor ondersteuners: wat jouw team met deze aanvraag mag."),
-}, optional=(*_SUPPORTER_ONLY, "collaborators", "permissions"))
-
-CATEGORY = obj({"slug": string(), "name": string(), "scope": {"type": "string", "enum": list(CATEGORY_SCOPES)}})
-
-LOKET = obj({
-    "id": {"type": "integer"}, "slug": string(), "name": string(),
-    "status": {"type": "string", "enum": list(LOKET_STATUSES)}, "aangehaakt": {"type": "boolean"},
-    "team_id": nullable("integer", "Het team van het loket: doel voor doorverwijzen en inschakelen."),
-    "gemeenten": array(obj({"code": string(), "name": string()})),
-    "email": nullable("string"), "phone": nullable("string"), "address": nullable("string"),
-    "opening_hours": nullable("string"),
-})
-
-BOND = obj({
-    "id": {"type": "integer"}, "key": string("Unieke sleutel, ook in de URL."), "abbreviation": string(),
-    "name": string(), "aangesloten": {"type": "boolean"},
-    "aangesloten_at": nullable("string", "Datum (JJJJ-MM-DD).", format="date"),
-    "team_id": nullable("integer", "Het team van de bond: doel voor doorverwijzen en inschakelen."),
-    "sports": array(string()),
-})
-
-CLUB = obj({
-    "id": {"type": "integer"}, "name": string(), "kind": {"type": "string", "enum": list(CLUB_KINDS)},
-    "gemeente": obj({"code": string(), "name": string()}),
-    "loket_id": nullable("integer", "Het loket van de gemeente van de club, als die er een heeft."),
-    "sports": array(string()), "kvk_number": nullable("string"), "created_at": DATETIME_SET,
-})
-
-MEMBERSHIP = obj({
-    "role": {"type": "string", "enum": list(ROLES)}, "team_lead": {"type": "boolean"},
-    "club": nullable("integer"), "loket": nullable("string"), "bond": nullable("string"),
-    "organisation": nullable("string", "De naam van de club, het loket of de bond."),
-})
-
-USER = obj({
-    "id": {"type": "integer"}, "email": string(format="email"), "name": string(), "active": {"type": "boolean"},
-    "created_at": DATETIME_SET, "last_login_at": DATETIME, "memberships": array(ref("Membership")),
-})
-
-TOKEN = obj({
-    "token": string("Het geheime token; wordt maar één keer getoond."),
-    "token_type": {"type": "string", "enum": ["Bearer"]},
-    "expires_at": DATETIME,
-})
-
-QUALITY_RUN = obj({
-    "id": {"type": "integer"}, "state": {"type": "string", "enum": list(RUN_STATES)},
-    "period": string("De meetmaand, als haar eerste dag (JJJJ-MM-DD).", format="date"),
-    "criteria_done": {"type": "integer"}, "criteria_total": {"type": "integer"},
-    "created_at": DATETIME_SET, "started_at": DATETIME, "finished_at": DATETIME,
-}, description="Een herberekening van de metingen: queued, running, done of failed, met voortgang per criterium.")
-
-OVERVIEW_LOKET = obj({
-    "slug": string(), "name": string(), "status": {"type": "string", "enum": list(LOKET_STATUSES)},
-    "aangehaakt": {"type": "boolean"}, "provinces": array(string()), "gemeenten": {"type": "integer"},
-    "voldoet": {"type": "boolean"},
-    "criteria": {"type": "object", "additionalProperties": {"type": ["boolean", "null"]},
-                 "description": "Per code van de huidige criteriaset: true (gehaald), false (niet gehaald), "
-                                "null (nog niet gemeten, niet meetbaar of niet beoordeeld)."},
-    "trend": {"type": ["string", "null"], "enum": ["beter", "gelijk", "slechter", None],
-              "description": "Gehaalde meetbare criteria in de laatste gemeten maand tegenover de maand ervoor."},
-})
-
-OVERVIEW = obj({
-    "as_of": string("De datum van de stand (JJJJ-MM-DD).", format="date"),
-    "criteria_set": nullable("string", "De versie van de criteriaset in gebruik, bijvoorbeeld 2026.1."),
-    "gemeenten_total": {"type": "integer"},
-    "gemeenten_covered": {"type": "integer", "description": "Gemeenten die een operationeel loket hebben."},
-    "loketten_total": {"type": "integer"}, "loketten_operationeel": {"type": "integer"},
-    "loketten_aangehaakt": {"type": "integer"}, "loketten_voldoen": {"type": "integer"},
-    "bonden_total": {"type": "integer"}, "bonden_aangesloten": {"type": "integer"},
-    "targets": obj({"gemeenten_covered": {"type": "integer"}, "loketten_voldoen": {"type": "integer"},
-                    "bonden_aangesloten": {"type": "integer"}}, description="De doelen voor 2026."),
-    "criteria": array(obj({"code": string(), "title": string(),
-                           "kind": {"type": "string", "enum": list(CRITERION_KINDS)}})),
-    "loketten": array(ref("OverviewLoket")),
-    "latest_run": {"oneOf": [ref("QualityRun"), {"type": "null"}],
-                   "description": "De laatst aangevraagde herberekening, of null."},
-})
-
-PROBLEM = {
-    "type": "object",
-    "description": "RFC 9457 problem details; `detail` is Dutch and meant for people.",
-    "properties": {
-        "type": string(format="uri-reference"), "title": string(), "status": {"type": "integer"},
-        "detail": string(),
-        "errors": {"type": "object", "additionalProperties": {"type": "string"},
-                   "description": "Bij 422: per veld (pad zoals `to.id`) een Nederlandse melding."},
-    },
-    "required": ["type", "title", "status", "detail"],
-    "additionalProperties": False,
-}
+MOMENT = "ISO 8601 in UTC, bijvoorbeeld 2026-03-02T09:00:00Z."
+Moment = Annotated[str, Field(description=MOMENT, json_schema_extra={"format": "date-time"})]
+Day = Annotated[str, Field(description="Datum (JJJJ-MM-DD).", json_schema_extra={"format": "date"})]
+SUPPORTERS_ONLY = "Alleen voor ondersteuners."
 
 
-def paged(item: str) -> dict:
-    return obj({
-        "items": array(ref(item)), "page": {"type": "integer"}, "per_page": {"type": "integer"},
-        "total": {"type": "integer"}, "pages": {"type": "integer"},
-    })
+class TeamRef(Shape):
+    type: Literal["loket", "bond", "fallback"]
+    id: int | None = Field(description="Het id van het loket of de bond; null voor de opvang van het coördinatiepunt.")
+    name: str
+    team_id: int
 
 
-COMPONENTS = {
-    "OpenApiDocument": {"type": "object", "description": "Een OpenAPI 3.1-document (dit document)."},
-    "Problem": PROBLEM,
-    "Token": TOKEN,
-    "TeamRef": TEAM_REF,
-    "Category": CATEGORY,
-    "CategoryList": obj({"items": array(ref("Category"))}),
-    "Loket": LOKET,
-    "LoketPage": paged("Loket"),
-    "Bond": BOND,
-    "BondPage": paged("Bond"),
-    "Club": CLUB,
-    "ClubPage": paged("Club"),
-    "Membership": MEMBERSHIP,
-    "User": USER,
-    "UserPage": paged("User"),
-    "RequestSummary": REQUEST_SUMMARY,
-    "RequestPage": paged("RequestSummary"),
-    "RequestDetail": REQUEST_DETAIL,
-    "Event": EVENT,
-    "Referral": REFERRAL,
-    "Collaborator": COLLABORATOR,
-    "QualityRun": QUALITY_RUN,
-    "OverviewLoket": OVERVIEW_LOKET,
-    "Overview": OVERVIEW,
-}
+class Named(Shape):
+    id: int
+    name: str
+
+
+class Category(Shape):
+    slug: str
+    name: str
+    scope: Literal[CATEGORY_SCOPES]
+
+
+class CategoryList(Shape):
+    items: list[Category]
+
+
+class Referral(Shape):
+    id: int
+    request_id: int
+    state: Literal[REFERRAL_STATES]
+    from_: TeamRef = Field(alias="from")
+    to: TeamRef
+    reason: str
+    created_at: Moment
+    due_at: Moment
+    decided_at: Moment | None
+    decline_reason: str | None
+
+
+class RequestSummary(Shape):
+    """Een aanvraag. Clubcontacten krijgen de velden voor ondersteuners niet."""
+
+    id: int
+    reference: str = Field(description="Publiek kenmerk, bijvoorbeeld LK-2026-000123.")
+    title: str
+    status: Literal[STATUSES]
+    category: Category
+    sport: str | None
+    club: Named
+    owner: TeamRef
+    created_at: Moment
+    updated_at: Moment
+    resolved_at: Moment | None
+    closed_at: Moment | None
+    version: int = optional(SUPPORTERS_ONLY)
+    priority: Literal["laag", "normaal", "hoog"] = optional(SUPPORTERS_ONLY)
+    assignee: Named | None = optional(SUPPORTERS_ONLY)
+    first_response_at: Moment | None = optional(SUPPORTERS_ONLY)
+    due_at: Moment | None = optional(SUPPORTERS_ONLY)
+    first_response_due_at: Moment | None = optional(SUPPORTERS_ONLY)
+    resolution_due_at: Moment | None = optional(SUPPORTERS_ONLY)
+    open_referral: Referral | None = optional(SUPPORTERS_ONLY)
+
+
+class Actor(Shape):
+    id: int = optional()
+    name: str
+
+
+class Event(Shape):
+    id: int
+    kind: Literal[EVENT_KINDS]
+    created_at: Moment
+    public: bool
+    body: str | None
+    actor: Actor | None = Field(description="Clubcontacten zien alleen de naam, en alleen bij indienen en reacties.")
+    data: dict[str, Any] = Field(description="Details per soort gebeurtenis (clubs: alleen publieke details).")
+
+
+class Collaborator(Shape):
+    team: TeamRef
+    since: Moment
+    reason: str | None
+
+
+class Permissions(Shape):
+    """Alleen voor ondersteuners: wat jouw team met deze aanvraag mag."""
+
+    manage: bool
+    reply: bool
+    note: bool
+
+
+class RequestDetail(RequestSummary):
+    description: str
+    timeline: list[Event] = Field(description="Clubs: alleen publieke stappen. Ondersteuners: alles.")
+    collaborators: list[Collaborator] = optional(SUPPORTERS_ONLY)
+    permissions: Permissions = optional(SUPPORTERS_ONLY)
+
+
+class GemeenteRef(Shape):
+    code: str
+    name: str
+
+
+class Loket(Shape):
+    id: int
+    slug: str
+    name: str
+    status: Literal[LOKET_STATUSES]
+    aangehaakt: bool
+    team_id: int | None = Field(description="Het team van het loket: doel voor doorverwijzen en inschakelen.")
+    gemeenten: list[GemeenteRef]
+    email: str | None
+    phone: str | None
+    address: str | None
+    opening_hours: str | None
+
+
+class Bond(Shape):
+    id: int
+    key: str = Field(description="Unieke sleutel, ook in de URL.")
+    abbreviation: str
+    name: str
+    aangesloten: bool
+    aangesloten_at: Day | None
+    team_id: int | None = Field(description="Het team van de bond: doel voor doorverwijzen en inschakelen.")
+    sports: list[str]
+
+
+class Club(Shape):
+    id: int
+    name: str
+    kind: Literal[CLUB_KINDS]
+    gemeente: GemeenteRef
+    loket_id: int | None = Field(description="Het loket van de gemeente van de club, als die er een heeft.")
+    sports: list[str]
+    kvk_number: str | None
+    created_at: Moment
+
+
+class Membership(Shape):
+    role: Literal[ROLES]
+    team_lead: bool
+    club: int | None
+    loket: str | None
+    bond: str | None
+    organisation: str | None = Field(description="De naam van de club, het loket of de bond.")
+
+
+class User(Shape):
+    id: int
+    email: Annotated[str, Field(json_schema_extra={"format": "email"})]
+    name: str
+    active: bool
+    created_at: Moment
+    last_login_at: Moment | None
+    memberships: list[Membership]
+
+
+class Token(Shape):
+    token: str = Field(description="Het geheime token; wordt maar één keer getoond.")
+    token_type: Literal["Bearer"]
+    expires_at: Moment | None
+
+
+class Page(Shape):
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class LoketPage(Page):
+    items: list[Loket]
+
+
+class BondPage(Page):
+    items: list[Bond]
+
+
+class ClubPage(Page):
+    items: list[Club]
+
+
+class UserPage(Page):
+    items: list[User]
+
+
+class RequestPage(Page):
+    items: list[RequestSummary]
+
+
+class QualityRun(Shape):
+    """Een herberekening van de metingen: queued, running, done of failed, met voortgang per criterium."""
+
+    id: int
+    state: Literal[RUN_STATES]
+    period: Annotated[str, Field(description="De meetmaand, als haar eerste dag (JJJJ-MM-DD).",
+                                 json_schema_extra={"format": "date"})]
+    criteria_done: int
+    criteria_total: int
+    created_at: Moment
+    started_at: Moment | None
+    finished_at: Moment | None
+
+
+class OverviewLoket(Shape):
+    slug: str
+    name: str
+    status: Literal[LOKET_STATUSES]
+    aangehaakt: bool
+    provinces: list[str]
+    gemeenten: int
+    voldoet: bool
+    criteria: dict[str, bool | None] = Field(
+        description="Per code van de huidige criteriaset: true (gehaald), false (niet gehaald), "
+                    "null (nog niet gemeten, niet meetbaar of niet beoordeeld).")
+    trend: Literal["beter", "gelijk", "slechter"] | None = Field(
+        description="Gehaalde meetbare criteria in de laatste gemeten maand tegenover de maand ervoor.")
+
+
+class Targets(Shape):
+    """De doelen voor 2026."""
+
+    gemeenten_covered: int
+    loketten_voldoen: int
+    bonden_aangesloten: int
+
+
+class Criterion(Shape):
+    code: str
+    title: str
+    kind: Literal[CRITERION_KINDS]
+
+
+class Overview(Shape):
+    as_of: Annotated[str, Field(description="De datum van de stand (JJJJ-MM-DD).", json_schema_extra={"format": "date"})]
+    criteria_set: str | None = Field(description="De versie van de criteriaset in gebruik, bijvoorbeeld 2026.1.")
+    gemeenten_total: int
+    gemeenten_covered: int = Field(description="Gemeenten die een operationeel loket hebben.")
+    loketten_total: int
+    loketten_operationeel: int
+    loketten_aangehaakt: int
+    loketten_voldoen: int
+    bonden_total: int
+    bonden_aangesloten: int
+    targets: Targets
+    criteria: list[Criterion]
+    loketten: list[OverviewLoket]
+    latest_run: QualityRun | None = Field(description="De laatst aangevraagde herberekening, of null.")
+
+
+class Problem(Shape):
+    """RFC 9457 problem details; `detail` is Dutch and meant for people."""
+
+    type: Annotated[str, Field(json_schema_extra={"format": "uri-reference"})]
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] = optional("Bij 422: per veld (pad zoals `to.id`) een Nederlandse melding.")
+
+
+class OpenApiDocument(RootModel[dict[str, Any]]):
+    """Een OpenAPI 3.1-document (dit document)."""

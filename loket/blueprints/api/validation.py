@@ -1,97 +1,81 @@
-"""Strict checks of JSON bodies and query strings against the same schemas the OpenAPI document shows.
+"""What the API adds to spectree's validation: the JSON checks that come before the model (415, 400),
+Dutch messages per field for pydantic's errors (422), and a response that breaks its model as our error.
 
-Supports the subset of JSON Schema the API uses (type, properties, required, additionalProperties,
-items, enum, minLength, maxLength, minItems, maxItems, minimum, maximum, oneOf of types); `SUPPORTED`
-lists it, and a test keeps every schema inside it. Booleans are never integers; unknown fields are
-refused, and so is text with NUL characters. Messages are Dutch, keyed by the field's path (`to.id`,
-`memberships.0.role`).
+Messages are keyed by the field's path (`to.id`, `memberships.0.role`), the first problem per field.
 """
+import re
+
 from flask import request
+from pydantic import ValidationError
+from spectree.plugins.base import Context
+from spectree.plugins.flask_plugin import FlaskPlugin
+from spectree.utils import get_multidict_items
 
 from loket.blueprints.api.problems import MalformedBody, UnsupportedMediaType
+from loket.blueprints.api.schemas import UNION_TAGS
 from loket.services.errors import InvalidInput
 
-SUPPORTED = frozenset({
-    "type", "properties", "required", "additionalProperties", "items", "enum", "minLength", "maxLength",
-    "minItems", "maxItems", "minimum", "maximum", "oneOf", "description", "examples", "default", "format",
-})
-TYPE_MESSAGES = {
-    "string": "Moet tekst zijn.",
-    "integer": "Moet een geheel getal zijn.",
-    "boolean": "Moet true of false zijn.",
-    "array": "Moet een lijst zijn.",
-    "object": "Moet een object zijn.",
-    "null": "Moet leeg (null) zijn.",
-}
 REQUIRED_MESSAGE = "Dit veld is verplicht."
 UNKNOWN_FIELD_MESSAGE = "Onbekend veld; de API kent dit veld hier niet."
+FIXED_MESSAGES = {
+    "missing": REQUIRED_MESSAGE,
+    "extra_forbidden": UNKNOWN_FIELD_MESSAGE,
+    "string_type": "Moet tekst zijn.",
+    "int_type": "Moet een geheel getal zijn.",
+    "int_parsing": "Moet een geheel getal zijn.",
+    "int_from_float": "Moet een geheel getal zijn.",
+    "bool_type": "Moet true of false zijn.",
+    "bool_parsing": "Moet true of false zijn.",
+    "list_type": "Moet een lijst zijn.",
+    "dict_type": "Moet een object zijn.",
+    "model_type": "Moet een object zijn.",
+    "model_attributes_type": "Moet een object zijn.",
+    "none_required": "Moet leeg (null) zijn.",
+}
+# Errors our own validators raise (schemas.py) already carry a Dutch message.
+OWN_ERRORS = frozenset({"nul_character", "int_or_text"})
+QUOTED = re.compile(r"'([^']*)'")  # pydantic lists a Literal's values as 'a', 'b' or 'c'
+FALLBACK_MESSAGE = "Deze waarde is hier niet geldig."
 
 
-def _has_type(value, type_name: str) -> bool:
-    if type_name == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, {"string": str, "boolean": bool, "array": list, "object": dict,
-                              "null": type(None)}[type_name])
+def dutch_message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in FIXED_MESSAGES:
+        return FIXED_MESSAGES[kind]
+    if kind in OWN_ERRORS:
+        return error["msg"]
+    if kind == "literal_error":
+        return f"Kies uit: {', '.join(QUOTED.findall(ctx['expected']))}."
+    if kind == "string_too_short":
+        minimum = ctx["min_length"]
+        return "Mag niet leeg zijn." if minimum == 1 else f"Moet minstens {minimum} tekens lang zijn."
+    if kind == "string_too_long":
+        return f"Mag hooguit {ctx['max_length']} tekens lang zijn (nu {len(error['input'])})."
+    if kind == "greater_than_equal":
+        return f"Moet minstens {ctx['ge']} zijn."
+    if kind == "less_than_equal":
+        return f"Mag hooguit {ctx['le']} zijn."
+    if kind == "too_short":
+        return f"Geef er minstens {ctx['min_length']}."
+    if kind == "too_long":
+        return f"Geef er hooguit {ctx['max_length']}."
+    return FALLBACK_MESSAGE
 
 
-def check(schema: dict, value, errors: dict[str, str], path: str = "") -> None:
-    """Add a Dutch message to `errors` for each way `value` breaks `schema` (first problem per field)."""
-    if "oneOf" in schema:
-        matching = [s for s in schema["oneOf"] if _has_type(value, s["type"])]
-        if not matching:
-            errors[path or "body"] = " Of: ".join(TYPE_MESSAGES[s["type"]] for s in schema["oneOf"])
-            return
-        schema = matching[0]
-    types = schema.get("type")
-    types = [types] if isinstance(types, str) else types or []
-    if types and not any(_has_type(value, t) for t in types):
-        errors[path or "body"] = TYPE_MESSAGES[next(t for t in types if t != "null")]
-        return
-    if "enum" in schema and value not in schema["enum"]:
-        errors[path] = f"Kies uit: {', '.join(str(v) for v in schema['enum'])}."
-    elif isinstance(value, str):
-        if "\x00" in value:  # PostgreSQL cannot store NUL in text; no real input contains it
-            errors[path] = "Mag geen NUL-teken (\\u0000) bevatten."
-        elif len(value) < schema.get("minLength", 0):
-            errors[path] = "Mag niet leeg zijn." if schema["minLength"] == 1 else \
-                f"Moet minstens {schema['minLength']} tekens lang zijn."
-        elif "maxLength" in schema and len(value) > schema["maxLength"]:
-            errors[path] = f"Mag hooguit {schema['maxLength']} tekens lang zijn (nu {len(value)})."
-    elif _has_type(value, "integer"):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors[path] = f"Moet minstens {schema['minimum']} zijn."
-        elif "maximum" in schema and value > schema["maximum"]:
-            errors[path] = f"Mag hooguit {schema['maximum']} zijn."
-    elif isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            errors[path] = f"Geef er minstens {schema['minItems']}."
-        elif "maxItems" in schema and len(value) > schema["maxItems"]:
-            errors[path] = f"Geef er hooguit {schema['maxItems']}."
-        elif "items" in schema:
-            for index, item in enumerate(value):
-                check(schema["items"], item, errors, f"{path}.{index}" if path else str(index))
-    elif isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for name in schema.get("required", ()):
-            if name not in value:
-                errors[_join(path, name)] = REQUIRED_MESSAGE
-        for name, item in value.items():
-            if name in properties:
-                check(properties[name], item, errors, _join(path, name))
-            elif schema.get("additionalProperties", True) is False:
-                errors[_join(path, name)] = UNKNOWN_FIELD_MESSAGE
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """pydantic's errors as {field path: Dutch message}."""
+    errors: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"] if part not in UNION_TAGS) or "body"
+        errors.setdefault(path, dutch_message(item))
+    return errors
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def json_body(schema: dict) -> dict:
-    """The request's JSON object, checked against `schema`.
+def json_object() -> dict:
+    """The request's JSON object, before any field is looked at.
 
     :raises UnsupportedMediaType: not sent as application/json (415).
     :raises MalformedBody: not valid JSON, or not a JSON object (400).
-    :raises InvalidInput: fields missing, unknown or of the wrong type (422).
     """
     if not request.is_json:
         raise UnsupportedMediaType(
@@ -99,34 +83,35 @@ def json_body(schema: dict) -> dict:
     body = request.get_json(silent=True)  # reading the body enforces the size limit (413) first
     if not isinstance(body, dict):
         raise MalformedBody("De inhoud van het verzoek is geen geldig JSON-object.")
-    errors: dict[str, str] = {}
-    check(schema, body, errors)
-    if errors:
-        raise InvalidInput(errors)
     return body
 
 
-def query_args(parameters: list[dict]) -> dict:
-    """The query string converted and checked against OpenAPI parameter objects (`in: query`).
+class LoketFlaskPlugin(FlaskPlugin):
+    """spectree's Flask plugin, with bodies checked as JSON objects for every method (DELETE included)
+    and each operation named after its view."""
 
-    Parameters not described are ignored; described ones missing get their schema default.
-    """
-    values: dict = {}
-    errors: dict[str, str] = {}
-    for parameter in parameters:
-        name, schema = parameter["name"], parameter["schema"]
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            values[name] = schema.get("default")
-            continue
-        value = raw
-        if schema.get("type") == "integer":
-            if not raw.isascii() or not raw.isdigit():
-                errors[name] = TYPE_MESSAGES["integer"]
-                continue
-            value = int(raw)
-        check(schema, value, errors, name)
-        values[name] = value
-    if errors:
-        raise InvalidInput(errors)
-    return values
+    def request_validation(self, request, query, json, form, headers, cookies):
+        request.context = Context(
+            self.model_adapter.validate_obj(query, get_multidict_items(request.args, query)) if query else None,
+            self.model_adapter.validate_obj(json, json_object()) if json else None,
+            None, None, None,
+        )
+
+    def get_func_operation_id(self, func, path, method):
+        return func.__name__
+
+
+def refuse_invalid_input(request, response, validation_error, instance, model_adapter):
+    """spectree's `before` hook: invalid fields become a 422 problem with Dutch messages."""
+    if validation_error is not None:
+        raise InvalidInput(field_errors(validation_error))
+
+
+class UndocumentedResponse(RuntimeError):
+    """A view answered something its response model does not allow: our bug, a 500."""
+
+
+def refuse_undocumented_response(request, response, validation_error, instance, model_adapter):
+    """spectree's `after` hook."""
+    if validation_error is not None:
+        raise UndocumentedResponse(str(validation_error))

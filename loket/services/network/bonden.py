@@ -33,7 +33,7 @@ def set_bond_aangesloten(key: str, aangesloten: bool, *, today: date | None = No
     return bond
 
 
-def list_bonds(*, page: int = 1, per_page: int = 50):
+def list_bonden(*, page: int = 1, per_page: int = 50):
     """Bonden by name, with their sports and team (four queries per page)."""
     query = (select(Bond).options(selectinload(Bond.sports), selectinload(Bond.team))
              .order_by(Bond.name, Bond.id))

@@ -77,7 +77,7 @@ def _gemeenten_to_serve(errors: dict, codes: list[str]) -> list[Gemeente]:
     return found
 
 
-def list_lokets(*, page: int = 1, per_page: int = 50):
+def list_loketten(*, page: int = 1, per_page: int = 50):
     """Loketten by name, with their gemeenten and team (four queries per page)."""
     query = (select(Loket).options(selectinload(Loket.gemeenten), selectinload(Loket.team))
              .order_by(Loket.name, Loket.id))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from loket.extensions import db as _db
 from loket.models import ApiToken, SupportRequest
 from loket.models.base import utcnow
-from tests.blueprints.api.conftest import API, assert_problem
+from tests.support.api import API, assert_problem
 from tests.factories import PASSWORD
 
 

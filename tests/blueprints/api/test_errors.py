@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from loket.extensions import db as _db
 from loket.models import Loket, Team
 from loket.services.network import loketten as loketten_service
-from tests.blueprints.api.conftest import API, assert_problem
+from tests.support.api import API, assert_problem
 
 
 def test_unknown_api_path_is_a_problem_not_an_html_page(api, network):

@@ -1,5 +1,5 @@
 """The issue's journey over the API: club → bond → referral to the loket → resolved; the club follows it."""
-from tests.blueprints.api.conftest import assert_problem
+from tests.support.api import assert_problem
 
 VIEWS = ("team", "inkomend", "uitgaand", "samenwerking")
 

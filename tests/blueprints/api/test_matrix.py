@@ -4,15 +4,18 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from config import TestingConfig
+from loket import create_app
 from loket.access import ANY_USER, PUBLIC
-from loket.blueprints.api.registry import OPERATIONS
+from loket.blueprints.api.openapi import spec
 from loket.extensions import db as _db
 from loket.models import ApiToken, Collaborator, Event, Referral, SupportRequest
-from tests.blueprints.api.conftest import assert_problem
+from tests.support.api import assert_problem
 
 # One network user per role (the test network has exactly these).
 USER_OF_ROLE = {"club": "club_contact", "clubondersteuner": "ondersteuner", "bondsspecialist": "bondsspecialist",
                 "coordinatiepunt": "coordinator", "beheer": "beheerder"}
+OPERATIONS = spec.operations(create_app(TestingConfig))
 PATH_VALUES = {"request_id": "1", "referral_id": "1", "key": "knvb", "kind": "loket", "identifier": "eemland"}
 
 
@@ -71,5 +74,5 @@ def test_every_body_is_json_checked_strictly(api, network, declared):
     assert_problem(client.call(declared.method, path, json=[1, 2]), 400)
     problem = assert_problem(client.call(declared.method, path, json={"onbekend_veld": True}), 422,
                              field="onbekend_veld")
-    assert set(declared.body["required"]) <= set(problem["errors"])
+    assert set(declared.body.model_json_schema()["required"]) <= set(problem["errors"])
     assert (_state(), _db.session.scalar(select(func.count()).select_from(ApiToken))) == before

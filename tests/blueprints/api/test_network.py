@@ -11,7 +11,7 @@ from loket.services.network import bonden as bonden_service
 from loket.services.network import loketten as loketten_service
 from loket.services.network import teams
 from loket.services.requests import categories as categories_service
-from tests.blueprints.api.conftest import assert_problem
+from tests.support.api import assert_problem
 from tests.factories import PASSWORD, GemeenteFactory
 
 

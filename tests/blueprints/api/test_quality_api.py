@@ -7,7 +7,7 @@ from loket.extensions import db as _db
 from loket.models import QualityRun
 from loket.services.network import api_tokens
 from loket.services.quality import voldoet
-from tests.blueprints.api.conftest import ApiClient, assert_problem
+from tests.support.api import ApiClient, assert_problem
 from tests.blueprints.test_overzicht import LAST_MONTH, THIS_MONTH, grow_lone, lone  # noqa: F401 (fixture)
 from tests.blueprints.test_query_counts import count_queries
 from tests.factories import PASSWORD

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Collaborator, Event, Referral, SupportRequest
-from tests.blueprints.api.conftest import assert_problem
+from tests.support.api import assert_problem
 
 
 def _count(model):
