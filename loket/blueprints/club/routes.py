@@ -79,7 +79,8 @@ def detail(request_id, form=None, status=200, satisfaction_form=None):
     events = queues.timeline(support_request, include_internal=False)
     return render_template("club/detail.html", req=support_request, events=events,
                            form=form or ReplyForm(), satisfaction_form=satisfaction_form or SatisfactionForm(),
-                           can_rate=satisfaction_service.can_give_satisfaction(support_request)), status
+                           can_rate=satisfaction_service.can_give_satisfaction(support_request),
+                           can_reply=actions.accepts_messages(support_request)), status
 
 
 @bp.route("/aanvragen/<int:request_id>/reactie", methods=["POST"])

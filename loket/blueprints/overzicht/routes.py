@@ -47,9 +47,11 @@ def _download(table, fmt):
 def index():
     overview = overview_service.national_overview()
     province, status = _filters(overview)
+    run = runs.latest_run()
     return render_template("overzicht/index.html", overview=overview, targets=overview.targets,
                            rows=overview.filtered(province=province, status=status),
-                           province=province, status=status, run=runs.latest_run())
+                           province=province, status=status, run=run,
+                           run_error=runs.error_shown_to(run, current_user))
 
 
 @bp.route("/doelen.<any(csv, xlsx):fmt>")

@@ -143,6 +143,14 @@ def latest_run() -> QualityRun | None:
                              .limit(1))
 
 
+def error_shown_to(run: QualityRun | None, viewer: User) -> str | None:
+    """Why a run failed, for beheer only (it can act on it); None for anyone else and for a run without
+    an error (the coördinatiepunt reads that beheer can see why in the log)."""
+    if run is None or not run.error or not viewer.has_role("beheer"):
+        return None
+    return run.error
+
+
 @dataclass(frozen=True)
 class CriterionOutcome:
     code: str

@@ -27,7 +27,7 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
                           limit=current_app.config["REQUEST_BODY_MAX"], what="Het bericht")
     if errors:
         raise InvalidInput(errors)
-    if not request.is_open and request.status == "gesloten":
+    if not accepts_messages(request):
         raise Conflict("Deze aanvraag is gesloten; dien een nieuwe aanvraag in.")
     event = add_event(request, "internal_note" if internal else "public_reply", actor, now,
                        public=not internal, body=body, data=event_data)
@@ -43,6 +43,12 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
     notifications.message_posted(request, event, by_supporter=as_supporter)
     commit()
     return event
+
+
+def accepts_messages(request: SupportRequest) -> bool:
+    """A closed (gesloten) request takes no more replies or notes; a resolved one still does (the club may
+    answer, which reopens it)."""
+    return request.is_open or request.status != "gesloten"
 
 
 def claim(request: SupportRequest, *, actor: User, now: datetime | None = None) -> None:

@@ -67,6 +67,10 @@ class SupporterAccess:
     def can_note(self) -> bool:
         return self.is_owner or self.is_collaborator or self.is_referral_receiver
 
+    def may_end(self, collaboration: Collaborator) -> bool:
+        """The owning team may end any collaboration; an invited team may only step out of its own."""
+        return self.is_owner or collaboration.team_id in self.team_ids
+
 
 def supporter_access(user: User, request_id: int) -> SupporterAccess:
     """The request with the user's rights on it; NotFound when the user's teams have no part in it."""
@@ -243,7 +247,7 @@ def end_invitation(access: SupporterAccess, *, actor: User, team_id, now: dateti
     collaboration = next((c for c in access.collaborations if str(c.team_id) == str(team_id)), None)
     if collaboration is None:
         raise NotFound("Dit team werkt niet (meer) mee aan deze aanvraag.")
-    if not (access.is_owner or collaboration.team_id in access.team_ids):
+    if not access.may_end(collaboration):
         raise Forbidden("Alleen het behandelende team of het meewerkende team zelf kan dit beëindigen.")
     collaboration.ended_at, collaboration.ended_by_id = now, actor.id
     actions.add_event(access.request, "collaborator_removed", actor, now, public=True,
