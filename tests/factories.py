@@ -1,20 +1,40 @@
-"""factory_boy factories and a small realistic network for tests."""
+"""factory_boy factories and a small realistic network for tests.
+
+Factories store rows as they are (no routing, events or outbox): a request that must be filed through the real
+service goes through tests.support.requests.file_request instead. Categories and criteria come from the seed
+(the `network` fixture seeds them); factories look them up by slug and code.
+"""
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 
 from loket.extensions import db
 from loket.models import (
+    Audit,
+    AuditFinding,
     Bond,
+    Category,
     Club,
     ClubContact,
+    Collaborator,
+    CriteriaSet,
+    Criterion,
     Gemeente,
     Loket,
+    Measurement,
     Membership,
+    OutboxMessage,
+    QualityRun,
+    Referral,
     Sport,
+    SupportOffer,
+    SupportRequest,
     User,
 )
+from loket.models.base import utcnow
 from loket.services.network.passwords import hash_password
 from loket.services.network.teams import ensure_team
 from loket.services.seed.categories import seed_categories
@@ -96,6 +116,197 @@ class UserFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.nl")
     name = factory.Sequence(lambda n: f"Gebruiker {n}")
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+
+
+class MembershipFactory(BaseFactory):
+    """A role in an organisation: pass club=, loket= or bond= to match the role (the database checks it)."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = "club"
+    is_team_lead = False
+
+
+class ClubContactFactory(BaseFactory):
+    class Meta:
+        model = ClubContact
+
+    club = factory.SubFactory(ClubFactory)
+    name = factory.Sequence(lambda n: f"Contactpersoon {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@club.example")
+
+
+def _category(slug: str) -> Category:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def _owner_team(club: Club):
+    """The team routing would pick for a generic request: the club's loket, else the fallback queue."""
+    loket = club.gemeente.loket if club.gemeente else None
+    return loket.team if loket else ensure_team("fallback")
+
+
+def _team_of(organisation):
+    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+
+
+class SupportRequestFactory(BaseFactory):
+    """A request row as it is stored: no routing, events or outbox rows (aggregates only need the row)."""
+
+    class Meta:
+        model = SupportRequest
+
+    class Params:
+        category_slug = "overig"
+
+    reference = factory.Sequence(lambda n: f"LK-T-{n:09d}")  # unique; at most 20 characters
+    club = factory.SubFactory(ClubFactory)
+    category = factory.LazyAttribute(lambda o: _category(o.category_slug))
+    title = "Vraag"
+    description = "Tekst"
+    owner_team = factory.LazyAttribute(lambda o: _owner_team(o.club))
+
+
+class ReferralFactory(BaseFactory):
+    """An open proposal to hand `request` over to `to_team` (defaults to the fallback queue)."""
+
+    class Meta:
+        model = Referral
+
+    request = factory.SubFactory(SupportRequestFactory)
+    from_team = factory.LazyAttribute(lambda o: o.request.owner_team)
+    to_team = factory.LazyFunction(lambda: ensure_team("fallback"))
+    reason = "Past beter bij jullie."
+    state = "voorgesteld"
+    status_before = factory.LazyAttribute(lambda o: o.request.status)
+    due_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=2))
+
+
+class CollaboratorFactory(BaseFactory):
+    """Another team invited to co-handle `request` (active until ended_at is set)."""
+
+    class Meta:
+        model = Collaborator
+
+    request = factory.SubFactory(SupportRequestFactory)
+    team = factory.LazyFunction(lambda: ensure_team("fallback"))
+    reason = "Meedenken gevraagd."
+
+
+class SupportOfferFactory(BaseFactory):
+    """An offer of `organisation`'s team (a Loket or Bond) in the categories named by `slugs`."""
+
+    class Meta:
+        model = SupportOffer
+
+    class Params:
+        organisation = factory.SubFactory(LoketFactory)
+        slugs = ("vrijwilligers-kader",)
+
+    team = factory.LazyAttribute(lambda o: _team_of(o.organisation))
+    title = factory.Sequence(lambda n: f"Aanbod {n}")
+    description = "Beschrijving"
+    contact = None
+    categories = factory.LazyAttribute(lambda o: [_category(slug) for slug in o.slugs])
+
+
+class OutboxMessageFactory(BaseFactory):
+    """An outbox row: an email to `to` by default; kind="job" makes a job row."""
+
+    class Meta:
+        model = OutboxMessage
+
+    class Params:
+        to = "anna@uboys.example"
+        context = factory.Dict({})
+
+    kind = "email"
+    name = "request_received"
+    queue = factory.LazyAttribute(lambda o: "mail" if o.kind == "email" else "default")
+    payload = factory.LazyAttribute(
+        lambda o: {"to": o.to, "context": o.context} if o.kind == "email" else {"args": [1]})
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    status = "pending"
+    attempts = factory.LazyAttribute(lambda o: 1 if o.status in ("sent", "failed") else 0)
+    created_at = factory.LazyFunction(utcnow)
+    available_at = factory.LazyAttribute(lambda o: o.created_at)
+    sent_at = factory.LazyAttribute(lambda o: o.created_at if o.status == "sent" else None)
+
+
+def criteria_set_of(version: str = "2026.1") -> CriteriaSet:
+    return db.session.scalar(select(CriteriaSet).where(CriteriaSet.version == version))
+
+
+class CriteriaSetFactory(BaseFactory):
+    class Meta:
+        model = CriteriaSet
+
+    version = factory.Sequence(lambda n: f"2000.{n}")
+    valid_from = date(2000, 1, 1)
+
+
+class CriterionFactory(BaseFactory):
+    class Meta:
+        model = Criterion
+
+    criteria_set = factory.SubFactory(CriteriaSetFactory)
+    code = factory.Sequence(lambda n: f"T{n}")
+    title = factory.LazyAttribute(lambda o: f"Criterium {o.code}")
+    kind = "metric"
+
+
+class MeasurementFactory(BaseFactory):
+    """One month's value of a criterion (by `code` in the seeded set `version`, or pass criterion=)."""
+
+    class Meta:
+        model = Measurement
+
+    class Params:
+        code = "K1"
+        version = "2026.1"
+
+    loket = factory.SubFactory(LoketFactory)
+    criterion = factory.LazyAttribute(
+        lambda o: next(c for c in criteria_set_of(o.version).criteria if c.code == o.code))
+    period = date(2026, 10, 1)
+    value = 1.0
+    passed = True
+    details = factory.Dict({})
+
+
+class AuditFactory(BaseFactory):
+    """A final positive audit against the seeded set `version`, with a finding per criterion: K8 and K9 pass,
+    the rest not assessed, unless `results` (code → result) says otherwise. assessed_only=True gives findings
+    for the assessment criteria only."""
+
+    class Meta:
+        model = Audit
+
+    class Params:
+        version = "2026.1"
+        results = factory.Dict({})
+        assessed_only = False
+
+    loket = factory.SubFactory(LoketFactory)
+    criteria_set = factory.LazyAttribute(lambda o: criteria_set_of(o.version))
+    kind = "audit"
+    state = "definitief"
+    author = factory.SubFactory(UserFactory)
+    audit_date = date(2026, 10, 1)
+    verdict = "positief"
+    findings = factory.LazyAttribute(lambda o: [
+        AuditFinding(criterion_id=c.id, result={"K8": "pass", "K9": "pass", **o.results}.get(c.code, "not_assessed"))
+        for c in o.criteria_set.criteria if not o.assessed_only or c.kind == "assessment"])
+
+
+class QualityRunFactory(BaseFactory):
+    class Meta:
+        model = QualityRun
+
+    state = "queued"
+    period = factory.LazyFunction(lambda: utcnow().date().replace(day=1))
 
 
 def make_user(role, organisation=None, *, name=None, email=None, team_lead=False) -> User:

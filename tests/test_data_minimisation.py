@@ -12,17 +12,16 @@ import itertools
 import zipfile
 
 import pytest
-from sqlalchemy import select
 from werkzeug.routing import AnyConverter
 
 from loket.access import ANY_USER, PUBLIC, policy_of
 from loket.extensions import db as _db
-from loket.models import Category, ClubContact, Membership
 from loket.services.network import api_tokens
 from loket.services.quality import runs
-from loket.services.requests import actions, filing, satisfaction, teamwork
-from tests.factories import PASSWORD, make_user
-from tests.services.quality.test_overview import pass_audit
+from loket.services.requests import actions, satisfaction, teamwork
+from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user
+from tests.support.quality import pass_audit
+from tests.support.requests import file_request
 
 TITLE, DESCRIPTION = "GEHEIM-TITEL-7f3a", "GEHEIM-OMSCHRIJVING-9b2c"
 CONTACT_NAME, CONTACT_EMAIL = "Geheim Contactpersoon", "geheim@club.example"
@@ -37,15 +36,14 @@ def planted(network):
     """Requests full of secrets at Utrecht, Eemland and (Zeist, Bunnik) the fallback queue; measurements
     computed by a real recompute; a final audit for Utrecht."""
     secret_contact = make_user("club", network.club_utrecht, name=CONTACT_NAME, email=CONTACT_EMAIL)
-    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
     filed = {}
     for club in (network.club_utrecht, network.club_amersfoort, network.club_zeist, network.club_bunnik):
-        club.contacts.append(ClubContact(name=CONTACT_NAME, email=CONTACT_EMAIL, user_id=secret_contact.id))
+        ClubContactFactory(club=club, name=CONTACT_NAME, email=CONTACT_EMAIL, user_id=secret_contact.id)
         if club is not network.club_utrecht:
-            secret_contact.memberships.append(Membership(role="club", club=club))
+            MembershipFactory(user=secret_contact, role="club", club=club)
         _db.session.commit()
-        filed[club.name] = filing.create_request(
-            actor=secret_contact, club_id=club.id, category_id=category.id, sport_id=None,
+        filed[club.name] = file_request(
+            network, who=secret_contact, club=club, category="overig",
             title=f"{TITLE} {club.name}", description=f"{DESCRIPTION}\nBel {CONTACT_NAME} op {CONTACT_EMAIL}.")
     utrecht = filed[network.club_utrecht.name]
     actions.claim(utrecht, actor=network.ondersteuner)

@@ -9,7 +9,7 @@ from loket.extensions import db as _db
 from loket.models import Category, Loket, Membership, SupportOffer
 from loket.services.network import offers as offers_service
 from loket.services.network.teams import ensure_team
-from tests.blueprints.test_query_counts import count_queries
+from tests.support.db import count_queries
 from tests.factories import BondFactory, LoketFactory, make_user
 
 

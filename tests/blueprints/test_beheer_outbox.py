@@ -9,7 +9,7 @@ from loket.extensions import db as _db
 from loket.models import Category, OutboxMessage
 from loket.models.base import utcnow
 from loket.services.requests import filing as filing_service
-from tests.blueprints.test_query_counts import count_queries
+from tests.support.db import count_queries
 
 URL = "/beheer/uitgaand"
 

@@ -15,7 +15,7 @@ from loket.models import (
 from loket.services import errors, messaging
 from loket.services.requests import actions, filing
 from tests.factories import ClubFactory
-from tests.inbound_mail import (
+from tests.support.inbound_mail import (
     CONTENT_TYPE,
     sample_attachment,
     sample_body,

@@ -19,7 +19,7 @@ from loket.models import (
 )
 from loket.services.quality import audits
 from loket.services.requests import filing
-from tests.blueprints.test_query_counts import count_queries
+from tests.support.db import count_queries
 from tests.factories import LoketFactory, make_user
 
 METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")

@@ -7,37 +7,37 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Measurement, QualityRun
+from loket.models import QualityRun
 from loket.models.base import utcnow
 from loket.services.quality.criteria import current_set
 from loket.services.quality.runs import period_of
 from loket.services.seed.categories import seed_categories
 from loket.services.seed.criteria import seed_criteria
-from tests.blueprints.test_query_counts import count_queries
-from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, make_user
-from tests.services.quality.test_overview import (
+from tests.factories import (
+    ClubFactory,
+    GemeenteFactory,
+    LoketFactory,
+    MeasurementFactory,
+    QualityRunFactory,
+    make_user,
+)
+from tests.support.db import count_queries, count_rows
+from tests.support.quality import (
+    LAST_MONTH,
+    THIS_MONTH,
     extend_network,
-    file_request,
+    grow_lone,
     measure_month,
     pass_audit,
+    stored_request,
 )
 
 PARAMS = {"slug": "utrecht", "fmt": "csv", "per": "categorie"}
 ALLOWED = ("coordinator", "beheerder")
 REFUSED = ("ondersteuner", "bondsspecialist", "club_contact")
-
-
-def _months_back(count):
-    """The first day of the month `count` months before this one (pages use the real date)."""
-    now = utcnow()
-    index = now.year * 12 + now.month - 1 - count
-    return datetime(index // 12, index % 12 + 1, 1).date()
-
-
-THIS_MONTH, LAST_MONTH = _months_back(0), _months_back(1)
 
 
 @pytest.fixture()
@@ -92,17 +92,17 @@ def test_coordinatiepunt_and_beheer_may_use_every_overview_route(app, login_as, 
 @pytest.mark.parametrize("who", REFUSED)
 def test_other_roles_get_403_on_every_overview_route(app, login_as, quality, who):
     client = login_as(who)
-    runs_before = _db.session.scalar(select(func.count()).select_from(QualityRun))
+    runs_before = count_rows(QualityRun)
     for method, path in _routes(app):
         assert _call(client, method, path).status_code == 403, (method, path)
-    assert _db.session.scalar(select(func.count()).select_from(QualityRun)) == runs_before
+    assert count_rows(QualityRun) == runs_before
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(app, client, quality):
     for method, path in _routes(app):
         response = _call(client, method, path)
         assert response.status_code == 302 and "/inloggen" in response.headers["Location"], (method, path)
-    assert _db.session.scalar(select(func.count()).select_from(QualityRun)) == 0
+    assert count_rows(QualityRun) == 0
 
 
 def test_the_coordinatiepunt_finds_the_overview_in_the_menu(login_as, network):
@@ -173,7 +173,7 @@ def test_the_recompute_button_queues_a_run_and_the_page_shows_its_progress(login
 def test_recompute_without_a_csrf_token_is_refused(login_as, quality):
     response = login_as("beheerder").post("/overzicht/herberekenen", csrf=False)
     assert response.status_code == 400
-    assert _db.session.scalar(select(func.count()).select_from(QualityRun)) == 0
+    assert count_rows(QualityRun) == 0
 
 
 def test_recompute_is_post_only(login_as, quality):
@@ -186,8 +186,8 @@ def test_recompute_is_post_only(login_as, quality):
     ("failed", 2, "De herberekening is mislukt"),
 ])
 def test_the_latest_runs_state_is_shown(login_as, quality, state, done, expected):
-    _db.session.add(QualityRun(state=state, period=period_of(utcnow()), criteria_done=done, criteria_total=8,
-                               error="OperationalError: geheime details"))
+    QualityRunFactory(state=state, period=period_of(utcnow()), criteria_done=done, criteria_total=8,
+                      error="OperationalError: geheime details")
     _db.session.commit()
     response = login_as("coordinator").get("/overzicht/")
     text = _text(response)
@@ -235,9 +235,9 @@ def test_a_loket_without_measurements_has_no_charts(login_as, quality):
 
 def test_demand_per_category_page_has_charts_and_a_table(login_as, quality):
     this_month = datetime.combine(THIS_MONTH, datetime.min.time())
-    file_request(quality.club_utrecht, "sport-en-zorg", this_month)
-    file_request(quality.club_zeist, "sport-en-zorg", this_month)
-    file_request(quality.club_utrecht, "overig", datetime.combine(LAST_MONTH, datetime.min.time()))
+    stored_request(quality.club_utrecht, "sport-en-zorg", this_month)
+    stored_request(quality.club_zeist, "sport-en-zorg", this_month)
+    stored_request(quality.club_utrecht, "overig", datetime.combine(LAST_MONTH, datetime.min.time()))
     html = login_as("coordinator").get("/overzicht/vraag/categorie").get_data(as_text=True)
     assert html.count('role="img"') == 1 + 11  # the total and one per category
     assert "3 aanvragen van" in html
@@ -248,7 +248,7 @@ def test_demand_per_category_page_has_charts_and_a_table(login_as, quality):
 
 
 def test_demand_per_province_page(login_as, quality):
-    file_request(quality.club_utrecht, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
+    stored_request(quality.club_utrecht, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
     html = login_as("beheerder").get("/overzicht/vraag/provincie").get_data(as_text=True)
     rows = [" ".join(r.split()) for r in _table_rows(html)]
     assert rows == ["Gelderland 0 0 0 0 0 0 0 0 0 0 0 0 0", "Utrecht 0 0 0 0 0 0 0 0 0 0 0 1 1"]
@@ -296,7 +296,7 @@ def test_xlsx_download_has_typed_cells(login_as, quality):
 
 
 def test_demand_csv_matches_the_page(login_as, quality):
-    file_request(quality.club_utrecht, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
+    stored_request(quality.club_utrecht, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
     rows = _csv(login_as("coordinator").get("/overzicht/vraag/provincie.csv"))
     assert rows[0][0] == "Provincie" and rows[0][-2] == THIS_MONTH.strftime("%Y-%m")
     assert rows[1:] == [["Gelderland", *["0"] * 13], ["Utrecht", *["0"] * 11, "1", "1"],
@@ -318,19 +318,8 @@ def lone(db):
     measure_month(network.loket, LAST_MONTH, 6)
     measure_month(network.loket, THIS_MONTH, 8)
     pass_audit(network, network.loket)
-    file_request(network.club, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
+    stored_request(network.club, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
     return network
-
-
-def grow_lone(network, count):
-    for i in range(count):
-        loket = LoketFactory(gemeenten=[GemeenteFactory(province="Zeeland")])
-        measure_month(loket, LAST_MONTH, 3)
-        measure_month(loket, THIS_MONTH, 4)
-        pass_audit(network, loket)
-        measure_month(network.loket, _months_back(2 + i), 5)  # a longer history to draw
-        file_request(ClubFactory(gemeente=loket.gemeenten[0]), "overig",
-                     datetime.combine(_months_back(i), datetime.min.time()))
 
 
 @pytest.mark.parametrize("path", ["/overzicht/", "/overzicht/loketten.csv", "/overzicht/loketten.xlsx",
@@ -355,8 +344,8 @@ def test_overview_pages_use_a_constant_number_of_queries(app, lone, path):
 def test_small_multiples_share_one_scale(login_as, quality):
     this_month = datetime.combine(THIS_MONTH, datetime.min.time())
     for _ in range(3):
-        file_request(quality.club_utrecht, "sport-en-zorg", this_month)
-    file_request(quality.club_utrecht, "overig", this_month)
+        stored_request(quality.club_utrecht, "sport-en-zorg", this_month)
+    stored_request(quality.club_utrecht, "overig", this_month)
     html = login_as("coordinator").get("/overzicht/vraag/categorie").get_data(as_text=True)
     small = re.findall(r'<svg[^>]*aria-label="Aanvragen per maand: [^"]*".*?</svg>', html, re.S)
     assert len(small) == 11
@@ -385,8 +374,8 @@ def test_a_failed_month_is_a_square_and_an_unmeasurable_one_an_open_circle(login
     assert k1.count("<rect") == 1 and k1.count('fill="#1f7a3a"') == 1
     assert "in 1 daarvan voldeed het loket" in k1
     k5 = next(c for c in current_set().criteria if c.code == "K5")
-    _db.session.add(Measurement(loket_id=quality.loket_bunnik.id, criterion_id=k5.id, period=THIS_MONTH, value=4.5,
-                                passed=None, details={"count": 3}))
+    MeasurementFactory(loket=quality.loket_bunnik, criterion=k5, period=THIS_MONTH, value=4.5, passed=None,
+                       details={"count": 3})
     _db.session.commit()
     html = login_as("coordinator").get("/overzicht/loketten/bunnik").get_data(as_text=True)
     svg = re.search(r'<svg[^>]*aria-label="K5 [^"]*".*?</svg>', html, re.S)[0]

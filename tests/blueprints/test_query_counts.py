@@ -1,49 +1,11 @@
 """Pages fetch what they show with a constant number of queries (no N+1)."""
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
 
 from loket import models
 from loket.extensions import db as _db
-from loket.models import Category, Membership
-from loket.services.requests import actions, filing
-from tests.factories import ClubFactory
-
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def _file_many(network, count, *, club=None, actor=None):
-    """File `count` requests; without a fixed club each comes from a new club, so rows differ."""
-    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
-    actor = actor or network.club_contact
-    for i in range(count):
-        if club is None:
-            this_club = ClubFactory(gemeente=network.utrecht)
-            actor.memberships.append(Membership(role="club", club=this_club))
-            _db.session.commit()
-        request = filing.create_request(
-            actor=actor, club_id=(club or this_club).id,
-            category_id=category.id, sport_id=None, title=f"Vraag {i}", description="Tekst",
-        )
-        if i % 2:
-            actions.claim(request, actor=network.ondersteuner if i % 4 == 1 else network.collega)
-            actions.add_message(request, actor=network.ondersteuner, body="Antwoord", internal=False,
-                                         as_supporter=True)
+from loket.services.requests import actions
+from tests.support.db import count_queries
+from tests.support.requests import file_many as _file_many  # the name tests/blueprints/api imports
 
 
 @pytest.mark.parametrize("path, who, club, actor", [

@@ -23,10 +23,11 @@ from loket.models import OutboxMessage, PeriodicTask
 from loket.models.base import utcnow
 from loket.services import scheduler
 from loket.services.messaging import outbox
-from tests.conftest import ON_POSTGRES
-from tests.fakes.scenario import file_request, sent_to
 from tests.fakes.sendgrid import mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
+from tests.support.db import ON_POSTGRES
+from tests.support.mails import sent_to
 from tests.support.outbox import commit_leaving_rows_pending
+from tests.support.requests import file_request
 from tests.workers.settings import SETTINGS_ENV, settings_of
 
 REPO = Path(__file__).resolve().parents[2]

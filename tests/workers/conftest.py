@@ -10,7 +10,6 @@
 """
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -30,8 +29,9 @@ from loket import create_app
 from loket.extensions import db as _db
 from loket.models import OutboxMessage
 from tests import factories
-from tests.conftest import ON_POSTGRES, CsrfClient
 from tests.fakes.sendgrid import sendgrid_fake  # noqa: F401  (fixture)
+from tests.support.client import CsrfClient
+from tests.support.db import ON_POSTGRES, clean_database
 from tests.workers.settings import SETTINGS_ENV, settings_of, worker_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -151,16 +151,6 @@ def worker_app(worker_database, redis_url):
         _db.engine.dispose()
 
 
-def _clean_database() -> None:
-    if ON_POSTGRES:
-        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-        _db.session.execute(text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
-        _db.session.commit()
-    else:
-        _db.drop_all()
-        _db.create_all()
-
-
 class Live(SimpleNamespace):
     """One worker test's world (see the module docstring)."""
 
@@ -209,35 +199,12 @@ class Live(SimpleNamespace):
         return next(row for row in self.rows() if row.idempotency_key == key)
 
 
-def children_of(pid: int) -> list[int]:
-    """Child process ids (from /proc), e.g. an RQ worker's work horse."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def kill_worker(process: subprocess.Popen) -> None:
-    """SIGKILL a worker and its work horse (RQ puts the horse in a process group of its own)."""
-    for pid in [process.pid, *children_of(process.pid)]:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.wait(10)
-
-
 @pytest.fixture()
 def live(worker_app, sendgrid_fake, redis_url, monkeypatch):
     monkeypatch.setitem(worker_app.config, "SENDGRID_API_HOST", sendgrid_fake.url)
     Redis.from_url(redis_url).flushdb()
     with worker_app.app_context():
-        _clean_database()
+        clean_database()
         network = factories.build_network()
         world = Live(app=worker_app, fake=sendgrid_fake, network=network, redis_url=redis_url)
         yield world

@@ -12,7 +12,8 @@ from loket.extensions import db as _db
 from loket.models import SupportRequest
 from loket.models.base import utcnow
 from loket.services import scheduler
-from tests.fakes.scenario import accepted_mails, file_request, request_form, sent_to
+from tests.support.mails import accepted_mails, sent_to
+from tests.support.requests import file_request, request_form
 
 
 def _request(reference_or_id) -> SupportRequest:

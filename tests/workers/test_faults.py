@@ -14,9 +14,10 @@ import pytest
 
 from loket.models.base import utcnow
 from loket.services.messaging import outbox
-from tests.fakes.scenario import request_form, sent_to
 from tests.fakes.sendgrid import HANG, Delay
-from tests.workers.conftest import children_of, kill_worker
+from tests.support.mails import sent_to
+from tests.support.requests import request_form
+from tests.support.workers import children_of, kill_worker
 
 
 def _file(live, client=None, **form):

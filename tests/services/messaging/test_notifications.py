@@ -14,14 +14,9 @@ from loket.models import OutboxMessage, SupportRequest
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
 from loket.services.requests import actions, service_levels, teamwork
 from tests.factories import make_user
-from tests.fakes.scenario import (
-    DESCRIPTION,
-    TITLE,
-    accepted_mails,
-    file_request,
-    sent_to,
-)
 from tests.fakes.sendgrid import FakeSendGrid, mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
+from tests.support.mails import accepted_mails, sent_to
+from tests.support.requests import DESCRIPTION, TITLE, file_request
 
 # What each template's Dutch subject says after "[reference] ".
 SUBJECTS = {

@@ -18,10 +18,10 @@ from loket.models import OutboxMessage, SupportRequest
 from loket.models.base import utcnow
 from loket.services import transaction
 from loket.services.messaging import outbox
-from tests.conftest import ON_POSTGRES
-from tests.fakes.scenario import file_request, request_form
 from tests.fakes.sendgrid import Delay, mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
+from tests.support.db import ON_POSTGRES
 from tests.support.outbox import commit_leaving_rows_pending
+from tests.support.requests import file_request, request_form
 
 JOB = "tests.services.messaging.test_outbox.record_job"
 JOB_CALLS: list = []

@@ -16,7 +16,7 @@ from loket.services.network.offers import (
 )
 from loket.services.network.teams import ensure_team
 from loket.services.requests.categories import set_category_active
-from tests.blueprints.test_query_counts import count_queries
+from tests.support.db import count_queries
 from tests.factories import BondFactory, ClubFactory, LoketFactory, make_user
 
 

@@ -24,8 +24,8 @@ from loket.services.quality.registry import METRICS
 from loket.services.requests import actions, filing, satisfaction, teamwork
 from loket.services.seed.categories import seed_categories
 from loket.services.seed.criteria import seed_criteria
-from tests.blueprints.test_query_counts import count_queries
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, make_user
+from tests.support.db import count_queries
 
 AS_OF = datetime(2026, 7, 1)
 WINDOW_START = datetime(2025, 7, 1)  # AS_OF - 365 days

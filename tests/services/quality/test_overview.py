@@ -8,94 +8,32 @@ import pytest
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import (
-    Audit,
-    AuditFinding,
-    Category,
-    CriteriaSet,
-    Measurement,
-    SupportRequest,
-)
+from loket.models import Category
 from loket.services.errors import NotFound
 from loket.services.quality import exports, overview, registry, voldoet
 from loket.services.reporting import demand as demand_service
-from loket.services.quality.criteria import current_set
-from tests.blueprints.test_query_counts import count_queries
-from tests.factories import ClubFactory, GemeenteFactory, LoketFactory
+from tests.factories import (
+    ClubFactory,
+    CriteriaSetFactory,
+    CriterionFactory,
+    GemeenteFactory,
+    LoketFactory,
+    MeasurementFactory,
+)
+from tests.support.db import count_queries
+from tests.support.lookups import METRIC_CODES
+from tests.support.quality import (
+    NOVEMBER,
+    OCTOBER,
+    SEPTEMBER,
+    extend_network,
+    measure_month,
+    pass_audit,
+    quality_history,
+    stored_request,
+)
 
 TODAY = date(2026, 11, 24)
-SEPTEMBER, OCTOBER, NOVEMBER = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
-METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
-
-
-# ---------------------------------------------------------------- helpers (also used by the page and API tests)
-
-def extend_network(network):
-    """Two Gelderland gemeenten: Barneveld joins Eemland; Arnhem gets its own operational loket that is not
-    aangehaakt. The network then has 7 gemeenten (5 covered by an operational loket), 4 loketten."""
-    network.barneveld = GemeenteFactory(code="GM0203", name="Barneveld", province="Gelderland",
-                                        loket=network.loket_eemland)
-    network.arnhem = GemeenteFactory(code="GM0202", name="Arnhem", province="Gelderland")
-    network.loket_arnhem = LoketFactory(name="Sportloket Arnhem", slug="arnhem", aangehaakt=False,
-                                        gemeenten=[network.arnhem])
-    _db.session.commit()
-    return network
-
-
-def measure_month(loket, period, passing, *, values=None, details=None, criteria_set=None):
-    """One Measurement per metric criterion of the current set: the codes in `passing` (or the first
-    `passing` codes when it is a number) pass, the others fail."""
-    criteria_set = criteria_set or current_set()
-    if isinstance(passing, int):
-        passing = METRIC_CODES[:passing]
-    for criterion in criteria_set.criteria:
-        if criterion.kind == "metric":
-            _db.session.add(Measurement(
-                loket_id=loket.id, criterion_id=criterion.id, period=period,
-                value=(values or {}).get(criterion.code, 1.0), passed=criterion.code in passing,
-                details=(details or {}).get(criterion.code, {})))
-    _db.session.commit()
-
-
-def pass_audit(network, loket, *, audit_date=OCTOBER, verdict="positief"):
-    criteria_set = current_set()
-    audit = Audit(loket_id=loket.id, criteria_set_id=criteria_set.id, kind="audit", state="definitief",
-                  author_id=network.coordinator.id, audit_date=audit_date, verdict=verdict,
-                  findings=[AuditFinding(criterion_id=c.id, result="pass")
-                            for c in criteria_set.criteria if c.kind == "assessment"])
-    _db.session.add(audit)
-    _db.session.commit()
-    return audit
-
-
-def quality_history(network):
-    """utrecht: 6 → 8 passing (beter) and a positive audit: voldoet. eemland: 5 → 3 (slechter).
-    bunnik: 8 in September, then 2 → 2 (gelijk). arnhem: one month only (no trend)."""
-    measure_month(network.loket_utrecht, OCTOBER, 6)
-    measure_month(network.loket_utrecht, NOVEMBER, 8)
-    pass_audit(network, network.loket_utrecht)
-    measure_month(network.loket_eemland, OCTOBER, 5)
-    measure_month(network.loket_eemland, NOVEMBER, 3)
-    measure_month(network.loket_bunnik, SEPTEMBER, 8)
-    measure_month(network.loket_bunnik, OCTOBER, 2)
-    measure_month(network.loket_bunnik, NOVEMBER, 2)
-    measure_month(network.loket_arnhem, NOVEMBER, 4)
-
-
-def file_request(club, category_slug, created_at, *, title="Vraag", description="Tekst"):
-    """A request row as it is stored (aggregates only care about club, category and created_at)."""
-    category = _db.session.scalar(select(Category).where(Category.slug == category_slug))
-    owner = club.gemeente.loket.team if club.gemeente.loket else None
-    if owner is None:
-        from loket.services.network.teams import ensure_team
-        owner = ensure_team("fallback")
-    file_request.counter = getattr(file_request, "counter", 0) + 1
-    request = SupportRequest(reference=f"LK-T-{file_request.counter:09d}",  # unique; at most 20 characters
-                             club_id=club.id, category_id=category.id, title=title, description=description,
-                             owner_team_id=owner.id, created_at=created_at)
-    _db.session.add(request)
-    _db.session.commit()
-    return request
 
 
 @pytest.fixture()
@@ -259,11 +197,11 @@ def test_last_months_run_across_the_year_boundary():
 
 def test_demand_per_category_counts_requests_per_month(quality):
     club = quality.club_utrecht
-    file_request(club, "overig", datetime(2026, 11, 2, 9))
-    file_request(club, "overig", datetime(2026, 11, 20, 23, 59))
-    file_request(quality.club_zeist, "overig", datetime(2026, 10, 31, 23, 59))  # fallback queue: counts too
-    file_request(club, "sport-en-zorg", datetime(2025, 12, 1, 0, 0))  # first day of the window
-    file_request(club, "sport-en-zorg", datetime(2025, 11, 30, 23, 59))  # just before: not counted
+    stored_request(club, "overig", datetime(2026, 11, 2, 9))
+    stored_request(club, "overig", datetime(2026, 11, 20, 23, 59))
+    stored_request(quality.club_zeist, "overig", datetime(2026, 10, 31, 23, 59))  # fallback queue: counts too
+    stored_request(club, "sport-en-zorg", datetime(2025, 12, 1, 0, 0))  # first day of the window
+    stored_request(club, "sport-en-zorg", datetime(2025, 11, 30, 23, 59))  # just before: not counted
     demand = demand_service.demand_by_category(TODAY)
     series = {s.key: s for s in demand.series}
     assert demand.months[0] == date(2025, 12, 1) and demand.months[-1] == NOVEMBER
@@ -276,9 +214,9 @@ def test_demand_per_category_counts_requests_per_month(quality):
 
 def test_demand_per_province_follows_the_clubs_gemeente(quality):
     gelderland_club = ClubFactory(gemeente=quality.arnhem)
-    file_request(gelderland_club, "overig", datetime(2026, 11, 3))
-    file_request(gelderland_club, "overig", datetime(2026, 9, 3))
-    file_request(quality.club_utrecht, "overig", datetime(2026, 11, 4))
+    stored_request(gelderland_club, "overig", datetime(2026, 11, 3))
+    stored_request(gelderland_club, "overig", datetime(2026, 9, 3))
+    stored_request(quality.club_utrecht, "overig", datetime(2026, 11, 4))
     demand = demand_service.demand_by_province(TODAY)
     series = {s.key: s for s in demand.series}
     assert list(series) == ["Gelderland", "Utrecht"]
@@ -287,11 +225,11 @@ def test_demand_per_province_follows_the_clubs_gemeente(quality):
 
 
 def test_demand_uses_a_constant_number_of_queries(app, quality):
-    file_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
+    stored_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
     with count_queries(app) as few:
         demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
     for month in range(1, 12):
-        file_request(ClubFactory(gemeente=quality.arnhem), "sport-en-zorg", datetime(2026, month, 2))
+        stored_request(ClubFactory(gemeente=quality.arnhem), "sport-en-zorg", datetime(2026, month, 2))
     with count_queries(app) as many:
         demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
     assert len(many) == len(few) == 4
@@ -351,7 +289,7 @@ def test_history_and_demand_tables_hold_the_numbers_of_the_page(quality):
     assert [row[2] for row in table.rows] == [OCTOBER, NOVEMBER, date(2026, 12, 1)]
     assert table.rows[-1][3:10] == (0.95, "aandeel (0–1)", True, ">= 90 %", 19, 20, 20)
     assert len(exports.history_table(detail).rows) == 3 * len(METRIC_CODES)
-    file_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
+    stored_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
     demand = demand_service.demand_by_category(TODAY)
     table = exports.demand_table(demand, by="categorie")
     assert table.headers[1] == "2025-12" and table.headers[-1] == "Totaal"
@@ -364,15 +302,10 @@ def test_filename_is_ascii_and_dated(network):
 
 
 def test_measurements_of_an_older_criteria_set_are_left_out_of_the_trend(network):
-    old = CriteriaSet(version="2025.9", valid_from=date(2025, 9, 1))
-    _db.session.add(old)
-    _db.session.flush()
-    from loket.models import Criterion
-    old_k1 = Criterion(criteria_set_id=old.id, code="K1", title="Oud", kind="metric", metric="contact_reviewed_days",
-                       threshold=100, comparison="<=")
-    _db.session.add(old_k1)
-    _db.session.add(Measurement(loket_id=network.loket_utrecht.id, criterion_id=old_k1.id, period=NOVEMBER,
-                                value=1, passed=True))
+    old = CriteriaSetFactory(version="2025.9", valid_from=date(2025, 9, 1))
+    old_k1 = CriterionFactory(criteria_set=old, code="K1", title="Oud", kind="metric",
+                              metric="contact_reviewed_days", threshold=100, comparison="<=")
+    MeasurementFactory(loket=network.loket_utrecht, criterion=old_k1, period=NOVEMBER, value=1, passed=True)
     _db.session.commit()
     measure_month(network.loket_utrecht, OCTOBER, 2)
     trend = _rows(overview.national_overview(TODAY))["utrecht"].trend
@@ -381,6 +314,6 @@ def test_measurements_of_an_older_criteria_set_are_left_out_of_the_trend(network
 
 def test_demand_months_are_utc_months(network):
     # Stored times are naive UTC: 23:30 UTC on 31 October is already November in Amsterdam, but counts in October.
-    file_request(network.club_utrecht, "overig", datetime(2026, 10, 31, 23, 30))
+    stored_request(network.club_utrecht, "overig", datetime(2026, 10, 31, 23, 30))
     series = {s.key: s for s in demand_service.demand_by_category(TODAY).series}
     assert series["overig"].counts[-2:] == (1, 0)

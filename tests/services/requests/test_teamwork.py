@@ -11,7 +11,7 @@ from loket.models import Category, SupportRequest
 from loket.services.errors import Conflict
 from loket.services.requests import actions, filing, teamwork
 from loket.services.requests.workdays import add_workdays
-from tests.conftest import ON_POSTGRES
+from tests.support.db import ON_POSTGRES
 
 
 def _file(network, *, slug="overig", sport=None, now=None, club=None, actor=None):

@@ -1,0 +1,48 @@
+"""The database as tests see it: which backend, a clean slate, counting rows and SQL statements."""
+import os
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select, text
+
+from loket.extensions import db as _db
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def clean_database() -> None:
+    """Empty every table: truncate on PostgreSQL, rebuild on SQLite."""
+    if ON_POSTGRES:
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        _db.session.execute(text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
+        _db.session.commit()
+    else:
+        _db.drop_all()
+        _db.create_all()
+
+
+def count_rows(model, *where) -> int:
+    """How many rows of `model` (optionally only those matching the `where` clauses)."""
+    return _db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def reloaded(instance):
+    """The row read back from the database (what the requests committed, not what the session holds)."""
+    _db.session.expire_all()
+    return _db.session.get(type(instance), instance.id)
+
+
+@contextmanager
+def count_queries(app):
+    """The SQL statements sent while the block runs (a list, filled in as they are sent)."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
