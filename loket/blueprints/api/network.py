@@ -5,8 +5,20 @@ from loket.access import ANY_USER, SUPPORTERS, allow
 from loket.blueprints.api import bp, serializers
 from loket.blueprints.api.openapi import spec
 from loket.blueprints.api.schemas import (
-    Bond, BondPage, BondPatchBody, CategoryList, Club, ClubBody, ClubPage, Loket, LoketBody, LoketPage, PageQuery,
-    User, UserBody, UserPage,
+    Bond,
+    BondPage,
+    BondPatchBody,
+    CategoryList,
+    Club,
+    ClubBody,
+    ClubPage,
+    Loket,
+    LoketBody,
+    LoketPage,
+    PageQuery,
+    User,
+    UserBody,
+    UserPage,
 )
 from loket.services.network import bonden as bonden_service
 from loket.services.network import clubs as clubs_service

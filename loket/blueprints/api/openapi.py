@@ -91,7 +91,8 @@ class LoketSpecTree(SpecTree):
             view = app.view_functions[rule.endpoint]
             metadata = self.get_function_metadata(view)
             hints = get_request_model_hints(unwrap(view))
-            codes = [int(code.removeprefix("HTTP_")) for code in (metadata.resp.codes if metadata.resp else [])]
+            declared = metadata.resp.codes if metadata and metadata.resp else []  # Response("HTTP_409", ...)
+            codes = [int(code.removeprefix("HTTP_")) for code in declared]
             path, _ = self.backend.parse_path(rule, None)
             for method in sorted(rule.methods - AUTOMATIC_METHODS):
                 found.append(Operation(
@@ -148,10 +149,9 @@ def _problem_response(status: int) -> dict:
 spec = LoketSpecTree(
     "flask", backend=validation.LoketFlaskPlugin, mode="strict",
     title="Loket API", version="1.0.0", description=DESCRIPTION,
-    security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(**{
-        "type": "http", "scheme": "bearer",
-        "description": "Een token van POST /api/v1/auth/token, als `Authorization: Bearer <token>`.",
-    }))],
+    security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(
+        type="http", scheme="bearer",
+        description="Een token van POST /api/v1/auth/token, als `Authorization: Bearer <token>`."))],
     before=validation.refuse_invalid_input, after=validation.refuse_undocumented_response,
     validation_error_model=schemas.Problem,
     naming_strategy=lambda model: model.__name__, nested_naming_strategy=lambda _parent, child: child,

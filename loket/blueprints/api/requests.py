@@ -13,8 +13,20 @@ from loket.access import SUPPORTERS, allow
 from loket.blueprints.api import bp, lookups, serializers
 from loket.blueprints.api.openapi import spec
 from loket.blueprints.api.schemas import (
-    MAX_ID, CollaboratorBody, CollaboratorEndBody, DeclineBody, MessageBody, Referral, ReferralBody, RequestBody,
-    RequestDetail, RequestListQuery, RequestPage, RequestSummary, StatusBody, TeamTarget,
+    MAX_ID,
+    CollaboratorBody,
+    CollaboratorEndBody,
+    DeclineBody,
+    MessageBody,
+    Referral,
+    ReferralBody,
+    RequestBody,
+    RequestDetail,
+    RequestListQuery,
+    RequestPage,
+    RequestSummary,
+    StatusBody,
+    TeamTarget,
 )
 from loket.blueprints.api.schemas import Collaborator as CollaboratorShape
 from loket.blueprints.api.schemas import Event as EventShape

@@ -8,12 +8,28 @@ numbers are converted, but only plain digits count as a number.
 """
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, RootModel, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    RootModel,
+    Tag,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from loket.blueprints.api.lookups import VIEWS
 from loket.models import (
-    CATEGORY_SCOPES, CLUB_KINDS, CRITERION_KINDS, EVENT_KINDS, LOKET_STATUSES, REFERRAL_STATES, ROLES, RUN_STATES,
+    CATEGORY_SCOPES,
+    CLUB_KINDS,
+    CRITERION_KINDS,
+    EVENT_KINDS,
+    LOKET_STATUSES,
+    REFERRAL_STATES,
+    ROLES,
+    RUN_STATES,
     STATUSES,
 )
 
@@ -150,7 +166,8 @@ class RequestBody(Body):
 
 class MessageBody(Body):
     body: text()
-    internal: bool = Field(False, description="true: interne notitie (alleen ondersteuners); false: reactie aan de club.")
+    internal: bool = Field(
+        False, description="true: interne notitie (alleen ondersteuners); false: reactie aan de club.")
 
 
 class StatusBody(Body):
@@ -435,7 +452,8 @@ class Criterion(Shape):
 
 
 class Overview(Shape):
-    as_of: Annotated[str, Field(description="De datum van de stand (JJJJ-MM-DD).", json_schema_extra={"format": "date"})]
+    as_of: Annotated[str, Field(description="De datum van de stand (JJJJ-MM-DD).",
+                                json_schema_extra={"format": "date"})]
     criteria_set: str | None = Field(description="De versie van de criteriaset in gebruik, bijvoorbeeld 2026.1.")
     gemeenten_total: int
     gemeenten_covered: int = Field(description="Gemeenten die een operationeel loket hebben.")

@@ -35,6 +35,7 @@ FIXED_MESSAGES = {
 # Errors our own validators raise (schemas.py) already carry a Dutch message.
 OWN_ERRORS = frozenset({"nul_character", "int_or_text"})
 QUOTED = re.compile(r"'([^']*)'")  # pydantic lists a Literal's values as 'a', 'b' or 'c'
+LENGTH_ERRORS = frozenset({"string_too_short", "string_too_long", "too_short", "too_long"})
 FALLBACK_MESSAGE = "Deze waarde is hier niet geldig."
 
 
@@ -46,11 +47,11 @@ def dutch_message(error: dict) -> str:
         return error["msg"]
     if kind == "literal_error":
         return f"Kies uit: {', '.join(QUOTED.findall(ctx['expected']))}."
-    if kind == "string_too_short":
-        minimum = ctx["min_length"]
+    if kind in LENGTH_ERRORS and isinstance(error["input"], str):  # pydantic says too_short for text too
+        minimum, maximum = ctx.get("min_length"), ctx.get("max_length")
+        if kind.endswith("too_long"):
+            return f"Mag hooguit {maximum} tekens lang zijn (nu {len(error['input'])})."
         return "Mag niet leeg zijn." if minimum == 1 else f"Moet minstens {minimum} tekens lang zijn."
-    if kind == "string_too_long":
-        return f"Mag hooguit {ctx['max_length']} tekens lang zijn (nu {len(error['input'])})."
     if kind == "greater_than_equal":
         return f"Moet minstens {ctx['ge']} zijn."
     if kind == "less_than_equal":
