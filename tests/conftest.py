@@ -8,9 +8,11 @@ from config import TestingConfig
 from loket import create_app
 from loket.extensions import db as _db
 from loket.services.messaging import outbox
+from loket.services.requests import actions
 from tests import factories
 from tests.support.client import CsrfClient
 from tests.support.db import clean_database
+from tests.support.requests import file_request
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +78,20 @@ def login_as(app, network):
         return client
 
     return _login
+
+
+@pytest.fixture()
+def lead(network):
+    """The team lead of Sportloket Utrecht (who writes its self-assessment)."""
+    user = factories.make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
+    _db.session.commit()
+    return user
+
+
+@pytest.fixture()
+def resolved(network):
+    """A request of VV Utrechtse Boys, filed by its contact and resolved by the loket."""
+    request = file_request(network, category="overig", title="Hulp bij subsidie",
+                           description="Welke fondsen zijn er?")
+    actions.change_status(request, "opgelost", actor=network.ondersteuner)
+    return request

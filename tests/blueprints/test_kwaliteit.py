@@ -5,36 +5,22 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import (
-    Audit,
-    AuditFinding,
-    Category,
-    ClubContact,
-    CriteriaSet,
-    Criterion,
-    Measurement,
-)
+from loket.models import Audit
 from loket.services.quality import audits
-from loket.services.requests import filing
-from tests.support.db import count_queries
-from tests.factories import LoketFactory, make_user
-
-METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
+from tests.factories import ClubContactFactory, LoketFactory, MeasurementFactory, MembershipFactory, make_user
+from tests.support.db import count_queries, count_rows
+from tests.support.lookups import METRIC_CODES, finding as _finding
+from tests.support.pages import error_of as _error_of
+from tests.support.requests import file_request
 
 
 # ---------------------------------------------------------------- helpers
 
-def _criterion(code) -> Criterion:
-    return _db.session.scalar(select(Criterion).join(CriteriaSet).where(
-        Criterion.code == code, CriteriaSet.version == "2026.1"))
-
-
 def _measure(loket, code, value, passed, period=date(2026, 10, 1), details=None):
-    _db.session.add(Measurement(loket_id=loket.id, criterion_id=_criterion(code).id, period=period, value=value,
-                                passed=passed, details=details or {}))
+    MeasurementFactory(loket=loket, code=code, period=period, value=value, passed=passed, details=details or {})
     _db.session.commit()
 
 
@@ -43,12 +29,8 @@ def _audit(audit_id) -> Audit:
     return _db.session.get(Audit, audit_id)
 
 
-def _finding(audit, code) -> AuditFinding:
-    return next(f for f in audit.findings if f.criterion.code == code)
-
-
 def _count() -> int:
-    return _db.session.scalar(select(func.count()).select_from(Audit))
+    return count_rows(Audit)
 
 
 def _snapshot(audit_id):
@@ -67,18 +49,6 @@ def _form(audit, *, results=None, evidence=None, verdict="", notes="", audit_dat
         data[f"evidence_{finding.criterion_id}"] = evidence.get(code, finding.evidence or "")
     data["finalize" if finalize else "save"] = "x"
     return data
-
-
-def _error_of(page, field):
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1).strip() if match else None
-
-
-@pytest.fixture()
-def lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
 
 
 @pytest.fixture()
@@ -173,9 +143,8 @@ def test_routes_declare_the_design_matrix(app):
 
 
 def test_a_coordinator_who_also_works_at_a_loket_reads_only_that_lokets_audits_as_the_loket(app, network, world):
-    from loket.models import Membership
     both = make_user("coordinatiepunt", name="Dubbele Rol")
-    both.memberships.append(Membership(role="clubondersteuner", loket=network.loket_eemland))
+    MembershipFactory(user=both, role="clubondersteuner", loket=network.loket_eemland)
     _db.session.commit()
     client = app.test_client()
     client.login(both)
@@ -409,8 +378,7 @@ def test_a_colleague_who_is_not_team_lead_reads_but_cannot_write_the_self_assess
 
 def test_a_member_of_two_lokets_switches_between_them(app, network, world):
     both = make_user("clubondersteuner", network.loket_utrecht, name="Twee Petten")
-    from loket.models import Membership
-    both.memberships.append(Membership(role="clubondersteuner", loket=network.loket_eemland))
+    MembershipFactory(user=both, role="clubondersteuner", loket=network.loket_eemland)
     _db.session.commit()
     client = app.test_client()
     client.login(both)
@@ -433,8 +401,7 @@ def test_a_member_of_two_lokets_switches_between_them(app, network, world):
 def test_every_form_is_refused_without_a_csrf_token(app, network, lead, world, who, path, finalize):
     # The lead's loket has an open concept; to prove a start is refused for lack of CSRF alone, the lead
     # gets a second loket without one.
-    from loket.models import Membership
-    lead.memberships.append(Membership(role="clubondersteuner", loket=network.loket_eemland, is_team_lead=True))
+    MembershipFactory(user=lead, role="clubondersteuner", loket=network.loket_eemland, is_team_lead=True)
     _db.session.commit()
     url = path.format(bunnik=network.loket_bunnik.id, eemland_free=network.loket_eemland.id, **world)
     concept = _audit(world["concept"] if "{concept}" in path else world["sa_concept"])
@@ -455,12 +422,9 @@ SECRETS = ("GEHEIM-TITEL-7Q4", "GEHEIM-OMSCHRIJVING-9X2", "Geheime Contactpersoo
 
 
 def test_no_request_contents_or_club_contact_data_on_any_quality_page(app, network, lead, world):
-    network.club_utrecht.contacts.append(ClubContact(name=SECRETS[2], email=SECRETS[3], phone=SECRETS[4]))
+    ClubContactFactory(club=network.club_utrecht, name=SECRETS[2], email=SECRETS[3], phone=SECRETS[4])
     _db.session.commit()
-    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
-    filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
-                                    category_id=category.id, sport_id=None, title=SECRETS[0],
-                                    description=SECRETS[1])
+    file_request(network, category="overig", title=SECRETS[0], description=SECRETS[1])
     # Even if a metric's drill-down details ever held such data, the pages do not show details.
     _measure(network.loket_utrecht, "K7", 0.05, False, details={"title": SECRETS[0], "contact": SECRETS[2]})
     ids = {"utrecht": network.loket_utrecht.id, **world}

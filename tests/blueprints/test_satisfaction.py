@@ -2,21 +2,11 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from loket.extensions import db as _db
-from loket.models import Category, Event, SupportRequest
-from loket.services.requests import actions, filing, teamwork
-
-
-@pytest.fixture()
-def resolved(network):
-    overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    request = filing.create_request(
-        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=overig, sport_id=None,
-        title="Hulp bij subsidie", description="Welke fondsen zijn er?")
-    actions.change_status(request, "opgelost", actor=network.ondersteuner)
-    return request
+from loket.models import Event
+from loket.services.requests import actions, teamwork
+from tests.support.db import count_rows, reloaded
+from tests.support.requests import file_request
 
 
 def _url(request):
@@ -24,12 +14,11 @@ def _url(request):
 
 
 def _stored(request):
-    _db.session.expire_all()
-    return _db.session.get(SupportRequest, request.id)
+    return reloaded(request)
 
 
 def _events():
-    return _db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == "satisfaction_given"))
+    return count_rows(Event, Event.kind == "satisfaction_given")
 
 
 def test_resolved_request_shows_the_survey_at_its_anchor(login_as, resolved):
@@ -114,16 +103,10 @@ def test_unknown_request_is_404(login_as, network):
 
 
 def test_supporter_sees_the_score_and_comment_on_the_request_page(login_as, network):
-    from sqlalchemy import select
 
-    from loket.extensions import db as _db
-    from loket.models import Category
     from loket.services.requests.satisfaction import give_satisfaction
 
-    category = _db.session.scalar(select(Category).where(Category.slug == "overig"))
-    request = filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
-                                              category_id=category.id, sport_id=None, title="Vraag",
-                                              description="Tekst")
+    request = file_request(network, category="overig", title="Vraag", description="Tekst")
     teamwork.change_status(teamwork.supporter_access(network.ondersteuner, request.id), "opgelost",
                            actor=network.ondersteuner)
     give_satisfaction(request, actor=network.club_contact, score=4, comment="Snel en vriendelijk")

@@ -3,23 +3,17 @@ the prefill from a self-assessment, the reading queries, and a loket's "waar sta
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Audit, AuditFinding, CriteriaSet, Criterion, Measurement
+from loket.models import Audit
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.quality import audits
 from loket.services.quality import criteria as criteria_service
-from tests.factories import make_user
+from tests.factories import MeasurementFactory, make_user
+from tests.support.db import count_rows
+from tests.support.lookups import METRIC_CODES, criterion as _criterion, finding as _finding
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture()
-def lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
 
 
 @pytest.fixture()
@@ -36,17 +30,8 @@ def commits(monkeypatch):
     return calls
 
 
-def _criterion(code, version="2026.1") -> Criterion:
-    return _db.session.scalar(select(Criterion).join(CriteriaSet).where(
-        Criterion.code == code, CriteriaSet.version == version))
-
-
-def _finding(audit, code) -> AuditFinding:
-    return next(f for f in audit.findings if f.criterion.code == code)
-
-
 def _count(model=Audit) -> int:
-    return _db.session.scalar(select(func.count()).select_from(model))
+    return count_rows(model)
 
 
 def _reload(audit) -> Audit:
@@ -497,8 +482,7 @@ def test_audit_overview_lists_every_loket_with_its_latest_final_audit_and_open_c
 
 
 def _measure(loket, code, period, value, passed):
-    _db.session.add(Measurement(loket_id=loket.id, criterion_id=_criterion(code).id, period=period,
-                                value=value, passed=passed))
+    MeasurementFactory(loket=loket, code=code, period=period, value=value, passed=passed)
     _db.session.commit()
 
 
@@ -515,8 +499,6 @@ def test_latest_measurements_are_the_newest_per_criterion_of_the_loket(network):
 
 
 # ---------------------------------------------------------------- waar staan we
-
-METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
 
 
 def test_standing_gives_one_improvement_per_failing_criterion(network):

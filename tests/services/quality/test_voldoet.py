@@ -1,46 +1,32 @@
 """voldoet.evaluate: a loket voldoet only when every metric criterion passed in its latest measurement, K8 and
 K9 passed in its latest final audit, and that audit's verdict is positief. Each way to fail, on its own."""
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Audit, AuditFinding, CriteriaSet, Criterion, Measurement
+from loket.models import Audit, AuditFinding, Criterion, Measurement
 from loket.services.quality import criteria as criteria_service
 from loket.services.quality import voldoet
-from tests.factories import LoketFactory
+from tests.factories import AuditFactory, LoketFactory, MeasurementFactory
+from tests.support.db import count_queries
+from tests.support.lookups import ASSESSMENT_CODES, METRIC_CODES, criteria_set
 
 TODAY = date(2026, 11, 24)
 OCTOBER, NOVEMBER, SEPTEMBER = date(2026, 10, 1), date(2026, 11, 1), date(2026, 9, 1)
-METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
-ASSESSMENT_CODES = ("K8", "K9")
-
-
-def _set(version="2026.1") -> CriteriaSet:
-    return _db.session.scalar(select(CriteriaSet).where(CriteriaSet.version == version))
-
-
-def _criterion(code, version="2026.1") -> Criterion:
-    return next(c for c in _set(version).criteria if c.code == code)
 
 
 def measure(loket, code, passed, *, period=OCTOBER, value=1.0, version="2026.1"):
-    _db.session.add(Measurement(loket_id=loket.id, criterion_id=_criterion(code, version).id, period=period,
-                                value=value, passed=passed))
+    MeasurementFactory(loket=loket, code=code, version=version, period=period, value=value, passed=passed)
     _db.session.commit()
 
 
 def make_audit(loket, author, *, results=None, verdict="positief", kind="audit", state="definitief",
                audit_date=OCTOBER, version="2026.1") -> Audit:
     """An audit with a finding per criterion of the set: K8/K9 pass unless `results` says otherwise."""
-    results = {"K8": "pass", "K9": "pass", **(results or {})}
-    audit = Audit(loket_id=loket.id, criteria_set_id=_set(version).id, kind=kind, state=state,
-                  author_id=author.id, audit_date=audit_date, verdict=verdict,
-                  findings=[AuditFinding(criterion_id=c.id, result=results.get(c.code, "not_assessed"))
-                            for c in _set(version).criteria])
-    _db.session.add(audit)
+    audit = AuditFactory(loket=loket, author=author, results=results or {}, verdict=verdict, kind=kind,
+                         state=state, audit_date=audit_date, version=version)
     _db.session.commit()
     return audit
 
@@ -215,7 +201,7 @@ def test_a_newer_concept_or_self_assessment_does_not_overrule_the_final_audit(ne
 
 
 def _publish_2027(network):
-    specs = criteria_service.specs_of(_set())
+    specs = criteria_service.specs_of(criteria_set())
     return criteria_service.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs,
                                         actor=network.coordinator)
 
@@ -269,22 +255,7 @@ def test_evaluate_of_no_loketten_is_empty(network):
     assert voldoet.evaluate([], today=TODAY) == {}
 
 
-@contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def test_evaluate_uses_the_same_number_of_queries_for_one_or_six_loketten(network):
+def test_evaluate_uses_the_same_number_of_queries_for_one_or_six_loketten(app, network):
     lokets = [network.loket_utrecht, network.loket_eemland, *(LoketFactory() for _ in range(4))]
     for i, loket in enumerate(lokets):
         meets_everything(network, loket)
@@ -292,10 +263,10 @@ def test_evaluate_uses_the_same_number_of_queries_for_one_or_six_loketten(networ
         make_audit(loket, network.coordinator, audit_date=NOVEMBER, verdict="negatief" if i % 3 else "positief")
     ids = [loket.id for loket in lokets]
     _db.session.expire_all()
-    with count_statements() as one:
+    with count_queries(app) as one:
         single = voldoet.evaluate(ids[:1], today=TODAY)
     _db.session.expire_all()
-    with count_statements() as six:
+    with count_queries(app) as six:
         several = voldoet.evaluate(ids, today=TODAY)
     assert len(six) == len(one), "\n".join(six)
     assert single[ids[0]].voldoet is True

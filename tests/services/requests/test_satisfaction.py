@@ -1,30 +1,21 @@
 """give_satisfaction: once, by the club's contacts, on a resolved request, score 1–5, comment ≤ 2000."""
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.extensions import db as _db
-from loket.models import Category, Event, SupportRequest
+from loket.models import Event, SupportRequest
 from loket.services.errors import Conflict, Forbidden, InvalidInput
-from loket.services.requests import actions, filing
+from loket.services.requests import actions
 from loket.services.requests.satisfaction import (
     can_give_satisfaction,
     give_satisfaction,
 )
-
-
-@pytest.fixture()
-def resolved(network):
-    overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    request = filing.create_request(
-        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=overig, sport_id=None,
-        title="Hulp bij subsidie", description="Welke fondsen zijn er?")
-    actions.change_status(request, "opgelost", actor=network.ondersteuner)
-    return request
+from tests.support.db import count_rows
 
 
 def _events(kind="satisfaction_given"):
-    return _db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == kind))
+    return count_rows(Event, Event.kind == kind)
 
 
 def test_club_contact_gives_a_score_with_a_public_event(network, resolved):
