@@ -7,12 +7,15 @@ from loket.extensions import db as _db
 from loket.models import QualityRun
 from loket.services.network import api_tokens
 from loket.services.quality import voldoet
-from tests.support.api import ApiClient, assert_problem
-from tests.blueprints.test_overzicht import LAST_MONTH, THIS_MONTH, grow_lone, lone  # noqa: F401 (fixture)
-from tests.blueprints.test_query_counts import count_queries
+from tests.blueprints.test_overzicht import lone  # noqa: F401 (a fixture)
 from tests.factories import PASSWORD
-from tests.services.quality.test_overview import (
+from tests.support.api import ApiClient, assert_problem
+from tests.support.db import count_queries
+from tests.support.quality import (
+    LAST_MONTH,
+    THIS_MONTH,
     extend_network,
+    grow_lone,
     measure_month,
     pass_audit,
 )

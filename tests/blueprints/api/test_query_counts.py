@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 from loket.extensions import db as _db
 from loket.models import Gemeente, Membership, SupportRequest
 from loket.services.requests import teamwork
-from tests.blueprints.test_query_counts import _file_many, count_queries
 from tests.factories import (
     BondFactory,
     ClubFactory,
@@ -14,6 +13,8 @@ from tests.factories import (
     UserFactory,
     make_user,
 )
+from tests.support.db import count_queries
+from tests.support.requests import file_many
 
 
 @pytest.mark.parametrize("who, path", [
@@ -23,12 +24,12 @@ from tests.factories import (
 ])
 def test_request_list_uses_a_constant_number_of_queries(app, api, network, who, path):
     client = api(who)
-    _file_many(network, 3)
+    file_many(network, 3)
     client.get(path)  # warm up: the token's last_used_at is written on first use only
     with count_queries(app) as few:
         response = client.get(path)
     assert response.get_json()["total"] == 3
-    _file_many(network, 12)
+    file_many(network, 12)
     with count_queries(app) as many:
         response = client.get(path)
     assert response.get_json()["total"] == 15
@@ -37,7 +38,7 @@ def test_request_list_uses_a_constant_number_of_queries(app, api, network, who, 
 
 def test_shared_view_uses_a_constant_number_of_queries(app, api, network):
     def share(count):
-        _file_many(network, count)
+        file_many(network, count)
         for request in _db.session.scalars(select(SupportRequest).where(SupportRequest.assignee_id.is_(None))):
             access = teamwork.supporter_access(network.ondersteuner, request.id)
             if not access.collaborations:
