@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from config import TestingConfig
 from loket import create_app
@@ -133,12 +134,77 @@ def test_the_comparison_would_notice_a_drift(sqlite_url):
         flask_migrate.upgrade()
         with _db.engine.begin() as connection:
             connection.execute(text("DROP INDEX ix_support_requests_queue"))
-            connection.execute(text("ALTER TABLE lokets ADD COLUMN legacy_code INTEGER"))
+            connection.execute(text("ALTER TABLE loketten ADD COLUMN legacy_code INTEGER"))
         with _db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, _db.metadata)
         kinds = {(d[0], getattr(d[1], "name", None)) for d in differences if isinstance(d, tuple)}
         assert ("add_index", "ix_support_requests_queue") in kinds
-        assert ("remove_column", "lokets") in {(d[0], d[2]) for d in differences
+        assert ("remove_column", "loketten") in {(d[0], d[2]) for d in differences
                                               if isinstance(d, tuple) and d[0] == "remove_column"}
+        _db.engine.dispose()
+
+
+BEFORE_TABLE_RENAME = "3229fed618e5"  # the tables were still called lokets and bonds
+
+
+def _row_counts(connection, tables) -> dict[str, int]:
+    return {table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar() for table in tables}
+
+
+def _dangling_references(connection) -> list:
+    """Rows whose loket_id / bond_id points at nothing, whatever the tables are called."""
+    loketten, bonden = ("loketten", "bonden") if "loketten" in inspect(connection).get_table_names() \
+        else ("lokets", "bonds")
+    checks = [("gemeenten", "loket_id", loketten), ("teams", "loket_id", loketten), ("teams", "bond_id", bonden),
+              ("memberships", "loket_id", loketten), ("memberships", "bond_id", bonden),
+              ("bond_sports", "bond_id", bonden)]
+    return [(table, column) for table, column, target in checks if connection.execute(text(
+        f'SELECT count(*) FROM "{table}" t WHERE t.{column} IS NOT NULL '
+        f'AND NOT EXISTS (SELECT 1 FROM "{target}" x WHERE x.id = t.{column})')).scalar()]
+
+
+def test_renaming_lokets_and_bonds_keeps_every_row_and_reference(empty_database_url):
+    """On a database filled with the reference and demo data: down to the old table names and up again."""
+    from loket.models import Loket
+    from loket.services.seed.demo_data import seed_demo
+    from loket.services.seed.reference_data import seed_reference
+
+    app = app_for(empty_database_url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed_reference(app.config["REFERENCE_DATA_DIR"])
+        seed_demo()
+        _db.session.remove()
+        kept = ("gemeenten", "teams", "memberships", "bond_sports", "support_requests", "clubs")
+        with _db.engine.connect() as connection:
+            before = _row_counts(connection, ("loketten", "bonden", *kept))
+            slugs = connection.execute(text("SELECT id, slug FROM loketten ORDER BY id")).all()
+        assert before["loketten"] > 0 and before["bonden"] > 0 and before["support_requests"] > 0
+
+        flask_migrate.downgrade(revision=BEFORE_TABLE_RENAME)
+        with _db.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            assert {"lokets", "bonds"} <= tables and not {"loketten", "bonden"} & tables
+            assert _row_counts(connection, ("lokets", "bonds", *kept)) == {
+                "lokets": before["loketten"], "bonds": before["bonden"], **{t: before[t] for t in kept}}
+            assert _dangling_references(connection) == []
+
+        flask_migrate.upgrade()
+        with _db.engine.connect() as connection:
+            assert _row_counts(connection, ("loketten", "bonden", *kept)) == before
+            assert connection.execute(text("SELECT id, slug FROM loketten ORDER BY id")).all() == slugs
+            assert _dangling_references(connection) == []
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, _db.metadata) == []
+        # The id sequence still hands out fresh ids after the rename (PostgreSQL), and the renamed
+        # unique constraint still refuses a taken slug.
+        _db.session.add(Loket(name="Nieuw loket", slug="nieuw-loket", status="in_oprichting"))
+        _db.session.commit()
+        assert _db.session.scalar(text("SELECT max(id) FROM loketten")) == max(i for i, _ in slugs) + 1
+        _db.session.add(Loket(name="Dubbel", slug="nieuw-loket", status="in_oprichting"))
+        with pytest.raises(IntegrityError):
+            _db.session.commit()
+        _db.session.rollback()
+        _db.session.remove()
         _db.engine.dispose()

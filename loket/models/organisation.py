@@ -13,7 +13,7 @@ TEAM_KINDS = ("loket", "bond", "fallback")
 bond_sports = Table(
     "bond_sports",
     db.metadata,
-    Column("bond_id", ForeignKey("bonds.id", ondelete="CASCADE"), primary_key=True),
+    Column("bond_id", ForeignKey("bonden.id", ondelete="CASCADE"), primary_key=True),
     Column("sport_id", ForeignKey("sports.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
@@ -26,7 +26,7 @@ class Gemeente(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     province: Mapped[str] = mapped_column(String(40), index=True)
     # A gemeente is served by at most one loket: a plain foreign key says exactly that.
-    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), index=True)
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), index=True)
 
     loket: Mapped["Loket | None"] = relationship(back_populates="gemeenten")
 
@@ -35,7 +35,7 @@ class Gemeente(db.Model):
 
 
 class Loket(db.Model):
-    __tablename__ = "lokets"
+    __tablename__ = "loketten"
     __table_args__ = (choice_constraint("status", LOKET_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class Sport(db.Model):
 
 
 class Bond(db.Model):
-    __tablename__ = "bonds"
+    __tablename__ = "bonden"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The unique key of bonden.csv; abbreviations repeat (KNSB, NBB), so they are not keys.
@@ -119,8 +119,8 @@ class Team(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
-    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), unique=True)
-    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonds.id"), unique=True)
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), unique=True)
+    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id"), unique=True)
 
     loket: Mapped[Loket | None] = relationship(back_populates="team", lazy="joined")
     bond: Mapped[Bond | None] = relationship(back_populates="team", lazy="joined")

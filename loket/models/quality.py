@@ -71,7 +71,7 @@ class Measurement(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    loket_id: Mapped[int] = mapped_column(ForeignKey("lokets.id"), index=True)
+    loket_id: Mapped[int] = mapped_column(ForeignKey("loketten.id"), index=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
     period: Mapped[date]  # the first day of the month
     value: Mapped[float | None]
@@ -95,7 +95,7 @@ class Audit(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    loket_id: Mapped[int] = mapped_column(ForeignKey("lokets.id"))
+    loket_id: Mapped[int] = mapped_column(ForeignKey("loketten.id"))
     criteria_set_id: Mapped[int] = mapped_column(ForeignKey("criteria_sets.id"))
     kind: Mapped[str] = mapped_column(String(16), default="audit")
     state: Mapped[str] = mapped_column(String(12), default="concept")

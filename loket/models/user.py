@@ -83,8 +83,8 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"), index=True)
-    loket_id: Mapped[int | None] = mapped_column(ForeignKey("lokets.id"), index=True)
-    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonds.id"), index=True)
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), index=True)
+    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id"), index=True)
     # Team lead (coördinator) of its loket or bond.
     is_team_lead: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
