@@ -1,51 +1,38 @@
 """The offer catalogue: supporters manage their team's offers; every logged-in user reads the catalogue."""
-import re
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category, Loket, Membership, SupportOffer
+from loket.models import Membership, SupportOffer
 from loket.services.network import offers as offers_service
-from loket.services.network.teams import ensure_team
-from tests.support.db import count_queries
 from tests.factories import BondFactory, LoketFactory, make_user
-
-
-def _category(slug):
-    return _db.session.scalar(select(Category).where(Category.slug == slug))
-
-
-def _team(organisation):
-    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+from tests.support.db import count_queries, count_rows
+from tests.support.lookups import category, team_of
+from tests.support.pages import error_of
 
 
 def _count():
-    return _db.session.scalar(select(func.count()).select_from(SupportOffer))
-
-
-def _error_of(page, field):
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1).strip() if match else None
+    return count_rows(SupportOffer)
 
 
 def _data(**overrides):
     data = {"title": "Vrijwilligersspreekuur", "description": "Elke dinsdag.", "contact": "030-1234567",
-            "categories": [str(_category("vrijwilligers-kader").id)]}
+            "categories": [str(category("vrijwilligers-kader").id)]}
     data.update(overrides)
     return data
 
 
 def _offer(actor, organisation, title, slug="vrijwilligers-kader"):
-    return offers_service.create_offer(actor=actor, team_id=_team(organisation).id, title=title,
+    return offers_service.create_offer(actor=actor, team_id=team_of(organisation).id, title=title,
                                        description="Beschrijving", contact=None,
-                                       category_ids=[_category(slug).id])
+                                       category_ids=[category(slug).id])
 
 
 def test_supporter_manages_own_team_catalogue(login_as, network):
     client = login_as("ondersteuner")
-    team_id = _team(network.loket_utrecht).id
+    team_id = team_of(network.loket_utrecht).id
     assert 'href="/aanbod/team"' in client.get("/").get_data(as_text=True)  # nav link "Aanbod"
     landing = client.get("/aanbod/team")
     assert landing.status_code == 302 and landing.headers["Location"] == f"/aanbod/team/{team_id}"
@@ -58,7 +45,7 @@ def test_supporter_manages_own_team_catalogue(login_as, network):
 
     assert 'value="Vrijwilligersspreekuur"' in client.get(f"/aanbod/{offer.id}/bewerken").get_data(as_text=True)
     assert client.post(f"/aanbod/{offer.id}/bewerken", data=_data(
-        title="Spreekuur vrijwilligers", categories=[str(_category("overig").id)])).status_code == 302
+        title="Spreekuur vrijwilligers", categories=[str(category("overig").id)])).status_code == 302
     _db.session.expire_all()
     offer = _db.session.get(SupportOffer, offer.id)
     assert offer.title == "Spreekuur vrijwilligers" and [c.slug for c in offer.categories] == ["overig"]
@@ -88,24 +75,24 @@ def test_supporter_in_two_teams_chooses_one(login_as, network):
 ])
 def test_invalid_offer_is_refused_next_to_the_field(login_as, network, overrides, field, message):
     client = login_as("ondersteuner")
-    response = client.post(f"/aanbod/team/{_team(network.loket_utrecht).id}", data=_data(**overrides))
+    response = client.post(f"/aanbod/team/{team_of(network.loket_utrecht).id}", data=_data(**overrides))
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), field) == message
+    assert error_of(response.get_data(as_text=True), field) == message
     assert _count() == 0
     offer = _offer(network.ondersteuner, network.loket_utrecht, "Bestaand")
     response = client.post(f"/aanbod/{offer.id}/bewerken", data=_data(**overrides))
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), field) == message
+    assert error_of(response.get_data(as_text=True), field) == message
     _db.session.expire_all()
     assert _db.session.get(SupportOffer, offer.id).title == "Bestaand"
 
 
 def test_bond_specialist_manages_bond_catalogue(login_as, network):
     client = login_as("bondsspecialist")
-    team_id = _team(network.knvb).id
+    team_id = team_of(network.knvb).id
     assert client.get("/aanbod/team").headers["Location"] == f"/aanbod/team/{team_id}"
     assert client.post(f"/aanbod/team/{team_id}", data=_data(
-        title="Trainerscursus", categories=[str(_category("sporttechnisch-competitie").id)])).status_code == 302
+        title="Trainerscursus", categories=[str(category("sporttechnisch-competitie").id)])).status_code == 302
     assert _db.session.scalar(select(SupportOffer.team_id)) == team_id
 
 
@@ -113,7 +100,7 @@ def test_bond_specialist_manages_bond_catalogue(login_as, network):
 def test_supporters_of_other_teams_get_404(login_as, network, who):
     offer = _offer(network.ondersteuner, network.loket_utrecht, "Van Utrecht")
     client = login_as(who)
-    team_id = _team(network.loket_utrecht).id
+    team_id = team_of(network.loket_utrecht).id
     assert client.get(f"/aanbod/team/{team_id}").status_code == 404
     assert client.post(f"/aanbod/team/{team_id}", data=_data()).status_code == 404
     assert client.get(f"/aanbod/{offer.id}/bewerken").status_code == 404
@@ -144,7 +131,7 @@ def test_anonymous_is_sent_to_login(client, network):
 
 
 def test_create_without_csrf_token_is_rejected(login_as, network):
-    response = login_as("ondersteuner").post(f"/aanbod/team/{_team(network.loket_utrecht).id}", data=_data(),
+    response = login_as("ondersteuner").post(f"/aanbod/team/{team_of(network.loket_utrecht).id}", data=_data(),
                                              csrf=False)
     assert response.status_code == 400
     assert _count() == 0
@@ -154,7 +141,7 @@ def test_catalogue_filters_by_category(login_as, network):
     _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
     _offer(network.bondsspecialist, network.knvb, "Competitieadvies", "sporttechnisch-competitie")
     client = login_as("club_contact")
-    page = client.get(f"/aanbod/?categorie={_category('sporttechnisch-competitie').id}").get_data(as_text=True)
+    page = client.get(f"/aanbod/?categorie={category('sporttechnisch-competitie').id}").get_data(as_text=True)
     assert "Competitieadvies" in page and "Vrijwilligersspreekuur" not in page
     assert "Aangeboden door KNVB" in page
 
@@ -167,9 +154,9 @@ def _add_offers(network, count, start=0):
         role = "clubondersteuner" if i % 2 else "bondsspecialist"
         member = make_user(role, organisation)
         _db.session.commit()
-        offers_service.create_offer(actor=member, team_id=_team(organisation).id, title=f"Aanbod {i}",
+        offers_service.create_offer(actor=member, team_id=team_of(organisation).id, title=f"Aanbod {i}",
                                     description="Tekst", contact=None,
-                                    category_ids=[_category(s).id for s in slugs[: 1 + i % 3]])
+                                    category_ids=[category(s).id for s in slugs[: 1 + i % 3]])
 
 
 def test_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
@@ -186,13 +173,13 @@ def test_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
 
 def test_team_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
     client = login_as("ondersteuner")
-    team_id = _team(network.loket_utrecht).id
+    team_id = team_of(network.loket_utrecht).id
 
     def add(count, start):
         for i in range(start, start + count):
             offers_service.create_offer(
                 actor=network.ondersteuner, team_id=team_id, title=f"Eigen aanbod {i}", description="Tekst",
-                contact=None, category_ids=[_category("overig").id, _category("sport-en-zorg").id][: 1 + i % 2])
+                contact=None, category_ids=[category("overig").id, category("sport-en-zorg").id][: 1 + i % 2])
 
     add(2, 0)
     with count_queries(app) as few:
@@ -205,7 +192,7 @@ def test_team_catalogue_page_uses_constant_number_of_queries(app, login_as, netw
 
 def test_offer_list_macro_renders_suggestions(app, network):
     _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
-    suggestions = offers_service.suggest_offers(_category("vrijwilligers-kader").id,
+    suggestions = offers_service.suggest_offers(category("vrijwilligers-kader").id,
                                                 offers_service.suggestion_team_ids(network.club_utrecht))
     template = '{% from "_macros/offers.html" import offer_list %}{{ offer_list(offers) }}'
     with app.test_request_context():

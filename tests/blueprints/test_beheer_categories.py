@@ -1,26 +1,17 @@
 """Beheer manages request categories: list, add, rename, (de)activate; nobody else may."""
-import re
 
 import pytest
-from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import Category
 from loket.services.requests import filing
-
-
-def _category(slug):
-    return _db.session.scalar(select(Category).where(Category.slug == slug))
+from tests.support.db import count_rows
+from tests.support.lookups import category as _category
+from tests.support.pages import error_of
 
 
 def _count():
-    return _db.session.scalar(select(func.count()).select_from(Category))
-
-
-def _error_of(page, field):
-    """The error text rendered next to a form field (the field macro's `<id>-error`)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1).strip() if match else None
+    return count_rows(Category)
 
 
 def test_beheer_sees_all_categories_and_adds_one(login_as, network):
@@ -49,7 +40,7 @@ def test_invalid_category_is_refused_next_to_the_field(login_as, network, data, 
     before = _count()
     response = login_as("beheerder").post("/beheer/categorieen", data=data)
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), field) == message
+    assert error_of(response.get_data(as_text=True), field) == message
     assert _count() == before
 
 
@@ -63,7 +54,7 @@ def test_beheer_renames_a_category(login_as, network):
 
     response = client.post(f"/beheer/categorieen/{category.id}", data={"name": "Sport & zorg"})
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), "name") == (
+    assert error_of(response.get_data(as_text=True), "name") == (
         "Er bestaat al een categorie met de naam ‘Sport &amp; zorg’.")
     _db.session.expire_all()
     assert _category("overig").name == "Overige vragen"

@@ -3,37 +3,27 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category, OutboxMessage
+from loket.models import OutboxMessage
 from loket.models.base import utcnow
-from loket.services.requests import filing as filing_service
+from tests.factories import OutboxMessageFactory
 from tests.support.db import count_queries
+from tests.support.requests import file_request
 
 URL = "/beheer/uitgaand"
 
 
 def _row(status="sent", *, name="request_received", to="anna@uboys.example", error=None, context=None,
          kind="email", minutes_ago=0):
-    now = utcnow() - timedelta(minutes=minutes_ago)
-    row = OutboxMessage(
-        kind=kind, name=name, queue="mail" if kind == "email" else "default",
-        payload={"to": to, "context": context or {}} if kind == "email" else {"args": [1]},
-        idempotency_key=f"test:{name}:{status}:{to}:{minutes_ago}:{utcnow().timestamp()}:{id(object())}",
-        status=status, attempts=1 if status in ("sent", "failed") else 0, last_error=error,
-        created_at=now, available_at=now, sent_at=now if status == "sent" else None,
-    )
-    _db.session.add(row)
+    row = OutboxMessageFactory(status=status, name=name, to=to, last_error=error, context=context or {}, kind=kind,
+                               created_at=utcnow() - timedelta(minutes=minutes_ago))
     _db.session.commit()
     return row
 
 
 def _request(network):
-    overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    return filing_service.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
-                                           category_id=overig, sport_id=None, title="Hulp bij subsidie",
-                                           description="Welke fondsen zijn er?")
+    return file_request(network, category="overig", title="Hulp bij subsidie", description="Welke fondsen zijn er?")
 
 
 def _rows_in_page(page):

@@ -2,30 +2,20 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.models import Event, SupportRequest
-
-
-def _category_id(db, slug):
-    from loket.models import Category
-    return db.session.scalar(select(Category.id).where(Category.slug == slug))
+from tests.support.db import count_rows
+from tests.support.lookups import category_id
+from tests.support.requests import request_form
 
 
 def _count(db, model):
-    return db.session.scalar(select(func.count()).select_from(model))
+    return count_rows(model)
 
 
 def _file(client, db, network, **overrides):
-    data = {
-        "club": network.club_utrecht.id,
-        "category": _category_id(db, "vrijwilligers-kader"),
-        "sport": "",
-        "title": "Hulp bij werven van vrijwilligers",
-        "description": "We zoeken drie nieuwe jeugdtrainers voor volgend seizoen.",
-    }
-    data.update(overrides)
-    return client.post("/club/aanvragen/nieuw", data=data)
+    return client.post("/club/aanvragen/nieuw", data={**request_form(network), **overrides})
 
 
 def test_club_contact_files_request_and_gets_reference(login_as, db, network):
@@ -122,7 +112,7 @@ def test_bad_input_shows_dutch_message_and_stores_nothing(login_as, db, network,
 
 def test_sport_specific_category_needs_a_sport(login_as, db, network):
     client = login_as("club_contact")
-    response = _file(client, db, network, category=_category_id(db, "sporttechnisch-competitie"))
+    response = _file(client, db, network, category=category_id("sporttechnisch-competitie"))
     assert response.status_code == 400
     assert "hoort een sport" in response.get_data(as_text=True)
     assert _count(db, SupportRequest) == 0
@@ -175,7 +165,7 @@ def test_empty_reply_is_refused(login_as, db, network):
 def test_form_post_without_csrf_token_is_rejected(login_as, db, network):
     client = login_as("club_contact")
     response = client.post("/club/aanvragen/nieuw", csrf=False, data={
-        "club": network.club_utrecht.id, "category": _category_id(db, "overig"),
+        "club": network.club_utrecht.id, "category": category_id("overig"),
         "title": "Zonder token", "description": "Dit mag niet lukken.",
     })
     assert response.status_code == 400

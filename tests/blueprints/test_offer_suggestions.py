@@ -2,12 +2,9 @@
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category, SupportRequest
+from loket.models import SupportRequest
 from loket.services.network import offers
-
-
-def _category(slug):
-    return _db.session.scalar(select(Category).where(Category.slug == slug))
+from tests.support.lookups import category as _category
 
 
 def test_matching_offers_are_suggested_to_club_and_supporter(login_as, network):

@@ -1,5 +1,4 @@
 """Club profile pages: the club and its loket keep the profile and contact persons up to date."""
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,11 +8,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Club, ClubContact
-
-
-def _error_of(page, field):
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1).strip() if match else None
+from tests.support.pages import error_of
 
 
 def _profile_data(network, **overrides):
@@ -86,7 +81,7 @@ def test_invalid_profile_is_refused_next_to_the_field_and_nothing_stored(login_a
     response = login_as("club_contact").post(_url(network), data=_profile_data(network, **overrides))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert _error_of(page, field) == message
+    assert error_of(page, field) == message
     assert "Controleer het formulier" in page
     club = _club(network)
     assert club.kvk_number is None and club.basiseis_vog_status == "onbekend"
@@ -179,11 +174,11 @@ def test_invalid_contact_is_refused_next_to_the_field(login_as, network, data, f
     client = login_as("club_contact")
     response = client.post(_url(network, "contactpersonen"), data=data)
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), field) == message
+    assert error_of(response.get_data(as_text=True), field) == message
     anna = _contacts(network)[0]
     response = client.post(_url(network, f"contactpersonen/{anna.id}"), data=data)
     assert response.status_code == 400
-    assert _error_of(response.get_data(as_text=True), field) == message
+    assert error_of(response.get_data(as_text=True), field) == message
     _db.session.expire_all()
     assert [(c.name, c.email) for c in _contacts(network)] == [("Anna de Vries", "anna@uboys.example")]
 

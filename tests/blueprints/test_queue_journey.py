@@ -4,20 +4,17 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Category, Event
+from loket.models import Event
 from loket.models.base import utcnow
 from loket.services.requests import actions, filing
-
-
-def _category(slug):
-    return _db.session.scalar(select(Category).where(Category.slug == slug))
+from tests.support.lookups import category
 
 
 def _file(network, *, club=None, actor=None, slug="vrijwilligers-kader", title="Vrijwilligers gezocht",
           sport=None, now=None):
     return filing.create_request(
         actor=actor or network.club_contact, club_id=(club or network.club_utrecht).id,
-        category_id=_category(slug).id, sport_id=sport.id if sport else None, title=title,
+        category_id=category(slug).id, sport_id=sport.id if sport else None, title=title,
         description="Beschrijving van de vraag.", now=now,
     )
 
@@ -45,7 +42,7 @@ def test_queue_filters_by_status_category_and_assignee(login_as, network):
         return {t for t in ("Vraag A", "Vraag B") if t in page}
 
     assert titles("") == {"Vraag A", "Vraag B"}
-    assert titles(f"?categorie={_category('financien-subsidies-fondsen').id}") == {"Vraag B"}
+    assert titles(f"?categorie={category('financien-subsidies-fondsen').id}") == {"Vraag B"}
     assert titles("?status=nieuw") == {"Vraag A"}
     assert titles("?status=in_behandeling") == {"Vraag B"}
     assert titles("?behandelaar=niemand") == {"Vraag A"}

@@ -6,14 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category, Collaborator, Event, Referral, SupportRequest
+from loket.models import Collaborator, Event, Referral, SupportRequest
 from loket.models.base import utcnow
 from loket.services.requests import filing
-
-
-def _category_id(slug):
-    return _db.session.scalar(select(Category.id).where(Category.slug == slug))
-
+from tests.support.lookups import category_id as _category_id
 
 
 @pytest.fixture()

@@ -1,9 +1,8 @@
 """The support offer catalogue: team members manage it; suggestions prefer the club's own teams."""
 import pytest
-from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Category, Loket, SupportOffer
+from loket.models import SupportOffer
 from loket.services.errors import Forbidden, InvalidInput
 from loket.services.network import offers as offers_service
 from loket.services.network.offers import (
@@ -14,28 +13,20 @@ from loket.services.network.offers import (
     suggestion_team_ids,
     update_offer,
 )
-from loket.services.network.teams import ensure_team
 from loket.services.requests.categories import set_category_active
-from tests.support.db import count_queries
 from tests.factories import BondFactory, ClubFactory, LoketFactory, make_user
-
-
-def _category(slug):
-    return _db.session.scalar(select(Category).where(Category.slug == slug))
-
-
-def _team(organisation):
-    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+from tests.support.db import count_queries, count_rows
+from tests.support.lookups import category as _category, team_of
 
 
 def _offer(actor, organisation, title, *slugs, **values):
-    return create_offer(actor=actor, team_id=_team(organisation).id, title=title,
+    return create_offer(actor=actor, team_id=team_of(organisation).id, title=title,
                         description=values.get("description", "Wat we bieden."), contact=values.get("contact"),
                         category_ids=[_category(s).id for s in (slugs or ("vrijwilligers-kader",))])
 
 
 def _count():
-    return _db.session.scalar(select(func.count()).select_from(SupportOffer))
+    return count_rows(SupportOffer)
 
 
 def test_member_creates_offer_for_own_team(network):
@@ -83,7 +74,7 @@ def test_offer_validation_stores_nothing(network, values, field, message):
                 category_ids=[_category("overig").id])
     data.update(values)
     with pytest.raises(InvalidInput) as caught:
-        create_offer(actor=network.ondersteuner, team_id=_team(network.loket_utrecht).id, **data)
+        create_offer(actor=network.ondersteuner, team_id=team_of(network.loket_utrecht).id, **data)
     assert caught.value.errors[field] == message
     assert _count() == 0
 
@@ -122,7 +113,7 @@ def test_list_offers_shows_one_team_active_first(network):
     _offer(network.ondersteuner, network.loket_utrecht, "B zichtbaar")
     _offer(network.ondersteuner_eemland, network.loket_eemland, "Eemland")
     set_offer_active(hidden, False, actor=network.ondersteuner)
-    offers = list_offers(_team(network.loket_utrecht).id)
+    offers = list_offers(team_of(network.loket_utrecht).id)
     assert [(o.title, o.active) for o in offers] == [("B zichtbaar", True), ("A verborgen", False)]
 
 
@@ -138,12 +129,12 @@ def test_catalogue_lists_active_offers_filtered_by_category(network):
 # ---------------------------------------------------------------- suggestions
 
 def test_suggestion_team_ids_are_the_clubs_loket_then_its_connected_bonds(network):
-    loket_team = _team(network.loket_utrecht).id
-    knvb_team = _team(network.knvb).id
+    loket_team = team_of(network.loket_utrecht).id
+    knvb_team = team_of(network.knvb).id
     # Utrecht plays voetbal (KNVB, aangesloten) and tennis (KNLTB, not aangesloten).
     assert suggestion_team_ids(network.club_utrecht) == [loket_team, knvb_team]
     # Bunnik's loket is in oprichting but exists; its only bond is not aangesloten.
-    assert suggestion_team_ids(network.club_bunnik) == [_team(network.loket_bunnik).id]
+    assert suggestion_team_ids(network.club_bunnik) == [team_of(network.loket_bunnik).id]
     # Zeist: no loket, no sports.
     assert suggestion_team_ids(network.club_zeist) == []
 
@@ -152,7 +143,7 @@ def test_suggestion_team_ids_include_every_connected_bond_of_the_sports(network)
     hockey_bond = BondFactory(key="knhb", name="KNHB", sports=[network.voetbal], aangesloten=True)
     club = ClubFactory(gemeente=network.zeist, sports=[network.voetbal])
     _db.session.commit()
-    assert suggestion_team_ids(club) == sorted([_team(network.knvb).id, _team(hockey_bond).id])
+    assert suggestion_team_ids(club) == sorted([team_of(network.knvb).id, team_of(hockey_bond).id])
 
 
 def test_suggest_offers_prefers_given_teams_in_order_and_filters(network):
@@ -168,7 +159,7 @@ def test_suggest_offers_prefers_given_teams_in_order_and_filters(network):
     set_offer_active(hidden, False, actor=network.ondersteuner)
     _offer(network.ondersteuner_eemland, network.loket_eemland, "F eemland")
 
-    preferred = [_team(network.loket_utrecht).id, _team(network.knvb).id]
+    preferred = [team_of(network.loket_utrecht).id, team_of(network.knvb).id]
     titles = [o.title for o in suggest_offers(category.id, preferred)]
     assert titles == ["C loket", "B bond", "A elders", "F eemland"]
     assert [o.title for o in suggest_offers(category.id, preferred, limit=2)] == ["C loket", "B bond"]

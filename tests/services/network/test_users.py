@@ -1,15 +1,16 @@
 """Creating users: memberships must match their role and organisation."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import User
 from loket.services.errors import InvalidInput
 from loket.services.network.users import MembershipSpec, create_user
+from tests.support.db import count_rows
 
 
 def _count():
-    return _db.session.scalar(select(func.count()).select_from(User))
+    return count_rows(User)
 
 
 def test_team_lead_is_only_for_loket_or_bond_members(network):

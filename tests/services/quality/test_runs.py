@@ -10,7 +10,7 @@ nothing known → fail.
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.jobs import resolve
@@ -20,6 +20,7 @@ from loket.services import scheduler
 from loket.services.messaging import outbox
 from loket.services.quality import metrics, runs
 from loket.services.quality.criteria import current_set
+from tests.support.db import count_rows
 from workers.quality import nightly_recompute, recompute_quality
 
 JULY = datetime(2026, 7, 15, 12)
@@ -27,7 +28,7 @@ JUNE = datetime(2026, 6, 15, 12)
 
 
 def _count(model, *where) -> int:
-    return _db.session.scalar(select(func.count()).select_from(model).where(*where))
+    return count_rows(model, *where)
 
 
 def _measurements(period: date) -> dict[tuple[int, str], Measurement]:

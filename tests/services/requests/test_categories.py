@@ -14,10 +14,11 @@ from loket.services.requests.categories import (
     slugify,
 )
 from loket.services.seed.categories import seed_categories
+from tests.support.db import count_rows
 
 
 def _count():
-    return _db.session.scalar(select(func.count()).select_from(Category))
+    return count_rows(Category)
 
 
 def _by_slug(slug):

@@ -1,9 +1,7 @@
 """Routing (DESIGN §4): the pure `route` by table, then `route_for` against the test network."""
 import pytest
-from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import Category
 from loket.services.network.teams import team_for
 from loket.services.requests.routing import (
     BondState,
@@ -12,6 +10,7 @@ from loket.services.requests.routing import (
     route,
     route_for,
 )
+from tests.support.lookups import category
 
 # ----------------------------------------------------------------------------- pure `route`, by table
 
@@ -153,17 +152,13 @@ SPORTSPECIFIEK = "sporttechnisch-competitie"
 GENERIEK = "bestuur-organisatie"
 
 
-def _category(slug):
-    return db.session.scalar(select(Category).where(Category.slug == slug))
-
-
 def test_categories_have_the_expected_scopes(network):
-    assert _category(SPORTSPECIFIEK).scope == "sportspecifiek"
-    assert _category(GENERIEK).scope == "generiek"
+    assert category(SPORTSPECIFIEK).scope == "sportspecifiek"
+    assert category(GENERIEK).scope == "generiek"
 
 
 def test_route_for_generic_goes_to_the_clubs_loket(network):
-    team, decision = route_for(network.club_utrecht, _category(GENERIEK), None)
+    team, decision = route_for(network.club_utrecht, category(GENERIEK), None)
 
     assert team.kind == "loket"
     assert team.loket_id == network.loket_utrecht.id
@@ -174,7 +169,7 @@ def test_route_for_generic_goes_to_the_clubs_loket(network):
 
 
 def test_route_for_sport_specific_with_aangesloten_bond_goes_to_the_bond(network):
-    team, decision = route_for(network.club_utrecht, _category(SPORTSPECIFIEK), network.voetbal)
+    team, decision = route_for(network.club_utrecht, category(SPORTSPECIFIEK), network.voetbal)
 
     assert team.kind == "bond"
     assert team.bond_id == network.knvb.id
@@ -183,7 +178,7 @@ def test_route_for_sport_specific_with_aangesloten_bond_goes_to_the_bond(network
 
 
 def test_route_for_sport_specific_with_non_aangesloten_bond_goes_to_the_loket(network):
-    team, decision = route_for(network.club_utrecht, _category(SPORTSPECIFIEK), network.tennis)
+    team, decision = route_for(network.club_utrecht, category(SPORTSPECIFIEK), network.tennis)
 
     assert team.kind == "loket"
     assert team.loket_id == network.loket_utrecht.id
@@ -192,7 +187,7 @@ def test_route_for_sport_specific_with_non_aangesloten_bond_goes_to_the_loket(ne
 
 
 def test_route_for_generic_without_loket_goes_to_fallback(network):
-    team, decision = route_for(network.club_zeist, _category(GENERIEK), None)
+    team, decision = route_for(network.club_zeist, category(GENERIEK), None)
 
     assert team.kind == "fallback"
     assert team.id == network.fallback_team.id
@@ -201,7 +196,7 @@ def test_route_for_generic_without_loket_goes_to_fallback(network):
 
 
 def test_route_for_loket_in_oprichting_goes_to_fallback(network):
-    team, decision = route_for(network.club_bunnik, _category(GENERIEK), None)
+    team, decision = route_for(network.club_bunnik, category(GENERIEK), None)
 
     assert team.kind == "fallback"
     assert team.id == network.fallback_team.id
@@ -210,14 +205,14 @@ def test_route_for_loket_in_oprichting_goes_to_fallback(network):
 
 def test_route_for_tennis_in_bunnik_falls_through_bond_and_loket_to_fallback(network):
     # KNLTB not aangesloten → loket; Bunnik's loket in oprichting → fallback.
-    team, decision = route_for(network.club_bunnik, _category(SPORTSPECIFIEK), network.tennis)
+    team, decision = route_for(network.club_bunnik, category(SPORTSPECIFIEK), network.tennis)
 
     assert team.id == network.fallback_team.id
     assert "KNLTB" in decision.reason and "nog niet operationeel" in decision.reason
 
 
 def test_route_for_amersfoort_goes_to_the_loket_serving_two_gemeenten(network):
-    team, decision = route_for(network.club_amersfoort, _category(GENERIEK), None)
+    team, decision = route_for(network.club_amersfoort, category(GENERIEK), None)
 
     assert team.kind == "loket"
     assert team.loket_id == network.loket_eemland.id
@@ -229,7 +224,7 @@ def test_route_for_follows_a_bond_becoming_aangesloten(network):
     network.knltb.aangesloten = True
     db.session.flush()
 
-    team, _ = route_for(network.club_utrecht, _category(SPORTSPECIFIEK), network.tennis)
+    team, _ = route_for(network.club_utrecht, category(SPORTSPECIFIEK), network.tennis)
 
     assert team.kind == "bond"
     assert team.bond_id == network.knltb.id
@@ -239,7 +234,7 @@ def test_route_for_follows_a_loket_becoming_operational(network):
     network.loket_bunnik.status = "operationeel"
     db.session.flush()
 
-    team, _ = route_for(network.club_bunnik, _category(GENERIEK), None)
+    team, _ = route_for(network.club_bunnik, category(GENERIEK), None)
 
     assert team.kind == "loket"
     assert team.loket_id == network.loket_bunnik.id
