@@ -19,7 +19,7 @@ def _count(model):
     return _db.session.scalar(select(func.count()).select_from(model))
 
 
-# ---------------------------------------------------------------- lokets
+# ---------------------------------------------------------------- loketten
 
 @pytest.mark.parametrize("who", ["beheerder", "ondersteuner", "bondsspecialist"])
 def test_lokets_are_listed_with_gemeenten_and_team_for_beheer_and_supporters(api, network, who):
@@ -103,7 +103,7 @@ def test_loket_list_is_paginated(api, network):
         assert_problem(api("beheerder").get(f"/lokets?{query}"), 422, field=field)
 
 
-# ---------------------------------------------------------------- bonds
+# ---------------------------------------------------------------- bonden
 
 @pytest.mark.parametrize("who", ["beheerder", "ondersteuner", "bondsspecialist"])
 def test_bonds_are_listed_with_sports_and_team(api, network, who):

@@ -48,13 +48,13 @@ def test_overview_has_the_targets_and_every_loket(api, quality):
         "loketten_aangehaakt": 3, "loketten_voldoen": 1, "bonden_total": 2, "bonden_aangesloten": 1}
     assert body["targets"] == {"gemeenten_covered": 342, "loketten_voldoen": 100, "bonden_aangesloten": 2}
     assert body["criteria_set"] == "2026.1" and [c["code"] for c in body["criteria"]][-3:] == ["K8", "K9", "K10"]
-    lokets = {item["slug"]: item for item in body["loketten"]}
-    assert list(lokets) == ["arnhem", "bunnik", "eemland", "utrecht"]
-    assert lokets["utrecht"]["voldoet"] is True and lokets["utrecht"]["trend"] == "beter"
-    assert lokets["eemland"]["criteria"] == {"K1": True, "K2": True, "K3": True, "K4": False, "K5": False,
+    loketten = {item["slug"]: item for item in body["loketten"]}
+    assert list(loketten) == ["arnhem", "bunnik", "eemland", "utrecht"]
+    assert loketten["utrecht"]["voldoet"] is True and loketten["utrecht"]["trend"] == "beter"
+    assert loketten["eemland"]["criteria"] == {"K1": True, "K2": True, "K3": True, "K4": False, "K5": False,
                                              "K6": False, "K7": False, "K8": None, "K9": None, "K10": False}
-    assert lokets["bunnik"]["criteria"]["K1"] is None and lokets["bunnik"]["trend"] is None
-    assert lokets["eemland"]["provinces"] == ["Gelderland", "Utrecht"] and lokets["eemland"]["gemeenten"] == 3
+    assert loketten["bunnik"]["criteria"]["K1"] is None and loketten["bunnik"]["trend"] is None
+    assert loketten["eemland"]["provinces"] == ["Gelderland", "Utrecht"] and loketten["eemland"]["gemeenten"] == 3
     assert body["latest_run"] is None
 
 
