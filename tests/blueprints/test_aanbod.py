@@ -5,9 +5,9 @@ from flask import render_template_string
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Membership, SupportOffer
+from loket.models import SupportOffer
 from loket.services.network import offers as offers_service
-from tests.factories import BondFactory, LoketFactory, make_user
+from tests.factories import BondFactory, LoketFactory, MembershipFactory, make_user
 from tests.support.db import count_queries, count_rows
 from tests.support.lookups import category, team_of
 from tests.support.pages import error_of
@@ -59,7 +59,7 @@ def test_supporter_manages_own_team_catalogue(login_as, network):
 
 
 def test_supporter_in_two_teams_chooses_one(login_as, network):
-    network.ondersteuner.memberships.append(Membership(role="bondsspecialist", bond=network.knvb))
+    MembershipFactory(user=network.ondersteuner, role="bondsspecialist", bond=network.knvb)
     _db.session.commit()
     page = login_as("ondersteuner").get("/aanbod/team")
     assert page.status_code == 200

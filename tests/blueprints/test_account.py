@@ -7,7 +7,7 @@ from loket.extensions import db as _db
 from loket.models import User
 from loket.services.messaging import notifications
 from loket.services.network import account as account_service
-from loket.services.requests import filing
+from tests.support.requests import file_request
 
 URL = "/account/"
 SAVE = "/account/meldingen"
@@ -69,13 +69,11 @@ def test_any_user_turns_optional_notifications_off_and_on(login_as, network, who
 def test_the_preference_changes_who_is_mailed(login_as, network):
     from sqlalchemy import select
 
-    from loket.models import Category, OutboxMessage
+    from loket.models import OutboxMessage
 
 
     login_as("ondersteuner").post(SAVE, data={})
-    overig = _db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id,
-                                    category_id=overig, sport_id=None, title="Vraag", description="Tekst")
+    file_request(network, category="overig", title="Vraag", description="Tekst")
     payloads = _db.session.scalars(select(OutboxMessage.payload).where(OutboxMessage.name == "new_in_queue"))
     to = {payload["to"] for payload in payloads}
     assert network.collega.email in to and network.ondersteuner.email not in to

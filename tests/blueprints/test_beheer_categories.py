@@ -4,10 +4,10 @@ import pytest
 
 from loket.extensions import db as _db
 from loket.models import Category
-from loket.services.requests import filing
 from tests.support.db import count_rows
 from tests.support.lookups import category as _category
 from tests.support.pages import error_of
+from tests.support.requests import file_request
 
 
 def _count():
@@ -68,9 +68,7 @@ def test_unknown_category_is_404(login_as, network):
 
 def test_deactivated_category_is_not_choosable_but_old_request_keeps_it(login_as, network):
     category = _category("sport-en-zorg")
-    old = filing.create_request(
-        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=category.id, sport_id=None,
-        title="Samen met de fysio", description="Beschrijving")
+    old = file_request(network, category="sport-en-zorg", title="Samen met de fysio", description="Beschrijving")
     admin = login_as("beheerder")
     assert admin.post(f"/beheer/categorieen/{category.id}/deactiveren").status_code == 302
     _db.session.expire_all()

@@ -13,8 +13,8 @@ from loket.models import (
     SupportRequest,
 )
 from loket.services import errors, messaging
-from loket.services.requests import actions, filing
-from tests.factories import ClubFactory
+from loket.services.requests import actions
+from tests.factories import ClubFactory, MembershipFactory
 from tests.support.inbound_mail import (
     CONTENT_TYPE,
     sample_attachment,
@@ -22,6 +22,7 @@ from tests.support.inbound_mail import (
     sample_fields,
     with_header,
 )
+from tests.support.requests import file_request
 
 SECRET = "s3cret-webhook-token"
 URL = f"/inbound/sendgrid/{SECRET}"
@@ -37,11 +38,8 @@ def inbound_on(app, monkeypatch):
 
 
 def _filed(db, network, **overrides):
-    overig = db.session.scalar(select(Category.id).where(Category.slug == "overig"))
-    values = dict(actor=network.club_contact, club_id=network.club_utrecht.id, category_id=overig,
-                  sport_id=None, title="Hulp bij subsidie", description="Welke fondsen zijn er?")
-    values.update(overrides)
-    return filing.create_request(**values)
+    return file_request(network, **{"category": "overig", "title": "Hulp bij subsidie",
+                                    "description": "Welke fondsen zijn er?", **overrides})
 
 
 def _mail(sender="Anna de Vries <anna@uboys.example>", to=f"loket@{DOMAIN}", subject="Een vraag",
@@ -241,9 +239,7 @@ def test_long_subject_is_trimmed_to_the_title_limit(client, db, network, app):
 
 
 def test_contact_of_several_clubs_without_reference_is_refused_as_ambiguous(client, db, network, caplog):
-    from loket.models import Membership
-
-    network.club_contact.memberships.append(Membership(role="club", club=ClubFactory(gemeente=network.utrecht)))
+    MembershipFactory(user=network.club_contact, role="club", club=ClubFactory(gemeente=network.utrecht))
     db.session.commit()
     before = _counts(db)
     with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):

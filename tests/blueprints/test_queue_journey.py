@@ -6,17 +6,15 @@ from sqlalchemy import func, select
 from loket.extensions import db as _db
 from loket.models import Event
 from loket.models.base import utcnow
-from loket.services.requests import actions, filing
+from loket.services.requests import actions
 from tests.support.lookups import category
+from tests.support.requests import file_request
 
 
 def _file(network, *, club=None, actor=None, slug="vrijwilligers-kader", title="Vrijwilligers gezocht",
           sport=None, now=None):
-    return filing.create_request(
-        actor=actor or network.club_contact, club_id=(club or network.club_utrecht).id,
-        category_id=category(slug).id, sport_id=sport.id if sport else None, title=title,
-        description="Beschrijving van de vraag.", now=now,
-    )
+    return file_request(network, who=actor or "club_contact", club=club or "club_utrecht", category=slug,
+                        sport=sport, title=title, description="Beschrijving van de vraag.", now=now)
 
 
 def test_queue_shows_own_loket_requests_sorted_by_due_date(login_as, network):

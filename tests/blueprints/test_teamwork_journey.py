@@ -8,8 +8,8 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import Collaborator, Event, Referral, SupportRequest
 from loket.models.base import utcnow
-from loket.services.requests import filing
 from tests.support.lookups import category_id as _category_id
+from tests.support.requests import file_request
 
 
 @pytest.fixture()
@@ -200,9 +200,7 @@ def test_invited_bond_co_handles_while_loket_keeps_ownership_and_clock(login_as,
 
 def test_assign_to_colleague_only_within_owning_team(login_as, network):
 
-    request = filing.create_request(
-        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=_category_id("overig"),
-        sport_id=None, title="Vraag", description="Tekst")
+    request = file_request(network, category="overig", title="Vraag", description="Tekst")
     loket = login_as("ondersteuner")
     assert loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": network.collega.id}).status_code == 302
     _db.session.refresh(request)

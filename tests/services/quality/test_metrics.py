@@ -14,18 +14,17 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category, Membership
 from loket.services.quality import metrics
 from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import METRICS
-from loket.services.requests import actions, filing, satisfaction, teamwork
+from loket.services.requests import actions, satisfaction, teamwork
 from loket.services.seed.categories import seed_categories
 from loket.services.seed.criteria import seed_criteria
-from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, make_user
+from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, MembershipFactory, make_user
 from tests.support.db import count_queries
+from tests.support.requests import file_request
 
 AS_OF = datetime(2026, 7, 1)
 WINDOW_START = datetime(2025, 7, 1)  # AS_OF - 365 days
@@ -45,10 +44,8 @@ def measure(code, as_of=AS_OF):
 
 def _file(network, when, *, who="club_contact", club="club_utrecht", slug="overig", sport=None):
     """File a request as `who` for `club` (attribute names on `network`) at exactly `when`."""
-    category = _db.session.scalar(select(Category).where(Category.slug == slug))
-    return filing.create_request(
-        actor=getattr(network, who), club_id=getattr(network, club).id, category_id=category.id,
-        sport_id=sport.id if sport else None, title="Vraag", description="Tekst", now=when)
+    return file_request(network, who=who, club=club, category=slug, sport=sport, title="Vraag", description="Tekst",
+                        now=when)
 
 
 def _reply(request, supporter, when):
@@ -401,7 +398,7 @@ def test_k6_counts_active_clubondersteuners_of_the_loket(network):
 
 
 def test_k6_a_supporter_of_two_lokets_counts_for_both(network):
-    network.ondersteuner_eemland.memberships.append(Membership(role="clubondersteuner", loket=network.loket_bunnik))
+    MembershipFactory(user=network.ondersteuner_eemland, role="clubondersteuner", loket=network.loket_bunnik)
     _db.session.commit()
 
     result = measure("K6")
@@ -414,7 +411,7 @@ def test_k6_a_supporter_of_two_lokets_counts_for_both(network):
 def _clubs_with_contact(network, gemeente, count):
     clubs = [ClubFactory(gemeente=gemeente) for _ in range(count)]
     for club in clubs:
-        network.club_contact.memberships.append(Membership(role="club", club=club))
+        MembershipFactory(user=network.club_contact, role="club", club=club)
     _db.session.commit()
     return clubs
 

@@ -6,7 +6,6 @@ from loket.extensions import db as _db
 from loket.models import Category, SupportRequest
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.requests import categories as categories_service
-from loket.services.requests import filing
 from loket.services.requests.categories import (
     create_category,
     rename_category,
@@ -15,6 +14,7 @@ from loket.services.requests.categories import (
 )
 from loket.services.seed.categories import seed_categories
 from tests.support.db import count_rows
+from tests.support.requests import file_request
 
 
 def _count():
@@ -99,9 +99,7 @@ def test_unknown_category_is_not_found(network):
 
 
 def _file(network, category, title="Vraag"):
-    return filing.create_request(
-        actor=network.club_contact, club_id=network.club_utrecht.id, category_id=category.id, sport_id=None,
-        title=title, description="Beschrijving")
+    return file_request(network, category=category.slug, title=title, description="Beschrijving")
 
 
 def test_deactivated_category_cannot_be_chosen_but_old_requests_keep_it(network):

@@ -3,22 +3,21 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db as _db
-from loket.models import Category, SupportRequest
+from loket.models import SupportRequest
 from loket.services.errors import Conflict
-from loket.services.requests import actions, filing, teamwork
+from loket.services.requests import actions, teamwork
 from loket.services.requests.workdays import add_workdays
 from tests.support.db import ON_POSTGRES
+from tests.support.requests import file_request
 
 
 def _file(network, *, slug="overig", sport=None, now=None, club=None, actor=None):
-    category = _db.session.scalar(select(Category).where(Category.slug == slug))
-    return filing.create_request(
-        actor=actor or network.club_contact, club_id=(club or network.club_utrecht).id, category_id=category.id,
-        sport_id=sport.id if sport else None, title="Vraag", description="Tekst", now=now)
+    return file_request(network, who=actor or "club_contact", club=club or "club_utrecht", category=slug, sport=sport,
+                        title="Vraag", description="Tekst", now=now)
 
 
 def test_database_refuses_a_request_without_owning_team(network):
