@@ -20,12 +20,22 @@ def _database_url(default):
     return url
 
 
+# Length limits of a request's title and of a description or message: the services check them (they read
+# the app config) and the forms use them as maxlength, so one change moves both.
+REQUEST_TITLE_MAX = 200
+REQUEST_BODY_MAX = 10000
+# The providers loket/services/messaging/mail.py sends with (its PROVIDERS).
+MAIL_PROVIDERS = ("sendgrid", "log")
+
+
 class Config:
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(None)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
     SENDGRID_API_KEY = _env("SENDGRID_API_KEY")
+    # One of MAIL_PROVIDERS; empty: sendgrid when SENDGRID_API_KEY is set, else log.
+    MAIL_PROVIDER = _env("MAIL_PROVIDER", "")
     SENDGRID_API_HOST = _env("SENDGRID_API_HOST", "https://api.sendgrid.com")
     MAIL_FROM = _env("MAIL_FROM", "Loket <noreply@loket.example>")
     # Reference data (gemeenten.csv, bonden.csv) lives beside the repository by default.
@@ -48,8 +58,8 @@ class Config:
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
-    REQUEST_TITLE_MAX = 200
-    REQUEST_BODY_MAX = 10000
+    REQUEST_TITLE_MAX = REQUEST_TITLE_MAX
+    REQUEST_BODY_MAX = REQUEST_BODY_MAX
     QUEUE_PAGE_SIZE = 50
 
     @classmethod
@@ -92,6 +102,11 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "Production configuration refuses to start without: " + ", ".join(missing)
             )
+        if cls.MAIL_PROVIDER and cls.MAIL_PROVIDER not in MAIL_PROVIDERS:
+            raise RuntimeError(f"Unknown MAIL_PROVIDER {cls.MAIL_PROVIDER!r}; choose one of "
+                               f"{', '.join(MAIL_PROVIDERS)} or leave it empty")
+        if cls.MAIL_PROVIDER == "sendgrid" and not cls.SENDGRID_API_KEY:
+            raise RuntimeError("MAIL_PROVIDER sendgrid needs SENDGRID_API_KEY")
 
 
 CONFIGS = {

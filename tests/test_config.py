@@ -122,3 +122,38 @@ def test_create_app_and_wsgi_app_exist(monkeypatch):
     assert isinstance(wsgi.app, Flask)
     assert wsgi.app.testing is True
     assert {"seed", "users", "db"} <= set(wsgi.app.cli.commands)
+
+
+def test_mail_provider_is_read_from_the_environment_and_empty_by_default(monkeypatch):
+    monkeypatch.delenv("MAIL_PROVIDER", raising=False)
+    assert fresh_config().Config.MAIL_PROVIDER == ""
+    monkeypatch.setenv("MAIL_PROVIDER", "log")
+    assert fresh_config().Config.MAIL_PROVIDER == "log"
+
+
+def test_the_declared_mail_providers_are_the_ones_mail_can_send_with():
+    from loket.services.messaging.mail import PROVIDERS
+
+    assert set(real_config.MAIL_PROVIDERS) == set(PROVIDERS)
+
+
+def test_production_refuses_an_unknown_mail_provider(production_env):
+    production_env.setenv("MAIL_PROVIDER", "postduif")
+
+    with pytest.raises(RuntimeError, match="MAIL_PROVIDER"):
+        create_app(fresh_config().ProductionConfig)
+
+
+def test_production_refuses_sendgrid_without_its_api_key(production_env):
+    production_env.setenv("MAIL_PROVIDER", "sendgrid")
+    production_env.delenv("SENDGRID_API_KEY", raising=False)
+
+    with pytest.raises(RuntimeError, match="SENDGRID_API_KEY"):
+        create_app(fresh_config().ProductionConfig)
+
+
+def test_production_starts_with_an_empty_or_log_mail_provider(production_env):
+    production_env.delenv("SENDGRID_API_KEY", raising=False)
+    for provider in ("", "log"):
+        production_env.setenv("MAIL_PROVIDER", provider)
+        assert create_app(fresh_config().ProductionConfig).config["MAIL_PROVIDER"] == provider

@@ -3,14 +3,15 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 
 from loket.blueprints.forms_support import MultiCheckboxField
+from loket.services.network.offers import LIMITS
 
 
 class OfferForm(FlaskForm):
-    title = StringField("Titel", render_kw={"maxlength": 160},
+    title = StringField("Titel", render_kw={"maxlength": LIMITS["title"]},
                         description="Bijvoorbeeld: ‘Vrijwilligersspreekuur’ of ‘Workshop subsidies aanvragen’.")
-    description = TextAreaField("Beschrijving", render_kw={"rows": 6, "maxlength": 5000},
+    description = TextAreaField("Beschrijving", render_kw={"rows": 6, "maxlength": LIMITS["description"]},
                                 description="Wat houdt het aanbod in, voor welke clubs is het, en wat kost het?")
-    contact = StringField("Contact (optioneel)", render_kw={"maxlength": 300},
+    contact = StringField("Contact (optioneel)", render_kw={"maxlength": LIMITS["contact"]},
                           description="Bij wie kan een club terecht: naam, e-mailadres of telefoonnummer.")
     categories = MultiCheckboxField("Categorieën", description="Bij welke soort vragen past dit aanbod?")
     submit = SubmitField("Aanbod toevoegen")

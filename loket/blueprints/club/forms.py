@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 
+from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
 from loket.services.requests.satisfaction import COMMENT_MAX, SCORES
 
 
@@ -11,15 +12,15 @@ class RequestForm(FlaskForm):
     category = SelectField("Waar gaat je vraag over?", validate_choice=False)
     sport = SelectField("Sport", validate_choice=False,
                         description="Alleen nodig bij een sportspecifieke vraag, zoals sporttechniek of competitie.")
-    title = StringField("Korte titel", render_kw={"maxlength": 200},
+    title = StringField("Korte titel", render_kw={"maxlength": REQUEST_TITLE_MAX},
                         description="Bijvoorbeeld: ‘Subsidie voor nieuwe trainers aanvragen’.")
-    description = TextAreaField("Beschrijf je vraag", render_kw={"rows": 8, "maxlength": 10000},
+    description = TextAreaField("Beschrijf je vraag", render_kw={"rows": 8, "maxlength": REQUEST_BODY_MAX},
                                 description="Wat wil je bereiken, wat heb je al geprobeerd, en wanneer ben je bereikbaar?")
     submit = SubmitField("Aanvraag indienen")
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": 10000})
+    body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX})
     submit = SubmitField("Reactie versturen")
 
 

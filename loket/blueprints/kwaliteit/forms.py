@@ -27,7 +27,7 @@ from loket.services.quality.audits import (
     RESULT_LABELS,
     VERDICT_LABELS,
 )
-from loket.services.quality.criteria import CriterionSpec, specs_of
+from loket.services.quality.criteria import CODE_MAX, TITLE_MAX, VERSION_MAX, CriterionSpec, specs_of
 from loket.services.quality.registry import METRICS
 
 RESULT_CHOICES = [SelectChoice(value, label) for value, label in RESULT_LABELS.items()]
@@ -129,7 +129,7 @@ class ExistingCriterionForm(_NumbersMixin, Form):
     kind = HiddenField()
     metric = HiddenField()
     description = HiddenField()
-    title = StringField("Titel", render_kw={"maxlength": 200})
+    title = StringField("Titel", render_kw={"maxlength": TITLE_MAX})
     threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"})
     comparison = SelectField("Vergelijking", choices=COMPARISON_CHOICES, default=">=", validate_choice=False)
     window_days = StringField("Periode (dagen)", render_kw={"inputmode": "numeric"})
@@ -139,8 +139,8 @@ class ExistingCriterionForm(_NumbersMixin, Form):
 class NewCriterionForm(_NumbersMixin, Form):
     """One criterion to add; ignored while its code is empty."""
 
-    code = StringField("Code", render_kw={"maxlength": 10})
-    title = StringField("Titel", render_kw={"maxlength": 200})
+    code = StringField("Code", render_kw={"maxlength": CODE_MAX})
+    title = StringField("Titel", render_kw={"maxlength": TITLE_MAX})
     kind = SelectField("Soort", choices=KIND_CHOICES, default="metric", validate_choice=False)
     metric = SelectField("Meting", choices=METRIC_CHOICES, default="", validate_choice=False)
     threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"})
@@ -151,7 +151,7 @@ class NewCriterionForm(_NumbersMixin, Form):
 
 
 class CriteriaSetForm(FlaskForm):
-    version = StringField("Versie", render_kw={"maxlength": 20, "placeholder": "2027.1"},
+    version = StringField("Versie", render_kw={"maxlength": VERSION_MAX, "placeholder": "2027.1"},
                           description="Een nieuwe naam, zoals 2027.1. Gepubliceerde versies veranderen niet.")
     valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},
                              description="Vanaf deze dag is dit de huidige set.")

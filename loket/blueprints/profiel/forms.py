@@ -4,11 +4,11 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TelField
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BASISEISEN, CLUB_KINDS, Club
-from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS
+from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Naam van de club", render_kw={"maxlength": 200, "autocomplete": "organization"})
+    name = StringField("Naam van de club", render_kw={"maxlength": NAME_MAX, "autocomplete": "organization"})
     kind = SelectField("Soort sportaanbieder", choices={k: CLUB_KIND_LABELS[k] for k in CLUB_KINDS},
                        validate_choice=False)
     kvk_number = StringField("KvK-nummer (optioneel)", render_kw={"inputmode": "numeric", "maxlength": 12},
@@ -40,12 +40,12 @@ for _key, _label in BASISEISEN:
 
 
 class ContactForm(FlaskForm):
-    name = StringField("Naam", render_kw={"maxlength": 120, "autocomplete": "name"})
-    function = StringField("Functie (optioneel)", render_kw={"maxlength": 80},
+    name = StringField("Naam", render_kw={"maxlength": CONTACT_LIMITS["name"], "autocomplete": "name"})
+    function = StringField("Functie (optioneel)", render_kw={"maxlength": CONTACT_LIMITS["function"]},
                            description="Bijvoorbeeld: secretaris, voorzitter of vertrouwenscontactpersoon.")
-    email = EmailField("E-mailadres", render_kw={"maxlength": 254, "autocomplete": "email"},
+    email = EmailField("E-mailadres", render_kw={"maxlength": CONTACT_LIMITS["email"], "autocomplete": "email"},
                        description="Vul een e-mailadres of telefoonnummer in (of allebei).")
-    phone = TelField("Telefoonnummer", render_kw={"maxlength": 40, "autocomplete": "tel"})
+    phone = TelField("Telefoonnummer", render_kw={"maxlength": CONTACT_LIMITS["phone"], "autocomplete": "tel"})
     submit = SubmitField("Contactpersoon toevoegen")
 
 

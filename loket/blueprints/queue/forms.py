@@ -2,9 +2,12 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 
+from config import REQUEST_BODY_MAX
+from loket.services.requests.teamwork import REASON_MAX
+
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Bericht", render_kw={"rows": 5, "maxlength": 10000})
+    body = TextAreaField("Bericht", render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX})
     internal = BooleanField("Interne notitie (niet zichtbaar voor de club)")
     submit = SubmitField("Plaatsen")
 
@@ -22,20 +25,20 @@ class AssignForm(FlaskForm):
 
 class ReferralForm(FlaskForm):
     team = SelectField("Doorverwijzen naar", validate_choice=False)
-    reason = TextAreaField("Waarom dit team?", render_kw={"rows": 3, "maxlength": 2000},
+    reason = TextAreaField("Waarom dit team?", render_kw={"rows": 3, "maxlength": REASON_MAX},
                            description="Het ontvangende team leest dit bij het accepteren of afwijzen.")
     submit = SubmitField("Doorverwijzing voorstellen")
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Reden van afwijzen", render_kw={"rows": 3, "maxlength": 2000})
+    reason = TextAreaField("Reden van afwijzen", render_kw={"rows": 3, "maxlength": REASON_MAX})
     submit = SubmitField("Afwijzen")
 
 
 class InviteForm(FlaskForm):
     team = SelectField("Team inschakelen", validate_choice=False,
                        description="Het team leest mee en kan reageren; jullie blijven eigenaar.")
-    reason = TextAreaField("Waarvoor?", render_kw={"rows": 2, "maxlength": 2000})
+    reason = TextAreaField("Waarvoor?", render_kw={"rows": 2, "maxlength": REASON_MAX})
     submit = SubmitField("Inschakelen")
 
 

@@ -2,7 +2,8 @@
 
 Providers: `sendgrid` (the official client, v3 mail/send; host from SENDGRID_API_HOST so tests can
 point it at a local server) and `log` (development without SENDGRID_API_KEY: the mail goes to the
-log, and beheer reads it on the outbox page). Only the outbox calls `send`.
+log, and beheer reads it on the outbox page). The MAIL_PROVIDER setting (config.py) picks one; empty
+means sendgrid when SENDGRID_API_KEY is set, else log. Only the outbox calls `send`.
 """
 import logging
 import socket

@@ -14,6 +14,10 @@ from loket.services.errors import InvalidInput
 from loket.services.quality.registry import METRICS
 from loket.services.transaction import commit
 
+VERSION_MAX = 20
+CODE_MAX = 10
+TITLE_MAX = 200  # the column's length (the form's maxlength)
+
 
 @dataclass(frozen=True)
 class CriterionSpec:
@@ -47,8 +51,8 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
     """Publish a new version. Validates every criterion; commits."""
     errors: dict[str, str] = {}
     version = (version or "").strip()
-    if not version or len(version) > 20:
-        errors["version"] = "Geef de versie een naam van hooguit 20 tekens, zoals 2027.1."
+    if not version or len(version) > VERSION_MAX:
+        errors["version"] = f"Geef de versie een naam van hooguit {VERSION_MAX} tekens, zoals 2027.1."
     elif db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == version)):
         errors["version"] = f"Versie {version} bestaat al; gepubliceerde versies veranderen niet."
     if not criteria:
@@ -69,8 +73,8 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
 
 
 def _spec_problem(spec: CriterionSpec) -> str | None:
-    if not spec.code.strip() or len(spec.code) > 10:
-        return "Geef elk criterium een code van hooguit 10 tekens."
+    if not spec.code.strip() or len(spec.code) > CODE_MAX:
+        return f"Geef elk criterium een code van hooguit {CODE_MAX} tekens."
     if not spec.title.strip():
         return f"{spec.code}: geef het criterium een titel."
     if spec.kind not in CRITERION_KINDS:
