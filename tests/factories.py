@@ -119,13 +119,18 @@ class UserFactory(BaseFactory):
 
 
 class MembershipFactory(BaseFactory):
-    """A role in an organisation: pass club=, loket= or bond= to match the role (the database checks it)."""
+    """A role in an organisation: a club contact of a new club, or pass loket= or bond= with their role
+    (the database checks that the organisation matches the role)."""
 
     class Meta:
         model = Membership
 
+    class Params:
+        is_club = factory.LazyAttribute(lambda o: o.role == "club")
+
     user = factory.SubFactory(UserFactory)
     role = "club"
+    club = factory.Maybe("is_club", yes_declaration=factory.SubFactory(ClubFactory), no_declaration=None)
     is_team_lead = False
 
 

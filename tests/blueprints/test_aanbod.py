@@ -7,7 +7,7 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import SupportOffer
 from loket.services.network import offers as offers_service
-from tests.factories import BondFactory, LoketFactory, MembershipFactory, make_user
+from tests.factories import BondFactory, LoketFactory, MembershipFactory, SupportOfferFactory, make_user
 from tests.support.db import count_queries, count_rows
 from tests.support.lookups import category, team_of
 from tests.support.pages import error_of
@@ -24,10 +24,11 @@ def _data(**overrides):
     return data
 
 
-def _offer(actor, organisation, title, slug="vrijwilligers-kader"):
-    return offers_service.create_offer(actor=actor, team_id=team_of(organisation).id, title=title,
-                                       description="Beschrijving", contact=None,
-                                       category_ids=[category(slug).id])
+def _offer(organisation, title, slug="vrijwilligers-kader"):
+    """An offer in `organisation`'s catalogue."""
+    offer = SupportOfferFactory(organisation=organisation, title=title, slugs=(slug,))
+    _db.session.commit()
+    return offer
 
 
 def test_supporter_manages_own_team_catalogue(login_as, network):
@@ -79,7 +80,7 @@ def test_invalid_offer_is_refused_next_to_the_field(login_as, network, overrides
     assert response.status_code == 400
     assert error_of(response.get_data(as_text=True), field) == message
     assert _count() == 0
-    offer = _offer(network.ondersteuner, network.loket_utrecht, "Bestaand")
+    offer = _offer(network.loket_utrecht, "Bestaand")
     response = client.post(f"/aanbod/{offer.id}/bewerken", data=_data(**overrides))
     assert response.status_code == 400
     assert error_of(response.get_data(as_text=True), field) == message
@@ -98,7 +99,7 @@ def test_bond_specialist_manages_bond_catalogue(login_as, network):
 
 @pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist"])
 def test_supporters_of_other_teams_get_404(login_as, network, who):
-    offer = _offer(network.ondersteuner, network.loket_utrecht, "Van Utrecht")
+    offer = _offer(network.loket_utrecht, "Van Utrecht")
     client = login_as(who)
     team_id = team_of(network.loket_utrecht).id
     assert client.get(f"/aanbod/team/{team_id}").status_code == 404
@@ -114,7 +115,7 @@ def test_supporters_of_other_teams_get_404(login_as, network, who):
 
 @pytest.mark.parametrize("who", ["club_contact", "coordinator", "beheerder"])
 def test_non_supporters_read_the_catalogue_but_cannot_manage(login_as, network, who):
-    offer = _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
+    offer = _offer(network.loket_utrecht, "Vrijwilligersspreekuur")
     client = login_as(who)
     page = client.get("/aanbod/")
     assert page.status_code == 200 and "Vrijwilligersspreekuur" in page.get_data(as_text=True)
@@ -138,8 +139,8 @@ def test_create_without_csrf_token_is_rejected(login_as, network):
 
 
 def test_catalogue_filters_by_category(login_as, network):
-    _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
-    _offer(network.bondsspecialist, network.knvb, "Competitieadvies", "sporttechnisch-competitie")
+    _offer(network.loket_utrecht, "Vrijwilligersspreekuur")
+    _offer(network.knvb, "Competitieadvies", "sporttechnisch-competitie")
     client = login_as("club_contact")
     page = client.get(f"/aanbod/?categorie={category('sporttechnisch-competitie').id}").get_data(as_text=True)
     assert "Competitieadvies" in page and "Vrijwilligersspreekuur" not in page
@@ -152,11 +153,10 @@ def _add_offers(network, count, start=0):
     for i in range(start, start + count):
         organisation = LoketFactory() if i % 2 else BondFactory()
         role = "clubondersteuner" if i % 2 else "bondsspecialist"
-        member = make_user(role, organisation)
+        make_user(role, organisation)
+        SupportOfferFactory(organisation=organisation, title=f"Aanbod {i}", description="Tekst",
+                            slugs=slugs[: 1 + i % 3])
         _db.session.commit()
-        offers_service.create_offer(actor=member, team_id=team_of(organisation).id, title=f"Aanbod {i}",
-                                    description="Tekst", contact=None,
-                                    category_ids=[category(s).id for s in slugs[: 1 + i % 3]])
 
 
 def test_catalogue_page_uses_constant_number_of_queries(app, login_as, network):
@@ -191,7 +191,7 @@ def test_team_catalogue_page_uses_constant_number_of_queries(app, login_as, netw
 
 
 def test_offer_list_macro_renders_suggestions(app, network):
-    _offer(network.ondersteuner, network.loket_utrecht, "Vrijwilligersspreekuur")
+    _offer(network.loket_utrecht, "Vrijwilligersspreekuur")
     suggestions = offers_service.suggest_offers(category("vrijwilligers-kader").id,
                                                 offers_service.suggestion_team_ids(network.club_utrecht))
     template = '{% from "_macros/offers.html" import offer_list %}{{ offer_list(offers) }}'

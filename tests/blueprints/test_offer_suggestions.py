@@ -3,18 +3,18 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import SupportRequest
-from loket.services.network import offers
+from tests.factories import SupportOfferFactory
 from tests.support.lookups import category as _category
 
 
 def test_matching_offers_are_suggested_to_club_and_supporter(login_as, network):
     safe = _category("sociaal-veilige-sport")
-    offers.create_offer(actor=network.ondersteuner, team_id=network.loket_utrecht.team.id,
-                        title="Workshop vertrouwenscontactpersoon", description="Twee avonden, gratis.",
-                        contact="vcp@sportloket.example", category_ids=[safe.id])
-    offers.create_offer(actor=network.ondersteuner, team_id=network.loket_utrecht.team.id,
-                        title="Subsidiespreekuur", description="Elke dinsdag.", contact=None,
-                        category_ids=[_category("financien-subsidies-fondsen").id])
+    SupportOfferFactory(organisation=network.loket_utrecht, title="Workshop vertrouwenscontactpersoon",
+                        description="Twee avonden, gratis.", contact="vcp@sportloket.example",
+                        slugs=("sociaal-veilige-sport",))
+    SupportOfferFactory(organisation=network.loket_utrecht, title="Subsidiespreekuur", description="Elke dinsdag.",
+                        slugs=("financien-subsidies-fondsen",))
+    _db.session.commit()
     club = login_as("club_contact")
     response = club.post("/club/aanvragen/nieuw", data={
         "club": network.club_utrecht.id, "category": safe.id, "title": "VCP gezocht",

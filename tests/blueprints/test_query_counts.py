@@ -5,7 +5,7 @@ from loket import models
 from loket.extensions import db as _db
 from loket.services.requests import actions
 from tests.support.db import count_queries
-from tests.support.requests import file_many as _file_many  # the name tests/blueprints/api imports
+from tests.support.requests import file_many
 
 
 @pytest.mark.parametrize("path, who, club, actor", [
@@ -17,17 +17,17 @@ def test_list_pages_use_constant_number_of_queries(app, login_as, network, path,
     club = getattr(network, club) if club else None
     actor = getattr(network, actor) if actor else None
     client = login_as(who)
-    _file_many(network, 3, club=club, actor=actor)
+    file_many(network, 3, club=club, actor=actor)
     with count_queries(app) as few:
         assert client.get(path).status_code == 200
-    _file_many(network, 12, club=club, actor=actor)
+    file_many(network, 12, club=club, actor=actor)
     with count_queries(app) as many:
         assert client.get(path).status_code == 200
     assert len(many) == len(few), "\n".join(many)
 
 
 def test_request_detail_uses_constant_number_of_queries(app, login_as, network):
-    _file_many(network, 1)
+    file_many(network, 1)
     client = login_as("ondersteuner")
     request_id = 1
     with count_queries(app) as few:
