@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import CriteriaSet, Criterion, Measurement
+from loket.models import CriteriaSet, Measurement
 from loket.services.quality import criteria as criteria_service
+from tests.factories import MeasurementFactory
+from tests.support.lookups import criterion
 
 SEED_CODES = [f"K{i}" for i in range(1, 11)]
 
@@ -89,11 +91,9 @@ def test_the_audits_index_links_to_the_criteria(login_as):
 # ---------------------------------------------------------------- publishing
 
 def test_publish_a_new_version_keeps_the_old_one_and_its_measurements(login_as, network):
-    old_k2 = _db.session.scalar(select(Criterion).join(CriteriaSet).where(
-        CriteriaSet.version == "2026.1", Criterion.code == "K2"))
-    measurement = Measurement(loket_id=network.loket_utrecht.id, criterion_id=old_k2.id, period=date(2026, 10, 1),
-                              value=0.92, passed=True, details={})
-    _db.session.add(measurement)
+    old_k2 = criterion("K2", "2026.1")
+    measurement = MeasurementFactory(loket=network.loket_utrecht, criterion=old_k2, period=date(2026, 10, 1),
+                                     value=0.92, passed=True, details={})
     _db.session.commit()
     measurement_id, old_k2_id = measurement.id, old_k2.id
     before = _snapshot()

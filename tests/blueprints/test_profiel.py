@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Club, ClubContact
+from tests.factories import ClubContactFactory
 from tests.support.pages import error_of
 
 
@@ -192,8 +193,7 @@ def test_last_contact_cannot_be_removed(login_as, network):
 
 
 def test_contact_of_another_club_is_404(login_as, network):
-    other = ClubContact(club=network.club_amersfoort, name="Bram", email="bram@hc.example")
-    _db.session.add(other)
+    other = ClubContactFactory(club=network.club_amersfoort, name="Bram", email="bram@hc.example")
     _db.session.commit()
     client = login_as("club_contact")
     assert client.get(_url(network, f"contactpersonen/{other.id}")).status_code == 404

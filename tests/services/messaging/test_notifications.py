@@ -15,6 +15,7 @@ from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
 from loket.services.requests import actions, service_levels, teamwork
 from tests.factories import make_user
 from tests.fakes.sendgrid import FakeSendGrid, mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
+from tests.support.db import reloaded
 from tests.support.mails import accepted_mails, sent_to
 from tests.support.requests import DESCRIPTION, TITLE, file_request
 
@@ -38,8 +39,7 @@ def _access(user, request):
 
 
 def _reload(request) -> SupportRequest:
-    _db.session.expire_all()
-    return _db.session.get(SupportRequest, request.id)
+    return reloaded(request)
 
 
 def _reply(network, request, body, who="ondersteuner"):
