@@ -43,6 +43,13 @@ from loket.services.seed.criteria import seed_criteria
 PASSWORD = "correct-horse-battery"
 
 
+def _ensure_team(kind, organisation):
+    """The team of a new Loket or Bond (flushed, so the organisation has its id)."""
+    db.session.flush()
+    ensure_team(kind, organisation)
+    db.session.flush()
+
+
 class BaseFactory(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
@@ -70,11 +77,7 @@ class LoketFactory(BaseFactory):
     aangehaakt = True
     email = factory.LazyAttribute(lambda o: f"info@{o.slug}.example")
 
-    @factory.post_generation
-    def with_team(obj, create, extracted, **kwargs):
-        db.session.flush()
-        ensure_team("loket", obj)
-        db.session.flush()
+    with_team = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _ensure_team("loket", obj))
 
 
 class SportFactory(BaseFactory):
@@ -93,11 +96,7 @@ class BondFactory(BaseFactory):
     name = factory.Sequence(lambda n: f"Testbond {n}")
     aangesloten = True
 
-    @factory.post_generation
-    def with_team(obj, create, extracted, **kwargs):
-        db.session.flush()
-        ensure_team("bond", obj)
-        db.session.flush()
+    with_team = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _ensure_team("bond", obj))
 
 
 class ClubFactory(BaseFactory):

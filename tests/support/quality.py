@@ -86,13 +86,19 @@ def stored_request(club, category_slug, created_at, *, title="Vraag", descriptio
     return request
 
 
+def measured_loket(network, previous, latest):
+    """A new loket in a Zeeland gemeente: 3 criteria passing in `previous`, 4 in `latest`, a positive audit."""
+    loket = LoketFactory(gemeenten=[GemeenteFactory(province="Zeeland")])
+    measure_month(loket, previous, 3)
+    measure_month(loket, latest, 4)
+    pass_audit(network, loket)
+    return loket
+
+
 def grow_lone(network, count):
     """`count` more loketten like the `lone` fixture's, with a longer history and requests to draw."""
     for i in range(count):
-        loket = LoketFactory(gemeenten=[GemeenteFactory(province="Zeeland")])
-        measure_month(loket, LAST_MONTH, 3)
-        measure_month(loket, THIS_MONTH, 4)
-        pass_audit(network, loket)
+        loket = measured_loket(network, LAST_MONTH, THIS_MONTH)
         measure_month(network.loket, months_back(2 + i), 5)  # a longer history to draw
         stored_request(ClubFactory(gemeente=loket.gemeenten[0]), "overig",
                        datetime.combine(months_back(i), datetime.min.time()))

@@ -28,7 +28,7 @@ from tests.support.quality import (
     SEPTEMBER,
     extend_network,
     measure_month,
-    pass_audit,
+    measured_loket,
     quality_history,
     stored_request,
 )
@@ -144,10 +144,7 @@ def test_trend_skips_a_gap_and_compares_measured_months(network):
 def test_the_overview_uses_a_constant_number_of_queries(app, network):
     def grow(count):
         for _ in range(count):
-            loket = LoketFactory(gemeenten=[GemeenteFactory(province="Zeeland")])
-            measure_month(loket, OCTOBER, 3)
-            measure_month(loket, NOVEMBER, 4)
-            pass_audit(network, loket)
+            measured_loket(network, OCTOBER, NOVEMBER)
 
     grow(1)
     with count_queries(app) as few:
