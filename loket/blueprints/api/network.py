@@ -33,7 +33,7 @@ NETWERK = ["netwerk"]
 @bp.get("/lokets")
 @allow(*BEHEER, *SUPPORTERS)
 @spec.validate(resp=Response(HTTP_200=LoketPage), tags=NETWERK)
-def list_loketten(query: PageQuery):
+def list_lokets(query: PageQuery):  # the view name is the published operationId: it follows the path
     """Loketten met hun gemeenten en team (beheer en ondersteuners)."""
     loketten = loketten_service.list_loketten(page=query.page, per_page=query.per_page)
     return serializers.page(loketten, serializers.loket)
@@ -54,7 +54,7 @@ def create_loket(json: LoketBody):
 @bp.get("/bonds")
 @allow(*BEHEER, *SUPPORTERS)
 @spec.validate(resp=Response(HTTP_200=BondPage), tags=NETWERK)
-def list_bonden(query: PageQuery):
+def list_bonds(query: PageQuery):  # the view name is the published operationId: it follows the path
     """Bonden met hun sporten en team (beheer en ondersteuners)."""
     return serializers.page(bonden_service.list_bonden(page=query.page, per_page=query.per_page), serializers.bond)
 
