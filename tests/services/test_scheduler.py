@@ -28,7 +28,7 @@ from tests.support.db import ON_POSTGRES
 from tests.support.mails import sent_to
 from tests.support.outbox import commit_leaving_rows_pending
 from tests.support.requests import file_request
-from tests.workers.settings import SETTINGS_ENV, settings_of
+from tests.support.worker_settings import SETTINGS_ENV, settings_of
 
 REPO = Path(__file__).resolve().parents[2]
 SWEEP = next(task for task in scheduler.PERIODIC if task.name == "service_level_sweep")

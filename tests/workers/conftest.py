@@ -32,7 +32,7 @@ from tests import factories
 from tests.fakes.sendgrid import sendgrid_fake  # noqa: F401  (fixture)
 from tests.support.client import CsrfClient
 from tests.support.db import ON_POSTGRES, clean_database
-from tests.workers.settings import SETTINGS_ENV, settings_of, worker_config
+from tests.support.worker_settings import SETTINGS_ENV, settings_of, worker_config
 
 REPO = Path(__file__).resolve().parents[2]
 CI_REDIS_DB = int(os.environ.get("LOKET_TEST_REDIS_DB", "15"))

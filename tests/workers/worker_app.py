@@ -3,6 +3,6 @@
 Never imported by the test process itself (it needs LOKET_WORKER_TEST_SETTINGS in the environment).
 """
 from loket import create_app
-from tests.workers.settings import config_from_environ
+from tests.support.worker_settings import config_from_environ
 
 app = create_app(config_from_environ())
