@@ -4,7 +4,6 @@ import csv
 import io
 import re
 from datetime import datetime
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -14,15 +13,9 @@ from loket.models import QualityRun
 from loket.models.base import utcnow
 from loket.services.quality.criteria import current_set
 from loket.services.quality.runs import period_of
-from loket.services.seed.categories import seed_categories
-from loket.services.seed.criteria import seed_criteria
 from tests.factories import (
-    ClubFactory,
-    GemeenteFactory,
-    LoketFactory,
     MeasurementFactory,
     QualityRunFactory,
-    make_user,
 )
 from tests.support.db import count_queries, count_rows
 from tests.support.quality import (
@@ -144,6 +137,8 @@ def test_the_loketten_table_shows_verdicts_criteria_and_trend(login_as, quality)
     ("provincie=Gelderland&status=voldoet_niet", ["Arnhem", "Eemland"]),
     ("provincie=Atlantis&status=kapot", ["Arnhem", "Bunnik", "Eemland", "Utrecht"]),
 ])
+
+
 def test_filters_narrow_the_table_and_its_download(login_as, quality, query, expected):
     client = login_as("coordinator")
     html = client.get(f"/overzicht/?{query}").get_data(as_text=True)
@@ -185,6 +180,8 @@ def test_recompute_is_post_only(login_as, quality):
     ("running", 3, "bezig, criteria 3 van 8"),
     ("failed", 2, "De herberekening is mislukt"),
 ])
+
+
 def test_the_latest_runs_state_is_shown(login_as, quality, state, done, expected):
     QualityRunFactory(state=state, period=period_of(utcnow()), criteria_done=done, criteria_total=8,
                       error="OperationalError: geheime details")
@@ -305,26 +302,11 @@ def test_demand_csv_matches_the_page(login_as, quality):
 
 # ---------------------------------------------------------------- query counts
 
-@pytest.fixture()
-def lone(db):
-    """The smallest network: one gemeente with one loket (measured twice, audited) and one club's request,
-    and a coördinatiepunt user. `grow_lone(lone, n)` adds n loketten like it, and history and requests."""
-    seed_categories()
-    seed_criteria()
-    gemeente = GemeenteFactory(name="Utrecht")
-    network = SimpleNamespace(loket=LoketFactory(slug="utrecht", gemeenten=[gemeente]),
-                              club=ClubFactory(gemeente=gemeente), coordinator=make_user("coordinatiepunt"))
-    _db.session.commit()
-    measure_month(network.loket, LAST_MONTH, 6)
-    measure_month(network.loket, THIS_MONTH, 8)
-    pass_audit(network, network.loket)
-    stored_request(network.club, "overig", datetime.combine(THIS_MONTH, datetime.min.time()))
-    return network
-
-
 @pytest.mark.parametrize("path", ["/overzicht/", "/overzicht/loketten.csv", "/overzicht/loketten.xlsx",
                                   "/overzicht/loketten/utrecht", "/overzicht/loketten/utrecht/metingen.csv",
                                   "/overzicht/vraag/provincie", "/overzicht/vraag/categorie"])
+
+
 def test_overview_pages_use_a_constant_number_of_queries(app, lone, path):
     """One loket, then nine: the same number of queries (no query per loket, month or request)."""
     client = app.test_client()

@@ -7,7 +7,6 @@ from loket.extensions import db as _db
 from loket.models import QualityRun
 from loket.services.network import api_tokens
 from loket.services.quality import voldoet
-from tests.blueprints.test_overzicht import lone  # noqa: F401 (a fixture)
 from tests.factories import PASSWORD
 from tests.support.api import ApiClient, assert_problem
 from tests.support.db import count_queries
