@@ -20,9 +20,6 @@ from loket.services.quality.criteria import compare
 from loket.services.quality.metric_queries import MetricResult
 from loket.services.quality.registry import METRICS, Metric
 
-# The registry under its former name here (tests/services/quality/test_metrics.py reads it).
-METRIC_FUNCTIONS = METRICS
-
 
 @dataclass(frozen=True)
 class Measured:

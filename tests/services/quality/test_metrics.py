@@ -21,8 +21,14 @@ from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import METRICS
 from loket.services.requests import actions, satisfaction, teamwork
 from loket.services.seed.categories import seed_categories
-from loket.services.seed.criteria import seed_criteria
-from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, MembershipFactory, make_user
+from loket.services.seed.criteria import SEED_CRITERIA, seed_criteria
+from tests.factories import (
+    ClubFactory,
+    GemeenteFactory,
+    LoketFactory,
+    MembershipFactory,
+    make_user,
+)
 from tests.support.db import count_queries
 from tests.support.requests import file_request
 
@@ -102,8 +108,13 @@ def _ids(network):
     return network.loket_utrecht.id, network.loket_eemland.id, network.loket_bunnik.id
 
 
-def test_every_registered_metric_has_a_computation():
-    assert set(metrics.METRIC_FUNCTIONS) == set(METRICS)
+def test_every_metric_a_criterion_names_is_registered_and_computes(network):
+    """The seed criteria only name registered metrics, and each registered metric computes one result
+    per loket in a single call (whatever it finds: a value, or none)."""
+    assert {spec.metric for spec in SEED_CRITERIA if spec.kind == "metric"} <= set(METRICS)
+    for metric in METRICS.values():
+        results = metric.compute(AS_OF, 365)
+        assert set(_ids(network)) <= set(results), metric.name
 
 
 # ---------------------------------------------------------------- K1 contact_reviewed_days
