@@ -19,7 +19,7 @@ quality_cli = AppGroup("quality", help="Kwaliteitsmetingen van de loketten.")
 
 SUMMARY_LABELS = {
     "gemeenten": "Gemeenten",
-    "bonds": "Bonden",
+    "bonden": "Bonden",
     "sports": "Sporten",
     "bond_sports": "Bond–sport-koppelingen",
     "categories": "Categorieën",

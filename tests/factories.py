@@ -330,7 +330,7 @@ def make_user(role, organisation=None, *, name=None, email=None, team_lead=False
 
 
 def build_network() -> SimpleNamespace:
-    """Gemeenten, loketten (one serving two gemeenten, one not operational), bonds, clubs, users.
+    """Gemeenten, loketten (one serving two gemeenten, one not operational), bonden, clubs, users.
 
     - Utrecht → Sportloket Utrecht; Amersfoort + Leusden → Sportloket Eemland;
       Bunnik → a loket in oprichting; Zeist → no loket at all.

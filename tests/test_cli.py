@@ -97,9 +97,9 @@ def test_seed_demo_builds_a_realistic_network(demo):
     assert {club.basiseis_vog_status for club in clubs} >= {"voldoet", "mee_bezig", "onbekend"}
     assert any(club.is_eligible for club in clubs) and not all(club.is_eligible for club in clubs)
 
-    bonds = {b.key: b for b in _db.session.scalars(select(Bond))}
-    assert all(bonds[key].aangesloten for key in ("knvb", "knhb", "nevobo"))
-    assert not bonds["knltb"].aangesloten
+    bonden = {b.key: b for b in _db.session.scalars(select(Bond))}
+    assert all(bonden[key].aangesloten for key in ("knvb", "knhb", "nevobo"))
+    assert not bonden["knltb"].aangesloten
 
     roles = set(_db.session.scalars(select(Membership.role)))
     assert roles == set(ROLES)

@@ -65,10 +65,10 @@ def planted(network):
 
 def _values(planted) -> dict[str, list]:
     """Every value a URL parameter can take on a coördinatiepunt page (extend when a page adds one)."""
-    lokets = (planted.loket_utrecht, planted.loket_eemland, planted.loket_bunnik)
+    loketten = (planted.loket_utrecht, planted.loket_eemland, planted.loket_bunnik)
     return {
-        "slug": [loket.slug for loket in lokets],
-        "loket_id": [loket.id for loket in lokets],
+        "slug": [loket.slug for loket in loketten],
+        "loket_id": [loket.id for loket in loketten],
         "audit_id": [planted.audit.id],
         "request_id": [request.id for request in planted.filed.values()],
         "club_id": [club.id for club in (planted.club_utrecht, planted.club_zeist)],

@@ -71,7 +71,7 @@ class Sport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
 
-    bonds: Mapped[list["Bond"]] = relationship(secondary=bond_sports, back_populates="sports")
+    bonden: Mapped[list["Bond"]] = relationship(secondary=bond_sports, back_populates="sports")
 
     def __repr__(self):
         return f"<Sport {self.name}>"
@@ -89,7 +89,7 @@ class Bond(db.Model):
     aangesloten_at: Mapped[date | None]
 
     sports: Mapped[list[Sport]] = relationship(
-        secondary=bond_sports, back_populates="bonds", order_by="Sport.name"
+        secondary=bond_sports, back_populates="bonden", order_by="Sport.name"
     )
     team: Mapped["Team"] = relationship(back_populates="bond", uselist=False)
 

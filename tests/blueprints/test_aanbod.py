@@ -148,7 +148,7 @@ def test_catalogue_filters_by_category(login_as, network):
 
 
 def _add_offers(network, count, start=0):
-    """Offers from new lokets and bonds each time, with several categories, so rows differ."""
+    """Offers from new loketten and bonden each time, with several categories, so rows differ."""
     slugs = ["vrijwilligers-kader", "overig", "sport-en-zorg"]
     for i in range(start, start + count):
         organisation = LoketFactory() if i % 2 else BondFactory()

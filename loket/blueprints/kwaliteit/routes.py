@@ -129,7 +129,7 @@ def _render_standing(loket_id, error=None, code=200):
     return render_template("kwaliteit/ons_loket.html", standing=audits.standing(loket_id),
                            audit_list=audits.audits_of(loket_id, viewer=current_user),
                            concept=audits.open_concept(loket_id, "self_assessment"),
-                           is_lead=audits.is_loket_lead(current_user, loket_id), own_lokets=current_user.memberships,
+                           is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=current_user.memberships,
                            start_form=ActionForm(), error=error), code
 
 

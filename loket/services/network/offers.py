@@ -1,4 +1,4 @@
-"""The support offer catalogue (ondersteuningsaanbod): what lokets and bonds offer clubs, by category.
+"""The support offer catalogue (ondersteuningsaanbod): what loketten and bonden offer clubs, by category.
 
 Only members of a team manage its offers. Every function that writes commits exactly once.
 """
@@ -104,14 +104,14 @@ def suggest_offers(category_id: int, team_ids: list[int], limit: int = 5) -> lis
 
 
 def suggestion_team_ids(club: Club) -> list[int]:
-    """The teams whose offers suit a club best: its gemeente's loket, then the aangesloten bonds of
+    """The teams whose offers suit a club best: its gemeente's loket, then the aangesloten bonden of
     its sports (by team id). One query.
     """
-    connected_bonds = (select(bond_sports.c.bond_id)
+    connected_bonden = (select(bond_sports.c.bond_id)
                        .join(Bond, Bond.id == bond_sports.c.bond_id)
                        .join(club_sports, club_sports.c.sport_id == bond_sports.c.sport_id)
                        .where(club_sports.c.club_id == club.id, Bond.aangesloten))
-    conditions = [Team.bond_id.in_(connected_bonds)]
+    conditions = [Team.bond_id.in_(connected_bonden)]
     if club.gemeente.loket_id is not None:
         conditions.append(Team.loket_id == club.gemeente.loket_id)
     return list(db.session.scalars(

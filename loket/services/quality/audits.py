@@ -182,14 +182,14 @@ class LoketAudits:
 
 def audit_overview() -> list[LoketAudits]:
     """Every loket with its latest final audit and any concept audit, by name (three queries)."""
-    lokets = list(db.session.scalars(select(Loket).order_by(Loket.name, Loket.id)))
-    ids = [loket.id for loket in lokets]
+    loketten = list(db.session.scalars(select(Loket).order_by(Loket.name, Loket.id)))
+    ids = [loket.id for loket in loketten]
     latest = voldoet.latest_final_audits(ids) if ids else {}
     concepts = {}
     for audit in db.session.scalars(select(Audit).where(Audit.kind == "audit", Audit.state == "concept")
                                     .order_by(Audit.id.desc())):
         concepts[audit.loket_id] = audit  # the oldest open concept wins, as open_concept
-    return [LoketAudits(loket, latest.get(loket.id), concepts.get(loket.id)) for loket in lokets]
+    return [LoketAudits(loket, latest.get(loket.id), concepts.get(loket.id)) for loket in loketten]
 
 
 def latest_measurements(loket_id: int, criterion_ids: list[int]) -> dict[int, Measurement]:

@@ -136,7 +136,7 @@ def clean_filters(overview: Overview, province: str | None, status: str | None) 
 def national_overview(today: date | None = None) -> Overview:
     """The targets and every loket with its verdict and trend. Read-only; nine queries however many loketten."""
     today = today or utcnow().date()
-    lokets = db.session.execute(
+    loketten = db.session.execute(
         select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt).order_by(Loket.name, Loket.id)).all()
     served = db.session.execute(
         select(Gemeente.loket_id, Gemeente.province, func.count().label("gemeenten"))
@@ -148,13 +148,13 @@ def national_overview(today: date | None = None) -> Overview:
             provinces_of[row.loket_id].append(row.province)
             gemeenten_of[row.loket_id] += row.gemeenten
     criteria_set = current_set(today)
-    ids = [loket.id for loket in lokets]
+    ids = [loket.id for loket in loketten]
     verdicts = evaluate(ids, criteria_set=criteria_set, today=today)
     trends = loket_trends(ids, criteria_set)
     rows = [LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status,
                      aangehaakt=loket.aangehaakt, provinces=tuple(sorted(provinces_of[loket.id])),
                      gemeenten=gemeenten_of[loket.id], quality=verdicts[loket.id], trend=trends.get(loket.id))
-            for loket in lokets]
+            for loket in loketten]
     return Overview(as_of=today, targets=_targets(rows), criteria_set=criteria_set, loketten=rows,
                     provinces=sorted({row.province for row in served}))
 

@@ -28,7 +28,7 @@ class Route:
 
 
 def route(*, scope: str, gemeente_name: str, loket: LoketState | None,
-          sport_name: str | None = None, sport_bonds: tuple[BondState, ...] = ()) -> Route:
+          sport_name: str | None = None, sport_bonden: tuple[BondState, ...] = ()) -> Route:
     """Decide the owning team of a new request from the club's network state.
 
     - generiek → the loket serving the club's gemeente;
@@ -36,12 +36,12 @@ def route(*, scope: str, gemeente_name: str, loket: LoketState | None,
     - no operational loket for the gemeente → the coördinatiepunt's fallback queue.
     """
     if scope == "sportspecifiek":
-        connected = sorted((b for b in sport_bonds if b.aangesloten), key=lambda b: b.key)
+        connected = sorted((b for b in sport_bonden if b.aangesloten), key=lambda b: b.key)
         if connected:
             bond = connected[0]
             return Route("bond", bond.id, f"Sportspecifieke vraag over {sport_name}: naar {bond.name}.")
-        if sport_bonds:
-            why = (f"De bond voor {sport_name} ({', '.join(b.name for b in sport_bonds)}) "
+        if sport_bonden:
+            why = (f"De bond voor {sport_name} ({', '.join(b.name for b in sport_bonden)}) "
                    "is nog niet aangesloten.")
         else:
             why = f"Er is geen bond bekend voor {sport_name}."
@@ -68,7 +68,7 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
         gemeente_name=club.gemeente.name,
         loket=LoketState(loket.id, loket.name, loket.is_operational) if loket else None,
         sport_name=sport.name if sport else None,
-        sport_bonds=tuple(BondState(b.id, b.key, b.name, b.aangesloten) for b in sport.bonds)
+        sport_bonden=tuple(BondState(b.id, b.key, b.name, b.aangesloten) for b in sport.bonden)
         if sport else (),
     )
     return team_for(decision.team_kind, decision.organisation_id), decision

@@ -129,13 +129,13 @@ def seed_demo() -> DemoSeed:
     try:
         gemeenten = _reference_gemeenten()
         sports = {s.name: s for s in db.session.scalars(select(Sport))}
-        bonds = {b.key: b for b in db.session.scalars(select(Bond))}
-        _require({"bonden": set(AANGESLOTEN_BONDS) - set(bonds),
+        bonden = {b.key: b for b in db.session.scalars(select(Bond))}
+        _require({"bonden": set(AANGESLOTEN_BONDS) - set(bonden),
                   "sporten": {s for c in CLUBS.values() for s in c[3]} - set(sports),
                   "categorieën": {r[2] for r in REQUESTS} - set(db.session.scalars(select(Category.slug)))})
         now = utcnow()
         for key, since in AANGESLOTEN_BONDS.items():
-            bonds[key].aangesloten, bonds[key].aangesloten_at = True, since
+            bonden[key].aangesloten, bonden[key].aangesloten_at = True, since
         _create_loketten(gemeenten, now)
         clubs = _create_clubs(gemeenten, sports)
         users = _create_users(clubs)

@@ -43,7 +43,7 @@ class Counts:
 @dataclass
 class ReferenceSummary:
     gemeenten: Counts = field(default_factory=Counts)
-    bonds: Counts = field(default_factory=Counts)
+    bonden: Counts = field(default_factory=Counts)
     sports: Counts = field(default_factory=Counts)
     # Bond ↔ sport links; "updated" stays 0 (links are only added).
     bond_sports: Counts = field(default_factory=Counts)
@@ -72,7 +72,7 @@ def seed_reference(data_dir, progress: Progress | None = None) -> ReferenceSumma
     summary = ReferenceSummary()
     try:
         _upsert_gemeenten(progress(gemeenten, "Gemeenten"), summary)
-        _upsert_bonds(progress(bonden, "Bonden"), summary)
+        _upsert_bonden(progress(bonden, "Bonden"), summary)
         summary.categories.added = seed_categories()
         summary.criteria_sets.added = int(seed_criteria())
         _ensure_teams(summary)
@@ -144,18 +144,18 @@ def _upsert_gemeenten(rows: Iterable[dict], summary: ReferenceSummary) -> None:
             summary.gemeenten.updated += 1
 
 
-def _upsert_bonds(rows: Iterable[dict], summary: ReferenceSummary) -> None:
-    bonds = {b.key: b for b in db.session.scalars(select(Bond))}
+def _upsert_bonden(rows: Iterable[dict], summary: ReferenceSummary) -> None:
+    known = {b.key: b for b in db.session.scalars(select(Bond))}
     sports = {s.name: s for s in db.session.scalars(select(Sport))}
     for row in rows:
         values = {"abbreviation": row["abbreviation"], "name": row["name"]}
-        bond = bonds.get(row["key"])
+        bond = known.get(row["key"])
         if bond is None:
-            bond = bonds[row["key"]] = Bond(key=row["key"], **values)
+            bond = known[row["key"]] = Bond(key=row["key"], **values)
             db.session.add(bond)
-            summary.bonds.added += 1
+            summary.bonden.added += 1
         elif _set(bond, values):
-            summary.bonds.updated += 1
+            summary.bonden.updated += 1
         for name in _split_sports(row["sports"]):
             sport = sports.get(name)
             if sport is None:
@@ -176,7 +176,7 @@ def _split_sports(value: str) -> list[str]:
 
 
 def _ensure_teams(summary: ReferenceSummary) -> None:
-    db.session.flush()  # new bonds need their ids before their teams are looked up
+    db.session.flush()  # new bonden need their ids before their teams are looked up
     for bond in db.session.scalars(select(Bond).order_by(Bond.id)):
         if ensure_team("bond", bond) in db.session.new:
             summary.teams.added += 1

@@ -256,12 +256,12 @@ def test_evaluate_of_no_loketten_is_empty(network):
 
 
 def test_evaluate_uses_the_same_number_of_queries_for_one_or_six_loketten(app, network):
-    lokets = [network.loket_utrecht, network.loket_eemland, *(LoketFactory() for _ in range(4))]
-    for i, loket in enumerate(lokets):
+    loketten = [network.loket_utrecht, network.loket_eemland, *(LoketFactory() for _ in range(4))]
+    for i, loket in enumerate(loketten):
         meets_everything(network, loket)
         measure(loket, "K2", i % 2 == 0, period=NOVEMBER)
         make_audit(loket, network.coordinator, audit_date=NOVEMBER, verdict="negatief" if i % 3 else "positief")
-    ids = [loket.id for loket in lokets]
+    ids = [loket.id for loket in loketten]
     _db.session.expire_all()
     with count_queries(app) as one:
         single = voldoet.evaluate(ids[:1], today=TODAY)

@@ -18,7 +18,7 @@ OPERATIONAL = LoketState(id=11, name="Sportloket Utrecht", operational=True)
 IN_OPRICHTING = LoketState(id=12, name="Sportloket Bunnik", operational=False)
 KNVB = BondState(id=21, key="knvb", name="KNVB", aangesloten=True)
 KNLTB = BondState(id=22, key="knltb", name="KNLTB", aangesloten=False)
-# Two bonds covering one sport; keys chosen so that the lower key has the HIGHER id and comes second
+# Two bonden covering one sport; keys chosen so that the lower key has the HIGHER id and comes second
 # in the tuple, so "lowest key wins" cannot be confused with "first in tuple" or "lowest id".
 BOND_B = BondState(id=31, key="b-bond", name="Bond B", aangesloten=True)
 BOND_A = BondState(id=32, key="a-bond", name="Bond A", aangesloten=True)
@@ -42,71 +42,71 @@ CASES = [
         id="generiek-geen-loket-naar-opvang",
     ),
     pytest.param(
-        # A generic request ignores any sport and bonds passed along.
+        # A generic request ignores any sport and bonden passed along.
         dict(scope="generiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="voetbal",
-             sport_bonds=(KNVB,)),
+             sport_bonden=(KNVB,)),
         "loket", 11, ["Sportloket Utrecht"],
         id="generiek-negeert-bond",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="voetbal",
-             sport_bonds=(KNVB,)),
+             sport_bonden=(KNVB,)),
         "bond", 21, ["voetbal", "KNVB", "Sportspecifieke vraag"],
         id="sportspecifiek-aangesloten-bond",
     ),
     pytest.param(
         # The bond wins even when the gemeente has no operational loket.
         dict(scope="sportspecifiek", gemeente_name="Zeist", loket=None, sport_name="voetbal",
-             sport_bonds=(KNVB,)),
+             sport_bonden=(KNVB,)),
         "bond", 21, ["KNVB"],
         id="sportspecifiek-aangesloten-bond-zonder-loket",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="tennis",
-             sport_bonds=(KNLTB,)),
+             sport_bonden=(KNLTB,)),
         "loket", 11, ["tennis", "KNLTB", "niet aangesloten", "valt onder Sportloket Utrecht"],
         id="sportspecifiek-bond-niet-aangesloten-naar-loket",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="jeu de boules",
-             sport_bonds=()),
+             sport_bonden=()),
         "loket", 11, ["geen bond bekend", "jeu de boules", "valt onder Sportloket Utrecht"],
         id="sportspecifiek-geen-bond-naar-loket",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Bunnik", loket=IN_OPRICHTING, sport_name="tennis",
-             sport_bonds=(KNLTB,)),
+             sport_bonden=(KNLTB,)),
         "fallback", None, ["KNLTB", "niet aangesloten", "Bunnik", "nog niet operationeel", "coördinatiepunt"],
         id="sportspecifiek-bond-niet-aangesloten-loket-in-oprichting-naar-opvang",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Zeist", loket=None, sport_name="tennis",
-             sport_bonds=(KNLTB,)),
+             sport_bonden=(KNLTB,)),
         "fallback", None, ["KNLTB", "niet aangesloten", "Zeist", "nog geen loket", "coördinatiepunt"],
         id="sportspecifiek-bond-niet-aangesloten-geen-loket-naar-opvang",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Zeist", loket=None, sport_name="jeu de boules",
-             sport_bonds=()),
+             sport_bonden=()),
         "fallback", None, ["geen bond bekend", "nog geen loket", "coördinatiepunt"],
         id="sportspecifiek-geen-bond-geen-loket-naar-opvang",
     ),
     pytest.param(
         # The aangesloten one wins whatever the order in the tuple.
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="hockey",
-             sport_bonds=(BOND_A_LOS, BOND_B)),
+             sport_bonden=(BOND_A_LOS, BOND_B)),
         "bond", 31, ["Bond B"],
         id="twee-bonden-een-aangesloten",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="hockey",
-             sport_bonds=(BOND_B, BOND_A)),
+             sport_bonden=(BOND_B, BOND_A)),
         "bond", 32, ["Bond A"],
         id="twee-bonden-aangesloten-laagste-key",
     ),
     pytest.param(
         dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="hockey",
-             sport_bonds=(BOND_A, BOND_B)),
+             sport_bonden=(BOND_A, BOND_B)),
         "bond", 32, ["Bond A"],
         id="twee-bonden-aangesloten-laagste-key-andere-volgorde",
     ),
@@ -133,7 +133,7 @@ def test_route_exact_reason_texts():
         "Gemeente Zeist heeft nog geen loket: opvang door het landelijk coördinatiepunt."
     )
     assert route(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="tennis",
-                 sport_bonds=(KNLTB,)).reason == (
+                 sport_bonden=(KNLTB,)).reason == (
         "De bond voor tennis (KNLTB) is nog niet aangesloten. "
         "Gemeente Utrecht valt onder Sportloket Utrecht."
     )
@@ -141,9 +141,9 @@ def test_route_exact_reason_texts():
 
 def test_route_is_pure_and_deterministic():
     kwargs = dict(scope="sportspecifiek", gemeente_name="Utrecht", loket=OPERATIONAL, sport_name="hockey",
-                  sport_bonds=(BOND_B, BOND_A))
+                  sport_bonden=(BOND_B, BOND_A))
     assert route(**kwargs) == route(**kwargs)
-    assert route(**kwargs) == route(**{**kwargs, "sport_bonds": (BOND_A, BOND_B)})
+    assert route(**kwargs) == route(**{**kwargs, "sport_bonden": (BOND_A, BOND_B)})
 
 
 # ----------------------------------------------------------------------------- `route_for` on the network

@@ -66,11 +66,11 @@ def test_loads_every_bond_with_its_sports_and_team(db, data_dir):
 
     summary = seed_reference(data_dir)
 
-    bonds = {b.key: b for b in db.session.scalars(select(Bond))}
-    assert set(bonds) == {r["key"] for r in rows}
+    bonden = {b.key: b for b in db.session.scalars(select(Bond))}
+    assert set(bonden) == {r["key"] for r in rows}
     csv_sports = set()
     for row in rows:
-        bond = bonds[row["key"]]
+        bond = bonden[row["key"]]
         assert (bond.abbreviation, bond.name) == (row["abbreviation"], row["name"])
         expected = {s.strip() for s in row["sports"].split(";") if s.strip()}
         assert expected, row["key"]
@@ -79,14 +79,14 @@ def test_loads_every_bond_with_its_sports_and_team(db, data_dir):
         assert bond.aangesloten is False  # connecting a bond is a decision, not reference data
     assert set(db.session.scalars(select(Sport.name))) == csv_sports
     assert {"G-voetbal", "BMX"} <= csv_sports  # case kept as given
-    assert summary.bonds.added == len(rows)
+    assert summary.bonden.added == len(rows)
     assert summary.sports.added == len(csv_sports)
 
     bond_teams = db.session.scalars(select(Team).where(Team.kind == "bond")).all()
-    assert sorted(t.bond_id for t in bond_teams) == sorted(b.id for b in bonds.values())
+    assert sorted(t.bond_id for t in bond_teams) == sorted(b.id for b in bonden.values())
     # Shared abbreviations are told apart by key.
-    assert bonds["knsb-schaatsen"].abbreviation == bonds["knsb-schaken"].abbreviation == "KNSB"
-    assert {s.name for s in bonds["knsb-schaken"].sports} == {"schaken"}
+    assert bonden["knsb-schaatsen"].abbreviation == bonden["knsb-schaken"].abbreviation == "KNSB"
+    assert {s.name for s in bonden["knsb-schaken"].sports} == {"schaken"}
 
 
 def test_loads_categories_and_one_fallback_team(db, data_dir):
@@ -142,7 +142,7 @@ def test_changed_rows_in_the_csv_are_updated(db, data_copy):
 
     _db.session.expire_all()
     assert (summary.gemeenten.added, summary.gemeenten.updated) == (0, 2)
-    assert (summary.bonds.added, summary.bonds.updated) == (0, 1)
+    assert (summary.bonden.added, summary.bonden.updated) == (0, 1)
     assert (summary.sports.added, summary.bond_sports.added) == (1, 1)
     hengelo = db.session.scalar(select(Gemeente).where(Gemeente.code == "GM0164"))
     assert hengelo.name == "Hengelo (O.)"
