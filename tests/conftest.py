@@ -45,7 +45,7 @@ def app():
 
 @pytest.fixture()
 def db(app):
-    """A clean database for every test (truncate on PostgreSQL, rebuild on in-memory SQLite)."""
+    """A clean database for every test: every table emptied (tests/support/db.clean_database)."""
     with app.app_context():
         clean_database()
         yield _db

@@ -10,14 +10,16 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
 def clean_database() -> None:
-    """Empty every table: truncate on PostgreSQL, rebuild on SQLite."""
+    """Empty every table, children first, and restart the id sequences (PostgreSQL), so each test starts
+    from empty tables with ids from 1. Deleting from small tables is several times faster than TRUNCATE
+    (PostgreSQL) or rebuilding the schema (SQLite), which is most of a short test's time."""
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if ON_POSTGRES:
-        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-        _db.session.execute(text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
-        _db.session.commit()
-    else:
-        _db.drop_all()
-        _db.create_all()
+        _db.session.execute(text(
+            "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
+    _db.session.commit()
 
 
 def count_rows(model, *where) -> int:
