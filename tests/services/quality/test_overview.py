@@ -1,19 +1,16 @@
-"""The national overview: targets, the loketten table with filters and trend, the drill-down, demand over
-time, and the CSV/XLSX tables — all checked against numbers worked out by hand for a small network."""
+"""The national overview: targets, the loketten table with filters and trend, the drill-down, and the
+CSV/XLSX tables — all checked against numbers worked out by hand for a small network."""
 import csv
 import io
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import Category
 from loket.services.errors import NotFound
 from loket.services.quality import exports, overview, registry, voldoet
 from loket.services.reporting import demand as demand_service
 from tests.factories import (
-    ClubFactory,
     CriteriaSetFactory,
     CriterionFactory,
     GemeenteFactory,
@@ -26,21 +23,12 @@ from tests.support.quality import (
     NOVEMBER,
     OCTOBER,
     SEPTEMBER,
-    extend_network,
     measure_month,
     measured_loket,
-    quality_history,
     stored_request,
 )
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture()
-def quality(network):
-    extend_network(network)
-    quality_history(network)
-    return network
 
 
 def _rows(result):
@@ -113,6 +101,8 @@ def test_rows_show_status_provinces_gemeenten_and_aangehaakt(quality):
     ("Gelderland", "voldoet_niet", ["arnhem", "eemland"]),
     ("Gelderland", "voldoet", []),
 ])
+
+
 def test_filters_by_province_and_status(quality, province, status, expected):
     result = overview.national_overview(TODAY)
     assert [row.slug for row in result.filtered(province=province, status=status)] == expected
@@ -183,53 +173,6 @@ def test_drill_down_keeps_numbers_from_the_details_and_drops_text(network):
 def test_drill_down_of_an_unknown_loket_is_not_found(network):
     with pytest.raises(NotFound):
         overview.loket_detail("bestaat-niet", TODAY)
-
-
-# ---------------------------------------------------------------- demand
-
-def test_last_months_run_across_the_year_boundary():
-    assert demand_service.last_months(3, date(2026, 2, 14)) == (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1))
-    assert len(demand_service.last_months(12, TODAY)) == 12 and demand_service.last_months(12, TODAY)[0] == date(2025, 12, 1)
-
-
-def test_demand_per_category_counts_requests_per_month(quality):
-    club = quality.club_utrecht
-    stored_request(club, "overig", datetime(2026, 11, 2, 9))
-    stored_request(club, "overig", datetime(2026, 11, 20, 23, 59))
-    stored_request(quality.club_zeist, "overig", datetime(2026, 10, 31, 23, 59))  # fallback queue: counts too
-    stored_request(club, "sport-en-zorg", datetime(2025, 12, 1, 0, 0))  # first day of the window
-    stored_request(club, "sport-en-zorg", datetime(2025, 11, 30, 23, 59))  # just before: not counted
-    demand = demand_service.demand_by_category(TODAY)
-    series = {s.key: s for s in demand.series}
-    assert demand.months[0] == date(2025, 12, 1) and demand.months[-1] == NOVEMBER
-    assert series["overig"].counts[-2:] == (1, 2) and series["overig"].total == 3
-    assert series["sport-en-zorg"].counts[0] == 1 and series["sport-en-zorg"].total == 1
-    active = _db.session.scalars(select(Category.slug).where(Category.active.is_(True))).all()
-    assert set(series) == set(active)  # every active category, with zeros
-    assert demand.totals[-1] == 2 and demand.total == 4
-
-
-def test_demand_per_province_follows_the_clubs_gemeente(quality):
-    gelderland_club = ClubFactory(gemeente=quality.arnhem)
-    stored_request(gelderland_club, "overig", datetime(2026, 11, 3))
-    stored_request(gelderland_club, "overig", datetime(2026, 9, 3))
-    stored_request(quality.club_utrecht, "overig", datetime(2026, 11, 4))
-    demand = demand_service.demand_by_province(TODAY)
-    series = {s.key: s for s in demand.series}
-    assert list(series) == ["Gelderland", "Utrecht"]
-    assert series["Gelderland"].counts[-3:] == (1, 0, 1)
-    assert series["Utrecht"].counts[-1] == 1 and series["Utrecht"].total == 1
-
-
-def test_demand_uses_a_constant_number_of_queries(app, quality):
-    stored_request(quality.club_utrecht, "overig", datetime(2026, 11, 2))
-    with count_queries(app) as few:
-        demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
-    for month in range(1, 12):
-        stored_request(ClubFactory(gemeente=quality.arnhem), "sport-en-zorg", datetime(2026, month, 2))
-    with count_queries(app) as many:
-        demand_service.demand_by_category(TODAY), demand_service.demand_by_province(TODAY)
-    assert len(many) == len(few) == 4
 
 
 # ---------------------------------------------------------------- tables for export
@@ -307,10 +250,3 @@ def test_measurements_of_an_older_criteria_set_are_left_out_of_the_trend(network
     measure_month(network.loket_utrecht, OCTOBER, 2)
     trend = _rows(overview.national_overview(TODAY))["utrecht"].trend
     assert trend == overview.Trend(OCTOBER, 2)  # November only has a measurement of the old set
-
-
-def test_demand_months_are_utc_months(network):
-    # Stored times are naive UTC: 23:30 UTC on 31 October is already November in Amsterdam, but counts in October.
-    stored_request(network.club_utrecht, "overig", datetime(2026, 10, 31, 23, 30))
-    series = {s.key: s for s in demand_service.demand_by_category(TODAY).series}
-    assert series["overig"].counts[-2:] == (1, 0)
