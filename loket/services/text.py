@@ -3,6 +3,7 @@ import re
 import unicodedata
 
 SLUG_MAX = 80
+EMAIL_MAX = 254  # the longest address SMTP allows (RFC 5321)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

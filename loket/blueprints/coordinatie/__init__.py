@@ -1,4 +1,4 @@
-"""The landelijk coördinatiepunt's fallback queue (metadata only). The national overview is the `overzicht` blueprint."""
+"""The coördinatiepunt's fallback queue (metadata only); the national overview is the `overzicht` blueprint."""
 from flask import Blueprint
 
 bp = Blueprint("coordinatie", __name__, url_prefix="/coordinatie")

@@ -1,1 +1,1 @@
-"""Messages in and out: the transactional outbox and its administration, notifications (who is told what), mail rendering and sending, and inbound mail."""
+"""Messages out and in: the outbox and its administration, notifications, mail rendering and sending, inbound."""

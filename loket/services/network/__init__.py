@@ -1,1 +1,1 @@
-"""The network of people and organisations: loketten, bonden, teams and their members, clubs, users, accounts, passwords, API tokens and the support offer catalogue."""
+"""The network: loketten, bonden, teams and members, clubs, users and accounts, API tokens, support offers."""

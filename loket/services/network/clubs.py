@@ -23,7 +23,7 @@ from loket.models import (
 )
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import Forbidden, InvalidInput, NotFound
-from loket.services.text import clean_name
+from loket.services.text import EMAIL_MAX, clean_name
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
@@ -35,7 +35,7 @@ BASISEIS_STATUS_LABELS = {
     "voldoet": "Voldoet", "mee_bezig": "Mee bezig", "nee": "Nog niet", "onbekend": "Onbekend",
 }
 NAME_MAX = 200
-CONTACT_LIMITS = {"name": 120, "email": 254, "phone": 40, "function": 80}
+CONTACT_LIMITS = {"name": 120, "email": EMAIL_MAX, "phone": 40, "function": 80}
 
 
 # ---------------------------------------------------------------- access

@@ -3,6 +3,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+# Longer input is refused before hashing: a passphrase fits, a megabyte does not cost a hash.
+PASSWORD_MAX = 200
+
 
 def _hasher() -> PasswordHasher:
     return PasswordHasher(

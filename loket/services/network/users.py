@@ -17,6 +17,7 @@ from loket.services.network.passwords import (
 from loket.services import transaction
 
 MIN_PASSWORD_LENGTH = 10
+NAME_MAX = 120
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
 
 
@@ -48,8 +49,8 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
             errors["email"] = "Er bestaat al een account met dit e-mailadres."
     name = (name or "").strip()
-    if not name or len(name) > 120:
-        errors["name"] = "Vul een naam in van hooguit 120 tekens."
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = f"Vul een naam in van hooguit {NAME_MAX} tekens."
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
     rows = [_membership(spec, errors) for spec in memberships]

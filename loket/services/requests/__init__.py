@@ -1,1 +1,1 @@
-"""Support requests: filing, queues, actions on a request, the status machine, routing, teamwork, service levels, satisfaction and categories."""
+"""A support request's life: filing, queues, actions, status machine, routing, teamwork, service levels."""

@@ -1,4 +1,4 @@
-"""Request categories (DESIGN §3): data in the categories table; what clubs and queues choose from, managed by beheer."""
+"""Request categories (DESIGN §3): data in a table; what clubs file under and queues filter on; beheer manages them."""
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError

@@ -1,1 +1,1 @@
-"""Data loaded into an empty or existing database: reference data (gemeenten, bonden), seed categories and criteria, and demo data."""
+"""Data loaded into a database: reference data (gemeenten, bonden), seed categories and criteria, demo data."""
