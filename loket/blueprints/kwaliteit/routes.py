@@ -9,6 +9,7 @@ from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
 from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, criteria_set_form
 from loket.services.errors import DomainError
+from loket.services.network import teams
 from loket.services.quality import audits, criteria
 from loket.services.quality.audits import (
     KIND_LABELS,
@@ -129,7 +130,7 @@ def _render_standing(loket_id, error=None, code=200):
     return render_template("kwaliteit/ons_loket.html", standing=audits.standing(loket_id),
                            audit_list=audits.audits_of(loket_id, viewer=current_user),
                            concept=audits.open_concept(loket_id, "self_assessment"),
-                           is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=current_user.memberships,
+                           is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=teams.loketten_of(current_user),
                            start_form=ActionForm(), error=error), code
 
 

@@ -27,6 +27,11 @@ def team_ids_of(user: User) -> list[int]:
     return list(cache[key])
 
 
+def loketten_of(user: User) -> list[Loket]:
+    """The loketten the user works at as clubondersteuner, in the order of their memberships."""
+    return [m.loket for m in user.memberships if m.role == MEMBER_ROLE["loket"]]
+
+
 def works_in(user: User, team: Team) -> bool:
     """Whether the user is a member of the team (from the loaded memberships, no query)."""
     return any(m.role == MEMBER_ROLE.get(team.kind)

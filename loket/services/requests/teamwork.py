@@ -42,6 +42,7 @@ class SupporterAccess:
     team_ids: frozenset[int]
     open_referral: Referral | None
     collaborations: tuple[Collaborator, ...]
+    viewer_id: int | None = None  # the supporter these rights are for
 
     @property
     def is_owner(self) -> bool:
@@ -67,6 +68,16 @@ class SupporterAccess:
     def can_note(self) -> bool:
         return self.is_owner or self.is_collaborator or self.is_referral_receiver
 
+    @property
+    def may_claim(self) -> bool:
+        """The owning team picks up a request nobody has yet."""
+        return self.is_owner and self.request.assignee_id is None
+
+    @property
+    def may_unclaim(self) -> bool:
+        """Only the assignee gives a request back to the team."""
+        return self.is_owner and self.viewer_id is not None and self.request.assignee_id == self.viewer_id
+
     def may_end(self, collaboration: Collaborator) -> bool:
         """The owning team may end any collaboration; an invited team may only step out of its own."""
         return self.is_owner or collaboration.team_id in self.team_ids
@@ -83,7 +94,7 @@ def supporter_access(user: User, request_id: int) -> SupporterAccess:
     collaborations = tuple(db.session.scalars(
         select(Collaborator).where(Collaborator.request_id == request.id, Collaborator.ended_at.is_(None))
         .order_by(Collaborator.id)))
-    access = SupporterAccess(request, team_ids, open_referral, collaborations)
+    access = SupporterAccess(request, team_ids, open_referral, collaborations, viewer_id=user.id)
     if not (access.is_owner or access.is_referral_receiver or access.is_collaborator):
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
     return access
