@@ -17,7 +17,7 @@ from loket.blueprints.queue.forms import (
 )
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
-from loket.services.errors import DomainError
+from loket.services.errors import DomainError, NotFound
 from loket.services.network import offers as offers_service
 from loket.services.network import teams
 from loket.services.requests import categories as categories_service
@@ -82,7 +82,18 @@ def _act(request_id, form_name, form, action, success, **fields):
         attach_errors(form, error)
         return _render_detail(access, code=error.status_code, **{form_name: form})
     flash(success, "success")
+    if not _still_involved(request_id):  # e.g. a declined referral or a team stepping out: back to the queue
+        return redirect(url_for("queue.index"))
     return redirect(url_for("queue.detail", request_id=request_id))
+
+
+def _still_involved(request_id) -> bool:
+    """Whether the user's teams still have a part in the request after an action."""
+    try:
+        teamwork.supporter_access(current_user, request_id)
+    except NotFound:
+        return False
+    return True
 
 
 @bp.route("/<int:request_id>")
