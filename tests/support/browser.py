@@ -1,0 +1,53 @@
+"""Driving pages in Chromium: logging in as a demo user, and the checks every page must pass."""
+import os
+from pathlib import Path
+
+from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
+
+CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
+# No first-run work, no background traffic: this machine (and CI) has no network beyond loopback.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WIDTHS = {"desktop": 1280, "phone": 360}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def log_in(page, who: str) -> None:
+    """Log in through the real form as a demo user (`who` is the local part: club, ondersteuner, …)."""
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill(f"{who}@{DEMO_DOMAIN}")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    assert "/inloggen" not in page.url, f"login as {who} failed"
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line each (rule, impact, where)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in result.response["violations"]]
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def check_page(page, name: str, width: str) -> None:
+    """What every page must be: one h1, Dutch, no axe violations, no sideways scrolling on a phone.
+    Saves a screenshot under test-output/screenshots/ for review."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{WIDTHS[width]}.png"), full_page=True)
+    problems = []
+    if page.locator("h1").count() != 1:
+        problems.append(f"{page.locator('h1').count()} h1 elements")
+    if page.locator("html").get_attribute("lang") != "nl":
+        problems.append("html lang is not nl")
+    problems += accessibility_violations(page)
+    if width == "phone" and horizontal_overflow(page) > 0:
+        problems.append(f"{horizontal_overflow(page)} px wider than the {WIDTHS[width]} px window")
+    assert problems == [], f"{name} at {WIDTHS[width]} px ({page.url}): " + "; ".join(problems)
