@@ -32,8 +32,10 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @bp.route("/aanvragen")
 @allow("club")
 def requests_list():
-    page = request.args.get("pagina", 1, type=int)
-    pagination = queues.club_requests(current_user, page=page)
+    pagination = queues.club_requests(current_user, page=queues.page_number(request.args.get("pagina")))
+    raw, target = request.args.get("pagina"), queues.canonical_page(pagination)
+    if raw is not None and raw != str(target):  # out of range or unreadable: the last (or first) page
+        return redirect(url_for("club.requests_list", **({"pagina": target} if target > 1 else {})))
     return render_template("club/list.html", pagination=pagination)
 
 

@@ -34,13 +34,24 @@ def index():
         category_id=request.args.get("categorie", type=int),
         assignee=request.args.get("behandelaar") or None,
     )
-    pagination = queues_service.queue(current_user, filters, page=request.args.get("pagina", 1, type=int))
+    pagination = queues_service.queue(current_user, filters, page=queues_service.page_number(request.args.get("pagina")))
+    if (moved := _page_redirect(pagination, "queue.index")) is not None:
+        return moved
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow,
     )
+
+
+def _page_redirect(pagination, endpoint):
+    """A `?pagina=` beyond the last page (or unreadable) goes to the last (or first) page, keeping the filters."""
+    raw, target = request.args.get("pagina"), queues_service.canonical_page(pagination)
+    if raw is None or raw == str(target):
+        return None
+    args = {key: value for key, value in request.args.items() if key != "pagina"}
+    return redirect(url_for(endpoint, **args, **({"pagina": target} if target > 1 else {})))
 
 
 def _render_detail(access, code=200, **forms):

@@ -1,0 +1,65 @@
+"""Paging the queue and the club's request list: numbered pages, and a page out of range (or unreadable)
+redirects to the last or first page, keeping the other filters."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from loket.services.requests import queues
+from tests.support.requests import file_many
+
+
+@pytest.fixture()
+def five_requests(app, network, monkeypatch):
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(queues, "CLUB_PAGE_SIZE", 2)
+    file_many(network, 5, club=network.club_utrecht)
+
+
+def _redirect_args(response):
+    assert response.status_code == 302
+    parts = urlsplit(response.headers["Location"])
+    return parts.path, {key: values[0] for key, values in parse_qs(parts.query).items()}
+
+
+@pytest.mark.parametrize("raw, page", [("99", "3"), ("1e20", "3"), ("99999999999999999999999", "3"),
+                                       ("-3", None), ("0", None), ("abc", None), ("2.0", "2")])
+def test_queue_page_out_of_range_redirects_keeping_filters(login_as, network, five_requests, raw, page):
+    client = login_as("ondersteuner")
+    path, args = _redirect_args(client.get(f"/wachtrij/?weergave=team&status=alle&pagina={raw}"))
+    assert path.rstrip("/") == "/wachtrij"
+    assert args.get("pagina") == page
+    assert args["status"] == "alle" and args["weergave"] == "team"
+
+
+def test_queue_page_in_range_is_shown_with_numbered_pages(login_as, network, five_requests):
+    client = login_as("ondersteuner")
+    response = client.get("/wachtrij/?status=alle&pagina=2")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Geen aanvragen met deze filters" not in page
+    assert 'aria-current="page">2<' in page
+    for number in (1, 3):
+        assert f"pagina={number}" in page and f">{number}</a>" in page
+    assert client.get("/wachtrij/?pagina=1").status_code == 200
+
+
+def test_empty_queue_with_a_page_goes_to_the_first(login_as, network):
+    path, args = _redirect_args(login_as("ondersteuner").get("/wachtrij/?pagina=4&status=alle"))
+    assert "pagina" not in args and args["status"] == "alle"
+
+
+@pytest.mark.parametrize("raw, page", [("99", "3"), ("1e20", "3"), ("-3", None)])
+def test_club_list_page_out_of_range_redirects(login_as, network, five_requests, raw, page):
+    path, args = _redirect_args(login_as("club_contact").get(f"/club/aanvragen?pagina={raw}"))
+    assert path == "/club/aanvragen" and args.get("pagina") == page
+
+
+def test_club_list_has_numbered_pages(login_as, network, five_requests):
+    page = login_as("club_contact").get("/club/aanvragen?pagina=3").get_data(as_text=True)
+    assert 'aria-current="page">3<' in page and ">1</a>" in page and ">2</a>" in page
+
+
+@pytest.mark.parametrize("raw, number", [(None, 1), ("", 1), ("2", 2), (" 7 ", 7), ("-3", 1), ("abc", 1),
+                                         ("1e20", queues.MAX_PAGE), ("inf", queues.MAX_PAGE), ("nan", 1)])
+def test_page_number_reads_any_text(raw, number):
+    assert queues.page_number(raw) == number
