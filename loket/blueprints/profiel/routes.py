@@ -11,8 +11,7 @@ from loket.blueprints.profiel.forms import (
     EditContactForm,
     ProfileForm,
 )
-from loket.extensions import db
-from loket.models import BASISEISEN, Sport
+from loket.models import BASISEISEN
 from loket.services.errors import DomainError
 from loket.services.network import clubs as clubs_service
 from loket.services.network.clubs import BASISEIS_STATUS_LABELS
@@ -33,7 +32,7 @@ def needs_second_contact(club) -> bool:
 
 def _render(club, *, form=None, contact_error=None, code=200):
     form = form or ProfileForm.for_club(club)
-    form.sports.choices = {str(s.id): s.name for s in db.session.scalars(db.select(Sport).order_by(Sport.name))}
+    form.sports.choices = {str(s.id): s.name for s in clubs_service.sports_in_reading_order()}
     return render_template("profiel/show.html", club=club, form=form, basiseisen=BASISEISEN,
                            status_labels=BASISEIS_STATUS_LABELS, contact_error=contact_error), code
 
