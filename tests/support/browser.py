@@ -32,13 +32,31 @@ def accessibility_violations(page) -> list[str]:
             for v in result.response["violations"]]
 
 
+def ambiguous_references(page) -> list[str]:
+    """Ids that a label (for=) or an aria-labelledby/-describedby points at but that more than one element
+    carries: the label then names the wrong control. (axe-core no longer checks this.)"""
+    return page.evaluate(r"""() => {
+        const seen = {};
+        for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+        const referenced = new Set();
+        for (const label of document.querySelectorAll('label[for]')) referenced.add(label.htmlFor);
+        for (const el of document.querySelectorAll('[aria-labelledby], [aria-describedby]')) {
+            for (const attr of ['aria-labelledby', 'aria-describedby']) {
+                for (const id of (el.getAttribute(attr) || '').split(/\s+/)) if (id) referenced.add(id);
+            }
+        }
+        return [...referenced].filter(id => seen[id] > 1);
+    }""")
+
+
 def horizontal_overflow(page) -> int:
     """How many pixels the page is wider than the window (0: nothing scrolls sideways)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def check_page(page, name: str, width: str) -> None:
-    """What every page must be: one h1, Dutch, no axe violations, no sideways scrolling on a phone.
+    """What every page must be: one h1, Dutch, labels that name one control, no axe violations, nothing
+    that scrolls sideways on a phone.
     Saves a screenshot under test-output/screenshots/ for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{WIDTHS[width]}.png"), full_page=True)
@@ -47,6 +65,7 @@ def check_page(page, name: str, width: str) -> None:
         problems.append(f"{page.locator('h1').count()} h1 elements")
     if page.locator("html").get_attribute("lang") != "nl":
         problems.append("html lang is not nl")
+    problems += [f"label target {i!r} is the id of more than one element" for i in ambiguous_references(page)]
     problems += accessibility_violations(page)
     if width == "phone" and horizontal_overflow(page) > 0:
         problems.append(f"{horizontal_overflow(page)} px wider than the {WIDTHS[width]} px window")

@@ -23,22 +23,24 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Toewijzen")
 
 
+# The referral, invitation and decline forms share one page and field names: each field gets its own id,
+# so every label points at its own control.
 class ReferralForm(FlaskForm):
-    team = SelectField("Doorverwijzen naar", validate_choice=False)
-    reason = TextAreaField("Waarom dit team?", render_kw={"rows": 3, "maxlength": REASON_MAX},
+    team = SelectField("Doorverwijzen naar", validate_choice=False, id="referral-team")
+    reason = TextAreaField("Waarom dit team?", id="referral-reason", render_kw={"rows": 3, "maxlength": REASON_MAX},
                            description="Het ontvangende team leest dit bij het accepteren of afwijzen.")
     submit = SubmitField("Doorverwijzing voorstellen")
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Reden van afwijzen", render_kw={"rows": 3, "maxlength": REASON_MAX})
+    reason = TextAreaField("Reden van afwijzen", id="decline-reason", render_kw={"rows": 3, "maxlength": REASON_MAX})
     submit = SubmitField("Afwijzen")
 
 
 class InviteForm(FlaskForm):
-    team = SelectField("Team inschakelen", validate_choice=False,
+    team = SelectField("Team inschakelen", validate_choice=False, id="invite-team",
                        description="Het team leest mee en kan reageren; jullie blijven eigenaar.")
-    reason = TextAreaField("Waarvoor?", render_kw={"rows": 2, "maxlength": REASON_MAX})
+    reason = TextAreaField("Waarvoor?", id="invite-reason", render_kw={"rows": 2, "maxlength": REASON_MAX})
     submit = SubmitField("Inschakelen")
 
 
