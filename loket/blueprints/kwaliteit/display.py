@@ -17,6 +17,9 @@ from loket.services.quality.registry import (
 UNIT_SUFFIXES = {DAYS: " dagen", WORKDAYS: " werkdagen", SCORE: " van 5", COUNT: ""}
 COMPARISON_WORDS = {">=": "minstens", "<=": "hooguit", ">": "meer dan", "<": "minder dan", "==": "precies"}
 PASSED_LABELS = {True: "Voldoet", False: "Voldoet niet", None: "Niet meetbaar"}
+# The unit next to a threshold input (shown, and as read out with the input's label).
+THRESHOLD_UNITS = {PERCENT: ("%", "in procenten"), DAYS: ("dagen", "in dagen"), WORKDAYS: ("werkdagen", "in werkdagen"),
+                   SCORE: ("(1–5)", "score van 1 tot 5"), COUNT: ("", "aantal")}
 
 
 def value_text(criterion: Criterion, value: float | None) -> str:
@@ -35,6 +38,16 @@ def norm_text(criterion: Criterion) -> str:
            f"{value_text(criterion, criterion.threshold)}"
 
 
+def threshold_unit(metric: str | None) -> tuple[str, str]:
+    """(shown, spoken) unit of a metric's threshold as typed in the publish form."""
+    return THRESHOLD_UNITS[unit_of(metric)]
+
+
+def raw_threshold(value: float | None) -> str:
+    """The stored threshold in the technical notation next to the norm, without a trailing '.0' (183.0 → 183)."""
+    return "" if value is None else f"{value:g}"
+
+
 def period_text(period: date | None) -> str:
     return f"{MONTHS[period.month - 1]} {period.year}" if period else "—"
 
@@ -44,4 +57,4 @@ def passed_text(passed: bool | None) -> str:
 
 
 HELPERS = {"value_text": value_text, "norm_text": norm_text, "period_text": period_text, "passed_text": passed_text,
-           "metric_label": label_of}
+           "metric_label": label_of, "threshold_unit": threshold_unit, "raw_threshold": raw_threshold}

@@ -27,8 +27,16 @@ from loket.services.quality.audits import (
     RESULT_LABELS,
     VERDICT_LABELS,
 )
-from loket.services.quality.criteria import CODE_MAX, TITLE_MAX, VERSION_MAX, CriterionSpec, specs_of
-from loket.services.quality.registry import METRICS
+from loket.services.quality.criteria import (
+    CODE_MAX,
+    TITLE_MAX,
+    VERSION_MAX,
+    CriterionSpec,
+    shown_threshold,
+    specs_of,
+    stored_threshold,
+)
+from loket.services.quality.registry import METRICS, PERCENT, unit_of
 
 RESULT_CHOICES = [SelectChoice(value, label) for value, label in RESULT_LABELS.items()]
 
@@ -81,7 +89,9 @@ def audit_form(audit: Audit, *, from_request: bool) -> AuditForm:
 # ---------------------------------------------------------------- a new version of the national criteria
 
 KIND_CHOICES = [SelectChoice("metric", "Meting"), SelectChoice("assessment", "Beoordeling bij de audit")]
-COMPARISON_CHOICES = [SelectChoice(c, f"{c} ({COMPARISON_WORDS[c]})") for c in COMPARISONS]
+COMPARISON_CHOICES = [SelectChoice(c, COMPARISON_WORDS[c]) for c in COMPARISONS]
+THRESHOLD_HINT = ("In de eenheid van de meting: een percentage als percentage (90 of 92,5 %), "
+                  "een score van 1 tot 5, dagen, werkdagen of een aantal als getal van 0 of meer.")
 METRIC_CHOICES = [SelectChoice("", "— geen (beoordeling) —"),
                   *(SelectChoice(metric.name, metric.label) for metric in METRICS.values())]
 
@@ -98,11 +108,24 @@ def _number(text: str | None, *, integer: bool = False):
                          else "Vul een getal in, zoals 0,9 of 15.") from None
 
 
+def _threshold(text: str | None) -> tuple[float | None, bool]:
+    """'92,5 %' → (92.5, True), '0,9' → (0.9, False), '' → (None, False); ValueError as _number."""
+    text = (text or "").strip()
+    percent_sign = text.endswith("%")
+    return _number(text.removesuffix("%")), percent_sign
+
+
 class _NumbersMixin:
-    """Threshold, window and min count as text fields checked here, with Dutch messages."""
+    """Threshold, window and min count as text fields checked here, with Dutch messages. The range of a
+    threshold depends on its metric's unit: the criteria service checks it."""
 
     def validate_threshold(self, field):
-        _check(field, integer=False)
+        try:
+            _, percent_sign = _threshold(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        if percent_sign and unit_of(self.metric.data or None) != PERCENT:
+            raise ValidationError("Een procentteken past alleen bij een percentage.")
 
     def validate_window_days(self, field):
         _check(field, integer=True)
@@ -143,7 +166,7 @@ class NewCriterionForm(_NumbersMixin, Form):
     title = StringField("Titel", render_kw={"maxlength": TITLE_MAX})
     kind = SelectField("Soort", choices=KIND_CHOICES, default="metric", validate_choice=False)
     metric = SelectField("Meting", choices=METRIC_CHOICES, default="", validate_choice=False)
-    threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"})
+    threshold = StringField("Drempelwaarde", render_kw={"inputmode": "decimal"}, description=THRESHOLD_HINT)
     comparison = SelectField("Vergelijking", choices=COMPARISON_CHOICES, default=">=", validate_choice=False)
     window_days = StringField("Periode (dagen)", render_kw={"inputmode": "numeric"})
     min_count = StringField("Minimum aantal", render_kw={"inputmode": "numeric"})
@@ -182,8 +205,10 @@ class CriteriaSetForm(FlaskForm):
 
 
 def _spec(row, code, kind, metric, description) -> CriterionSpec:
+    typed, percent_sign = _threshold(row.threshold.data)
     return CriterionSpec(code=code or "", title=(row.title.data or "").strip(), kind=kind or "", metric=metric,
-                         threshold=_number(row.threshold.data), comparison=row.comparison.data or ">=",
+                         threshold=stored_threshold(metric, typed, percent_sign=percent_sign),
+                         comparison=row.comparison.data or ">=",
                          window_days=_number(row.window_days.data, integer=True),
                          min_count=_number(row.min_count.data, integer=True), description=description)
 
@@ -193,7 +218,7 @@ def criteria_set_form(current: CriteriaSet | None, *, from_request: bool) -> Cri
     if from_request:
         return CriteriaSetForm()
     rows = [{"keep": True, "code": s.code, "kind": s.kind, "metric": s.metric or "", "description": s.description or "",
-             "title": s.title, "threshold": _text(s.threshold), "comparison": s.comparison,
+             "title": s.title, "threshold": _text(shown_threshold(s.metric, s.threshold)), "comparison": s.comparison,
              "window_days": _text(s.window_days), "min_count": _text(s.min_count)}
             for s in (specs_of(current) if current else [])]
     return CriteriaSetForm(formdata=None, data={"rows": rows})

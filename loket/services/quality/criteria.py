@@ -11,7 +11,7 @@ from loket.extensions import db
 from loket.models import COMPARISONS, CRITERION_KINDS, CriteriaSet, Criterion, User
 from loket.models.base import utcnow
 from loket.services.errors import InvalidInput
-from loket.services.quality.registry import METRICS
+from loket.services.quality.registry import COUNT, DAYS, METRICS, PERCENT, SCORE, WORKDAYS, unit_of
 from loket.services.transaction import commit
 
 VERSION_MAX = 20
@@ -86,7 +86,46 @@ def _spec_problem(spec: CriterionSpec) -> str | None:
             return f"{spec.code}: een meting heeft een drempelwaarde nodig."
         if spec.comparison not in COMPARISONS:
             return f"{spec.code}: vergelijking moet een van {', '.join(COMPARISONS)} zijn."
+        return _range_problem(spec.code, unit_of(spec.metric), spec.threshold)
     return None
+
+
+# The range of a stored threshold per unit (percentages are stored as a share), and what to say outside it.
+THRESHOLD_RANGES = {
+    PERCENT: (0, 1, "een percentage ligt tussen 0 en 100 %."),
+    SCORE: (1, 5, "een score ligt tussen 1 en 5."),
+    DAYS: (0, None, "vul 0 of meer dagen in."),
+    WORKDAYS: (0, None, "vul 0 of meer werkdagen in."),
+    COUNT: (0, None, "vul een aantal van 0 of meer in."),
+}
+
+
+def _range_problem(code: str, unit: str, threshold: float) -> str | None:
+    low, high, message = THRESHOLD_RANGES[unit]
+    if threshold < low or (high is not None and threshold > high):
+        return f"{code}: {message}"
+    return None
+
+
+def stored_threshold(metric: str | None, typed: float | None, *, percent_sign: bool = False) -> float | None:
+    """A threshold as typed in the unit it is shown in → the value stored and compared with measurements.
+
+    Percentages are typed as percentages ('90', '90,5', '90 %') and stored as a share (0.9). A number strictly
+    between 0 and 1 typed without a percent sign is read as a share, as thresholds were typed before ('0,9' →
+    90 %): no criterion asks for less than 1 %. Other units are stored as typed.
+    """
+    if typed is None or unit_of(metric) != PERCENT:
+        return typed
+    if not percent_sign and 0 < typed < 1:
+        return typed
+    return round(typed / 100, 10)
+
+
+def shown_threshold(metric: str | None, stored: float | None) -> float | None:
+    """The stored threshold in the unit it is typed and shown in: a share as a percentage (0.9 → 90)."""
+    if stored is None or unit_of(metric) != PERCENT:
+        return stored
+    return round(stored * 100, 8)
 
 
 def build_set(version, valid_from, specs, *, author, notes=None) -> CriteriaSet:

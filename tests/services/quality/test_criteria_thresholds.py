@@ -1,0 +1,60 @@
+"""Thresholds per metric unit: percentages typed as percentages and stored as a share, and the range of each
+unit checked when a version is published (Dutch messages, nothing stored)."""
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from loket.services.errors import InvalidInput
+from loket.services.quality import criteria
+
+
+@pytest.mark.parametrize("metric, typed, percent_sign, stored", [
+    ("first_response_within_sla", 90, False, 0.9),
+    ("first_response_within_sla", 90.5, False, 0.905),
+    ("first_response_within_sla", 90, True, 0.9),
+    ("first_response_within_sla", 0.5, True, 0.005),  # with the sign it is a percentage, however small
+    ("first_response_within_sla", 0.95, False, 0.95),  # a share typed as before (0,95) still reads as 95 %
+    ("first_response_within_sla", 1, False, 0.01),
+    ("first_response_within_sla", 100, False, 1.0),
+    ("contact_reviewed_days", 183, False, 183),
+    ("mean_satisfaction", 4, False, 4),
+    ("first_response_within_sla", None, False, None),
+])
+def test_stored_threshold(metric, typed, percent_sign, stored):
+    assert criteria.stored_threshold(metric, typed, percent_sign=percent_sign) == stored
+
+
+def test_shown_threshold_is_the_percentage():
+    assert criteria.shown_threshold("first_response_within_sla", 0.9) == 90
+    assert criteria.shown_threshold("basiseisen_known", 0.905) == 90.5
+    assert criteria.shown_threshold("contact_reviewed_days", 183.0) == 183
+
+
+def _with(specs, code, **changes):
+    return [replace(s, **changes) if s.code == code else s for s in specs]
+
+
+@pytest.mark.parametrize("code, threshold, message", [
+    ("K2", 90, "K2: een percentage ligt tussen 0 en 100 %."),
+    ("K2", -0.1, "K2: een percentage ligt tussen 0 en 100 %."),
+    ("K5", 6, "K5: een score ligt tussen 1 en 5."),
+    ("K5", 0.5, "K5: een score ligt tussen 1 en 5."),
+    ("K1", -1, "K1: vul 0 of meer dagen in."),
+    ("K3", -2, "K3: vul 0 of meer werkdagen in."),
+    ("K6", -1, "K6: vul een aantal van 0 of meer in."),
+])
+def test_publishing_refuses_a_threshold_out_of_its_units_range(network, code, threshold, message):
+    specs = _with(criteria.specs_of(criteria.current_set(date(2026, 11, 24))), code, threshold=threshold)
+    with pytest.raises(InvalidInput) as caught:
+        criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs, actor=network.coordinator)
+    assert caught.value.errors[f"criteria.{code}"] == message
+    assert [s.version for s in criteria.all_sets()] == ["2026.1"]
+
+
+@pytest.mark.parametrize("code, threshold", [("K2", 0), ("K2", 1), ("K5", 1), ("K5", 5), ("K1", 0)])
+def test_publishing_accepts_the_ends_of_each_range(network, code, threshold):
+    specs = _with(criteria.specs_of(criteria.current_set(date(2026, 11, 24))), code, threshold=threshold)
+    new = criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs,
+                               actor=network.coordinator)
+    assert next(c for c in new.criteria if c.code == code).threshold == threshold
