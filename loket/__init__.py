@@ -27,9 +27,31 @@ def create_app(config_class=None):
     return app
 
 
+MAIL_LOGGER = "loket.services.messaging.mail"
+
+
 def configure_logging(app):
+    """Production: INFO and up to the log. Development: the mails of the `log` provider on the console (without
+    SendGrid nothing else shows them); returns that handler. Tests: nothing (pytest captures the logs)."""
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return None
+    if app.debug and not app.testing:
+        return _mail_on_console()
+    return None
+
+
+def _mail_on_console() -> logging.Handler:
+    logger = logging.getLogger(MAIL_LOGGER)
+    existing = next((h for h in logger.handlers if getattr(h, "loket_console", False)), None)
+    if existing is not None:  # one handler however often the factory runs (the reloader, tests)
+        return existing
+    handler = logging.StreamHandler()
+    handler.loket_console = True
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
 
 
 def register_extensions(app):

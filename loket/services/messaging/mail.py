@@ -1,11 +1,13 @@
 """Sending one email: render the Dutch text + HTML templates, hand them to a provider.
 
 Providers: `sendgrid` (the official client, v3 mail/send; host from SENDGRID_API_HOST so tests can
-point it at a local server) and `log` (development without SENDGRID_API_KEY: the mail goes to the
-log, and beheer reads it on the outbox page). The MAIL_PROVIDER setting (config.py) picks one; empty
+point it at a local server) and `log` (development without SENDGRID_API_KEY: recipient, subject and
+links go to the log, which the app factory shows on the console in development; never the body, which
+holds a request's contents; beheer reads the rows on the outbox page). The MAIL_PROVIDER setting (config.py) picks one; empty
 means sendgrid when SENDGRID_API_KEY is set, else log. Only the outbox calls `send`.
 """
 import logging
+import re
 import socket
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -88,8 +90,26 @@ def reply_address(reference: str) -> str:
 
 # ---------------------------------------------------------------- providers
 
+LINK = re.compile(r"https?://[^\s<>\"'()]+")
+
+
+def links_in(text: str) -> list[str]:
+    """The web addresses in a mail's text, each once, in order (a sentence's closing mark left off)."""
+    links = (match.rstrip(".,;:!?") for match in LINK.findall(text or ""))
+    return list(dict.fromkeys(links))
+
+
+def summary(mail: RenderedMail, *, to: str) -> str:
+    """What development shows of a mail: recipient, subject, reply address and links; never the body."""
+    lines = [f"Mail (niet verstuurd: geen SENDGRID_API_KEY) aan {to}: {mail.subject}"]
+    if mail.reply_to:
+        lines.append(f"  antwoorden naar: {mail.reply_to}")
+    lines += [f"  link: {link}" for link in links_in(mail.text)]
+    return "\n".join(lines)
+
+
 def _send_with_log(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:
-    log.info("Mail (not sent, no SENDGRID_API_KEY) to %s: %s\n%s", to, mail.subject, mail.text)
+    log.info("%s", summary(mail, to=to))
 
 
 def _send_with_sendgrid(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:
