@@ -9,13 +9,16 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from config import TestingConfig
 from loket import create_app
 from loket.extensions import db as _db
-from loket.services.seed.demo_data import seed_demo
+from loket.models import SupportRequest
+from loket.services.seed.demo_data import DEMO_DOMAIN, seed_demo
 from loket.services.seed.reference_data import seed_reference
+from tests.factories import OutboxMessageFactory
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, WIDTHS, log_in
 
 
@@ -52,6 +55,7 @@ def live_server(tmp_path_factory):
         _db.create_all()
         seed_reference(app.config["REFERENCE_DATA_DIR"])
         seed_demo()
+        _a_failed_mail()
         _db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -61,6 +65,14 @@ def live_server(tmp_path_factory):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def _a_failed_mail() -> None:
+    """One mail that SendGrid refused, for beheer to retry (the demo data sends everything)."""
+    request_id = _db.session.scalar(select(SupportRequest.id).order_by(SupportRequest.id))
+    OutboxMessageFactory(status="failed", to=f"club@{DEMO_DOMAIN}", context={"request_id": request_id},
+                         last_error="SendGrid 400: b'{\"errors\":[{\"message\":\"Invalid email\"}]}'")
+    _db.session.commit()
 
 
 @pytest.fixture(scope="session")

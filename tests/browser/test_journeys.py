@@ -133,3 +133,41 @@ def test_a_loket_refers_two_requests_and_the_bond_accepts_one_and_declines_the_o
     response = navigation.value
     assert response is not None and response.status == 200, "declining must not end on an error page"
     check_page(bond, "journey-bond-afgewezen", "desktop")
+
+
+def test_the_coordinatiepunt_recomputes_audits_a_loket_and_downloads_an_export(open_page):
+    page = open_page(as_user="coordinatie")
+    page.goto("/")
+    page.get_by_role("link", name="Landelijk overzicht").first.click()
+    page.get_by_role("button", name="Metingen nu herberekenen").click()
+    page.wait_for_load_state()
+    check_page(page, "journey-overzicht-herberekend", "desktop")
+    assert page.get_by_text("Herberekening aangevraagd").is_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^CSV")).first.click()
+    assert download.value.suggested_filename.endswith(".csv")
+
+    page.goto("/kwaliteit/audits")
+    page.get_by_role("button", name=re.compile("^Nieuwe audit")).first.click()
+    page.wait_for_load_state()
+    check_page(page, "journey-audit", "desktop")
+    for code in ("K8", "K9"):  # the assessment criteria; the metric ones keep their measurement
+        page.locator("fieldset", has_text=f"{code}: beoordeling").get_by_label("Voldoet", exact=True).check()
+        page.get_by_label(f"{code}: onderbouwing").fill("Afspraken liggen vast in het jaarplan.")
+    page.get_by_label("Positief").check()
+    page.get_by_role("button", name="Opslaan en definitief maken").click()
+    page.wait_for_load_state()
+    check_page(page, "journey-audit-definitief", "desktop")
+    assert page.get_by_text("is definitief gemaakt").is_visible()
+    assert page.get_by_role("button", name="Opslaan en definitief maken").count() == 0
+
+
+def test_beheer_retries_a_failed_mail(open_page):
+    page = open_page(as_user="beheer")
+    page.goto("/beheer/uitgaand")
+    check_page(page, "journey-uitgaand", "desktop")
+    page.get_by_role("button", name=re.compile("^Opnieuw versturen")).first.click()
+    page.wait_for_load_state()
+    check_page(page, "journey-uitgaand-opnieuw", "desktop")
+    assert page.get_by_text("is opnieuw aangeboden", exact=False).is_visible()
