@@ -44,7 +44,7 @@ def test_queue_page_in_range_is_shown_with_numbered_pages(login_as, network, fiv
 
 
 def test_empty_queue_with_a_page_goes_to_the_first(login_as, network):
-    path, args = _redirect_args(login_as("ondersteuner").get("/wachtrij/?pagina=4&status=alle"))
+    _, args = _redirect_args(login_as("ondersteuner").get("/wachtrij/?pagina=4&status=alle"))
     assert "pagina" not in args and args["status"] == "alle"
 
 
