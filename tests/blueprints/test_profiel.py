@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Club, ClubContact
+from loket.services.network import clubs
 from tests.factories import ClubContactFactory
 from tests.support.pages import error_of
 
@@ -55,11 +56,15 @@ def test_club_contact_updates_profile_and_becomes_eligible(login_as, network):
     assert "Basiseisen op orde" in page
 
 
-def test_unchecking_every_sport_clears_them(login_as, network):
+def test_a_club_without_any_sport_is_refused(login_as, network):
+    """The form says "Kies er een of meer": saving with every sport unchecked is refused, nothing changes."""
+    before = [s.name for s in _club(network).sports]
     data = _profile_data(network)
     del data["sports"]
-    assert login_as("club_contact").post(_url(network), data=data).status_code == 302
-    assert _club(network).sports == []
+    response = login_as("club_contact").post(_url(network), data=data)
+    assert response.status_code == 400
+    assert error_of(response.get_data(as_text=True), "sports") == clubs.NO_SPORTS_MESSAGE
+    assert [s.name for s in _club(network).sports] == before
 
 
 def _tomorrow():

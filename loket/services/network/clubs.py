@@ -36,6 +36,7 @@ BASISEIS_STATUS_LABELS = {
     "voldoet": "Voldoet", "mee_bezig": "Mee bezig", "nee": "Nog niet", "onbekend": "Onbekend",
 }
 NAME_MAX = 200
+NO_SPORTS_MESSAGE = "Kies minstens één sport die de club aanbiedt."
 CONTACT_LIMITS = {"name": 120, "email": EMAIL_MAX, "phone": 40, "function": 80}
 
 
@@ -124,6 +125,8 @@ def _sports(errors: dict, sport_ids) -> list[Sport]:
     found = list(db.session.scalars(select(Sport).where(Sport.id.in_(wanted)))) if wanted else []
     if wanted is None or len(found) != len(wanted):
         errors["sports"] = "Kies sporten uit de lijst."
+    elif not found:  # routing and the bond's share of the work need at least one sport
+        errors["sports"] = NO_SPORTS_MESSAGE
     return found
 
 
