@@ -20,7 +20,8 @@ RUN_STATES = ("queued", "running", "done", "failed")
 
 class CriteriaSet(db.Model):
     """One published version of the national criteria (e.g. 2026.1). Old measurements and audits keep
-    the version they were made against; the current set is the newest with valid_from ≤ today."""
+    the version they were made against; the current set is the newest with valid_from ≤ today. A version not
+    yet in force may be corrected: corrected_at/corrected_by_id record the latest correction."""
 
     __tablename__ = "criteria_sets"
 
@@ -30,7 +31,10 @@ class CriteriaSet(db.Model):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    corrected_at: Mapped[datetime | None]
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="criteria_set", order_by="Criterion.position", cascade="all, delete-orphan")
 
