@@ -37,10 +37,13 @@ def open_in_queue(page, title: str, *, tab: str | None = None) -> None:
 
 
 def post_message(page, text: str, *, internal: bool) -> None:
-    page.get_by_label("Bericht").fill(text)
+    """A note goes through its own form ("Interne notitie"), a reply through "Reactie aan de club"."""
     if internal:
-        page.get_by_label("Interne notitie (niet zichtbaar voor de club)").check()
-    page.get_by_role("button", name="Plaatsen").click()
+        page.get_by_label("Interne notitie").fill(text)
+        page.get_by_role("button", name="Notitie opslaan").click()
+    else:
+        page.get_by_label("Reactie aan de club").fill(text)
+        page.get_by_role("button", name=re.compile("^Versturen aan ")).click()
     page.wait_for_load_state()
 
 

@@ -7,9 +7,27 @@ from loket.services.requests.teamwork import REASON_MAX
 
 
 class MessageForm(FlaskForm):
+    """What the message endpoint reads: `body` and `internal` (kept for API-like posts and old clients)."""
+
     body = TextAreaField("Bericht", render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX})
     internal = BooleanField("Interne notitie (niet zichtbaar voor de club)")
     submit = SubmitField("Plaatsen")
+
+
+# The reply and the note are two separate forms on one page, posting to the same endpoint: the note form
+# carries a hidden `internal=y`, the reply form none, so a note can never go to the club by a missed checkbox.
+# Each body gets its own id, so every label points at its own control.
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Reactie aan de club", id="reply-body",
+                         render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX},
+                         description="De club leest dit en krijgt er een e-mail over.")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Interne notitie", id="note-body",
+                         render_kw={"rows": 4, "maxlength": REQUEST_BODY_MAX},
+                         description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit.")
+    internal = HiddenField(default="y")
 
 
 class StatusForm(FlaskForm):

@@ -12,7 +12,9 @@ from loket.blueprints.queue.forms import (
     EndInvitationForm,
     InviteForm,
     MessageForm,
+    NoteForm,
     ReferralForm,
+    ReplyForm,
     StatusForm,
 )
 from loket.models import STATUS_LABELS
@@ -66,7 +68,7 @@ def _render_detail(access, code=200, **forms):
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
         forms[name].team.choices = [("", "— kies een loket of bond —")] + targets
-    for name, form_class in (("message_form", MessageForm), ("decline_form", DeclineForm),
+    for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
                              ("action_form", ActionForm), ("end_form", EndInvitationForm)):
         forms.setdefault(name, form_class())
     return render_template(
@@ -116,10 +118,12 @@ def detail(request_id):
 @bp.route("/<int:request_id>/bericht", methods=["POST"])
 @allow(*SUPPORTERS)
 def message(request_id):
-    form = MessageForm()
-    success = "Interne notitie opgeslagen." if form.internal.data else "Reactie naar de club verstuurd."
-    return _act(request_id, "message_form", form, teamwork.post_message, success,
-                body=lambda f: f.body.data, internal=lambda f: f.internal.data)
+    # One endpoint, two forms: the note form posts `internal=y`; anything without it is the reply to the club.
+    internal = MessageForm().internal.data
+    form, form_name = (NoteForm(), "note_form") if internal else (ReplyForm(), "reply_form")
+    success = "Interne notitie opgeslagen." if internal else "Reactie naar de club verstuurd."
+    return _act(request_id, form_name, form, teamwork.post_message, success,
+                body=lambda f: f.body.data, internal=lambda f: internal)
 
 
 @bp.route("/<int:request_id>/status", methods=["POST"])
