@@ -1,16 +1,17 @@
-"""The national criteria as versioned data (DESIGN §6): the current set, and
-publishing a new version (thresholds edited, criteria added or retired). Old measurements and audits
-keep pointing at the criteria of the version they were made against."""
+"""The national criteria as versioned data (DESIGN §6): the current set, publishing a new version
+(thresholds edited, criteria added or retired), and correcting a published version that is not yet in force.
+Old measurements and audits keep pointing at the criteria of the version they were made against: a version
+in force (valid_from ≤ today) never changes."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import COMPARISONS, CRITERION_KINDS, CriteriaSet, Criterion, User
+from loket.models import COMPARISONS, CRITERION_KINDS, Audit, CriteriaSet, Criterion, Measurement, User
 from loket.models.base import utcnow
-from loket.services.errors import InvalidInput
+from loket.services.errors import Conflict, InvalidInput, NotFound
 from loket.services.quality.registry import COUNT, DAYS, METRICS, PERCENT, SCORE, WORKDAYS, unit_of
 from loket.services.transaction import commit
 
@@ -55,6 +56,78 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
         errors["version"] = f"Geef de versie een naam van hooguit {VERSION_MAX} tekens, zoals 2027.1."
     elif db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == version)):
         errors["version"] = f"Versie {version} bestaat al; gepubliceerde versies veranderen niet."
+    errors.update(_criteria_errors(criteria))
+    if errors:
+        raise InvalidInput(errors)
+    criteria_set = build_set(version, valid_from, criteria, author=actor, notes=notes)
+    db.session.add(criteria_set)
+    commit()
+    return criteria_set
+
+
+def get_set(set_id: int) -> CriteriaSet:
+    criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.id == set_id)
+                                     .options(selectinload(CriteriaSet.criteria)))
+    if criteria_set is None:
+        raise NotFound("Deze criteriaversie bestaat niet.")
+    return criteria_set
+
+
+def in_force(criteria_set: CriteriaSet, today: date | None = None) -> bool:
+    """Is the version in force (valid_from ≤ today, the same day current_set uses)? Then it never changes."""
+    return criteria_set.valid_from <= (today or utcnow().date())
+
+
+def correctable(criteria_set: CriteriaSet, today: date | None = None) -> None:
+    """Raise Conflict (409, Dutch) unless the version may still be corrected: not in force, and nothing measured
+    or audited against it yet."""
+    if in_force(criteria_set, today):
+        raise Conflict(f"Versie {criteria_set.version} is van kracht sinds {criteria_set.valid_from:%d-%m-%Y} en "
+                       "verandert niet meer: metingen en audits verwijzen ernaar. Publiceer een nieuwe versie.")
+    criterion_ids = select(Criterion.id).where(Criterion.criteria_set_id == criteria_set.id)
+    if db.session.scalar(select(exists().where(Measurement.criterion_id.in_(criterion_ids)))) or \
+            db.session.scalar(select(exists().where(Audit.criteria_set_id == criteria_set.id))):
+        raise Conflict(f"Tegen versie {criteria_set.version} is al gemeten of geaudit; die versie verandert niet "
+                       "meer. Publiceer een nieuwe versie.")
+
+
+def correct_set(criteria_set: CriteriaSet, *, valid_from: date, criteria: list[CriterionSpec], actor: User,
+                notes: str | None = None, today: date | None = None) -> CriteriaSet:
+    """Correct a published version that is not yet in force: its criteria become `criteria` (matched by code:
+    kept criteria are edited in place, missing ones retired, new ones added), valid_from may move (not into the
+    past). The same validation as publishing; records who corrected it and when; commits. A version in force
+    is refused with Conflict (409)."""
+    today = today or utcnow().date()
+    correctable(criteria_set, today)
+    errors = _criteria_errors(criteria)
+    if valid_from is None or valid_from < today:
+        errors["valid_from"] = f"Kies vandaag ({today:%d-%m-%Y}) of een latere dag; een versie begint niet in het verleden."
+    if errors:
+        raise InvalidInput(errors)
+    existing = {c.code: c for c in criteria_set.criteria}
+    kept = []
+    for position, spec in enumerate(criteria):
+        fields = _fields_of(spec)
+        row = existing.get(fields["code"])
+        if row is None:
+            row = Criterion(**fields)
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
+        row.position = position
+        kept.append(row)
+    criteria_set.criteria = kept  # retired criteria are orphans: deleted (nothing points at them, checked above)
+    criteria_set.valid_from = valid_from
+    criteria_set.notes = notes
+    criteria_set.corrected_at = utcnow()
+    criteria_set.corrected_by_id = actor.id if actor else None
+    commit()
+    return criteria_set
+
+
+def _criteria_errors(criteria: list[CriterionSpec]) -> dict[str, str]:
+    """Field → Dutch message for the criteria of a version (publishing and correcting alike)."""
+    errors: dict[str, str] = {}
     if not criteria:
         errors["criteria"] = "Een criteriaset heeft minstens één criterium."
     codes = [spec.code.strip() for spec in criteria]
@@ -64,12 +137,7 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
         problem = _spec_problem(spec)
         if problem:
             errors[f"criteria.{spec.code or '?'}"] = problem
-    if errors:
-        raise InvalidInput(errors)
-    criteria_set = build_set(version, valid_from, criteria, author=actor, notes=notes)
-    db.session.add(criteria_set)
-    commit()
-    return criteria_set
+    return errors
 
 
 def _spec_problem(spec: CriterionSpec) -> str | None:
@@ -131,11 +199,15 @@ def shown_threshold(metric: str | None, stored: float | None) -> float | None:
 def build_set(version, valid_from, specs, *, author, notes=None) -> CriteriaSet:
     return CriteriaSet(
         version=version, valid_from=valid_from, published_by_id=author.id if author else None, notes=notes,
-        criteria=[Criterion(code=s.code.strip(), title=s.title.strip(), description=s.description, kind=s.kind,
-                            metric=s.metric if s.kind == "metric" else None,
-                            threshold=s.threshold if s.kind == "metric" else None, comparison=s.comparison,
-                            window_days=s.window_days, min_count=s.min_count, position=i)
-                  for i, s in enumerate(specs)])
+        criteria=[Criterion(**_fields_of(s), position=i) for i, s in enumerate(specs)])
+
+
+def _fields_of(s: CriterionSpec) -> dict:
+    """A spec as the columns of its criterion row."""
+    return dict(code=s.code.strip(), title=s.title.strip(), description=s.description, kind=s.kind,
+                metric=s.metric if s.kind == "metric" else None,
+                threshold=s.threshold if s.kind == "metric" else None, comparison=s.comparison,
+                window_days=s.window_days, min_count=s.min_count)
 
 
 def specs_of(criteria_set: CriteriaSet) -> list[CriterionSpec]:
