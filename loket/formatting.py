@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from loket.models import ROLE_LABELS, STATUS_LABELS
 from loket.models.base import AMSTERDAM, utcnow
+from loket.models.request import CLUB_STATUS_LABELS
 
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -52,9 +53,19 @@ def iso(moment: datetime | None) -> str:
     return local(moment).isoformat() if moment else ""
 
 
+def deadline_label(request) -> str:
+    """Which deadline a request's `due_at` is: the first response while none was given, else the resolution
+    (the rule of workflow.current_due_at, read from the same fields)."""
+    if (request.first_response_at is None and request.first_response_due_at is not None
+            and request.due_at == request.first_response_due_at):
+        return "Eerste reactie uiterlijk"
+    return "Afgerond uiterlijk"
+
+
 def init_app(app):
     app.jinja_env.filters.update(
         datetime=format_datetime, date=format_date, iso=iso, number=number, percent=percent,
-        status_label=lambda s: STATUS_LABELS.get(s, s), role_label=lambda r: ROLE_LABELS.get(r, r),
+        status_label=lambda s: STATUS_LABELS.get(s, s), club_status_label=lambda s: CLUB_STATUS_LABELS.get(s, s),
+        deadline_label=deadline_label, role_label=lambda r: ROLE_LABELS.get(r, r),
     )
     app.jinja_env.globals.update(now_utc=utcnow)

@@ -20,6 +20,15 @@ STATUS_LABELS = {
     "opgelost": "Opgelost",
     "gesloten": "Gesloten",
 }
+# The same statuses as a club reads them on its own pages (staff keep STATUS_LABELS).
+CLUB_STATUS_LABELS = {
+    "nieuw": "Ontvangen",
+    "in_behandeling": "In behandeling",
+    "wacht_op_club": "Wacht op jullie reactie",
+    "doorverwezen": "Doorverwezen naar een ander team",
+    "opgelost": "Opgelost",
+    "gesloten": "Afgesloten",
+}
 OPEN_STATUSES = ("nieuw", "in_behandeling", "wacht_op_club", "doorverwezen")
 PRIORITIES = ("laag", "normaal", "hoog")
 EVENT_KINDS = (
