@@ -1,9 +1,12 @@
-"""Start page: public intro for visitors, the right starting point for each role."""
+"""Start page: public intro for visitors; after login, per role what needs doing."""
 from flask import render_template
 from flask_login import current_user
 
-from loket.access import PUBLIC, allow
+from loket.access import PUBLIC, SUPPORTERS, allow
 from loket.blueprints.main import bp
+from loket.models.base import utcnow
+from loket.services.reporting import home as home_service
+from loket.services.requests import workflow
 
 
 @bp.route("/")
@@ -11,4 +14,13 @@ from loket.blueprints.main import bp
 def home():
     if not current_user.is_authenticated:
         return render_template("main/public_home.html")
-    return render_template("main/home.html", memberships=current_user.memberships)
+    now = utcnow()
+    user = current_user._get_current_object()
+    sections = {
+        "club": home_service.club_home(user) if user.has_role("club") else None,
+        "supporter": home_service.supporter_home(user, now) if user.has_role(*SUPPORTERS) else None,
+        "coordinatie": home_service.coordinatie_home(now) if user.has_role("coordinatiepunt") else None,
+        "beheer": home_service.beheer_home() if user.has_role("beheer") else None,
+    }
+    return render_template("main/home.html", memberships=user.memberships, now=now, workflow=workflow,
+                           **sections)

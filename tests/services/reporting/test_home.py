@@ -1,0 +1,104 @@
+"""Each role's start page numbers: what needs doing now."""
+from datetime import timedelta
+
+from loket.extensions import db as _db
+from loket.models.base import utcnow
+from loket.services.reporting import home
+from loket.services.requests import actions
+from tests.factories import BondFactory, CollaboratorFactory, OutboxMessageFactory, ReferralFactory, SupportRequestFactory
+from tests.support.requests import file_request
+
+
+def test_club_home_lists_what_waits_for_the_club_first(network, resolved):
+    asked = file_request(network, title="Vraag met wedervraag")
+    actions.change_status(asked, "wacht_op_club", actor=network.ondersteuner)
+    running = file_request(network, title="Loopt nog")
+    rated = file_request(network, title="Al beoordeeld")
+    actions.change_status(rated, "opgelost", actor=network.ondersteuner)
+    rated.satisfaction_score = 5
+    other_club = file_request(network, who="other_club_contact", club="club_amersfoort")
+    _db.session.commit()
+
+    result = home.club_home(network.club_contact)
+
+    assert {r.id for r in result.waiting} == {asked.id, resolved.id}
+    assert [r.id for r in result.open] == [running.id]
+    assert (result.waiting_total, result.open_total, result.more) == (2, 1, 0)
+    assert other_club.id not in {r.id for r in result.waiting + result.open}
+
+
+def test_club_home_shows_the_first_ones_and_counts_the_rest(network):
+    for i in range(home.LIST_SIZE + 3):
+        file_request(network, title=f"Vraag {i}")
+    result = home.club_home(network.club_contact)
+    assert len(result.open) == home.LIST_SIZE
+    assert (result.open_total, result.more) == (home.LIST_SIZE + 3, 3)
+
+
+def test_supporter_home_counts_mine_deadlines_referrals_and_invitations(network):
+    now = utcnow()
+    team = network.loket_utrecht.team
+    mine = file_request(network, title="Van mij")
+    actions.claim(mine, actor=network.ondersteuner)
+    colleagues = file_request(network, title="Van Cees")
+    actions.claim(colleagues, actor=network.collega)
+    SupportRequestFactory(club=network.club_utrecht, due_at=now - timedelta(hours=1))  # overdue
+    SupportRequestFactory(club=network.club_utrecht, due_at=now + timedelta(hours=3))  # at risk
+    SupportRequestFactory(club=network.club_utrecht, due_at=now - timedelta(days=1),  # paused: neither
+                          status="wacht_op_club", sla_paused_at=now - timedelta(days=2))
+    SupportRequestFactory(club=network.club_utrecht, due_at=now - timedelta(days=1), status="opgelost")
+    SupportRequestFactory(club=network.club_amersfoort, due_at=now - timedelta(hours=1))  # another team
+    ReferralFactory(request=SupportRequestFactory(club=network.club_amersfoort), to_team=team)
+    CollaboratorFactory(request=SupportRequestFactory(club=network.club_amersfoort), team=team)
+    _db.session.commit()
+
+    result = home.supporter_home(network.ondersteuner, now)
+
+    assert [r.id for r in result.mine] == [mine.id]
+    assert result.mine_total == 1
+    assert (result.overdue, result.at_risk) == (1, 1)
+    assert (result.referred_to_us, result.invited) == (1, 1)
+
+
+def test_supporter_home_of_a_bondsspecialist_counts_the_bond_queue(network):
+    SupportRequestFactory(club=network.club_utrecht, owner_team=network.knvb.team,
+                          due_at=utcnow() - timedelta(hours=1))
+    _db.session.commit()
+    result = home.supporter_home(network.bondsspecialist)
+    assert (result.mine_total, result.overdue, result.counts["team"]) == (0, 1, 1)
+
+
+def test_coordinatie_home_has_the_targets_and_the_week(quality):
+    now = utcnow()
+    SupportRequestFactory(club=quality.club_zeist, created_at=now - timedelta(days=2))
+    SupportRequestFactory(club=quality.club_zeist, created_at=now - timedelta(days=20))
+    SupportRequestFactory(club=quality.club_zeist, created_at=now - timedelta(days=1), status="gesloten")
+    quality.loket_arnhem.aangehaakt, quality.loket_arnhem.aangehaakt_at = True, (now - timedelta(days=3)).date()
+    BondFactory(key="nhv", name="NHV", aangesloten=True, aangesloten_at=(now - timedelta(days=1)).date())
+    BondFactory(key="oud", name="Oud", aangesloten=True, aangesloten_at=(now - timedelta(days=60)).date())
+    _db.session.commit()
+
+    result = home.coordinatie_home(now)
+
+    assert result.targets.gemeenten_covered == 5
+    assert result.targets.target_gemeenten == 342
+    assert result.targets.loketten_voldoen == 1
+    assert (result.fallback_new, result.fallback_open) == (2, 2)
+    assert (result.loketten_aangehaakt, result.bonden_aangesloten) == (1, 1)
+    assert [row.slug for row in result.better] == ["utrecht"]
+    assert [row.slug for row in result.worse] == ["eemland"]
+
+
+def test_beheer_home_counts_failed_messages_and_what_needs_setting_up(network):
+    OutboxMessageFactory(status="failed")
+    OutboxMessageFactory(status="failed", kind="job")
+    OutboxMessageFactory(status="sent")
+    _db.session.commit()
+
+    result = home.beheer_home()
+
+    assert (result.failed, result.failed_mails) == (2, 1)
+    assert result.loketten_in_oprichting == 1  # Bunnik
+    assert result.gemeenten_zonder_loket == 1  # Zeist
+    assert result.bonden_niet_aangesloten == 1  # KNLTB
+    assert result.to_set_up == 3
