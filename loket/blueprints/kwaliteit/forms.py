@@ -1,4 +1,4 @@
-"""Forms of audits, self-assessments and new criteria versions. Rules live in the services; forms carry CSRF,
+"""Forms of audits, self-assessments, new criteria versions and corrections of versions not yet in force. Rules live in the services; forms carry CSRF,
 fields and the parsing of numbers and dates (with Dutch messages)."""
 from datetime import date
 
@@ -173,15 +173,14 @@ class NewCriterionForm(_NumbersMixin, Form):
     description = TextAreaField("Omschrijving (optioneel)", render_kw={"rows": 2})
 
 
-class CriteriaSetForm(FlaskForm):
-    version = StringField("Versie", render_kw={"maxlength": VERSION_MAX, "placeholder": "2027.1"},
-                          description="Een nieuwe naam, zoals 2027.1. Gepubliceerde versies veranderen niet.")
-    valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},
-                             description="Vanaf deze dag is dit de huidige set.")
-    notes = TextAreaField("Toelichting (optioneel)", render_kw={"rows": 3})
-    rows = FieldList(FormField(ExistingCriterionForm))
-    new = FormField(NewCriterionForm, label="Nieuw criterium")
-    submit = SubmitField("Versie publiceren")
+class CorrectedCriterionForm(ExistingCriterionForm):
+    """One criterion of a version being corrected: as above, and its description is editable too."""
+
+    description = TextAreaField("Omschrijving", render_kw={"rows": 2})
+
+
+class _CriteriaRowsMixin:
+    """The criteria rows and the one new criterion, read as specs; the valid-from date."""
 
     def validate_valid_from(self, field):
         try:
@@ -193,8 +192,9 @@ class CriteriaSetForm(FlaskForm):
         return date.fromisoformat(self.valid_from.data.strip())
 
     def specs(self) -> list[CriterionSpec]:
-        """The criteria of the new version: the kept rows in their order, then the new one (if it has a code)."""
-        specs = [_spec(row, row.code.data, row.kind.data, row.metric.data or None, row.description.data or None)
+        """The criteria of the version: the kept rows in their order, then the new one (if it has a code)."""
+        specs = [_spec(row, row.code.data, row.kind.data, row.metric.data or None,
+                       (row.description.data or "").strip() or None)
                  for row in (entry.form for entry in self.rows) if row.keep.data]
         new = self.new.form
         if (new.code.data or "").strip():
@@ -202,6 +202,28 @@ class CriteriaSetForm(FlaskForm):
                                (new.metric.data or None) if new.kind.data == "metric" else None,
                                (new.description.data or "").strip() or None))
         return specs
+
+
+class CriteriaSetForm(_CriteriaRowsMixin, FlaskForm):
+    version = StringField("Versie", render_kw={"maxlength": VERSION_MAX, "placeholder": "2027.1"},
+                          description="Een nieuwe naam, zoals 2027.1. Gepubliceerde versies veranderen niet.")
+    valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},
+                             description="Vanaf deze dag is dit de huidige set.")
+    notes = TextAreaField("Toelichting (optioneel)", render_kw={"rows": 3})
+    rows = FieldList(FormField(ExistingCriterionForm))
+    new = FormField(NewCriterionForm, label="Nieuw criterium")
+    submit = SubmitField("Versie publiceren")
+
+
+class CorrectCriteriaSetForm(_CriteriaRowsMixin, FlaskForm):
+    """Correcting a version that is not yet in force: its name stays, everything else may change."""
+
+    valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},
+                             description="Vandaag of later: een versie begint niet in het verleden.")
+    notes = TextAreaField("Toelichting (optioneel)", render_kw={"rows": 3})
+    rows = FieldList(FormField(CorrectedCriterionForm))
+    new = FormField(NewCriterionForm, label="Nieuw criterium")
+    submit = SubmitField("Correctie opslaan")
 
 
 def _spec(row, code, kind, metric, description) -> CriterionSpec:
@@ -217,11 +239,23 @@ def criteria_set_form(current: CriteriaSet | None, *, from_request: bool) -> Cri
     """The publish form: from the posted data, or prefilled with the current set's criteria."""
     if from_request:
         return CriteriaSetForm()
-    rows = [{"keep": True, "code": s.code, "kind": s.kind, "metric": s.metric or "", "description": s.description or "",
+    return CriteriaSetForm(formdata=None, data={"rows": _rows(current)})
+
+
+def correct_criteria_set_form(criteria_set: CriteriaSet, *, from_request: bool) -> CorrectCriteriaSetForm:
+    """The correction form: from the posted data, or prefilled with the version being corrected."""
+    if from_request:
+        return CorrectCriteriaSetForm()
+    return CorrectCriteriaSetForm(formdata=None, data={
+        "valid_from": criteria_set.valid_from.isoformat(), "notes": criteria_set.notes or "",
+        "rows": _rows(criteria_set)})
+
+
+def _rows(criteria_set: CriteriaSet | None) -> list[dict]:
+    return [{"keep": True, "code": s.code, "kind": s.kind, "metric": s.metric or "", "description": s.description or "",
              "title": s.title, "threshold": _text(shown_threshold(s.metric, s.threshold)), "comparison": s.comparison,
              "window_days": _text(s.window_days), "min_count": _text(s.min_count)}
-            for s in (specs_of(current) if current else [])]
-    return CriteriaSetForm(formdata=None, data={"rows": rows})
+            for s in (specs_of(criteria_set) if criteria_set else [])]
 
 
 def _text(value) -> str:

@@ -7,8 +7,8 @@ from loket.access import allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
-from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, criteria_set_form
-from loket.services.errors import DomainError
+from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, correct_criteria_set_form, criteria_set_form
+from loket.services.errors import Conflict, DomainError
 from loket.services.network import teams
 from loket.services.quality import audits, criteria
 from loket.services.quality.audits import (
@@ -84,7 +84,7 @@ def save_audit(audit_id):
 def criteria_index():
     current = criteria.current_set()
     return render_template("kwaliteit/criteria.html", sets=criteria.all_sets(), current=current,
-                           may_publish=current_user.has_role("coordinatiepunt"))
+                           may_publish=current_user.has_role("coordinatiepunt"), in_force=criteria.in_force)
 
 
 def _render_publish(form, code=200):
@@ -112,6 +112,49 @@ def publish_criteria_set():
         return _render_publish(form, error.status_code)
     flash(f"Criteriaversie {published.version} is gepubliceerd.", "success")
     return redirect(url_for("kwaliteit.criteria_index"))
+
+
+def _render_correct(criteria_set, form, code=200):
+    return render_template("kwaliteit/criteria_new.html", form=form, criteria_set=criteria_set,
+                           current=criteria.current_set()), code
+
+
+def _in_force_page(error: Conflict):
+    return render_template("errors/error.html", code=error.status_code, message=error.message), error.status_code
+
+
+@bp.route("/criteria/<int:set_id>/corrigeren")
+@allow("coordinatiepunt")
+def correct_criteria_set(set_id):
+    criteria_set = or_404(criteria.get_set, set_id)
+    try:
+        criteria.correctable(criteria_set)
+    except Conflict as error:
+        return _in_force_page(error)
+    return _render_correct(criteria_set, correct_criteria_set_form(criteria_set, from_request=False))
+
+
+@bp.route("/criteria/<int:set_id>/corrigeren", methods=["POST"])
+@allow("coordinatiepunt")
+def save_criteria_correction(set_id):
+    criteria_set = or_404(criteria.get_set, set_id)
+    try:
+        criteria.correctable(criteria_set)  # before the form: a version in force answers 409 whatever was sent
+    except Conflict as error:
+        return _in_force_page(error)
+    form = correct_criteria_set_form(criteria_set, from_request=True)
+    if not form.validate_on_submit():
+        return _render_correct(criteria_set, form, 400)
+    try:
+        criteria.correct_set(criteria_set, valid_from=form.valid_from_date(), criteria=form.specs(),
+                             actor=current_user, notes=(form.notes.data or "").strip() or None)
+    except Conflict as error:
+        return _in_force_page(error)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_correct(criteria_set, form, error.status_code)
+    flash(f"Criteriaversie {criteria_set.version} is gecorrigeerd.", "success")
+    return redirect(url_for("kwaliteit.criteria_index", _anchor=f"versie-{criteria_set.version}"))
 
 
 # ---------------------------------------------------------------- the loket itself
