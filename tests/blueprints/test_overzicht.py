@@ -113,6 +113,11 @@ def test_targets_at_a_glance(login_as, quality):
     assert "1 van 2 bonden aangesloten" in text
 
 
+def test_loketten_voldoen_names_how_many_loketten_exist_beside_the_goal(login_as, quality):
+    text = _text(login_as("coordinator").get("/overzicht/"))
+    assert "van de 4 loketten; het doel 2026 is minstens 100" in text
+
+
 def _table_rows(html):
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [re.sub(r"<[^>]+>", " ", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
