@@ -39,10 +39,10 @@ def open_in_queue(page, title: str, *, tab: str | None = None) -> None:
 def post_message(page, text: str, *, internal: bool) -> None:
     """A note goes through its own form ("Interne notitie"), a reply through "Reactie aan de club"."""
     if internal:
-        page.get_by_label("Interne notitie").fill(text)
+        page.get_by_role("textbox", name="Interne notitie").fill(text)
         page.get_by_role("button", name="Notitie opslaan").click()
     else:
-        page.get_by_label("Reactie aan de club").fill(text)
+        page.get_by_role("textbox", name="Reactie aan de club").fill(text)
         page.get_by_role("button", name=re.compile("^Versturen aan ")).click()
     page.wait_for_load_state()
 
