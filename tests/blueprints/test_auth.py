@@ -85,3 +85,13 @@ def test_public_start_page_invites_login(client, network):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/inloggen"' in page
     assert "Eén loket voor clubondersteuning" in page
+
+
+def test_wrong_credentials_are_a_form_error_not_a_password_error(client, network):
+    response = client.post("/inloggen", data={"email": network.club_contact.email, "password": "wrong-password"})
+    page = response.get_data(as_text=True)
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "horen niet bij een actief account" in summary
+    assert 'href="#password"' not in summary  # not a link to the password field
+    assert 'aria-invalid="true"' not in page and "field-error" not in page
+    assert 'id="password-error"' not in page

@@ -32,7 +32,8 @@ def login():
             login_user(user, remember=form.remember.data)
             flash(f"Welkom, {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
-        form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij een actief account.")
+        # About the pair, not the password: a form-level error, shown in the summary above the form.
+        form.form_errors.append("Dit e-mailadres en wachtwoord horen niet bij een actief account.")
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
