@@ -23,7 +23,9 @@ PAGES = [
     ("aanbod-team", "ondersteuner", "/aanbod/team", None),
     ("ons-loket", "ondersteuner", "/kwaliteit/ons-loket", None),
     ("account", "ondersteuner", "/account/", None),
+    ("bond-home", "bond", "/", None),
     ("bond-wachtrij", "bond", "/wachtrij/", None),
+    ("coordinatie-home", "coordinatie", "/", None),
     ("opvang", "coordinatie", "/coordinatie/opvang", None),
     ("overzicht", "coordinatie", "/overzicht/", None),
     ("overzicht-loket", "coordinatie", "/overzicht/", r"/overzicht/loketten/[a-z0-9-]+$"),
@@ -31,6 +33,7 @@ PAGES = [
     ("audits", "coordinatie", "/kwaliteit/audits", None),
     ("criteria", "coordinatie", "/kwaliteit/criteria", None),
     ("criteria-nieuw", "coordinatie", "/kwaliteit/criteria/nieuw", None),
+    ("beheer-home", "beheer", "/", None),
     ("categorieen", "beheer", "/beheer/categorieen", None),
     ("uitgaand", "beheer", "/beheer/uitgaand", None),
 ]
