@@ -128,6 +128,8 @@ def test_routes_declare_the_design_matrix(app):
         "kwaliteit.criteria_index": {"coordinatiepunt", "beheer"},
         "kwaliteit.new_criteria_set": {"coordinatiepunt"},
         "kwaliteit.publish_criteria_set": {"coordinatiepunt"},
+        "kwaliteit.correct_criteria_set": {"coordinatiepunt"},
+        "kwaliteit.save_criteria_correction": {"coordinatiepunt"},
         "kwaliteit.loket_audits": {"coordinatiepunt", "beheer"},
         "kwaliteit.audit": {"coordinatiepunt", "beheer"},
         "kwaliteit.start_audit": {"coordinatiepunt"},
