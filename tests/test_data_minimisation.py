@@ -10,6 +10,7 @@ no planted string may appear in any answer: HTML, JSON, CSV, or any cell of an X
 import io
 import itertools
 import zipfile
+from datetime import timedelta
 
 import pytest
 from werkzeug.routing import AnyConverter
@@ -17,7 +18,8 @@ from werkzeug.routing import AnyConverter
 from loket.access import ANY_USER, PUBLIC, policy_of
 from loket.extensions import db as _db
 from loket.services.network import api_tokens
-from loket.services.quality import runs
+from loket.models.base import utcnow
+from loket.services.quality import criteria, runs
 from loket.services.requests import actions, satisfaction, teamwork
 from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user
 from tests.support.quality import pass_audit
@@ -59,6 +61,9 @@ def planted(network):
     run = runs.request_recompute(actor=network.coordinator)
     assert run.state == "done", run.error
     network.audit = pass_audit(network, network.loket_utrecht)
+    network.future_set = criteria.publish_set(  # a version not yet in force: its correction page is reachable
+        version="2099.1", valid_from=utcnow().date() + timedelta(days=60), actor=network.coordinator,
+        criteria=criteria.specs_of(criteria.current_set()))
     network.filed = filed
     return network
 
@@ -72,6 +77,7 @@ def _values(planted) -> dict[str, list]:
         "audit_id": [planted.audit.id],
         "request_id": [request.id for request in planted.filed.values()],
         "club_id": [club.id for club in (planted.club_utrecht, planted.club_zeist)],
+        "set_id": [planted.future_set.id],
     }
 
 
