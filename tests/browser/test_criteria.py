@@ -1,6 +1,6 @@
 """The coördinatiepunt publishes a criteria version dated in the future through the form and then corrects it
 before it is in force, each page checked like every page (one h1, lang, axe WCAG 2.1 AA, nothing sideways on a
-phone). The version published here also gives the correction page of tests/browser/test_pages.py its link."""
+phone), at 1280 and at 360 px."""
 import re
 from datetime import timedelta
 
@@ -8,34 +8,36 @@ from loket.models.base import utcnow
 from tests.support.browser import check_page
 
 
-def test_publish_a_future_version_and_correct_it(open_page):
+def test_publish_a_future_version_and_correct_it(open_page, width):
     start = utcnow().date() + timedelta(days=90)
-    page = open_page("desktop", as_user="coordinatie")
+    version = "2099.1" if width == "desktop" else "2099.2"  # one version per run: names are unique
+    anchor = "#versie-" + version.replace(".", "\\.")
+    page = open_page(width, as_user="coordinatie")
     page.goto("/kwaliteit/criteria")
     page.get_by_role("link", name="Nieuwe versie publiceren").click()
     page.wait_for_load_state()
-    check_page(page, "criteria-publiceren", "desktop")
-    page.get_by_label("Versie", exact=True).fill("2099.1")
+    check_page(page, "criteria-publiceren", width)
+    page.get_by_label("Versie", exact=True).fill(version)
     page.get_by_label("Geldig vanaf").fill(start.isoformat())
     page.get_by_label("Drempelwaarde K2").fill("92,5")
     page.get_by_role("button", name="Versie publiceren").click()
     page.wait_for_load_state()
     assert page.url.endswith("/kwaliteit/criteria")
-    check_page(page, "criteria-gepubliceerd", "desktop")
-    future = page.locator("#versie-2099\\.1")
+    check_page(page, "criteria-gepubliceerd", width)
+    future = page.locator(anchor)
     assert "Nog niet van kracht (vanaf" in future.inner_text()
 
     future.get_by_role("link", name=re.compile("^corrigeren")).click()
     page.wait_for_load_state()
     assert re.search(r"/kwaliteit/criteria/\d+/corrigeren$", page.url)
     assert page.get_by_label("Drempelwaarde K2").input_value() == "92,5"
-    check_page(page, "criteria-corrigeren-formulier", "desktop")
+    check_page(page, "criteria-corrigeren-formulier", width)
 
     page.get_by_label("Geldig vanaf").fill((utcnow().date() - timedelta(days=1)).isoformat())  # the past: refused
     page.get_by_role("button", name="Correctie opslaan").click()
     page.wait_for_load_state()
     assert "niet in het verleden" in page.get_by_role("alert").inner_text()
-    check_page(page, "criteria-corrigeren-fout", "desktop")
+    check_page(page, "criteria-corrigeren-fout", width)
 
     page.get_by_label("Geldig vanaf").fill((start + timedelta(days=30)).isoformat())
     page.get_by_label("Drempelwaarde K2").fill("95")
@@ -44,7 +46,7 @@ def test_publish_a_future_version_and_correct_it(open_page):
     page.get_by_role("button", name="Correctie opslaan").click()
     page.wait_for_load_state()
     assert "/kwaliteit/criteria" in page.url and "corrigeren" not in page.url
-    assert "Criteriaversie 2099.1 is gecorrigeerd." in page.content()
-    corrected = page.locator("#versie-2099\\.1")
+    assert f"Criteriaversie {version} is gecorrigeerd." in page.content()
+    corrected = page.locator(anchor)
     assert "gecorrigeerd op" in corrected.inner_text() and "K7" not in corrected.inner_text()
-    check_page(page, "criteria-gecorrigeerd", "desktop")
+    check_page(page, "criteria-gecorrigeerd", width)

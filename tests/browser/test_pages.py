@@ -33,7 +33,6 @@ PAGES = [
     ("audits", "coordinatie", "/kwaliteit/audits", None),
     ("criteria", "coordinatie", "/kwaliteit/criteria", None),
     ("criteria-nieuw", "coordinatie", "/kwaliteit/criteria/nieuw", None),
-    ("criteria-corrigeren", "coordinatie", "/kwaliteit/criteria", r"/kwaliteit/criteria/\d+/corrigeren$"),
     ("beheer-home", "beheer", "/", None),
     ("categorieen", "beheer", "/beheer/categorieen", None),
     ("uitgaand", "beheer", "/beheer/uitgaand", None),
