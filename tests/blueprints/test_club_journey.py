@@ -52,7 +52,7 @@ def test_club_sees_list_detail_public_timeline_and_replies(login_as, db, network
     request = db.session.scalar(select(SupportRequest))
 
     listing = client.get("/club/aanvragen").get_data(as_text=True)
-    assert request.reference in listing and "Nieuw" in listing
+    assert request.reference in listing and "Ontvangen" in listing  # the club's word for "nieuw"
 
     detail = client.get(f"/club/aanvragen/{request.id}")
     assert detail.status_code == 200

@@ -107,15 +107,19 @@ def test_the_coordinatiepunt_finds_the_overview_in_the_menu(login_as, network):
 
 def test_targets_at_a_glance(login_as, quality):
     text = _text(login_as("coordinator").get("/overzicht/"))
-    assert "5 van 342 gemeenten gedekt" in text
-    assert "3 van 4 loketten aangehaakt" in text
-    assert "1 van 100 loketten voldoen" in text
-    assert "1 van 2 bonden aangesloten" in text
+    # What there is, out of how many exist, and the goal, each said separately (not "1 van 100 loketten").
+    assert "5 gemeenten gedekt door een operationeel loket, van de 7 gemeenten" in text
+    assert "Doel 2026: alle 342" in text
+    assert "3 loketten aangehaakt bij het coördinatiepunt, van de 4 loketten" in text
+    assert "1 loket voldoet aan de landelijke kwaliteitscriteria, van de 4 loketten" in text
+    assert "Doel 2026: minstens 100 (1 % bereikt)" in text
+    assert "1 bond aangesloten op het netwerk, van de 2 bonden" in text
 
 
 def test_loketten_voldoen_names_how_many_loketten_exist_beside_the_goal(login_as, quality):
     text = _text(login_as("coordinator").get("/overzicht/"))
-    assert "van de 4 loketten; het doel 2026 is minstens 100" in text
+    assert "1 loket voldoet aan de landelijke kwaliteitscriteria, van de 4 loketten" in text
+    assert "Doel 2026: minstens 100" in text
 
 
 def _table_rows(html):
@@ -323,7 +327,7 @@ def test_overview_pages_use_a_constant_number_of_queries(app, lone, path):
         assert client.get(path).status_code == 200
     assert len(many) == len(few), "\n".join(many)
     if path == "/overzicht/":
-        assert "9 van 9 loketten aangehaakt" in _text(client.get(path))  # it really grew
+        assert "9 loketten aangehaakt bij het coördinatiepunt, van de 9 loketten" in _text(client.get(path))  # it grew
 
 
 # ---------------------------------------------------------------- charts
