@@ -2,7 +2,6 @@
 corrigeren" line, the form prefilled from the version, Dutch messages with a 4xx and nothing stored on bad input,
 409 for a version in force, the access matrix and CSRF."""
 import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from loket.extensions import db as _db
 from loket.models.base import utcnow
 from loket.services.quality import criteria as criteria_service
+from tests.support.pages import form_values
 
 TODAY = utcnow().date()
 START = TODAY + timedelta(days=60)
@@ -37,24 +37,8 @@ def _snapshot():
 
 
 def _prefilled(client, set_id) -> dict:
-    """The correction form as the browser gets it: every control's name and value (checked checkboxes only)."""
-    page = client.get(_path(set_id)).get_data(as_text=True)
-    form = page.split(f'<form method="post" action="{_path(set_id)}"')[1].split("</form>")[0]
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag).group(1)
-        if 'type="checkbox"' in tag and "checked" not in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name] = value.group(1) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        data[name] = next(v for v in selected.groups() if v is not None) if selected else \
-            re.search(r'value="([^"]*)"', body).group(1)
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        data[name] = body.strip()
-    data.pop("csrf_token", None)
-    return {name: html.unescape(value) for name, value in data.items()}
+    """The correction form as the browser gets it."""
+    return form_values(client.get(_path(set_id)).get_data(as_text=True), _path(set_id))
 
 
 def _row(data, code) -> str:
@@ -128,6 +112,8 @@ def test_correct_a_future_version(login_as, network, future):
      "K11: een meting heeft een drempelwaarde nodig."),
     (lambda d: d.update({"new-code": "K1"}), "Elke code mag maar één keer voorkomen."),
 ])
+
+
 def test_bad_corrections_are_refused_in_dutch_and_nothing_is_stored(login_as, future, change, message):
     client = login_as("coordinator")
     data = _correction(client, future)

@@ -1,7 +1,6 @@
 """Publishing a new version of the national criteria over HTTP: the list of versions, the publish form prefilled
 from the current set, old measurements keeping their criterion, Dutch messages with nothing stored on bad input,
 the access matrix and CSRF."""
-import html
 import re
 from datetime import date
 
@@ -13,6 +12,7 @@ from loket.models import CriteriaSet, Measurement
 from loket.services.quality import criteria as criteria_service
 from tests.factories import MeasurementFactory
 from tests.support.lookups import criterion
+from tests.support.pages import form_values
 
 SEED_CODES = [f"K{i}" for i in range(1, 11)]
 
@@ -31,24 +31,8 @@ def _snapshot():
 
 
 def _prefilled(client) -> dict:
-    """The publish form as the browser gets it: every input's name and value (checked checkboxes only)."""
-    page = client.get("/kwaliteit/criteria/nieuw").get_data(as_text=True)
-    form = page.split('<form method="post" action="/kwaliteit/criteria"')[1].split("</form>")[0]
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag).group(1)
-        if 'type="checkbox"' in tag and "checked" not in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name] = value.group(1) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        data[name] = next(v for v in selected.groups() if v is not None) if selected else \
-            re.search(r'value="([^"]*)"', body).group(1)
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        data[name] = body.strip()
-    data.pop("csrf_token", None)  # the test client adds a fresh one
-    return {name: html.unescape(value) for name, value in data.items()}
+    """The publish form as the browser gets it."""
+    return form_values(client.get("/kwaliteit/criteria/nieuw").get_data(as_text=True), "/kwaliteit/criteria")
 
 
 def _row(data, code) -> str:
@@ -155,6 +139,8 @@ def test_a_duplicate_version_is_refused_and_nothing_is_stored(login_as):
     ("threshold", "veel", "Vul een getal in, zoals 0,9 of 15."),
     ("window_days", "1,5", "Vul een heel getal in, zoals 365."),
 ])
+
+
 def test_invalid_numbers_are_refused_in_dutch_and_nothing_is_stored(login_as, field, value, message):
     client = login_as("coordinator")
     before = _snapshot()
@@ -194,6 +180,8 @@ def _client(app, network, who):
     ("get", "/kwaliteit/criteria/nieuw", {"coordinator": 200}),
     ("post", "/kwaliteit/criteria", {}),  # beheer too is refused; the coördinatiepunt is checked last
 ])
+
+
 def test_who_may_read_and_publish(app, network, method, path, allowed):
     data = {"version": "2099.1", "valid_from": "2099-01-01", "rows-0-keep": "y", "rows-0-code": "K8",
             "rows-0-kind": "assessment", "rows-0-title": "Afspraken met bonden"}

@@ -1,30 +1,17 @@
 """The publish form takes percentage thresholds as percentages and shows them the same way; the norms read
 as Dutch sentences."""
 import html
-import re
 
 import pytest
 from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import CriteriaSet
+from tests.support.pages import form_values
 
 
 def _inputs(page) -> dict:
-    form = page.split('<form method="post" action="/kwaliteit/criteria"')[1].split("</form>")[0]
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag).group(1)
-        if 'type="checkbox"' in tag and "checked" not in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name] = html.unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        data[name] = html.unescape(next(v for v in selected.groups() if v is not None) if selected else
-                                   re.search(r'value="([^"]*)"', body).group(1))
-    data.pop("csrf_token", None)
-    return data
+    return form_values(page, "/kwaliteit/criteria")
 
 
 def _row(data, code) -> str:
@@ -72,6 +59,8 @@ def test_a_percentage_is_typed_as_a_percentage(login_as, typed, stored):
     ("K1", "-1", "K1: vul 0 of meer dagen in."),
     ("K1", "183 %", "Een procentteken past alleen bij een percentage."),
 ])
+
+
 def test_a_threshold_out_of_range_is_refused_in_dutch(login_as, code, typed, message):
     client = login_as("coordinator")
     data = _inputs(client.get("/kwaliteit/criteria/nieuw").get_data(as_text=True))
