@@ -6,6 +6,7 @@ from loket.access import allow
 from loket.blueprints.club import bp
 from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.paging import redirect_to_existing_page
 from loket.extensions import db
 from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -33,9 +34,8 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @allow("club")
 def requests_list():
     pagination = queues.club_requests(current_user, page=queues.page_number(request.args.get("pagina")))
-    raw, target = request.args.get("pagina"), queues.canonical_page(pagination)
-    if raw is not None and raw != str(target):  # out of range or unreadable: the last (or first) page
-        return redirect(url_for("club.requests_list", **({"pagina": target} if target > 1 else {})))
+    if (moved := redirect_to_existing_page(pagination, "club.requests_list")) is not None:
+        return moved
     return render_template("club/list.html", pagination=pagination)
 
 

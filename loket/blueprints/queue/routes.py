@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.paging import redirect_to_existing_page
 from loket.blueprints.queue import bp
 from loket.blueprints.queue.forms import (
     ActionForm,
@@ -37,7 +38,7 @@ def index():
         assignee=request.args.get("behandelaar") or None,
     )
     pagination = queues_service.queue(current_user, filters, page=queues_service.page_number(request.args.get("pagina")))
-    if (moved := _page_redirect(pagination, "queue.index")) is not None:
+    if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
@@ -45,15 +46,6 @@ def index():
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow,
     )
-
-
-def _page_redirect(pagination, endpoint):
-    """A `?pagina=` beyond the last page (or unreadable) goes to the last (or first) page, keeping the filters."""
-    raw, target = request.args.get("pagina"), queues_service.canonical_page(pagination)
-    if raw is None or raw == str(target):
-        return None
-    args = {key: value for key, value in request.args.items() if key != "pagina"}
-    return redirect(url_for(endpoint, **args, **({"pagina": target} if target > 1 else {})))
 
 
 def _render_detail(access, code=200, **forms):
