@@ -371,3 +371,8 @@ def test_a_failed_month_is_a_square_and_an_unmeasurable_one_an_open_circle(login
     html = login_as("coordinator").get("/overzicht/loketten/bunnik").get_data(as_text=True)
     svg = re.search(r'<svg[^>]*aria-label="K5 [^"]*".*?</svg>', html, re.S)[0]
     assert svg.count('<circle') == 1 and 'fill="#fff" stroke="#58606b"' in svg and "(niet meetbaar)" in svg
+
+
+def test_the_demand_page_explains_its_months_in_words(login_as, quality):
+    text = _text(login_as("coordinator").get("/overzicht/vraag/categorie"))
+    assert "UTC" not in text and "telt nog bij de maand ervoor" in text

@@ -43,11 +43,6 @@ def threshold_unit(metric: str | None) -> tuple[str, str]:
     return THRESHOLD_UNITS[unit_of(metric)]
 
 
-def raw_threshold(value: float | None) -> str:
-    """The stored threshold in the technical notation next to the norm, without a trailing '.0' (183.0 → 183)."""
-    return "" if value is None else f"{value:g}"
-
-
 def period_text(period: date | None) -> str:
     return f"{MONTHS[period.month - 1]} {period.year}" if period else "—"
 
@@ -57,4 +52,4 @@ def passed_text(passed: bool | None) -> str:
 
 
 HELPERS = {"value_text": value_text, "norm_text": norm_text, "period_text": period_text, "passed_text": passed_text,
-           "metric_label": label_of, "threshold_unit": threshold_unit, "raw_threshold": raw_threshold}
+           "metric_label": label_of, "threshold_unit": threshold_unit}
