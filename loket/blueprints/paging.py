@@ -1,7 +1,12 @@
-"""Paged lists in views: a `?pagina=` that is out of range or unreadable is sent to a page that exists."""
+"""Paged lists in views: the `?pagina=` a person typed, read safely, and a redirect when that page does not exist."""
 from flask import redirect, request, url_for
 
-from loket.services.requests.queues import canonical_page
+from loket.services.pagination import canonical_page, page_number
+
+
+def requested_page() -> int:
+    """The page asked for in `?pagina=`, from 1 to MAX_PAGE whatever was typed."""
+    return page_number(request.args.get("pagina"))
 
 
 def redirect_to_existing_page(pagination, endpoint: str, **values):

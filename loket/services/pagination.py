@@ -1,10 +1,30 @@
-"""Pagination for row (non-entity) queries, with the same interface templates use for db.paginate."""
+"""Pagination: reading a typed page number safely, the page that exists, and pages of row (non-entity)
+queries with the same interface templates use for db.paginate."""
 from dataclasses import dataclass
-from math import ceil
+from math import ceil, isnan
 
 from sqlalchemy import Select, func, select
 
 from loket.extensions import db
+
+MAX_PAGE = 100_000  # beyond any real list; keeps the OFFSET within a database integer
+
+
+def page_number(raw: str | None) -> int:
+    """A typed `?pagina=` value as a page number from 1 to MAX_PAGE: unreadable or too low becomes 1, too high
+    (also '1e20') MAX_PAGE, which `canonical_page` then brings back to the last page."""
+    try:
+        value = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        return 1
+    if isnan(value):
+        return 1
+    return int(max(1, min(value, MAX_PAGE)))
+
+
+def canonical_page(pagination) -> int:
+    """The page to show for a pagination: its own page, or the last one when it lies beyond the end."""
+    return max(1, min(pagination.page, pagination.pages or 1))
 
 
 @dataclass(frozen=True)

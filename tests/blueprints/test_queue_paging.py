@@ -1,9 +1,10 @@
-"""Paging the queue and the club's request list: numbered pages, and a page out of range (or unreadable)
-redirects to the last or first page, keeping the other filters."""
+"""Paging the lists: numbered pages, and a page out of range (or unreadable) redirects to the last or first
+page, keeping the other filters."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from loket.services import pagination
 from loket.services.requests import queues
 from tests.support.requests import file_many
 
@@ -60,6 +61,17 @@ def test_club_list_has_numbered_pages(login_as, network, five_requests):
 
 
 @pytest.mark.parametrize("raw, number", [(None, 1), ("", 1), ("2", 2), (" 7 ", 7), ("-3", 1), ("abc", 1),
-                                         ("1e20", queues.MAX_PAGE), ("inf", queues.MAX_PAGE), ("nan", 1)])
+                                         ("1e20", pagination.MAX_PAGE), ("inf", pagination.MAX_PAGE), ("nan", 1)])
 def test_page_number_reads_any_text(raw, number):
-    assert queues.page_number(raw) == number
+    assert pagination.page_number(raw) == number
+
+
+@pytest.mark.parametrize("who, path", [("coordinator", "/coordinatie/opvang"), ("ondersteuner", "/aanbod/"),
+                                       ("beheerder", "/beheer/uitgaand")])
+@pytest.mark.parametrize("raw", ["99", "99999999999999999999999", "1e20", "abc"])
+def test_every_other_paged_list_sends_a_page_that_does_not_exist_to_one_that_does(login_as, network, who, path,
+                                                                                  raw):
+    client = login_as(who)
+    target, args = _redirect_args(client.get(f"{path}?pagina={raw}"))
+    assert target == path and args.get("pagina") is None  # these short lists have one page
+    assert client.get(target).status_code == 200

@@ -6,6 +6,7 @@ from loket.access import ANY_USER, SUPPORTERS, allow
 from loket.blueprints.aanbod import bp
 from loket.blueprints.aanbod.forms import ActionForm, EditOfferForm, OfferForm
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.services.errors import DomainError
 from loket.services.network import offers as offers_service
 
@@ -14,7 +15,9 @@ from loket.services.network import offers as offers_service
 @allow(ANY_USER)
 def catalogue():
     category_id = request.args.get("categorie", type=int)
-    pagination = offers_service.catalogue(category_id=category_id, page=request.args.get("pagina", 1, type=int))
+    pagination = offers_service.catalogue(category_id=category_id, page=requested_page())
+    if (moved := redirect_to_existing_page(pagination, "aanbod.catalogue")) is not None:
+        return moved
     return render_template("aanbod/catalogue.html", pagination=pagination, category_id=category_id,
                            categories=offers_service.offer_category_choices())
 

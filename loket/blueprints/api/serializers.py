@@ -6,7 +6,18 @@ side only: no assignee, no deadlines, no internal notes, no internal event detai
 from datetime import date, datetime
 
 from loket.models import (
-    Bond, Category, Club, Collaborator, Event, Loket, Membership, QualityRun, Referral, SupportRequest, Team, User,
+    Bond,
+    Category,
+    Club,
+    Collaborator,
+    Event,
+    Loket,
+    Membership,
+    QualityRun,
+    Referral,
+    SupportRequest,
+    Team,
+    User,
 )
 
 CLUB = "club"

@@ -6,6 +6,7 @@ from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.models import OUTBOX_STATUSES
 from loket.services.errors import DomainError
 from loket.services.messaging import outbox_admin
@@ -94,7 +95,9 @@ def _set_active(category_id, active, message):
 @allow("beheer")
 def outbox(code=200):
     status = request.args.get("status") if request.args.get("status") in OUTBOX_STATUSES else None
-    pagination = outbox_admin.list_outbox(status=status, page=request.args.get("pagina", 1, type=int))
+    pagination = outbox_admin.list_outbox(status=status, page=requested_page())
+    if code == 200 and (moved := redirect_to_existing_page(pagination, "beheer.outbox")) is not None:
+        return moved
     return render_template("beheer/outbox.html", pagination=pagination, status=status,
                            status_labels=outbox_admin.STATUS_LABELS,
                            preview=outbox_admin.mail_preview_enabled()), code

@@ -6,7 +6,7 @@ from loket.access import allow
 from loket.blueprints.club import bp
 from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
 from loket.blueprints.forms_support import attach_errors, or_404
-from loket.blueprints.paging import redirect_to_existing_page
+from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.extensions import db
 from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -33,7 +33,7 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @bp.route("/aanvragen")
 @allow("club")
 def requests_list():
-    pagination = queues.club_requests(current_user, page=queues.page_number(request.args.get("pagina")))
+    pagination = queues.club_requests(current_user, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "club.requests_list")) is not None:
         return moved
     return render_template("club/list.html", pagination=pagination)

@@ -7,7 +7,12 @@ from loket.access import allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
-from loket.blueprints.kwaliteit.forms import ActionForm, audit_form, correct_criteria_set_form, criteria_set_form
+from loket.blueprints.kwaliteit.forms import (
+    ActionForm,
+    audit_form,
+    correct_criteria_set_form,
+    criteria_set_form,
+)
 from loket.services.errors import Conflict, DomainError
 from loket.services.network import teams
 from loket.services.quality import audits, criteria

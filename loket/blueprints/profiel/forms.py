@@ -4,7 +4,12 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TelField
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BASISEISEN, CLUB_KINDS, Club
-from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
+from loket.services.network.clubs import (
+    BASISEIS_STATUS_LABELS,
+    CLUB_KIND_LABELS,
+    CONTACT_LIMITS,
+    NAME_MAX,
+)
 
 
 class ProfileForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.forms_support import attach_errors, or_404
-from loket.blueprints.paging import redirect_to_existing_page
+from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.queue import bp
 from loket.blueprints.queue.forms import (
     ActionForm,
@@ -37,7 +37,7 @@ def index():
         category_id=request.args.get("categorie", type=int),
         assignee=request.args.get("behandelaar") or None,
     )
-    pagination = queues_service.queue(current_user, filters, page=queues_service.page_number(request.args.get("pagina")))
+    pagination = queues_service.queue(current_user, filters, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
     return render_template(

@@ -1,7 +1,6 @@
 """Reading requests: a club contact's list, a supporter's queue views and tab counts, the fallback queue,
 and the timeline. Who may see what follows DESIGN §7; every list is one page in a constant number of queries."""
 from dataclasses import dataclass
-from math import isnan
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -36,24 +35,6 @@ def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
 
 
 CLUB_PAGE_SIZE = 25
-MAX_PAGE = 100_000  # beyond any real list; keeps the OFFSET within a database integer
-
-
-def page_number(raw: str | None) -> int:
-    """A typed `?pagina=` value as a page number from 1 to MAX_PAGE: unreadable or too low becomes 1, too high
-    (also '1e20') MAX_PAGE, which `canonical_page` then brings back to the last page."""
-    try:
-        value = float(str(raw).strip().replace(",", "."))
-    except ValueError:
-        return 1
-    if isnan(value):
-        return 1
-    return int(max(1, min(value, MAX_PAGE)))
-
-
-def canonical_page(pagination) -> int:
-    """The page to show for a pagination: its own page, or the last one when it lies beyond the end."""
-    return max(1, min(pagination.page, pagination.pages or 1))
 
 
 def club_requests(user: User, *, page: int = 1, per_page: int | None = None):
