@@ -1,12 +1,12 @@
 """Which service levels apply to a team: a loket's own overrides, else the national defaults."""
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import OPEN_STATUSES, Referral, SupportRequest, Team
+from loket.models import Referral, SupportRequest, Team
 from loket.models.base import utcnow
 from loket.services.messaging import notifications
+from loket.services.requests import workflow
 from loket.services.requests.workflow import (
     FIRST_RESPONSE_WORKDAYS,
     RESOLUTION_WORKDAYS,
@@ -30,11 +30,8 @@ def sweep(now=None) -> dict:
     Set-based: two indexed queries on due_at, however many requests there are.
     """
     now = now or utcnow()
-    open_running = (SupportRequest.status.in_(OPEN_STATUSES), SupportRequest.sla_paused_at.is_(None),
-                    SupportRequest.due_at.is_not(None))
-    overdue = db.session.scalars(select(SupportRequest).where(*open_running, SupportRequest.due_at < now)).all()
-    at_risk = db.session.scalars(select(SupportRequest).where(
-        *open_running, SupportRequest.due_at >= now, SupportRequest.due_at < now + timedelta(hours=24))).all()
+    overdue = db.session.scalars(select(SupportRequest).where(workflow.overdue_condition(now))).all()
+    at_risk = db.session.scalars(select(SupportRequest).where(workflow.at_risk_condition(now))).all()
     for request in overdue:
         notifications.service_level_warning(request, "sla_overdue")
     for request in at_risk:

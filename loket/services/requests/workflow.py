@@ -5,7 +5,9 @@ Every status change goes through `apply_status`; nothing else writes `SupportReq
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from loket.models import STATUS_LABELS, SupportRequest
+from sqlalchemy import and_
+
+from loket.models import OPEN_STATUSES, STATUS_LABELS, SupportRequest
 from loket.services.errors import DomainError
 from loket.services.requests.workdays import (
     DAY_SECONDS,
@@ -134,16 +136,35 @@ def _resume_clock(request: SupportRequest, now: datetime) -> None:
         request.resolution_due_at = add_working_seconds(request.resolution_due_at, paused)
 
 
+AT_RISK_WITHIN = timedelta(hours=24)
+
+
 def is_overdue(request: SupportRequest, now: datetime) -> bool:
     if not request.is_open or request.sla_paused_at is not None:
         return False
     return request.due_at is not None and request.due_at < now
 
 
-def is_at_risk(request: SupportRequest, now: datetime, *, within=timedelta(hours=24)) -> bool:
+def is_at_risk(request: SupportRequest, now: datetime, *, within=AT_RISK_WITHIN) -> bool:
     if not request.is_open or request.sla_paused_at is not None:
         return False
     return request.due_at is not None and now <= request.due_at < now + within
+
+
+# The same two rules as SQL conditions, for set-based counts and sweeps (index on due_at).
+
+def running_clock():
+    """Open requests whose clock runs (not paused) and has a deadline."""
+    return and_(SupportRequest.status.in_(OPEN_STATUSES), SupportRequest.sla_paused_at.is_(None),
+                SupportRequest.due_at.is_not(None))
+
+
+def overdue_condition(now: datetime):
+    return and_(running_clock(), SupportRequest.due_at < now)
+
+
+def at_risk_condition(now: datetime, *, within=AT_RISK_WITHIN):
+    return and_(running_clock(), SupportRequest.due_at >= now, SupportRequest.due_at < now + within)
 
 
 def refresh_due_at(request: SupportRequest) -> None:
