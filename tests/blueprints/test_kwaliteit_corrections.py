@@ -105,7 +105,7 @@ def test_correct_a_future_version(login_as, network, future):
 @pytest.mark.parametrize("change, message", [
     (lambda d: d.update(valid_from=(TODAY - timedelta(days=1)).isoformat()), "een versie begint niet in het verleden"),
     (lambda d: d.update(valid_from="morgen"), "Vul een geldige datum in, zoals 2027-01-01."),
-    (lambda d: d.update({_row(d, "K2") + "-threshold": "veel"}), "Vul een getal in, zoals 0,9 of 15."),
+    (lambda d: d.update({_row(d, "K2") + "-threshold": "veel"}), "Vul een getal in, zoals 90 of 4,5."),
     (lambda d: d.update({_row(d, "K2") + "-threshold": "150"}), "K2: een percentage ligt tussen 0 en 100 %."),
     (lambda d: d.update({_row(d, "K3") + "-title": " "}), "K3: geef het criterium een titel."),
     (lambda d: d.update({"new-kind": "metric", "new-metric": "club_reach", "new-threshold": ""}),

@@ -44,7 +44,7 @@ def _row(data, code) -> str:
 def _publish_2027_data(client) -> dict:
     data = _prefilled(client)
     data.update({"version": "2027.1", "valid_from": "2027-01-01", "notes": "Strengere eerste reactie"})
-    data[_row(data, "K2") + "-threshold"] = "0,95"
+    data[_row(data, "K2") + "-threshold"] = "95"
     del data[_row(data, "K7") + "-keep"]  # unchecked: retired
     data.update({"new-code": "K11", "new-title": "Vertrouwenspersoon bekend", "new-kind": "assessment",
                  "new-metric": "", "new-description": "Het loket weet wie bij de bond vertrouwenspersoon is."})
@@ -132,12 +132,12 @@ def test_a_duplicate_version_is_refused_and_nothing_is_stored(login_as):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Versie 2026.1 bestaat al; gepubliceerde versies veranderen niet." in page
-    assert 'value="0,95"' in page  # the coordinator's edits are kept in the form
+    assert 'value="95"' in page  # the coordinator's edits are kept in the form
     assert _snapshot() == before
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("threshold", "veel", "Vul een getal in, zoals 0,9 of 15."),
+    ("threshold", "veel", "Vul een getal in, zoals 90 of 4,5."),
     ("window_days", "1,5", "Vul een heel getal in, zoals 365."),
 ])
 

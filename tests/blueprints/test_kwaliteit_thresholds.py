@@ -38,7 +38,8 @@ def test_the_form_shows_percentages_as_percentages(login_as):
     assert "(minstens)" not in page and ">minstens<" in page  # the comparison reads as a word
 
 
-@pytest.mark.parametrize("typed, stored", [("90", 0.9), ("92,5", 0.925), ("92,5 %", 0.925), ("95%", 0.95)])
+@pytest.mark.parametrize("typed, stored", [("90", 0.9), ("92,5", 0.925), ("92,5 %", 0.925), ("95%", 0.95),
+                                           ("0,5 %", 0.005)])
 def test_a_percentage_is_typed_as_a_percentage(login_as, typed, stored):
     client = login_as("coordinator")
     data = _inputs(client.get("/kwaliteit/criteria/nieuw").get_data(as_text=True))
@@ -58,9 +59,9 @@ def test_a_percentage_is_typed_as_a_percentage(login_as, typed, stored):
     ("K5", "6", "K5: een score ligt tussen 1 en 5."),
     ("K1", "-1", "K1: vul 0 of meer dagen in."),
     ("K1", "183 %", "Een procentteken past alleen bij een percentage."),
+    # '0,9' could mean 90 % (a share, as thresholds were once typed) or 0,9 %: the form asks, it does not guess
+    ("K2", "0,9", "Typ het percentage zoals het getoond wordt, bijvoorbeeld 90 voor 90 %."),
 ])
-
-
 def test_a_threshold_out_of_range_is_refused_in_dutch(login_as, code, typed, message):
     client = login_as("coordinator")
     data = _inputs(client.get("/kwaliteit/criteria/nieuw").get_data(as_text=True))

@@ -105,7 +105,7 @@ def _number(text: str | None, *, integer: bool = False):
         return int(text) if integer else float(text)
     except ValueError:
         raise ValueError("Vul een heel getal in, zoals 365." if integer
-                         else "Vul een getal in, zoals 0,9 of 15.") from None
+                         else "Vul een getal in, zoals 90 of 4,5.") from None
 
 
 def _threshold(text: str | None) -> tuple[float | None, bool]:
@@ -121,11 +121,16 @@ class _NumbersMixin:
 
     def validate_threshold(self, field):
         try:
-            _, percent_sign = _threshold(field.data)
+            typed, percent_sign = _threshold(field.data)
         except ValueError as error:
             raise ValidationError(str(error)) from None
-        if percent_sign and unit_of(self.metric.data or None) != PERCENT:
+        unit = unit_of(self.metric.data or None)
+        if percent_sign and unit != PERCENT:
             raise ValidationError("Een procentteken past alleen bij een percentage.")
+        # '0,9' could be a share written the old way (90 %) or 0,9 %: ask rather than guess.
+        if unit == PERCENT and not percent_sign and typed is not None and 0 < typed < 1:
+            raise ValidationError("Typ het percentage zoals het getoond wordt, bijvoorbeeld 90 voor 90 %. "
+                                  "Bedoel je minder dan 1 %? Typ dan het procentteken erbij, zoals 0,5 %.")
 
     def validate_window_days(self, field):
         _check(field, integer=True)
@@ -227,9 +232,9 @@ class CorrectCriteriaSetForm(_CriteriaRowsMixin, FlaskForm):
 
 
 def _spec(row, code, kind, metric, description) -> CriterionSpec:
-    typed, percent_sign = _threshold(row.threshold.data)
+    typed, _ = _threshold(row.threshold.data)
     return CriterionSpec(code=code or "", title=(row.title.data or "").strip(), kind=kind or "", metric=metric,
-                         threshold=stored_threshold(metric, typed, percent_sign=percent_sign),
+                         threshold=stored_threshold(metric, typed),
                          comparison=row.comparison.data or ">=",
                          window_days=_number(row.window_days.data, integer=True),
                          min_count=_number(row.min_count.data, integer=True), description=description)

@@ -175,16 +175,13 @@ def _range_problem(code: str, unit: str, threshold: float) -> str | None:
     return None
 
 
-def stored_threshold(metric: str | None, typed: float | None, *, percent_sign: bool = False) -> float | None:
+def stored_threshold(metric: str | None, typed: float | None) -> float | None:
     """A threshold as typed in the unit it is shown in → the value stored and compared with measurements.
 
-    Percentages are typed as percentages ('90', '90,5', '90 %') and stored as a share (0.9). A number strictly
-    between 0 and 1 typed without a percent sign is read as a share, as thresholds were typed before ('0,9' →
-    90 %): no criterion asks for less than 1 %. Other units are stored as typed.
+    Percentages are typed as percentages ('90', '90,5', '0,5 %') and stored as a share (0.9): typed and shown
+    the same way. Other units are stored as typed.
     """
     if typed is None or unit_of(metric) != PERCENT:
-        return typed
-    if not percent_sign and 0 < typed < 1:
         return typed
     return round(typed / 100, 10)
 

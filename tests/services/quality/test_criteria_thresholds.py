@@ -9,20 +9,18 @@ from loket.services.errors import InvalidInput
 from loket.services.quality import criteria
 
 
-@pytest.mark.parametrize("metric, typed, percent_sign, stored", [
-    ("first_response_within_sla", 90, False, 0.9),
-    ("first_response_within_sla", 90.5, False, 0.905),
-    ("first_response_within_sla", 90, True, 0.9),
-    ("first_response_within_sla", 0.5, True, 0.005),  # with the sign it is a percentage, however small
-    ("first_response_within_sla", 0.95, False, 0.95),  # a share typed as before (0,95) still reads as 95 %
-    ("first_response_within_sla", 1, False, 0.01),
-    ("first_response_within_sla", 100, False, 1.0),
-    ("contact_reviewed_days", 183, False, 183),
-    ("mean_satisfaction", 4, False, 4),
-    ("first_response_within_sla", None, False, None),
+@pytest.mark.parametrize("metric, typed, stored", [
+    ("first_response_within_sla", 90, 0.9),
+    ("first_response_within_sla", 90.5, 0.905),
+    ("first_response_within_sla", 0.5, 0.005),  # a percentage however small: typed and shown the same way
+    ("first_response_within_sla", 1, 0.01),
+    ("first_response_within_sla", 100, 1.0),
+    ("contact_reviewed_days", 183, 183),
+    ("mean_satisfaction", 4, 4),
+    ("first_response_within_sla", None, None),
 ])
-def test_stored_threshold(metric, typed, percent_sign, stored):
-    assert criteria.stored_threshold(metric, typed, percent_sign=percent_sign) == stored
+def test_stored_threshold(metric, typed, stored):
+    assert criteria.stored_threshold(metric, typed) == stored
 
 
 def test_shown_threshold_is_the_percentage():
