@@ -13,14 +13,14 @@ from loket.models.offer import SupportOffer, offer_categories
 from loket.models.api_token import ApiToken
 from loket.models.quality import (
     AUDIT_KINDS, AUDIT_STATES, COMPARISONS, CRITERION_KINDS, FINDING_RESULTS, RUN_STATES, VERDICTS, Audit,
-    AuditFinding, CriteriaSet, Criterion, Measurement, QualityRun,
+    AuditFinding, CriteriaCorrection, CriteriaSet, Criterion, Measurement, QualityRun,
 )
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
 
 __all__ = [
     "ApiToken", "Collaborator", "REFERRAL_STATES", "REFERRAL_STATE_LABELS", "Referral", "SupportOffer",
     "AUDIT_KINDS", "AUDIT_STATES", "COMPARISONS", "CRITERION_KINDS", "FINDING_RESULTS", "RUN_STATES", "VERDICTS",
-    "Audit", "AuditFinding", "CriteriaSet", "Criterion", "Measurement", "QualityRun",
+    "Audit", "AuditFinding", "CriteriaCorrection", "CriteriaSet", "Criterion", "Measurement", "QualityRun",
     "offer_categories", "OUTBOX_KINDS", "OUTBOX_STATUSES", "OutboxMessage", "PeriodicTask",
     "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",

@@ -17,6 +17,11 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
+def day_in_amsterdam(moment: datetime) -> date:
+    """The Dutch calendar day of a naive-UTC moment (23:30 UTC on 1 December is 2 December here)."""
+    return moment.replace(tzinfo=UTC).astimezone(AMSTERDAM).date()
+
+
 def choice_constraint(column: str, choices, name: str | None = None) -> CheckConstraint:
     """A CHECK that keeps a string column within its allowed values."""
     values = ", ".join(f"'{choice}'" for choice in choices)

@@ -21,7 +21,7 @@ RUN_STATES = ("queued", "running", "done", "failed")
 class CriteriaSet(db.Model):
     """One published version of the national criteria (e.g. 2026.1). Old measurements and audits keep
     the version they were made against; the current set is the newest with valid_from ≤ today. A version not
-    yet in force may be corrected: corrected_at/corrected_by_id record the latest correction."""
+    yet in force may be corrected: each correction is kept (who, when, what changed) in `corrections`."""
 
     __tablename__ = "criteria_sets"
 
@@ -31,12 +31,27 @@ class CriteriaSet(db.Model):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str | None] = mapped_column(Text)
-    corrected_at: Mapped[datetime | None]
-    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="criteria_set", order_by="Criterion.position", cascade="all, delete-orphan")
+    corrections: Mapped[list["CriteriaCorrection"]] = relationship(
+        back_populates="criteria_set", order_by="CriteriaCorrection.id", cascade="all, delete-orphan")
+
+
+class CriteriaCorrection(db.Model):
+    """One correction of a version not yet in force: who, when, and what changed, as a list of
+    {"field", "code", "from", "to"} (code None for the version's own fields; see criteria.changes_between)."""
+
+    __tablename__ = "criteria_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criteria_set_id: Mapped[int] = mapped_column(ForeignKey("criteria_sets.id", ondelete="CASCADE"), index=True)
+    corrected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+
+    criteria_set: Mapped[CriteriaSet] = relationship(back_populates="corrections")
+    corrected_by: Mapped[User | None] = relationship()
 
 
 class Criterion(db.Model):

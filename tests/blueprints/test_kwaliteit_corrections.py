@@ -30,7 +30,7 @@ def _path(set_id) -> str:
 
 def _snapshot():
     _db.session.expire_all()
-    return sorted((s.version, s.valid_from, s.notes, s.corrected_at,
+    return sorted((s.version, s.valid_from, s.notes, len(s.corrections),
                    tuple((c.id, c.code, c.title, c.description, c.kind, c.metric, c.threshold, c.comparison,
                           c.window_days, c.min_count, c.position) for c in s.criteria))
                   for s in criteria_service.all_sets())
@@ -88,7 +88,8 @@ def test_correct_a_future_version(login_as, network, future):
     _db.session.expire_all()
     corrected = criteria_service.get_set(future)
     assert (corrected.valid_from, corrected.notes) == (START + timedelta(days=31), "Gecorrigeerd na overleg")
-    assert corrected.corrected_by_id == network.coordinator.id and corrected.corrected_at is not None
+    [correction] = corrected.corrections
+    assert correction.corrected_by_id == network.coordinator.id and correction.corrected_at is not None
     by_code = {c.code: c for c in corrected.criteria}
     assert list(by_code) == ["K1", "K2", "K3", "K4", "K5", "K6", "K8", "K9", "K10", "K11"]
     assert (by_code["K2"].threshold, by_code["K2"].comparison, by_code["K2"].title, by_code["K2"].description) == \
@@ -97,9 +98,41 @@ def test_correct_a_future_version(login_as, network, future):
     assert (seed_k2.threshold, seed_k2.title) == (0.9, "Snelle eerste reactie")
 
     page = client.get("/kwaliteit/criteria").get_data(as_text=True)
-    assert "Criteriaversie 2099.1 is gecorrigeerd." in page and "gecorrigeerd op" in page
-    again = client.get(_path(future)).get_data(as_text=True)
-    assert f"door {network.coordinator.name}" in again
+    assert "Criteriaversie 2099.1 is gecorrigeerd." in page
+    history = html.unescape(page.split('id="versie-2099.1"')[1].split("</section>")[0])
+    assert "1 correctie" in history and f"door {network.coordinator.name}" in history
+    assert "K2: drempel 90 % → 95 %." in history and "K2: vergelijking minstens → meer dan." in history
+    assert "K7 vervallen" in history and "K11 toegevoegd: Vertrouwenspersoon bekend." in history
+    again = html.unescape(client.get(_path(future)).get_data(as_text=True))
+    assert f"door {network.coordinator.name}" in again and "K2: drempel 90 % → 95 %." in again
+
+
+def test_every_correction_is_kept_newest_first(login_as, network, future):
+    client = login_as("coordinator")
+    first = _prefilled(client, future)
+    first[_row(first, "K2") + "-threshold"] = "95"
+    assert client.post(_path(future), data=first).status_code == 302
+    second = _prefilled(client, future)
+    second[_row(second, "K2") + "-threshold"] = "85"
+    second["notes"] = "Toch milder"
+    assert client.post(_path(future), data=second).status_code == 302
+
+    _db.session.expire_all()
+    corrections = criteria_service.get_set(future).corrections
+    assert [c["to"] for c in corrections[0].changes] == [0.95]
+    assert {(c["field"], c["from"], c["to"]) for c in corrections[1].changes} == \
+        {("notes", "Volgende versie", "Toch milder"), ("threshold", 0.95, 0.85)}
+    history = html.unescape(client.get("/kwaliteit/criteria").get_data(as_text=True)
+                            .split('id="versie-2099.1"')[1].split("</section>")[0])
+    assert "2 correcties" in history
+    assert history.index("K2: drempel 95 % → 85 %.") < history.index("K2: drempel 90 % → 95 %.")  # newest first
+
+
+def test_saving_an_unchanged_correction_records_nothing(login_as, future):
+    client = login_as("coordinator")
+    assert client.post(_path(future), data=_prefilled(client, future)).status_code == 302
+    _db.session.expire_all()
+    assert criteria_service.get_set(future).corrections == []
 
 
 @pytest.mark.parametrize("change, message", [
@@ -112,8 +145,6 @@ def test_correct_a_future_version(login_as, network, future):
      "K11: een meting heeft een drempelwaarde nodig."),
     (lambda d: d.update({"new-code": "K1"}), "Elke code mag maar één keer voorkomen."),
 ])
-
-
 def test_bad_corrections_are_refused_in_dutch_and_nothing_is_stored(login_as, future, change, message):
     client = login_as("coordinator")
     data = _correction(client, future)

@@ -23,9 +23,13 @@ THRESHOLD_UNITS = {PERCENT: ("%", "in procenten"), DAYS: ("dagen", "in dagen"), 
 
 
 def value_text(criterion: Criterion, value: float | None) -> str:
+    return _value_in_unit(criterion.metric, value)
+
+
+def _value_in_unit(metric: str | None, value: float | None) -> str:
     if value is None:
         return "—"
-    unit = unit_of(criterion.metric)
+    unit = unit_of(metric)
     if unit == PERCENT:
         return percent(value)
     return f"{number(value)}{UNIT_SUFFIXES[unit]}"
@@ -51,5 +55,33 @@ def passed_text(passed: bool | None) -> str:
     return PASSED_LABELS[passed]
 
 
-HELPERS = {"value_text": value_text, "norm_text": norm_text, "period_text": period_text, "passed_text": passed_text,
-           "metric_label": label_of, "threshold_unit": threshold_unit}
+# How each corrected field is named in the correction history.
+CORRECTED_FIELD_LABELS = {"title": "titel", "kind": "soort", "metric": "meting", "comparison": "vergelijking",
+                          "threshold": "drempel", "window_days": "periode", "min_count": "minimum aantal",
+                          "description": "omschrijving"}
+KIND_WORDS = {"metric": "meting", "assessment": "beoordeling"}
+
+
+def correction_text(change: dict) -> str:
+    """One entry of a correction's change list as a Dutch sentence."""
+    field, code, before, after = change["field"], change["code"], change["from"], change["to"]
+    if field == "valid_from":
+        return f"Geldig vanaf {date.fromisoformat(before):%d-%m-%Y} → {date.fromisoformat(after):%d-%m-%Y}."
+    if field == "notes":
+        return "Toelichting gewijzigd." if after else "Toelichting verwijderd."
+    if field == "added":
+        return f"{code} toegevoegd: {after}."
+    if field == "retired":
+        return f"{code} vervallen: {before}."
+    if field == "description":
+        return f"{code}: omschrijving gewijzigd."
+    words = {"threshold": lambda v: _value_in_unit(change.get("metric"), v),
+             "comparison": lambda v: COMPARISON_WORDS.get(v, v), "metric": lambda v: label_of(v) if v else "geen",
+             "kind": lambda v: KIND_WORDS.get(v, v), "window_days": lambda v: f"{v} dagen" if v else "geen",
+             "min_count": lambda v: "geen" if v is None else str(v)}.get(field, lambda v: v or "—")
+    return f"{code}: {CORRECTED_FIELD_LABELS.get(field, field)} {words(before)} → {words(after)}."
+
+
+HELPERS = {"correction_text": correction_text, "value_text": value_text, "norm_text": norm_text,
+           "period_text": period_text, "passed_text": passed_text, "metric_label": label_of,
+           "threshold_unit": threshold_unit}

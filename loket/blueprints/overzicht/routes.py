@@ -8,7 +8,7 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.forms_support import or_404
 from loket.blueprints.overzicht import bp, charts
-from loket.models.base import utcnow
+from loket.models.base import today_in_amsterdam
 from loket.services.quality import exports, runs
 from loket.services.quality import overview as overview_service
 from loket.services.quality.registry import UNIT_LABELS
@@ -38,7 +38,7 @@ def _download(table, fmt):
     response = make_response(body)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(table, fmt, utcnow().date())}"')
+        f'attachment; filename="{exports.filename(table, fmt, today_in_amsterdam())}"')
     return response
 
 

@@ -9,8 +9,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import COMPARISONS, CRITERION_KINDS, Audit, CriteriaSet, Criterion, Measurement, User
-from loket.models.base import utcnow
+from loket.models import (
+    COMPARISONS, CRITERION_KINDS, Audit, CriteriaCorrection, CriteriaSet, Criterion, Measurement, User,
+)
+from loket.models.base import today_in_amsterdam
 from loket.services.errors import Conflict, InvalidInput, NotFound
 from loket.services.quality.registry import COUNT, DAYS, METRICS, PERCENT, SCORE, WORKDAYS, unit_of
 from loket.services.transaction import commit
@@ -35,7 +37,7 @@ class CriterionSpec:
 
 def current_set(today: date | None = None) -> CriteriaSet | None:
     """The newest set in force today, with its criteria loaded."""
-    today = today or utcnow().date()
+    today = today or today_in_amsterdam()
     return db.session.scalar(
         select(CriteriaSet).where(CriteriaSet.valid_from <= today)
         .options(selectinload(CriteriaSet.criteria))
@@ -43,8 +45,10 @@ def current_set(today: date | None = None) -> CriteriaSet | None:
 
 
 def all_sets() -> list[CriteriaSet]:
-    return list(db.session.scalars(select(CriteriaSet).options(selectinload(CriteriaSet.criteria))
-                                   .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc())))
+    return list(db.session.scalars(
+        select(CriteriaSet).options(selectinload(CriteriaSet.criteria),
+                                    selectinload(CriteriaSet.corrections).joinedload(CriteriaCorrection.corrected_by))
+        .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc())))
 
 
 def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec], actor: User,
@@ -66,8 +70,9 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
 
 
 def get_set(set_id: int) -> CriteriaSet:
-    criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.id == set_id)
-                                     .options(selectinload(CriteriaSet.criteria)))
+    criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.id == set_id).options(
+        selectinload(CriteriaSet.criteria),
+        selectinload(CriteriaSet.corrections).joinedload(CriteriaCorrection.corrected_by)))
     if criteria_set is None:
         raise NotFound("Deze criteriaversie bestaat niet.")
     return criteria_set
@@ -75,7 +80,7 @@ def get_set(set_id: int) -> CriteriaSet:
 
 def in_force(criteria_set: CriteriaSet, today: date | None = None) -> bool:
     """Is the version in force (valid_from ≤ today, the same day current_set uses)? Then it never changes."""
-    return criteria_set.valid_from <= (today or utcnow().date())
+    return criteria_set.valid_from <= (today or today_in_amsterdam())
 
 
 def correctable(criteria_set: CriteriaSet, today: date | None = None) -> None:
@@ -97,13 +102,16 @@ def correct_set(criteria_set: CriteriaSet, *, valid_from: date, criteria: list[C
     kept criteria are edited in place, missing ones retired, new ones added), valid_from may move (not into the
     past). The same validation as publishing; records who corrected it and when; commits. A version in force
     is refused with Conflict (409)."""
-    today = today or utcnow().date()
+    today = today or today_in_amsterdam()
     correctable(criteria_set, today)
     errors = _criteria_errors(criteria)
     if valid_from is None or valid_from < today:
         errors["valid_from"] = f"Kies vandaag ({today:%d-%m-%Y}) of een latere dag; een versie begint niet in het verleden."
     if errors:
         raise InvalidInput(errors)
+    changes = changes_between(criteria_set, valid_from=valid_from, criteria=criteria, notes=notes)
+    if not changes:
+        return criteria_set  # nothing to record: the version stays as it was
     existing = {c.code: c for c in criteria_set.criteria}
     kept = []
     for position, spec in enumerate(criteria):
@@ -119,10 +127,48 @@ def correct_set(criteria_set: CriteriaSet, *, valid_from: date, criteria: list[C
     criteria_set.criteria = kept  # retired criteria are orphans: deleted (nothing points at them, checked above)
     criteria_set.valid_from = valid_from
     criteria_set.notes = notes
-    criteria_set.corrected_at = utcnow()
-    criteria_set.corrected_by_id = actor.id if actor else None
+    criteria_set.corrections.append(
+        CriteriaCorrection(corrected_by_id=actor.id if actor else None, changes=changes))
     commit()
     return criteria_set
+
+
+# The criterion fields a correction may change, in the order a change list names them.
+CORRECTABLE_FIELDS = ("title", "kind", "metric", "comparison", "threshold", "window_days", "min_count", "description")
+
+
+def changes_between(criteria_set: CriteriaSet, *, valid_from: date, criteria: list[CriterionSpec],
+                    notes: str | None) -> list[dict]:
+    """What a correction changes, as {"field", "code", "from", "to"} (plus "metric" beside a threshold, to
+    show it in its unit): the version's valid_from and notes (code None), criteria added ("added", to: title)
+    and retired ("retired", from: title), and each changed field of a kept criterion."""
+    changes = []
+    if valid_from != criteria_set.valid_from:
+        changes.append(_change("valid_from", None, criteria_set.valid_from.isoformat(), valid_from.isoformat()))
+    if (notes or None) != (criteria_set.notes or None):
+        changes.append(_change("notes", None, criteria_set.notes, notes))
+    existing = {c.code: c for c in criteria_set.criteria}
+    wanted = {fields["code"]: fields for fields in map(_fields_of, criteria)}
+    for code, row in existing.items():
+        if code not in wanted:
+            changes.append(_change("retired", code, row.title, None))
+    for code, fields in wanted.items():
+        row = existing.get(code)
+        if row is None:
+            changes.append(_change("added", code, None, fields["title"]))
+            continue
+        for name in CORRECTABLE_FIELDS:
+            before, after = getattr(row, name), fields[name]
+            if before != after:
+                change = _change(name, code, before, after)
+                if name == "threshold":
+                    change["metric"] = fields["metric"] or row.metric
+                changes.append(change)
+    return changes
+
+
+def _change(field: str, code: str | None, before, after) -> dict:
+    return {"field": field, "code": code, "from": before, "to": after}
 
 
 def _criteria_errors(criteria: list[CriterionSpec]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from loket.extensions import db
 from loket.formatting import number
 from loket.models import Bond, CriteriaSet, Criterion, Gemeente, Loket, Measurement
-from loket.models.base import utcnow
+from loket.models.base import today_in_amsterdam
 from loket.services.errors import NotFound
 from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import unit_of
@@ -135,7 +135,7 @@ def clean_filters(overview: Overview, province: str | None, status: str | None) 
 
 def national_overview(today: date | None = None) -> Overview:
     """The targets and every loket with its verdict and trend. Read-only; nine queries however many loketten."""
-    today = today or utcnow().date()
+    today = today or today_in_amsterdam()
     loketten = db.session.execute(
         select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt).order_by(Loket.name, Loket.id)).all()
     served = db.session.execute(
@@ -267,7 +267,7 @@ def loket_detail(slug: str, today: date | None = None) -> LoketDetail:
 
     :raises NotFound: no loket has this slug.
     """
-    today = today or utcnow().date()
+    today = today or today_in_amsterdam()
     loket = db.session.execute(select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt)
                                .where(Loket.slug == slug)).one_or_none()
     if loket is None:

@@ -11,7 +11,7 @@ from sqlalchemy import extract, func, select
 
 from loket.extensions import db
 from loket.models import Category, Club, Gemeente, SupportRequest
-from loket.models.base import utcnow
+from loket.models.base import today_in_amsterdam
 
 DEMAND_MONTHS = 12
 
@@ -52,7 +52,7 @@ def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -
 
     Every active category appears, also with no requests; an inactive one only when it had requests.
     """
-    window = last_months(months, today or utcnow().date())
+    window = last_months(months, today or today_in_amsterdam())
     counts = _counts_per_month(SupportRequest.category_id, window)
     categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
                                     .order_by(Category.position, Category.name)).all()
@@ -64,7 +64,7 @@ def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -
 def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
     """Requests filed per month per province of the club's gemeente over the last `months` months
     (months in UTC). Two queries; every province with a gemeente appears."""
-    window = last_months(months, today or utcnow().date())
+    window = last_months(months, today or today_in_amsterdam())
     counts = _counts_per_month(Gemeente.province, window, join_gemeente=True)
     provinces = db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province)).all()
     return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))

@@ -21,7 +21,7 @@ from loket.models import (
     Team,
     User,
 )
-from loket.models.base import utcnow
+from loket.models.base import day_in_amsterdam, utcnow
 from loket.services.network.teams import team_ids_of
 from loket.services.quality.overview import LoketRow, Targets, national_overview
 from loket.services.requests import workflow
@@ -133,7 +133,7 @@ def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
     """
     now = now or utcnow()
     since = now - WEEK
-    overview = national_overview(now.date())
+    overview = national_overview(day_in_amsterdam(now))
     fallback = select(Team.id).where(Team.kind == "fallback").scalar_subquery()
     week = db.session.execute(select(
         select(func.count()).select_from(SupportRequest)
@@ -143,10 +143,10 @@ def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
         .where(SupportRequest.owner_team_id == fallback, SupportRequest.created_at >= since)
         .scalar_subquery().label("fallback_new"),
         select(func.count()).select_from(Loket)
-        .where(Loket.aangehaakt.is_(True), Loket.aangehaakt_at >= since.date())
+        .where(Loket.aangehaakt.is_(True), Loket.aangehaakt_at >= day_in_amsterdam(since))
         .scalar_subquery().label("loketten_aangehaakt"),
         select(func.count()).select_from(Bond)
-        .where(Bond.aangesloten.is_(True), Bond.aangesloten_at >= since.date())
+        .where(Bond.aangesloten.is_(True), Bond.aangesloten_at >= day_in_amsterdam(since))
         .scalar_subquery().label("bonden_aangesloten"),
     )).one()
     return CoordinatieHome(

@@ -24,7 +24,7 @@ def future(network):
 
 def _snapshot(criteria_set):
     _db.session.expire_all()
-    return (criteria_set.valid_from, criteria_set.notes, criteria_set.corrected_at,
+    return (criteria_set.valid_from, criteria_set.notes, len(criteria_set.corrections),
             [(c.id, c.code, c.title, c.description, c.threshold, c.comparison, c.window_days, c.min_count, c.position)
              for c in criteria.get_set(criteria_set.id).criteria])
 
@@ -42,7 +42,13 @@ def test_correcting_a_future_version_edits_it_in_place_and_records_who(network, 
     _db.session.expire_all()
     corrected = criteria.get_set(corrected.id)
     assert (corrected.version, corrected.valid_from, corrected.notes) == ("2027.1", date(2027, 2, 1), "Gecorrigeerd")
-    assert corrected.corrected_by_id == network.coordinator.id and corrected.corrected_at is not None
+    [correction] = corrected.corrections
+    assert correction.corrected_by_id == network.coordinator.id and correction.corrected_at is not None
+    assert {(c["field"], c["code"]) for c in correction.changes} == {
+        ("valid_from", None), ("notes", None), ("retired", "K7"), ("added", "K11"), ("threshold", "K2"),
+        ("comparison", "K2"), ("title", "K2"), ("description", "K2")}
+    threshold = next(c for c in correction.changes if c["field"] == "threshold")
+    assert (threshold["from"], threshold["to"], threshold["metric"]) == (0.9, 0.95, "first_response_within_sla")
     assert [c.code for c in corrected.criteria] == ["K1", "K2", "K3", "K4", "K5", "K6", "K8", "K9", "K10", "K11"]
     assert [c.position for c in corrected.criteria] == list(range(10))
     k2 = corrected.criteria[1]
