@@ -14,6 +14,7 @@ from loket.models.api_token import ApiToken
 from loket.models.quality import (
     AUDIT_KINDS, AUDIT_STATES, COMPARISONS, CRITERION_KINDS, FINDING_RESULTS, RUN_STATES, VERDICTS, Audit,
     AuditFinding, CriteriaCorrection, CriteriaSet, Criterion, Measurement, QualityRun,
+    VerdictChange,
 )
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
 
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken", "Collaborator", "REFERRAL_STATES", "REFERRAL_STATE_LABELS", "Referral", "SupportOffer",
     "AUDIT_KINDS", "AUDIT_STATES", "COMPARISONS", "CRITERION_KINDS", "FINDING_RESULTS", "RUN_STATES", "VERDICTS",
     "Audit", "AuditFinding", "CriteriaCorrection", "CriteriaSet", "Criterion", "Measurement", "QualityRun",
+    "VerdictChange",
     "offer_categories", "OUTBOX_KINDS", "OUTBOX_STATUSES", "OutboxMessage", "PeriodicTask",
     "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",

@@ -149,6 +149,22 @@ class AuditFinding(db.Model):
     criterion: Mapped[Criterion] = relationship(lazy="joined")
 
 
+class VerdictChange(db.Model):
+    """A loket started or stopped meeting the criteria (voldoet): written whenever the verdict may move (a
+    quality run, a final audit, a new criteria version) and differs from the loket's last entry, so "what
+    changed since last week" can be answered after measurements have been recomputed in place."""
+
+    __tablename__ = "verdict_changes"
+    __table_args__ = (
+        Index("ix_verdict_changes_loket_changed", "loket_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loket_id: Mapped[int] = mapped_column(ForeignKey("loketten.id", ondelete="CASCADE"))
+    voldoet: Mapped[bool]
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class QualityRun(db.Model):
     """One recompute of all measurements: queued, running, done or failed, with progress."""
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from loket.extensions import db as _db
+from loket.models import VerdictChange
 from loket.models.base import utcnow
 from loket.services.requests import actions
 from tests.factories import (
@@ -73,14 +74,19 @@ def test_coordinatiepunt_sees_the_targets_and_the_week(login_as, network):
     extend_network(network)
     quality_history(network)
     SupportRequestFactory(club=network.club_zeist, created_at=utcnow() - timedelta(days=1))
+    before = login_as("coordinator").get("/").get_data(as_text=True)
+    assert "Er is nog geen oordeel van een week geleden om mee te vergelijken" in before
+    week_ago = utcnow() - timedelta(days=8)
+    _db.session.add_all([VerdictChange(loket_id=network.loket_utrecht.id, voldoet=False, changed_at=week_ago),
+                         VerdictChange(loket_id=network.loket_eemland.id, voldoet=True, changed_at=week_ago)])
     _db.session.commit()
     page = login_as("coordinator").get("/").get_data(as_text=True)
     assert "<strong>5 van 342</strong> gemeenten hebben een operationeel loket" in page
     assert "<strong>1 van 100</strong> loketten voldoen aan de kwaliteitscriteria" in page
     assert "<strong>1 van 2</strong> bonden zijn aangesloten" in page
     assert "<strong>1</strong> nieuwe aanvraag in de opvangwachtrij" in page
-    assert "Sportloket Utrecht</a> haalt meer criteria" in page
-    assert "Sportloket Eemland</a> haalt minder criteria" in page
+    assert "Sportloket Utrecht</a> voldoet nu aan de kwaliteitscriteria" in page
+    assert "Sportloket Eemland</a> voldoet niet meer aan de kwaliteitscriteria" in page
     assert "Zeist" not in page  # the fallback queue's contents stay on its own page
 
 

@@ -32,6 +32,7 @@ from loket.models.base import today_in_amsterdam, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.quality import voldoet
 from loket.services.quality.criteria import current_set
+from loket.services.quality.verdict_log import record_verdicts
 from loket.services.transaction import commit
 
 EVIDENCE_MAX = 5000
@@ -293,6 +294,7 @@ def save_findings(audit: Audit, *, actor: User, findings: dict, notes: str | Non
         audit.audit_date = new_date
     if finalize:
         audit.state, audit.finalized_at = "definitief", now or utcnow()
+        record_verdicts(audit.finalized_at)
     commit()
     return audit
 
@@ -308,6 +310,7 @@ def finalize(audit: Audit, *, actor: User, now: datetime | None = None) -> Audit
     _require_concept(audit)
     _check_finalizable(audit, {f.criterion_id: f.result for f in audit.findings}, audit.verdict)
     audit.state, audit.finalized_at = "definitief", now or utcnow()
+    record_verdicts(audit.finalized_at)
     commit()
     return audit
 

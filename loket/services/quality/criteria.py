@@ -10,11 +10,26 @@ from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
 from loket.models import (
-    COMPARISONS, CRITERION_KINDS, Audit, CriteriaCorrection, CriteriaSet, Criterion, Measurement, User,
+    COMPARISONS,
+    CRITERION_KINDS,
+    Audit,
+    CriteriaCorrection,
+    CriteriaSet,
+    Criterion,
+    Measurement,
+    User,
 )
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import Conflict, InvalidInput, NotFound
-from loket.services.quality.registry import COUNT, DAYS, METRICS, PERCENT, SCORE, WORKDAYS, unit_of
+from loket.services.quality.registry import (
+    COUNT,
+    DAYS,
+    METRICS,
+    PERCENT,
+    SCORE,
+    WORKDAYS,
+    unit_of,
+)
 from loket.services.transaction import commit
 
 VERSION_MAX = 20

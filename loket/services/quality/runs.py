@@ -18,6 +18,7 @@ from loket.models.base import utcnow
 from loket.services.messaging import outbox
 from loket.services.quality import metrics
 from loket.services.quality.criteria import current_set
+from loket.services.quality.verdict_log import record_verdicts
 from loket.services.transaction import commit
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def recompute(run_id: int, *, as_of: datetime | str | None = None) -> QualityRun
             run.criteria_done += 1
             commit()
         run.state, run.finished_at = "done", utcnow()
+        record_verdicts(run.finished_at)
         commit()
     except Exception as error:  # noqa: BLE001  (recorded on the run; the caller reads its state)
         log.exception("Quality run %s failed", run_id)

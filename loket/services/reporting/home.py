@@ -24,6 +24,7 @@ from loket.models import (
 from loket.models.base import day_in_amsterdam, utcnow
 from loket.services.network.teams import team_ids_of
 from loket.services.quality.overview import LoketRow, Targets, national_overview
+from loket.services.quality import verdict_log
 from loket.services.requests import workflow
 from loket.services.requests.queues import QueueFilter, queue_counts, queue_query
 from loket.services.requests.satisfaction import RATABLE_STATUSES, can_give_satisfaction
@@ -121,15 +122,16 @@ class CoordinatieHome:
     fallback_new: int  # filed into the fallback queue since `since`
     loketten_aangehaakt: int  # loketten connected to the coördinatiepunt since `since`
     bonden_aangesloten: int  # bonden connected to the network since `since`
-    better: list[LoketRow]  # more criteria met than in their previous measurement
-    worse: list[LoketRow]  # fewer criteria met than in their previous measurement
+    started: list[LoketRow]  # meet the criteria now, did not at `since`
+    stopped: list[LoketRow]  # met the criteria at `since`, no longer do
+    compared: bool  # False while no verdict was recorded a week ago: nothing to compare with yet
 
 
 def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
     """The four 2026 targets and what changed in the last seven days.
 
-    The national overview's fixed number of queries (the targets, every loket's verdict and trend) plus one
-    for the fallback queue and the week's new connections.
+    The national overview's fixed number of queries (the targets, every loket's verdict and trend), one for the
+    fallback queue and the week's new connections, and one for the verdicts recorded a week ago.
     """
     now = now or utcnow()
     since = now - WEEK
@@ -149,11 +151,12 @@ def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
         .where(Bond.aangesloten.is_(True), Bond.aangesloten_at >= day_in_amsterdam(since))
         .scalar_subquery().label("bonden_aangesloten"),
     )).one()
+    moves = verdict_log.moves_since(since, {row.id: row.voldoet for row in overview.loketten})
     return CoordinatieHome(
         targets=overview.targets, since=since, fallback_open=week.fallback_open, fallback_new=week.fallback_new,
         loketten_aangehaakt=week.loketten_aangehaakt, bonden_aangesloten=week.bonden_aangesloten,
-        better=[row for row in overview.loketten if row.trend_direction == "beter"],
-        worse=[row for row in overview.loketten if row.trend_direction == "slechter"])
+        started=[row for row in overview.loketten if row.id in moves.started],
+        stopped=[row for row in overview.loketten if row.id in moves.stopped], compared=moves.compared)
 
 
 # ---------------------------------------------------------------- beheer

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from loket.extensions import db as _db
+from loket.models import VerdictChange
 from loket.models.base import utcnow
 from loket.services.reporting import home
 from loket.services.requests import actions
@@ -85,8 +86,22 @@ def test_coordinatie_home_has_the_targets_and_the_week(quality):
     assert result.targets.loketten_voldoen == 1
     assert (result.fallback_new, result.fallback_open) == (2, 2)
     assert (result.loketten_aangehaakt, result.bonden_aangesloten) == (1, 1)
-    assert [row.slug for row in result.better] == ["utrecht"]
-    assert [row.slug for row in result.worse] == ["eemland"]
+    assert not result.compared and result.started == result.stopped == []  # no verdict recorded a week ago
+
+
+def test_coordinatie_home_names_the_loketten_that_started_or_stopped_meeting_the_criteria(quality):
+    now = utcnow()
+    eight_days_ago = now - timedelta(days=8)
+    _db.session.add_all([VerdictChange(loket_id=quality.loket_utrecht.id, voldoet=False, changed_at=eight_days_ago),
+                         VerdictChange(loket_id=quality.loket_eemland.id, voldoet=True, changed_at=eight_days_ago),
+                         VerdictChange(loket_id=quality.loket_bunnik.id, voldoet=False, changed_at=eight_days_ago)])
+    _db.session.commit()
+
+    result = home.coordinatie_home(now)
+
+    assert result.compared
+    assert [row.slug for row in result.started] == ["utrecht"]  # voldoet now (see quality_history)
+    assert [row.slug for row in result.stopped] == ["eemland"]
 
 
 def test_beheer_home_counts_failed_messages_and_what_needs_setting_up(network):
