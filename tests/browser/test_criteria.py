@@ -48,5 +48,8 @@ def test_publish_a_future_version_and_correct_it(open_page, width):
     assert "/kwaliteit/criteria" in page.url and "corrigeren" not in page.url
     assert f"Criteriaversie {version} is gecorrigeerd." in page.content()
     corrected = page.locator(anchor)
-    assert "gecorrigeerd op" in corrected.inner_text() and "K7" not in corrected.inner_text()
+    assert "K7" not in corrected.locator("table").inner_text()
+    corrected.get_by_text("1 correctie").click()  # the history unfolds
+    history = corrected.locator(".corrections-list").inner_text()
+    assert "K2: drempel 92,5 % → 95 %." in history and "K7 vervallen" in history
     check_page(page, "criteria-gecorrigeerd", width)

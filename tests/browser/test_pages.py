@@ -79,3 +79,17 @@ def test_the_menu_folds_behind_one_button_on_a_phone_and_opens_with_the_keyboard
     desktop.goto("/")
     assert desktop.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wachtrij").is_visible()
     assert not desktop.get_by_text("Menu", exact=True).is_visible()
+
+
+@pytest.mark.parametrize("who, path", [("club", "/club/aanvragen"), ("ondersteuner", "/wachtrij/")])
+def test_request_lists_become_stacked_rows_on_a_phone(open_page, who, path):
+    """No sideways scrolling inside a box either: each request is one block, its cells named."""
+    page = open_page("phone", as_user=who)
+    page.goto(path)
+    table = page.locator("table.stacked")
+    assert table.count() == 1
+    assert page.evaluate("el => el.scrollWidth <= el.clientWidth", table.element_handle())
+    assert page.evaluate("el => el.getBoundingClientRect().width <= window.innerWidth", table.element_handle())
+    assert page.locator("table.stacked thead").is_hidden()
+    label = page.evaluate("getComputedStyle(document.querySelector('td[data-label=Status]'), '::before').content")
+    assert label == '"Status: "'
