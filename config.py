@@ -61,6 +61,12 @@ class Config:
     REQUEST_TITLE_MAX = REQUEST_TITLE_MAX
     REQUEST_BODY_MAX = REQUEST_BODY_MAX
     QUEUE_PAGE_SIZE = 50
+    # Rate limits (Flask-Limiter): counted in Redis when there is one, else in the process's memory.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Links mailed for one purpose (confirming an address, resetting a password) stop working after this.
+    PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", "60"))
+    EMAIL_CONFIRMATION_HOURS = int(_env("EMAIL_CONFIRMATION_HOURS", "48"))
 
     @classmethod
     def validate(cls):
@@ -73,6 +79,7 @@ class DevelopmentConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'loket.db'}")
     REDIS_URL = _env("REDIS_URL")
     JOBS_INLINE = REDIS_URL is None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
 
 
 class TestingConfig(Config):

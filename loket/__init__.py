@@ -55,7 +55,7 @@ def _mail_on_console() -> logging.Handler:
 
 
 def register_extensions(app):
-    from loket.extensions import csrf, db, login_manager, migrate
+    from loket.extensions import csrf, db, limiter, login_manager, migrate
     from loket import models  # noqa: F401  (registers every model with the metadata)
 
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -63,6 +63,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(_repo_path("migrations")), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."
@@ -99,7 +100,7 @@ def register_blueprints(app):
 def register_errorhandlers(app):
     from flask_wtf.csrf import CSRFError
 
-    from loket.blueprints.api.problems import is_api_request, problem_for_http_error
+    from loket.blueprints.api.problems import is_api_request, problem, problem_for_http_error
 
     def render_error(error):
         if is_api_request():  # the API answers in application/problem+json
@@ -110,12 +111,30 @@ def register_errorhandlers(app):
     for code in (400, 401, 403, 404, 405, 409, 413, 415, 500):
         app.register_error_handler(code, render_error)
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        message = retry_message(error)
+        if is_api_request():
+            return problem(429, message)
+        return render_template("errors/error.html", code=429, error=error, message=message), 429
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template(
             "errors/error.html", code=400, error=error,
             message="Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
         ), 400
+
+
+def retry_message(error) -> str:
+    """'Probeer het over N minuten opnieuw' for a rate limit that was hit (its window, rounded up)."""
+    import math
+
+    limit = getattr(error, "limit", None)
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    minutes = max(1, math.ceil(seconds / 60))
+    return (f"Je hebt dit te vaak geprobeerd. Probeer het over {minutes} "
+            f"{'minuut' if minutes == 1 else 'minuten'} opnieuw.")
 
 
 def register_template_helpers(app):

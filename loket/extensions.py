@@ -1,4 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in the factory."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared per route (login, registration, password reset); the storage is Redis when REDIS_URL is
+# set (config.RATELIMIT_STORAGE_URI), so every web process counts together.
+limiter = Limiter(key_func=get_remote_address)

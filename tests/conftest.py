@@ -6,7 +6,7 @@ import pytest
 
 from config import TestingConfig
 from loket import create_app
-from loket.extensions import db as _db
+from loket.extensions import db as _db, limiter
 from loket.services.messaging import outbox
 from loket.services.requests import actions
 from tests import factories
@@ -45,8 +45,10 @@ def app():
 
 @pytest.fixture()
 def db(app):
-    """A clean database for every test: every table emptied (tests/support/db.clean_database)."""
+    """A clean database for every test: every table emptied (tests/support/db.clean_database), and no
+    rate limit counted from an earlier test."""
     with app.app_context():
+        limiter.reset()
         clean_database()
         yield _db
         _db.session.remove()

@@ -115,6 +115,7 @@ class UserFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.nl")
     name = factory.Sequence(lambda n: f"Gebruiker {n}")
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    email_confirmed_at = factory.LazyFunction(utcnow)
 
 
 class MembershipFactory(BaseFactory):

@@ -1,5 +1,6 @@
 """Every blueprint of the app, registered by the factory in this order."""
 from loket.blueprints.aanbod import bp as aanbod_bp
+from loket.blueprints.aanmelden import bp as aanmelden_bp
 from loket.blueprints.account import bp as account_bp
 from loket.blueprints.api import bp as api_bp
 from loket.blueprints.auth import bp as auth_bp
@@ -11,9 +12,10 @@ from loket.blueprints.kwaliteit import bp as kwaliteit_bp
 from loket.blueprints.main import bp as main_bp
 from loket.blueprints.overzicht import bp as overzicht_bp
 from loket.blueprints.profiel import bp as profiel_bp
+from loket.blueprints.public import bp as public_bp
 from loket.blueprints.queue import bp as queue_bp
 
 BLUEPRINTS = [
     main_bp, auth_bp, account_bp, club_bp, queue_bp, coordinatie_bp, profiel_bp, aanbod_bp, beheer_bp,
-    api_bp, inbound_bp, kwaliteit_bp, overzicht_bp,
+    api_bp, inbound_bp, kwaliteit_bp, overzicht_bp, public_bp, aanmelden_bp,
 ]

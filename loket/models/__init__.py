@@ -1,5 +1,8 @@
 """All models, re-exported so Alembic autogenerate and callers see every table."""
-from loket.models.club import BASISEIS_STATUSES, BASISEISEN, CLUB_KINDS, Club, ClubContact, club_sports
+from loket.models.club import (
+    BASISEIS_STATUSES, BASISEISEN, CLUB_KINDS, CLUB_STATUSES, REGISTRATION_KINDS, REGISTRATION_STATES, Club,
+    ClubContact, ClubRegistration, club_sports,
+)
 from loket.models.organisation import (
     LOKET_STATUSES, TEAM_KINDS, Bond, Gemeente, Loket, Sport, Team, bond_sports,
 )
@@ -7,7 +10,7 @@ from loket.models.request import (
     CATEGORY_SCOPES, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
     Category, Event, ReferenceSequence, SupportRequest,
 )
-from loket.models.user import ROLE_LABELS, ROLES, Membership, User
+from loket.models.user import ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLES, AccountToken, Membership, User
 from loket.models.collaboration import REFERRAL_STATE_LABELS, REFERRAL_STATES, Collaborator, Referral
 from loket.models.offer import SupportOffer, offer_categories
 from loket.models.api_token import ApiToken
@@ -19,6 +22,8 @@ from loket.models.quality import (
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
 
 __all__ = [
+    "ACCOUNT_TOKEN_PURPOSES", "AccountToken", "CLUB_STATUSES", "ClubRegistration", "REGISTRATION_KINDS",
+    "REGISTRATION_STATES",
     "ApiToken", "Collaborator", "REFERRAL_STATES", "REFERRAL_STATE_LABELS", "Referral", "SupportOffer",
     "AUDIT_KINDS", "AUDIT_STATES", "COMPARISONS", "CRITERION_KINDS", "FINDING_RESULTS", "RUN_STATES", "VERDICTS",
     "Audit", "AuditFinding", "CriteriaCorrection", "CriteriaSet", "Criterion", "Measurement", "QualityRun",

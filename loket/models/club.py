@@ -1,7 +1,7 @@
 """Clubs (sportaanbieders), their sports, basiseisen and contact persons."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -9,6 +9,11 @@ from loket.models.base import choice_constraint, utcnow
 from loket.models.organisation import Gemeente, Sport
 
 CLUB_KINDS = ("vereniging", "onderneming", "stichting")
+# A registered club is `aangemeld` until its loket (or the coördinatiepunt) approves it: only `actief` clubs
+# are visible to others and may file requests.
+CLUB_STATUSES = ("aangemeld", "actief", "afgewezen")
+REGISTRATION_KINDS = ("new_club", "join")
+REGISTRATION_STATES = ("unconfirmed", "pending", "approved", "rejected")
 BASISEIS_STATUSES = ("voldoet", "mee_bezig", "nee", "onbekend")
 # The four basiseisen, in the order the UI shows them: (column prefix, Dutch label).
 BASISEISEN = (
@@ -30,6 +35,7 @@ class Club(db.Model):
     __tablename__ = "clubs"
     __table_args__ = (
         choice_constraint("kind", CLUB_KINDS),
+        choice_constraint("status", CLUB_STATUSES),
         *(choice_constraint(f"basiseis_{key}_status", BASISEIS_STATUSES) for key, _ in BASISEISEN),
     )
 
@@ -37,7 +43,8 @@ class Club(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeenten.id"), index=True)
-    kvk_number: Mapped[str | None] = mapped_column(String(8))
+    kvk_number: Mapped[str | None] = mapped_column(String(8), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="actief", server_default="actief", index=True)
     basiseis_vog_status: Mapped[str] = mapped_column(String(10), default="onbekend")
     basiseis_vog_date: Mapped[date | None]
     basiseis_vcp_status: Mapped[str] = mapped_column(String(10), default="onbekend")
@@ -80,3 +87,33 @@ class ClubContact(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     club: Mapped[Club] = relationship(back_populates="contacts")
+
+
+class ClubRegistration(db.Model):
+    """A person asking for a club: registering a new one (kind new_club: the club exists with status
+    aangemeld) or joining an existing one as its contact (kind join). `unconfirmed` until the person confirmed
+    their email address, then `pending` at the loket of the club's gemeente (or, without an operational
+    loket, at the coördinatiepunt: derived when read, so it follows the gemeente), then approved or rejected."""
+
+    __tablename__ = "club_registrations"
+    __table_args__ = (
+        choice_constraint("kind", REGISTRATION_KINDS),
+        choice_constraint("state", REGISTRATION_STATES),
+        Index("ix_club_registrations_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(12), default="unconfirmed")
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    function: Mapped[str | None] = mapped_column(String(80))  # the person's role at the club, as they said
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected (mailed to the person)
+
+    club: Mapped[Club] = relationship()
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821

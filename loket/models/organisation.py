@@ -48,6 +48,7 @@ class Loket(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(300))
     opening_hours: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(300))  # the loket's own website
     contact_reviewed_at: Mapped[datetime | None]
     # Service levels in werkdagen; NULL = the national default (DESIGN §5).
     sla_first_response_days: Mapped[int | None]

@@ -31,6 +31,11 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Non-essential notifications (new in queue, service-level warnings, …); essential ones always go.
     notify_optional: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # NULL until the person clicked the link mailed to the address (self-registered accounts); accounts made
+    # by beheer are confirmed when created. An unconfirmed account cannot log in or get an API token.
+    email_confirmed_at: Mapped[datetime | None]
+    # Part of the login session's id: raising it (password change, "sign out everywhere") ends every session.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
@@ -102,3 +107,25 @@ class Membership(db.Model):
     def label(self) -> str:
         role = ROLE_LABELS[self.role]
         return f"{role} — {self.organisation.name}" if self.organisation else role
+
+
+ACCOUNT_TOKEN_PURPOSES = ("confirm_email", "reset_password", "change_email")
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link mailed to a person: confirm an address, reset a password, confirm a new
+    address. Only the SHA-256 of the token is stored; the token itself is only in the mail."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (choice_constraint("purpose", ACCOUNT_TOKEN_PURPOSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))  # change_email: the address being confirmed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -25,6 +25,7 @@ DEFAULT_DETAILS = {
     413: "Het verzoek is te groot.",
     415: "Stuur de gegevens als JSON, met de header ‘Content-Type: application/json’.",
     422: "De invoer klopt niet; zie ‘errors’ per veld.",
+    429: "Je hebt dit te vaak geprobeerd. Probeer het later opnieuw.",
     500: "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
 }
 FALLBACK_DETAIL = "Het verzoek kon niet worden verwerkt."

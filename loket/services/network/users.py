@@ -37,8 +37,12 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(*, email: str, name: str, password: str, memberships: list[MembershipSpec],
-                commit: bool = True) -> User:
-    """Create an active user with the given memberships. Side effects: commits (unless commit=False)."""
+                commit: bool = True, confirmed: bool = True) -> User:
+    """Create an active user with the given memberships. Side effects: commits (unless commit=False).
+
+    :param confirmed: the address counts as confirmed (accounts made by beheer, the CLI, the demo); a person
+        registering themselves passes False and confirms by the mailed link.
+    """
     errors: dict[str, str] = {}
     email = normalise_email(email)
     try:
@@ -58,7 +62,8 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
         errors["memberships"] = "Geef de gebruiker minstens één rol."
     if errors:
         raise InvalidInput(errors)
-    user = User(email=email, name=name, password_hash=hash_password(password), memberships=rows)
+    user = User(email=email, name=name, password_hash=hash_password(password), memberships=rows,
+                email_confirmed_at=utcnow() if confirmed else None)
     db.session.add(user)
     if commit:
         transaction.commit()

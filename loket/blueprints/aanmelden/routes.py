@@ -1,0 +1,1 @@
+"""Registration views (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Public directory endpoints (no token): gemeenten and their loket's public details."""

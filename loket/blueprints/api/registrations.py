@@ -1,0 +1,1 @@
+"""Club registrations over the API: registering (no token), confirming, and the loket's decisions."""

@@ -1,0 +1,1 @@
+"""Public directory views (see the package docstring)."""
