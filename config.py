@@ -64,6 +64,10 @@ class Config:
     # Rate limits (Flask-Limiter): counted in Redis when there is one, else in the process's memory.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address and per email address (Flask-Limiter notation; several limits separated by ";").
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per 15 minutes")
+    PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
+    REGISTRATION_RATE_LIMIT = _env("REGISTRATION_RATE_LIMIT", "5 per hour")
     # Links mailed for one purpose (confirming an address, resetting a password) stop working after this.
     PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", "60"))
     EMAIL_CONFIRMATION_HOURS = int(_env("EMAIL_CONFIRMATION_HOURS", "48"))

@@ -48,7 +48,9 @@ def db(app):
     """A clean database for every test: every table emptied (tests/support/db.clean_database), and no
     rate limit counted from an earlier test."""
     with app.app_context():
-        limiter.reset()
+        # The limiter is one per process and takes its storage from the app it was last bound to (a test may
+        # build an app with another Redis): bind it to this app again, which also starts a fresh count.
+        limiter.init_app(app)
         clean_database()
         yield _db
         _db.session.remove()

@@ -9,14 +9,16 @@ from loket.models import ROLES, Bond, Club, Loket, Membership, User
 from loket.models.base import utcnow
 from loket.services.errors import InvalidInput
 from loket.services.network.passwords import (
+    PASSWORD_MIN,
     burn_time_for_unknown_user,
     hash_password,
     needs_rehash,
+    password_problem,
     verify_password,
 )
 from loket.services import transaction
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
 
@@ -55,8 +57,9 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"Vul een naam in van hooguit {NAME_MAX} tekens."
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        errors["password"] = problem
     rows = [_membership(spec, errors) for spec in memberships]
     if not memberships:
         errors["memberships"] = "Geef de gebruiker minstens één rol."
