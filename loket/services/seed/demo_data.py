@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import Bond, Category, Club, ClubContact, Gemeente, Loket, Sport, User
+from loket.models import Bond, Category, Club, ClubContact, Gemeente, Loket, Sport, SupportOffer, User
 from loket.models.base import utcnow
 from loket.services.network.teams import ensure_team
 from loket.services.network.users import MembershipSpec, create_user
@@ -46,6 +46,32 @@ LOKETTEN = (
      "hallo@gooi.demo.loket.nl", "035 555 01 23", "Dudokpark 1, 1217 JE Hilversum",
      "di en do 10:00–15:00", 60),
 )
+
+# The loketten's own websites (reserved .example names: nothing real is linked).
+LOKET_WEBSITES = {
+    "utrecht": "https://www.sportloket-utrecht.example",
+    "eemland": "https://www.sportineemland.example/loket",
+    "gooi": "https://www.sportloketgooi.example",
+}
+
+# slug: (title, description, category slugs) — each loket's active offers, shown on its public page.
+LOKET_OFFERS = {
+    "utrecht": (
+        ("Vrijwilligersspreekuur", "Elke woensdagavond denken we mee over het werven en behouden van "
+         "vrijwilligers: van vacaturetekst tot een taakverdeling die één persoon niet alles laat doen.",
+         ("vrijwilligers-kader", "bestuur-organisatie")),
+        ("Subsidiecheck voor clubs", "We zoeken samen uit welke gemeentelijke regelingen en fondsen bij jullie "
+         "plannen passen, en lezen je aanvraag mee voordat je hem indient.", ("financien-subsidies-fondsen",)),
+        ("Training vertrouwenscontactpersoon", "Twee avonden voor nieuwe vertrouwenscontactpersonen, samen met "
+         "het Centrum Veilige Sport.", ("sociaal-veilige-sport",)),
+    ),
+    "eemland": (
+        ("Sport en zorg in de wijk", "We brengen je club in contact met fysiotherapeuten, huisartsen en "
+         "buurtsportcoaches in Amersfoort, Leusden en Soest.", ("sport-en-zorg",)),
+        ("Bestuursavond Eemland", "Vier keer per jaar een avond voor bestuurders van clubs uit de regio: "
+         "ervaringen delen en samen oplossingen zoeken.", ("bestuur-organisatie",)),
+    ),
+}
 
 AANGESLOTEN_BONDS = {"knvb": date(2024, 6, 1), "knhb": date(2025, 1, 15), "nevobo": date(2025, 9, 1)}
 
@@ -132,7 +158,9 @@ def seed_demo() -> DemoSeed:
         bonden = {b.key: b for b in db.session.scalars(select(Bond))}
         _require({"bonden": set(AANGESLOTEN_BONDS) - set(bonden),
                   "sporten": {s for c in CLUBS.values() for s in c[3]} - set(sports),
-                  "categorieën": {r[2] for r in REQUESTS} - set(db.session.scalars(select(Category.slug)))})
+                  "categorieën": ({r[2] for r in REQUESTS} | {slug for offers in LOKET_OFFERS.values()
+                                                                for *_, slugs in offers for slug in slugs})
+                  - set(db.session.scalars(select(Category.slug)))})
         now = utcnow()
         for key, since in AANGESLOTEN_BONDS.items():
             bonden[key].aangesloten, bonden[key].aangesloten_at = True, since
@@ -167,6 +195,7 @@ def _require(missing: dict[str, set]) -> None:
 
 
 def _create_loketten(gemeenten: dict[str, Gemeente], now) -> None:
+    categories = {c.slug: c for c in db.session.scalars(select(Category))}
     for (slug, name, status, since, served, email, phone, address, hours, reviewed) in LOKETTEN:
         loket = Loket(
             slug=slug, name=name, status=status, aangehaakt=since is not None, aangehaakt_at=since,
@@ -174,9 +203,13 @@ def _create_loketten(gemeenten: dict[str, Gemeente], now) -> None:
             contact_reviewed_at=now - timedelta(days=reviewed),
             gemeenten=[gemeenten[g] for g in served],
         )
+        loket.url = LOKET_WEBSITES.get(slug)
         db.session.add(loket)
         db.session.flush()
-        ensure_team("loket", loket)
+        team = ensure_team("loket", loket)
+        for title, description, category_slugs in LOKET_OFFERS.get(slug, ()):
+            db.session.add(SupportOffer(team=team, title=title, description=description, active=True,
+                                        categories=[categories[c] for c in category_slugs]))
 
 
 def _create_clubs(gemeenten: dict[str, Gemeente], sports: dict[str, Sport]) -> dict[str, Club]:
