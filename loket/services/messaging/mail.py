@@ -59,8 +59,9 @@ def send(template: str, *, to: str, context: dict, idempotency_key: str) -> None
 # ---------------------------------------------------------------- rendering context (at delivery time)
 
 def mail_context(template: str, context: dict) -> dict:
-    """Load what a template shows from the ids stored in the outbox row."""
-    values = {"template": template, "base_url": current_app.config["BASE_URL"].rstrip("/")}
+    """Load what a template shows from the ids stored in the outbox row; its plain values (a link's token, a
+    name) are shown as they are."""
+    values = {**context, "template": template, "base_url": current_app.config["BASE_URL"].rstrip("/")}
     if "user_id" in context:
         values["recipient"] = db.session.get(User, context["user_id"])
     if "request_id" in context:
