@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id with the session version,
+        so raising `session_version` ends every session and remember cookie of this user."""
+        return f"{self.id}:{self.session_version}"
+
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(m.role for m in self.memberships)

@@ -1,4 +1,4 @@
-"""A user's own account: notification preferences."""
+"""A user's own account: notification preferences, password, email address, signing out everywhere."""
 from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")

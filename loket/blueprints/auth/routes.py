@@ -1,13 +1,22 @@
-"""Login/logout views."""
+"""Login/logout views, and resetting a forgotten password by a mailed link."""
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from loket.access import ANY_USER, PUBLIC, allow
 from loket.blueprints.auth import bp
-from loket.blueprints.auth.forms import LoginForm
-from loket.services.network.users import authenticate
+from loket.blueprints.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from loket.blueprints.auth.limits import login_failed, login_limit, password_reset_limit, posted_email
+from loket.blueprints.auth.sessions import start_session
+from loket.blueprints.forms_support import attach_errors
+from loket.extensions import limiter
+from loket.services.errors import InvalidInput
+from loket.services.network import account as account_service
+from loket.services.network.users import EMAIL_NOT_CONFIRMED_MESSAGE, EmailNotConfirmed, authenticate
+
+# A page behind a mailed link carries the token in its address: never cached, never sent on as a referrer.
+LINK_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -22,19 +31,26 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @allow(PUBLIC)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed, key_func=posted_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            flash(f"Welkom, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
-        # About the pair, not the password: a form-level error, shown in the summary above the form.
-        form.form_errors.append("Dit e-mailadres en wachtwoord horen niet bij een actief account.")
     status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except EmailNotConfirmed as error:
+            form.form_errors.append(error.message)
+            status = 403
+        else:
+            if user is not None:
+                start_session(user, remember=form.remember.data)
+                flash(f"Welkom, {user.name}.", "success")
+                return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            # About the pair, not the password: a form-level error, shown in the summary above the form.
+            form.form_errors.append("Dit e-mailadres en wachtwoord horen niet bij een actief account.")
     return render_template("auth/login.html", form=form), status
 
 
@@ -44,3 +60,61 @@ def logout():
     logout_user()
     flash("Je bent uitgelogd.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/wachtwoord-vergeten")
+@allow(PUBLIC)
+def forgot_password():
+    return render_template("auth/forgot_password.html", form=ForgotPasswordForm())
+
+
+@bp.post("/wachtwoord-vergeten")
+@allow(PUBLIC)
+@limiter.limit(password_reset_limit)
+@limiter.limit(password_reset_limit, key_func=posted_email)
+def send_reset_link():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot_password.html", form=form), 400
+    account_service.request_password_reset(form.email.data)
+    # The same page whether or not the address has an account (no enumeration).
+    return render_template("auth/reset_link_sent.html")
+
+
+@bp.get("/wachtwoord-herstellen/<token>")
+@allow(PUBLIC)
+def reset_password(token):
+    try:
+        account_service.check_reset_link(token)
+    except account_service.InvalidLink as error:
+        return reset_link_refused(error)
+    return render_template("auth/reset_password.html", form=ResetPasswordForm()), 200, LINK_PAGE_HEADERS
+
+
+@bp.post("/wachtwoord-herstellen/<token>")
+@allow(PUBLIC)
+def save_new_password(token):
+    form = ResetPasswordForm()
+    try:
+        account_service.check_reset_link(token)
+        if not form.validate_on_submit():
+            return render_template("auth/reset_password.html", form=form), 400, LINK_PAGE_HEADERS
+        user = account_service.reset_password(token, form.password.data)
+    except account_service.InvalidLink as error:
+        return reset_link_refused(error)
+    except InvalidInput as error:
+        attach_errors(form, error)
+        return render_template("auth/reset_password.html", form=form), 400, LINK_PAGE_HEADERS
+    if user.email_confirmed_at is not None and start_session(user):
+        flash("Je nieuwe wachtwoord is opgeslagen en je bent ingelogd. Op andere apparaten ben je uitgelogd.",
+              "success")
+        return redirect(url_for("main.home"))
+    flash("Je nieuwe wachtwoord is opgeslagen." + (" " + EMAIL_NOT_CONFIRMED_MESSAGE
+          if user.email_confirmed_at is None else ""), "success")
+    return redirect(url_for("auth.login"))
+
+
+def reset_link_refused(error):
+    return render_template("auth/link_refused.html", message=error.message,
+                           again_url=url_for("auth.forgot_password"),
+                           again_label="Vraag een nieuwe link aan"), 400, LINK_PAGE_HEADERS

@@ -1,6 +1,27 @@
-"""A user's own account settings: which email notifications they receive."""
-from loket.models import User
+"""A user's own account: which email notifications they receive, their password (changed, or reset by a mailed
+link), their email address (changed once the new address is confirmed by a mailed link), and ending every
+session and API token at once ("overal uitloggen").
+
+No answer tells whether an address has an account: asking a reset link, or moving to an address already in
+use, looks the same to the one asking and does the same work (random token, hash, query) either way; the
+holder of the address is mailed instead.
+"""
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select
+
+from loket.extensions import db
+from loket.models import AccountToken, User
+from loket.models.base import utcnow
+from loket.services.errors import DomainError, InvalidInput
+from loket.services.messaging import outbox
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
+from loket.services.network import account_tokens, api_tokens
+from loket.services.network.passwords import hash_password, password_problem, verify_password
+from loket.services.network.users import normalise_email
+from loket.services.text import EMAIL_MAX
 from loket.services.transaction import commit
 
 SUPPORTER_ROLES = ("clubondersteuner", "bondsspecialist")
@@ -20,6 +41,7 @@ NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sla_at_risk": ("Een aanvraag die binnen 24 uur over de termijn dreigt te gaan", SUPPORTER_ROLES),
     "new_in_fallback": ("Een nieuwe aanvraag in de opvangwachtrij (een gemeente zonder operationeel loket)",
                         ("coordinatiepunt",)),
+    "registration_pending": ("Een nieuwe aanmelding van een club bij je loket", ("clubondersteuner", "coordinatiepunt")),
 }
 
 
@@ -34,3 +56,185 @@ def set_optional_notifications(user: User, wanted: bool) -> None:
     """Turn the optional (non-essential) notifications on or off. Side effects: commits."""
     user.notify_optional = bool(wanted)
     commit()
+
+
+# ---------------------------------------------------------------- password and address
+
+RESET = "reset_password"
+CHANGE_EMAIL = "change_email"
+WRONG_CURRENT_PASSWORD = "Dit is niet je huidige wachtwoord."
+SAME_PASSWORD = "Kies een ander wachtwoord dan je huidige."
+
+
+class InvalidLink(DomainError):
+    """A mailed link that is wrong, expired or already used: 400 with the Dutch reason."""
+
+    status_code = 400
+
+
+def request_password_reset(email: str | None) -> None:
+    """Mail a reset link to the active account with this address, if there is one; otherwise do the same
+    work and mail nothing. The caller answers the same either way. Side effects: commits."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email)) if len(email) <= EMAIL_MAX else None
+    if user is not None and user.active:
+        token = account_tokens.issue(user, RESET)
+        outbox.add_email("password_reset", to=user.email, key=_mail_key("password_reset", user),
+                         context={"user_id": user.id, "link_path": _site_path("auth.reset_password", token=token),
+                                  "minutes": int(account_tokens.lifetime(RESET).total_seconds() // 60)})
+    else:
+        _look_up_a_token_that_opens_nothing(RESET)
+    commit()
+
+
+def check_reset_link(token: str | None) -> User:
+    """The user whose open reset link this is (to show the form behind it); InvalidLink otherwise."""
+    return _open(token, RESET).user
+
+
+def reset_password(token: str | None, password: str | None) -> User:
+    """Set a new password through a mailed link: the link is used up, every session and API token of the user
+    ends, and the address is told. Returns the user. Side effects: commits.
+
+    :raises InvalidLink: wrong, expired or used link (checked first).
+    :raises InvalidInput: {"password": Dutch rule} when the password is not good enough (the link stays open).
+    """
+    user = _open(token, RESET).user
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise InvalidInput({"password": problem})
+    _open(token, RESET, use=True)
+    _set_password(user, password)
+    commit()
+    return user
+
+
+def change_password(user: User, current: str | None, new: str | None) -> None:
+    """Change the password of a logged-in user, who proves it with the current one. Every session and API
+    token of the user ends (the view logs its own browser in again). Side effects: commits.
+
+    :raises InvalidInput: "current_password" wrong, "new_password" not good enough or unchanged.
+    """
+    errors = {}
+    if not verify_password(user.password_hash, current or ""):
+        errors["current_password"] = WRONG_CURRENT_PASSWORD
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        errors["new_password"] = problem
+    elif new == current:
+        errors["new_password"] = SAME_PASSWORD
+    if errors:
+        raise InvalidInput(errors)
+    _set_password(user, new)
+    commit()
+
+
+def request_email_change(user: User, password: str | None, new_email: str | None) -> str:
+    """Mail a confirmation link to the new address (the address changes when it is clicked) and a notice to
+    the current one. When the new address already belongs to an account, its holder is mailed instead and
+    nothing changes; the one asking sees no difference. Returns the new address (normalised). Commits.
+
+    :raises InvalidInput: "password" wrong, "new_email" missing, invalid or the current address.
+    """
+    errors = {}
+    if not verify_password(user.password_hash, password or ""):
+        errors["password"] = WRONG_CURRENT_PASSWORD
+    new_email = normalise_email(new_email)
+    if not new_email:
+        errors["new_email"] = "Vul je nieuwe e-mailadres in."
+    elif len(new_email) > EMAIL_MAX:
+        errors["new_email"] = f"Een e-mailadres heeft hooguit {EMAIL_MAX} tekens."
+    else:
+        try:
+            validate_email(new_email, check_deliverability=False)
+        except EmailNotValidError:
+            errors["new_email"] = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."
+        else:
+            if new_email == user.email:
+                errors["new_email"] = "Dit is al het e-mailadres van je account."
+    if errors:
+        raise InvalidInput(errors)
+    forgot_path = _site_path("auth.forgot_password")
+    holder = db.session.scalar(select(User).where(User.email == new_email))
+    if holder is None:
+        token = account_tokens.issue(user, CHANGE_EMAIL, new_email=new_email)
+        outbox.add_email("email_change_confirm", to=new_email, key=_mail_key("email_change_confirm", user),
+                         context={"user_id": user.id, "new_email": new_email,
+                                  "link_path": _site_path("account.confirm_email_change", token=token)})
+    else:
+        _look_up_a_token_that_opens_nothing(CHANGE_EMAIL)
+        outbox.add_email("email_in_use", to=holder.email, key=_mail_key("email_in_use", holder),
+                         context={"user_id": holder.id, "link_path": forgot_path})
+    outbox.add_email("email_change_notice", to=user.email, key=_mail_key("email_change_notice", user),
+                     context={"user_id": user.id, "new_email": new_email, "link_path": forgot_path})
+    commit()
+    return new_email
+
+
+def check_email_change_link(token: str | None) -> AccountToken:
+    """The open address-change link (its new_email is shown before confirming); InvalidLink otherwise."""
+    return _open(token, CHANGE_EMAIL)
+
+
+def confirm_email_change(token: str | None) -> User:
+    """Move the account to the address the link was mailed to. Returns the user. Side effects: commits.
+
+    :raises InvalidLink: wrong, expired or used link, or the address got an account of its own meanwhile.
+    """
+    record = _open(token, CHANGE_EMAIL)
+    if db.session.scalar(select(User.id).where(User.email == record.new_email, User.id != record.user_id)):
+        raise InvalidLink("Dit e-mailadres hoort inmiddels bij een ander account. Je e-mailadres is niet gewijzigd.")
+    record = _open(token, CHANGE_EMAIL, use=True)
+    user = record.user
+    user.email = record.new_email
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    commit()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session, remember-me cookie and API token of the user (the view logs its own browser out
+    too). Side effects: commits."""
+    _end_sessions_and_tokens(user)
+    commit()
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    _end_sessions_and_tokens(user)
+    outbox.add_email("password_changed", to=user.email, key=_mail_key("password_changed", user),
+                     context={"user_id": user.id, "link_path": _site_path("auth.forgot_password")})
+
+
+def _end_sessions_and_tokens(user: User) -> None:
+    # In SQL, so two requests at once both count: a session id holds the version it was made with (User.get_id).
+    user.session_version = User.session_version + 1
+    api_tokens.revoke_all_of(user)
+
+
+def _open(token: str | None, purpose: str, *, use: bool = False) -> AccountToken:
+    try:
+        return account_tokens.redeem(token, purpose) if use else account_tokens.peek(token, purpose)
+    except InvalidInput as error:
+        raise InvalidLink(error.errors["token"]) from None
+
+
+def _look_up_a_token_that_opens_nothing(purpose: str) -> None:
+    """What issuing a token costs (random bytes, their hash, a query), for an address without an account: so
+    the time of the answer does not tell whether there is one."""
+    try:
+        account_tokens.peek(secrets.token_urlsafe(32), purpose)
+    except InvalidInput:
+        pass
+
+
+def _mail_key(template: str, user: User) -> str:
+    # Every request for a link is a notice of its own: a random part keeps two of them from being one row.
+    return f"{template}:u{user.id}:{secrets.token_hex(8)}"
+
+
+def _site_path(endpoint: str, **values) -> str:
+    """The path of a page for a mailed link (the mail template puts base_url before it); built from the URL
+    map, since a service has no request of its own."""
+    return current_app.url_map.bind("").build(endpoint, values)

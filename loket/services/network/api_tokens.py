@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from loket.extensions import db
 from loket.models import ApiToken
@@ -48,6 +48,7 @@ def issue_token(email: str, password: str, *, now: datetime | None = None) -> Is
     The lifetime comes from the API_TOKEN_LIFETIME_DAYS setting (default 90; 0 = no expiry).
     Side effects: records the login (commits) and stores the token's digest (commits).
     :raises InvalidCredentials: unknown email, wrong password or inactive account (one message for all).
+    :raises users.EmailNotConfirmed: the password is right but the address was never confirmed (403).
     """
     now = now or utcnow()
     user = authenticate(email, password)
@@ -86,3 +87,11 @@ def revoke_token(record: ApiToken, *, now: datetime | None = None) -> None:
     if record.revoked_at is None:
         record.revoked_at = now or utcnow()
         commit()
+
+
+def revoke_all_of(user, *, now: datetime | None = None) -> int:
+    """Revoke every live token of `user` (sign out everywhere, a new password); returns how many.
+    Part of the caller's transaction: the caller commits."""
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow()).execution_options(synchronize_session=False)).rowcount

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from loket.extensions import db
 from loket.models import ROLES, Bond, Club, Loket, Membership, User
 from loket.models.base import utcnow
-from loket.services.errors import InvalidInput
+from loket.services.errors import DomainError, InvalidInput
 from loket.services.network.passwords import (
     PASSWORD_MIN,
     burn_time_for_unknown_user,
@@ -105,14 +105,29 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
     return membership
 
 
+class EmailNotConfirmed(DomainError):
+    """The password is right, but the address was never confirmed by the mailed link (self-registration)."""
+
+    status_code = 403
+
+
+EMAIL_NOT_CONFIRMED_MESSAGE = ("Je e-mailadres is nog niet bevestigd. Klik eerst op de link in de bevestigingsmail "
+                               "die we je hebben gestuurd; daarna kun je inloggen.")
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Side effects: records the login; commits."""
+    """The active user with this email and password, or None. Side effects: records the login; commits.
+
+    :raises EmailNotConfirmed: only when the password is right (so it tells nothing to someone guessing).
+    """
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         burn_time_for_unknown_user(password or "")
         return None
     if not verify_password(user.password_hash, password or "") or not user.active:
         return None
+    if user.email_confirmed_at is None:
+        raise EmailNotConfirmed(EMAIL_NOT_CONFIRMED_MESSAGE)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
