@@ -29,3 +29,19 @@ def mailed_token(template: str, to: str | None = None) -> str:
 def rendered(row: OutboxMessage) -> mail.RenderedMail:
     """The mail as it is sent (subject, text, html)."""
     return mail.render(row.name, row.payload["context"])
+
+
+def remembered_client(app, user, password: str):
+    """A browser that logged in with "Ingelogd blijven" and was closed since: only its remember-me cookie is left."""
+    client = app.test_client()
+    response = client.post("/inloggen", data={"email": user.email, "password": password, "remember": "y"})
+    assert response.status_code == 302, response.status_code
+    client.delete_cookie("session")
+    return client
+
+
+def logged_in_by_cookie(client) -> bool:
+    """Whether the remember-me cookie alone logs this browser in (its session cookie dropped first, as when the
+    browser closes, so every check starts from the cookie)."""
+    client.delete_cookie("session")
+    return client.get("/account/").status_code == 200

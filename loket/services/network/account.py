@@ -20,7 +20,7 @@ from loket.services.messaging import outbox
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
 from loket.services.network import account_tokens, api_tokens
 from loket.services.network.passwords import hash_password, password_problem, verify_password
-from loket.services.network.users import normalise_email
+from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
 from loket.services.transaction import commit
 
@@ -75,8 +75,7 @@ class InvalidLink(DomainError):
 def request_password_reset(email: str | None) -> None:
     """Mail a reset link to the active account with this address, if there is one; otherwise do the same
     work and mail nothing. The caller answers the same either way. Side effects: commits."""
-    email = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == email)) if len(email) <= EMAIL_MAX else None
+    user = find_by_email(email)
     if user is not None and user.active:
         token = account_tokens.issue(user, RESET)
         outbox.add_email("password_reset", to=user.email, key=_mail_key("password_reset", user),

@@ -17,6 +17,7 @@ from loket.services.network.passwords import (
     verify_password,
 )
 from loket.services import transaction
+from loket.services.text import EMAIL_MAX
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
@@ -36,6 +37,15 @@ class MembershipSpec:
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def find_by_email(email: str | None) -> User | None:
+    """The user with this address as typed (any case, spaces around it), or None. Typed text that cannot be an
+    address (too long, a NUL or other control character, which PostgreSQL would refuse) finds nobody."""
+    email = normalise_email(email)
+    if not email or len(email) > EMAIL_MAX or not email.isprintable():
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def create_user(*, email: str, name: str, password: str, memberships: list[MembershipSpec],
@@ -120,7 +130,7 @@ def authenticate(email: str, password: str) -> User | None:
 
     :raises EmailNotConfirmed: only when the password is right (so it tells nothing to someone guessing).
     """
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = find_by_email(email)
     if user is None:
         burn_time_for_unknown_user(password or "")
         return None
