@@ -197,13 +197,13 @@ def _rank(wanted: str, code: str, names: tuple[str, ...]) -> int | None:
 def _all_gemeenten() -> list[tuple[GemeenteHit, tuple[str, ...]]]:
     """Every gemeente as a hit, with the folded names it is known by. One query (342 rows)."""
     rows = db.session.execute(
-        select(Gemeente.code, Gemeente.name, Gemeente.province, Loket.slug, Loket.name, Loket.status)
+        select(Gemeente.code, Gemeente.name, Gemeente.province, Loket)
         .outerjoin(Loket, Loket.id == Gemeente.loket_id))
     found = []
-    for code, name, province, loket_slug, loket_name, loket_status in rows:
-        loket = LoketRef(loket_slug, loket_name) if loket_status == "operationeel" else None
+    for code, name, province, loket in rows:
+        ref = LoketRef(loket.slug, loket.name) if loket is not None and loket.is_operational else None
         names = tuple(fold(n) for n in (name, *ALSO_KNOWN_AS.get(code, ())))
-        found.append((GemeenteHit(code=code, name=name, province=province, loket=loket), names))
+        found.append((GemeenteHit(code=code, name=name, province=province, loket=ref), names))
     return found
 
 

@@ -11,7 +11,6 @@ from loket.services.seed.reference_data import seed_reference
 from tests.factories import (
     BondFactory,
     GemeenteFactory,
-    LoketFactory,
     SportFactory,
     SupportOfferFactory,
 )
