@@ -10,7 +10,7 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from loket.extensions import db
 from loket.models import AccountToken, User
@@ -210,6 +210,12 @@ def _end_sessions_and_tokens(user: User) -> None:
     # In SQL, so two requests at once both count: a session id holds the version it was made with (User.get_id).
     user.session_version = User.session_version + 1
     api_tokens.revoke_all_of(user)
+    # An address change asked from a session that has now ended is cancelled too: whoever asked it may be the
+    # reason the password changes, and the link would otherwise still move the account to their address.
+    db.session.execute(
+        update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == CHANGE_EMAIL,
+                                   AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def _open(token: str | None, purpose: str, *, use: bool = False) -> AccountToken:

@@ -104,3 +104,18 @@ def test_a_wrong_link_is_refused(network):
     _db.session.commit()
     with pytest.raises(account.InvalidLink):
         account.confirm_email_change(reset)
+
+
+@pytest.mark.parametrize("end", [
+    lambda user: account.sign_out_everywhere(user),
+    lambda user: account.change_password(user, PASSWORD, "een heel nieuw wachtwoord"),
+])
+def test_an_asked_change_is_cancelled_when_every_session_ends(network, end):
+    """Someone with a stolen session asks to move the account to their address; the owner, warned by the
+    notice, signs out everywhere or picks a new password: the link no longer works."""
+    account.request_email_change(network.club_contact, PASSWORD, NEW)
+    token = mailed_token("email_change_confirm")
+    end(network.club_contact)
+    with pytest.raises(account.InvalidLink):
+        account.confirm_email_change(token)
+    assert _fresh(network.club_contact).email == "anna@uboys.example"
