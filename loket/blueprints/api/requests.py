@@ -90,7 +90,8 @@ def create_request(json: RequestBody):
     """Dien een aanvraag in voor een van je clubs.
 
     De aanvraag wordt direct gerouteerd: `owner` zegt welk loket, welke bond of de opvang van het
-    coördinatiepunt hem behandelt.
+    coördinatiepunt hem behandelt. Een club waarvan de aanmelding nog niet is goedgekeurd, kan nog niets
+    indienen (403).
     """
     sport = clubs_service.sport_by_name(json.sport) if json.sport else None
     try:
@@ -98,6 +99,8 @@ def create_request(json: RequestBody):
             actor=current_user, club_id=json.club, category_id=lookups.category_id_for(json.category),
             sport_id=sport.id if sport else (UNKNOWN_SPORT if json.sport else None),
             title=json.title, description=json.description)
+    except filing.ClubNotActive:
+        raise  # our own club, not approved by the loket yet: 403 with the Dutch reason
     except (NotFound, Forbidden) as error:
         # An unknown club and someone else's club get the same answer: existence is not revealed.
         raise InvalidInput({"club": "Kies een club waarvan je contactpersoon bent."}) from error

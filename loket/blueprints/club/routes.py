@@ -11,13 +11,16 @@ from loket.extensions import db
 from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from loket.services.network import offers as offers_service
+from loket.services.network import registrations as registrations_service
 from loket.services.requests import actions, categories, queues
 from loket.services.requests import filing as filing_service
 from loket.services.requests import satisfaction as satisfaction_service
 
 
 def _fill_choices(form: RequestForm) -> list[Club]:
-    clubs = sorted((m.club for m in current_user.memberships if m.role == "club"), key=lambda c: c.name)
+    """The clubs the user may file for: those the loket approved (an aangemeld club waits, see filing)."""
+    clubs = sorted((m.club for m in current_user.memberships if m.role == "club" and m.club.status == "actief"),
+                   key=lambda c: c.name)
     form.club.choices = [(str(c.id), c.name) for c in clubs]
     form.category.choices = [("", "— kies een categorie —")] + [
         (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
@@ -36,7 +39,15 @@ def requests_list():
     pagination = queues.club_requests(current_user, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "club.requests_list")) is not None:
         return moved
-    return render_template("club/list.html", pagination=pagination)
+    waiting = registrations_service.status_of_own_clubs(current_user)
+    # People asking to join one of our (active) clubs: the club's contacts decide, like the loket.
+    joins = registrations_service.pending_for(current_user) if _has_active_club() else None
+    return render_template("club/list.html", pagination=pagination, waiting=waiting, joins=joins,
+                           can_file=_has_active_club())
+
+
+def _has_active_club() -> bool:
+    return any(m.role == "club" and m.club.status == "actief" for m in current_user.memberships)
 
 
 @bp.route("/aanvragen/nieuw", methods=["GET", "POST"])
@@ -44,6 +55,10 @@ def requests_list():
 def new_request():
     form = RequestForm()
     clubs = _fill_choices(form)
+    if not clubs:  # every club of this contact still waits for the loket (or was turned down): nothing to file
+        return render_template("club/new.html", form=None, clubs=[],
+                               waiting=registrations_service.status_of_own_clubs(current_user)), \
+            (403 if request.method == "POST" else 200)
     if request.method == "GET" and len(clubs) == 1:
         form.club.data = str(clubs[0].id)
     if form.validate_on_submit():

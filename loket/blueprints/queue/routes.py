@@ -22,6 +22,7 @@ from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
 from loket.services.errors import DomainError, NotFound
 from loket.services.network import offers as offers_service
+from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
 from loket.services.requests import categories as categories_service
 from loket.services.requests import queues as queues_service
@@ -44,8 +45,24 @@ def index():
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
-        statuses=STATUS_LABELS, workflow=workflow,
+        statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
     )
+
+
+def _registration_count() -> int | None:
+    """The Aanmeldingen tab's count: clubondersteuners decide aanmeldingen, bondsspecialisten do not (None)."""
+    return registrations_service.pending_count(current_user) if current_user.has_role("clubondersteuner") else None
+
+
+@bp.route("/aanmeldingen")
+@allow("clubondersteuner")
+def registrations():
+    """The loket's aanmeldingen: clubs registered in its gemeenten and people asking to join a club."""
+    pagination = registrations_service.pending_for(current_user, page=requested_page())
+    if (moved := redirect_to_existing_page(pagination, "queue.registrations")) is not None:
+        return moved
+    return render_template("queue/registrations.html", pagination=pagination, views=queues_service.QUEUE_VIEWS,
+                           counts=queues_service.queue_counts(current_user))
 
 
 def _render_detail(access, code=200, **forms):

@@ -12,7 +12,8 @@ from loket.services.network.teams import members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
              "sla_overdue"}
-OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback"}
+OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback",
+            "registration_pending"}
 
 
 def _notify(template: str, users, key: str, **context) -> None:
@@ -87,3 +88,10 @@ def service_level_warning(request: SupportRequest, kind: str) -> None:
     recipients = [request.assignee] if request.assignee else members_of(request.owner_team)
     stamp = request.due_at.strftime("%Y%m%d%H%M") if request.due_at else "x"
     _notify(kind, [u for u in recipients if u is not None], f"{kind}:r{request.id}:{stamp}", request_id=request.id)
+
+
+def registration_pending(registration_id: int, team, **context) -> None:
+    """A confirmed aanmelding waits for the team that decides it: the loket of the club's gemeente, or the
+    coördinatiepunt (the fallback team) where that gemeente has no operational loket. The context holds only
+    what the coördinatiepunt may see too (club name, gemeente, kind, the link), never the person's details."""
+    _notify("registration_pending", members_of(team), f"regpending:g{registration_id}", **context)

@@ -36,6 +36,12 @@ BASISEIS_STATUS_LABELS = {
     "voldoet": "Voldoet", "mee_bezig": "Mee bezig", "nee": "Nog niet", "onbekend": "Onbekend",
 }
 NAME_MAX = 200
+ID_MAX = 2**31 - 1  # ids are 32-bit in the database: a larger number names no sport
+NAME_MISSING_MESSAGE = "Vul de naam van de club in."
+KIND_MESSAGE = "Kies of de club een vereniging, onderneming of stichting is."
+KVK_MESSAGE = "Een KvK-nummer bestaat uit precies 8 cijfers. Laat het veld leeg als de club er geen heeft."
+GEMEENTE_MESSAGE = "Onbekende gemeentecode; gebruik de CBS-code, bijvoorbeeld GM0344."
+CONTROL_CHARACTERS_MESSAGE = "Een naam kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten."
 NO_SPORTS_MESSAGE = "Kies minstens één sport die de club aanbiedt."
 CONTACT_LIMITS = {"name": 120, "email": EMAIL_MAX, "phone": 40, "function": 80}
 
@@ -43,14 +49,16 @@ CONTACT_LIMITS = {"name": 120, "email": EMAIL_MAX, "phone": 40, "function": 80}
 # ---------------------------------------------------------------- access
 
 def can_edit_club(user: User, club: Club) -> bool:
-    """A club contact of this club, or a clubondersteuner of the loket serving its gemeente.
+    """A club contact of this club, or a clubondersteuner of the loket serving its gemeente (active clubs only).
 
     Reads only loaded attributes (memberships, the joined gemeente), so templates may call it per club.
     """
     if not user.is_authenticated:
         return False
-    if club.id in user.club_ids:
+    if club.id in user.club_ids:  # its own contacts, also while it waits for approval (or was turned down)
         return True
+    if club.status != "actief":  # nothing of a club the loket has not approved is visible to others
+        return False
     loket_id = club.gemeente.loket_id
     return loket_id is not None and loket_id in user.loket_ids
 
@@ -71,6 +79,66 @@ def _require_editor(actor: User, club: Club) -> None:
         raise Forbidden(FORBIDDEN_MESSAGE)
 
 
+# ---------------------------------------------------------------- field rules (profile, beheer, self-registration)
+
+def has_control_characters(text: str) -> bool:
+    """Whether typed text holds a control character (NUL, escape, …) that no name has; PostgreSQL refuses NUL."""
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def club_name(errors: dict, name: str | None, *, field: str = "name") -> str:
+    """The club's name with its whitespace collapsed; a message under `field` when empty, too long or holding
+    control characters."""
+    found: dict[str, str] = {}
+    name = clean_name(found, name, NAME_MAX, missing=NAME_MISSING_MESSAGE)
+    if not found and has_control_characters(name):
+        found["name"] = CONTROL_CHARACTERS_MESSAGE
+    if found:
+        errors[field] = found["name"]
+    return name
+
+
+def kvk(errors: dict, value: str | None, *, field: str) -> str | None:
+    """A KvK number without its spaces (None when left empty); a message under `field` unless it is 8 digits."""
+    number = re.sub(r"\s+", "", value or "") or None
+    if number is not None and not re.fullmatch(r"[0-9]{8}", number):
+        errors[field] = KVK_MESSAGE
+    return number
+
+
+def gemeente_by_code(errors: dict, code: str | None, *, field: str = "gemeente") -> Gemeente | None:
+    """The gemeente with this CBS code (GM0344, case and spaces ignored); a message under `field` otherwise."""
+    code = (code or "").strip().upper()
+    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code)) if code and code.isascii() else None
+    if gemeente is None:
+        errors[field] = GEMEENTE_MESSAGE
+    return gemeente
+
+
+def sports_by_name_or_id(errors: dict, values, *, field: str = "sports") -> list[Sport]:
+    """The sports given by id (digits, as the form's checkboxes send) or by name (as the API does), at least one,
+    in reading order; a message under `field` naming what is unknown. Two queries at most."""
+    ids, names, unknown = set(), set(), set()
+    for value in values or []:
+        text = value.strip() if isinstance(value, str) else str(value) if type(value) is int else ""
+        if text.isascii() and text.isdigit():
+            if int(text) <= ID_MAX:
+                ids.add(int(text))
+            else:
+                unknown.add(text)
+        elif text:
+            names.add(text)
+    by_id = {s.id: s for s in db.session.scalars(select(Sport).where(Sport.id.in_(ids)))} if ids else {}
+    by_name = {s.name.casefold(): s for s in sports_by_name(sorted(names))}
+    unknown |= {str(i) for i in ids if i not in by_id} | {n for n in names if n.casefold() not in by_name}
+    found = {s.id: s for s in [*by_id.values(), *by_name.values()]}
+    if unknown:
+        errors[field] = f"Onbekende sport(en): {', '.join(sorted(unknown, key=str.casefold))}. Kies sporten uit de lijst."
+    elif not found:
+        errors[field] = NO_SPORTS_MESSAGE
+    return sorted(found.values(), key=lambda s: (sport_sort_key(s.name), s.name))
+
+
 # ---------------------------------------------------------------- profile
 
 def update_club_profile(club: Club, *, actor: User, name: str, kind: str, kvk_number: str | None,
@@ -84,17 +152,10 @@ def update_club_profile(club: Club, *, actor: User, name: str, kind: str, kvk_nu
     _require_editor(actor, club)
     today = today or today_in_amsterdam()
     errors: dict[str, str] = {}
-    name = " ".join((name or "").split())
-    if not name:
-        errors["name"] = "Vul de naam van de club in."
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"De naam mag maximaal {NAME_MAX} tekens lang zijn (nu {len(name)})."
+    name = club_name(errors, name)
     if kind not in CLUB_KINDS:
-        errors["kind"] = "Kies of de club een vereniging, onderneming of stichting is."
-    kvk_number = re.sub(r"\s+", "", kvk_number or "") or None
-    if kvk_number is not None and not re.fullmatch(r"\d{8}", kvk_number):
-        errors["kvk_number"] = ("Een KvK-nummer bestaat uit precies 8 cijfers. "
-                                "Laat het veld leeg als de club er geen heeft.")
+        errors["kind"] = KIND_MESSAGE
+    kvk_number = kvk(errors, kvk_number, field="kvk_number")
     sports = _sports(errors, sport_ids)
     values = _basiseisen(errors, basiseisen or {}, today)
     if errors:
@@ -248,13 +309,10 @@ def _contact_values(*, name, email, phone, function) -> dict:
 def create_club(name: str, kind: str, gemeente_code: str, sport_names: list[str]) -> Club:
     """Register a club (sportaanbieder) in a gemeente with the sports it offers. Side effects: commits."""
     errors: dict[str, str] = {}
-    name = clean_name(errors, name, NAME_MAX, missing="Vul de naam van de club in.")
+    name = club_name(errors, name)
     if kind not in CLUB_KINDS:
         errors["kind"] = f"Kies de soort aanbieder: {', '.join(CLUB_KINDS)}."
-    code = (gemeente_code or "").strip().upper()
-    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code)) if code else None
-    if gemeente is None:
-        errors["gemeente"] = "Onbekende gemeentecode; gebruik de CBS-code, bijvoorbeeld GM0344."
+    gemeente = gemeente_by_code(errors, gemeente_code)
     sports = sports_by_name(sport_names)
     known = {s.name.casefold() for s in sports}
     unknown = sorted({n.strip() for n in sport_names or [] if n.strip() and n.strip().casefold() not in known},
@@ -285,6 +343,8 @@ def sport_by_name(name: str) -> Sport | None:
 
 
 def list_clubs(*, page: int = 1, per_page: int = 50):
-    """Clubs by name, with their gemeente (joined) and sports (three queries per page)."""
-    query = select(Club).options(selectinload(Club.sports)).order_by(Club.name, Club.id)
+    """Active clubs by name, with their gemeente (joined) and sports (three queries per page). A club still
+    waiting for its loket's approval, or turned down, is not listed (see registrations)."""
+    query = (select(Club).where(Club.status == "actief").options(selectinload(Club.sports))
+             .order_by(Club.name, Club.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -74,10 +74,11 @@ def _loket_requests(*columns):
 
 
 def _werkgebied_clubs(*columns):
-    """Clubs joined to the loket serving their gemeente (clubs in a gemeente without a loket drop out)."""
+    """Active clubs joined to the loket serving their gemeente (clubs in a gemeente without a loket drop out, and
+    so do registrations the loket has not approved: they are no clubs of its werkgebied yet)."""
     return (select(Gemeente.loket_id.label("loket_id"), *columns)
             .select_from(Club).join(Gemeente, Gemeente.id == Club.gemeente_id)
-            .where(Gemeente.loket_id.is_not(None)))
+            .where(Gemeente.loket_id.is_not(None), Club.status == "actief"))
 
 
 # ---------------------------------------------------------------- K1

@@ -22,6 +22,7 @@ from loket.models import (
     User,
 )
 from loket.models.base import day_in_amsterdam, utcnow
+from loket.services.network import registrations
 from loket.services.network.teams import team_ids_of
 from loket.services.quality.overview import LoketRow, Targets, national_overview
 from loket.services.quality import verdict_log
@@ -83,6 +84,7 @@ class SupporterHome:
     overdue: int  # open requests of our team(s) past their deadline (workflow.is_overdue)
     at_risk: int  # due within the next 24 hours (workflow.is_at_risk)
     counts: dict[str, int] = field(default_factory=dict)  # open requests per queue view (queues.QUEUE_VIEWS)
+    registrations: int | None = None  # aanmeldingen waiting for our loket's decision; None: not a clubondersteuner
 
     @property
     def referred_to_us(self) -> int:
@@ -109,7 +111,8 @@ def supporter_home(user: User, now: datetime | None = None) -> SupporterHome:
                func.count().filter(workflow.at_risk_condition(now)))
         .select_from(SupportRequest).where(SupportRequest.owner_team_id.in_(team_ids))).one() if team_ids else (0, 0)
     return SupporterHome(mine=list(mine.items), mine_total=mine.total or 0, overdue=overdue, at_risk=at_risk,
-                         counts=queue_counts(user))
+                         counts=queue_counts(user),
+                         registrations=registrations.pending_count(user) if user.has_role("clubondersteuner") else None)
 
 
 # ---------------------------------------------------------------- coördinatiepunt
@@ -122,6 +125,7 @@ class CoordinatieHome:
     fallback_new: int  # filed into the fallback queue since `since`
     loketten_aangehaakt: int  # loketten connected to the coördinatiepunt since `since`
     bonden_aangesloten: int  # bonden connected to the network since `since`
+    registrations_pending: int  # aanmeldingen from gemeenten without an operational loket, waiting for a decision
     started: list[LoketRow]  # meet the criteria now, did not at `since`
     stopped: list[LoketRow]  # met the criteria at `since`, no longer do
     compared: bool  # False while no verdict was recorded a week ago: nothing to compare with yet
@@ -131,7 +135,7 @@ def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
     """The four 2026 targets and what changed in the last seven days.
 
     The national overview's fixed number of queries (the targets, every loket's verdict and trend), one for the
-    fallback queue and the week's new connections, and one for the verdicts recorded a week ago.
+    fallback queue, the aanmeldingen waiting at the coördinatiepunt and the week's new connections, and one for the verdicts recorded a week ago.
     """
     now = now or utcnow()
     since = now - WEEK
@@ -150,11 +154,13 @@ def coordinatie_home(now: datetime | None = None) -> CoordinatieHome:
         select(func.count()).select_from(Bond)
         .where(Bond.aangesloten.is_(True), Bond.aangesloten_at >= day_in_amsterdam(since))
         .scalar_subquery().label("bonden_aangesloten"),
+        registrations.pending_at_coordinatiepunt().label("registrations_pending"),
     )).one()
     moves = verdict_log.moves_since(since, {row.id: row.voldoet for row in overview.loketten})
     return CoordinatieHome(
         targets=overview.targets, since=since, fallback_open=week.fallback_open, fallback_new=week.fallback_new,
         loketten_aangehaakt=week.loketten_aangehaakt, bonden_aangesloten=week.bonden_aangesloten,
+        registrations_pending=week.registrations_pending,
         started=[row for row in overview.loketten if row.id in moves.started],
         stopped=[row for row in overview.loketten if row.id in moves.stopped], compared=moves.compared)
 

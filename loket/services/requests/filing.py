@@ -16,6 +16,18 @@ from loket.services.requests.service_levels import service_levels_of
 from loket.services.text import required_text
 from loket.services.transaction import commit
 
+# A club files once its loket (or the coördinatiepunt) approved its registration (services.network.registrations).
+NOT_ACTIVE_MESSAGES = {
+    "aangemeld": "Je aanmelding wacht nog op het loket. Zodra het loket je club heeft goedgekeurd, "
+                 "kun je een aanvraag indienen.",
+    "afgewezen": "De aanmelding van deze club is afgewezen, dus er kunnen geen aanvragen voor worden ingediend.",
+}
+
+
+
+class ClubNotActive(Forbidden):
+    """The actor is the club's contact, but the club is not (yet) active: it may not file."""
+
 
 def next_reference(year: int) -> str:
     """Allocate the next public reference of `year` (LK-2026-000123) with one atomic upsert."""
@@ -45,6 +57,8 @@ def create_request(*, actor: User, club_id, category_id, sport_id, title: str, d
         raise NotFound("Deze club bestaat niet.", field="club")
     if club.id not in actor.club_ids:
         raise Forbidden("Je bent geen contactpersoon van deze club.", field="club")
+    if club.status != "actief":
+        raise ClubNotActive(NOT_ACTIVE_MESSAGES.get(club.status, NOT_ACTIVE_MESSAGES["aangemeld"]), field="club")
 
     errors: dict[str, str] = {}
     config = current_app.config
