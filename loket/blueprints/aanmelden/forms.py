@@ -33,7 +33,7 @@ class ContactFields(FlaskForm):
 class RegistrationForm(ContactFields):
     club_name = StringField("Naam van de club", render_kw={"maxlength": NAME_MAX, "autocomplete": "organization"})
     club_kind = SelectField("Soort sportaanbieder", validate_choice=False,
-                            choices=[("", "— kies —")] + [(k, CLUB_KIND_LABELS[k]) for k in CLUB_KINDS])
+                            choices={"": "— kies —", **{k: CLUB_KIND_LABELS[k] for k in CLUB_KINDS}})
     club_gemeente = SelectField("Gemeente", validate_choice=False,
                                 description="De gemeente waar de club zit; het loket van die gemeente beoordeelt je aanmelding.")
     club_sports = MultiCheckboxField("Sporten", description="Welke sporten biedt de club aan? Kies er een of meer.")

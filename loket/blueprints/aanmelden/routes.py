@@ -20,6 +20,11 @@ DECIDERS = ("clubondersteuner", "coordinatiepunt", "club")
 BACK = {"wachtrij": "queue.registrations", "coordinatie": "coordinatie.registrations", "club": "club.requests_list"}
 
 
+# Registering a club and asking to join one make accounts alike: they count together, per client address and
+# per email address typed (REGISTRATION_RATE_LIMIT); the API's registrations count in the same buckets.
+PER_CLIENT, PER_ADDRESS = "registration", "registration-email"
+
+
 def registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
@@ -38,7 +43,7 @@ def _attach(form, error: DomainError) -> None:
 # ---------------------------------------------------------------- registering a club
 
 def _render_register(form: RegistrationForm, code: int = 200):
-    form.club_gemeente.choices = [("", "— kies je gemeente —")] + registrations.gemeente_choices()
+    form.club_gemeente.choices = {"": "— kies je gemeente —", **dict(registrations.gemeente_choices())}
     form.club_sports.choices = {str(s.id): s.name for s in clubs_service.sports_in_reading_order()}
     return render_template("aanmelden/register.html", form=form), code
 
@@ -51,8 +56,8 @@ def register():
 
 @bp.post("/aanmelden")
 @allow(PUBLIC)
-@limiter.limit(registration_limit)
-@limiter.limit(registration_limit, key_func=_posted_contact_email)
+@limiter.shared_limit(registration_limit, scope=PER_CLIENT)
+@limiter.shared_limit(registration_limit, scope=PER_ADDRESS, key_func=_posted_contact_email)
 def submit_registration():
     form = RegistrationForm()
     if not form.validate_on_submit():
@@ -100,11 +105,11 @@ def confirm_submit(token):
 def _render_join(form: JoinForm, gemeente_code: str | None, code: int = 200):
     gemeenten = registrations.gemeente_choices()
     clubs = registrations.active_clubs_in(gemeente_code) if gemeente_code else []
-    form.gemeente.choices = [("", "— kies je gemeente —")] + gemeenten
     form.gemeente.data = gemeente_code or ""
-    form.club.choices = [("", "— kies je club —")] + [(str(c.id), c.name) for c in clubs]
+    form.club.choices = {"": "— kies je club —", **{str(c.id): c.name for c in clubs}}
     chosen = dict(gemeenten).get(gemeente_code or "")
-    return render_template("aanmelden/join.html", form=form, gemeente_name=chosen, clubs=clubs), code
+    return render_template("aanmelden/join.html", form=form, gemeenten=gemeenten, gemeente_name=chosen,
+                           clubs=clubs), code
 
 
 @bp.get("/aanmelden/bij-een-club")
@@ -115,8 +120,8 @@ def join():
 
 @bp.post("/aanmelden/bij-een-club")
 @allow(PUBLIC)
-@limiter.limit(registration_limit)
-@limiter.limit(registration_limit, key_func=_posted_contact_email)
+@limiter.shared_limit(registration_limit, scope=PER_CLIENT)
+@limiter.shared_limit(registration_limit, scope=PER_ADDRESS, key_func=_posted_contact_email)
 def submit_join():
     form = JoinForm()
     gemeente_code = (form.gemeente.data or "").strip().upper()[:6] or None

@@ -34,6 +34,7 @@ ACCEPTED_DETAIL = ("Kijk in je mail: klik op de link om je e-mailadres te bevest
                    "je aanmelding.")
 
 
+# The same buckets as the registration forms (blueprints/aanmelden): per client address and per email address.
 def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
@@ -48,8 +49,8 @@ def _posted_email() -> str:
 
 @bp.post("/registrations")
 @allow(PUBLIC)
-@limiter.limit(_registration_limit)
-@limiter.limit(_registration_limit, key_func=_posted_email)
+@limiter.shared_limit(_registration_limit, scope="registration")
+@limiter.shared_limit(_registration_limit, scope="registration-email", key_func=_posted_email)
 @spec.validate(resp=Response("HTTP_429", HTTP_202=RegistrationAccepted), tags=AANMELDEN)
 def create_registration(json: RegistrationBody):
     """Meld een club aan, met je eigen account (geen token nodig).
