@@ -78,6 +78,7 @@ def _values(planted) -> dict[str, list]:
         "request_id": [request.id for request in planted.filed.values()],
         "club_id": [club.id for club in (planted.club_utrecht, planted.club_zeist)],
         "set_id": [planted.future_set.id],
+        "token": ["geen-geldige-link"],  # pages behind a mailed link: a wrong one shows the refusal page
     }
 
 
