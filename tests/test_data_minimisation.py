@@ -20,9 +20,11 @@ from loket.extensions import db as _db
 from loket.services.network import api_tokens
 from loket.models.base import utcnow
 from loket.services.quality import criteria, runs
+from loket.services.network import registrations
 from loket.services.requests import actions, satisfaction, teamwork
 from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user
 from tests.support.quality import pass_audit
+from tests.support.registrations import club_data, confirmation_token, contact_data
 from tests.support.requests import file_request
 
 TITLE, DESCRIPTION = "GEHEIM-TITEL-7f3a", "GEHEIM-OMSCHRIJVING-9b2c"
@@ -65,6 +67,11 @@ def planted(network):
         version="2099.1", valid_from=utcnow().date() + timedelta(days=60), actor=network.coordinator,
         criteria=criteria.specs_of(criteria.current_set()))
     network.filed = filed
+    # An aanmelding from a gemeente without an operational loket: the coördinatiepunt decides it without
+    # seeing who registered.
+    registrations.register_club(club_data(gemeente="GM0355"),
+                                contact_data(name=CONTACT_NAME, email="aanmelder@club.example"))
+    network.registration = registrations.confirm_registration(confirmation_token("aanmelder@club.example"))
     return network
 
 
@@ -79,6 +86,7 @@ def _values(planted) -> dict[str, list]:
         "club_id": [club.id for club in (planted.club_utrecht, planted.club_zeist)],
         "set_id": [planted.future_set.id],
         "token": ["geen-geldige-link"],  # pages behind a mailed link: a wrong one shows the refusal page
+        "registration_id": [planted.registration.id],
     }
 
 
