@@ -28,7 +28,7 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from loket.extensions import db
 from loket.models import CLUB_KINDS, Club, ClubContact, ClubRegistration, Gemeente, Loket, Membership, User

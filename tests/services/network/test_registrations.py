@@ -12,7 +12,6 @@ from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.network import account_tokens, clubs, registrations, users
 from loket.services.network.registrations import SAME_KVK, SIMILAR_NAME
 from loket.services.quality.metric_queries import club_reach
-from loket.services.requests import filing
 from tests.factories import ClubFactory, make_user
 from tests.support.db import count_queries, count_rows
 from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data, mails, rendered
