@@ -87,6 +87,7 @@ def _values(planted) -> dict[str, list]:
         "set_id": [planted.future_set.id],
         "token": ["geen-geldige-link"],  # pages behind a mailed link: a wrong one shows the refusal page
         "registration_id": [planted.registration.id],
+        "code": [gemeente.code for gemeente in (planted.utrecht, planted.zeist, planted.bunnik)],
     }
 
 

@@ -85,7 +85,9 @@ def test_only_token_and_document_routes_are_public(document):
                       # a forgotten password: whoever asks has no token yet
                       (API + "/auth/password-reset", "post"), (API + "/auth/password-reset/confirm", "post"),
                       # registering a club with one's own account: there is no account yet
-                      (API + "/registrations", "post"), (API + "/registrations/confirm", "post")}
+                      (API + "/registrations", "post"), (API + "/registrations/confirm", "post"),
+                      # the public directory: where a club finds its loket
+                      (API + "/public/gemeenten", "get"), (API + "/public/gemeenten/{code}", "get")}
 
 
 def test_path_parameters_are_documented_with_their_types(document):
