@@ -69,6 +69,14 @@ def register_extensions(app):
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    from flask_login.signals import user_loaded_from_cookie
+
+    @user_loaded_from_cookie.connect_via(app)
+    def mark_session_of_remembered_user(sender, user):
+        # Flask-Login restores a remembered user without the session identifier that "strong" protection
+        # checks, so the very next request would log them out and clear the cookie: set it here.
+        from flask import session
+        session["_id"] = login_manager._session_identifier_generator()
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -91,3 +91,14 @@ def test_logging_in_fine_does_not_count_towards_the_limit(app, network):
     for _ in range(12):
         client = app.test_client()
         assert _try(client, network.club_contact.email, PASSWORD).status_code == 302
+
+
+def test_a_remembered_browser_stays_logged_in_over_several_requests(app, network):
+    """The remember-me cookie brings the user back, and the session it starts survives the next requests."""
+    from tests.factories import PASSWORD
+    from tests.support.account import remembered_client
+
+    client = remembered_client(app, network.club_contact, PASSWORD)
+    for _ in range(3):
+        response = client.get("/account/")
+        assert response.status_code == 200, response.headers.get("Location")
