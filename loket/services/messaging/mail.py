@@ -80,8 +80,13 @@ def mail_context(template: str, context: dict) -> dict:
 
 
 def _path(endpoint: str, request_id: int) -> str:
-    with current_app.test_request_context():
-        return url_for(endpoint, request_id=request_id)
+    return site_path(endpoint, request_id=request_id)
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page for a mailed link (templates put base_url before it); built from the URL map, since
+    a job or service has no request of its own."""
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def reply_address(reference: str) -> str:

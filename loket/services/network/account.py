@@ -17,6 +17,7 @@ from loket.models import AccountToken, User
 from loket.models.base import utcnow
 from loket.services.errors import DomainError, InvalidInput
 from loket.services.messaging import outbox
+from loket.services.messaging.mail import site_path
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
 from loket.services.network import account_tokens, api_tokens
 from loket.services.network.passwords import hash_password, password_problem, verify_password
@@ -79,7 +80,7 @@ def request_password_reset(email: str | None) -> None:
     if user is not None and user.active:
         token = account_tokens.issue(user, RESET)
         outbox.add_email("password_reset", to=user.email, key=_mail_key("password_reset", user),
-                         context={"user_id": user.id, "link_path": _site_path("auth.reset_password", token=token),
+                         context={"user_id": user.id, "link_path": site_path("auth.reset_password", token=token),
                                   "minutes": int(account_tokens.lifetime(RESET).total_seconds() // 60)})
     else:
         _look_up_a_token_that_opens_nothing(RESET)
@@ -153,13 +154,13 @@ def request_email_change(user: User, password: str | None, new_email: str | None
                 errors["new_email"] = "Dit is al het e-mailadres van je account."
     if errors:
         raise InvalidInput(errors)
-    forgot_path = _site_path("auth.forgot_password")
+    forgot_path = site_path("auth.forgot_password")
     holder = db.session.scalar(select(User).where(User.email == new_email))
     if holder is None:
         token = account_tokens.issue(user, CHANGE_EMAIL, new_email=new_email)
         outbox.add_email("email_change_confirm", to=new_email, key=_mail_key("email_change_confirm", user),
                          context={"user_id": user.id, "new_email": new_email,
-                                  "link_path": _site_path("account.confirm_email_change", token=token)})
+                                  "link_path": site_path("account.confirm_email_change", token=token)})
     else:
         _look_up_a_token_that_opens_nothing(CHANGE_EMAIL)
         outbox.add_email("email_in_use", to=holder.email, key=_mail_key("email_in_use", holder),
@@ -203,7 +204,7 @@ def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     _end_sessions_and_tokens(user)
     outbox.add_email("password_changed", to=user.email, key=_mail_key("password_changed", user),
-                     context={"user_id": user.id, "link_path": _site_path("auth.forgot_password")})
+                     context={"user_id": user.id, "link_path": site_path("auth.forgot_password")})
 
 
 def _end_sessions_and_tokens(user: User) -> None:
@@ -237,9 +238,3 @@ def _look_up_a_token_that_opens_nothing(purpose: str) -> None:
 def _mail_key(template: str, user: User) -> str:
     # Every request for a link is a notice of its own: a random part keeps two of them from being one row.
     return f"{template}:u{user.id}:{secrets.token_hex(8)}"
-
-
-def _site_path(endpoint: str, **values) -> str:
-    """The path of a page for a mailed link (the mail template puts base_url before it); built from the URL
-    map, since a service has no request of its own."""
-    return current_app.url_map.bind("").build(endpoint, values)

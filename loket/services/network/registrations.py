@@ -35,6 +35,7 @@ from loket.models import CLUB_KINDS, Club, ClubContact, ClubRegistration, Gemeen
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, InvalidInput, NotFound
 from loket.services.messaging import notifications, outbox
+from loket.services.messaging.mail import site_path
 from loket.services.network import account_tokens
 from loket.services.network.clubs import (
     CONTACT_LIMITS,
@@ -280,7 +281,8 @@ def _mail_confirmation(registration: ClubRegistration, now: datetime) -> None:
     token = account_tokens.issue(registration.user, "confirm_email", now=now)
     outbox.add_email("registration_confirm", to=registration.user.email,
                      key=f"registration-confirm:g{registration.id}:{secrets.token_hex(8)}",
-                     context={"user_id": registration.user.id, "token": token, "club_name": registration.club.name,
+                     context={"user_id": registration.user.id,
+                              "link_path": site_path("aanmelden.confirm", token=token), "club_name": registration.club.name,
                               "kind": registration.kind,
                               "hours": int(account_tokens.lifetime("confirm_email").total_seconds() // 3600)})
 
