@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from python_http_client.exceptions import HTTPError
 
 from loket.extensions import db

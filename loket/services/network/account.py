@@ -9,7 +9,6 @@ holder of the address is mailed instead.
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from sqlalchemy import select, update
 
 from loket.extensions import db
