@@ -137,3 +137,23 @@ def test_the_start_page_uses_the_same_number_of_queries_for_one_row_and_many(app
     with count_queries(app) as many:
         assert client.get("/").status_code == 200
     assert len(many) == len(one), "\n".join(many)
+
+
+def test_a_person_waiting_to_join_a_club_is_told_so_on_the_start_page(app, network):
+    from loket.services.network import registrations
+    from tests.support.registrations import PASSWORD as JOIN_PASSWORD, confirmation_token, contact_data
+
+    registrations.request_to_join(network.club_utrecht.id, contact_data(email="piet@uboys.example"))
+    registrations.confirm_registration(confirmation_token("piet@uboys.example"))
+    client = app.test_client()
+    client.post("/inloggen", data={"email": "piet@uboys.example", "password": JOIN_PASSWORD})
+    page = client.get("/").get_data(as_text=True)
+    assert "Je hebt nog geen rol in Loket." in page and "Je bent hier als: ." not in page
+    assert "aan te sluiten wacht op goedkeuring" in page and network.club_utrecht.name in page
+
+
+def test_a_club_still_waiting_for_its_loket_is_told_so_on_the_start_page(login_as, network):
+    network.club_utrecht.status = "aangemeld"
+    _db.session.commit()
+    page = login_as("club_contact").get("/").get_data(as_text=True)
+    assert "Je aanmelding wacht op het loket." in page

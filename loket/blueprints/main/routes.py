@@ -5,6 +5,7 @@ from flask_login import current_user
 from loket.access import PUBLIC, SUPPORTERS, allow
 from loket.blueprints.main import bp
 from loket.models.base import utcnow
+from loket.services.network import registrations
 from loket.services.reporting import home as home_service
 from loket.services.requests import workflow
 
@@ -23,4 +24,6 @@ def home():
         "beheer": home_service.beheer_home() if user.has_role("beheer") else None,
     }
     return render_template("main/home.html", memberships=user.memberships, now=now, workflow=workflow,
+                           waiting=registrations.status_of_own_clubs(user),
+                           joining=registrations.own_join_requests(user) if not user.memberships else [],
                            **sections)

@@ -607,3 +607,12 @@ def status_of_own_clubs(user: User) -> dict[str, list[Club]]:
             waiting.setdefault(membership.club.status, []).append(membership.club)
     return waiting
 
+
+
+def own_join_requests(user: User) -> list[ClubRegistration]:
+    """The clubs this person asked to join that have not decided yet (their start page says so). One query."""
+    return list(db.session.scalars(
+        select(ClubRegistration).options(joinedload(ClubRegistration.club))
+        .where(ClubRegistration.user_id == user.id, ClubRegistration.kind == "join",
+               ClubRegistration.state.in_(("unconfirmed", "pending")))
+        .order_by(ClubRegistration.created_at)))
