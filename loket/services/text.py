@@ -27,6 +27,12 @@ def clean_name(errors: dict, name: str | None, limit: int, *, missing: str) -> s
     return name
 
 
+def has_control_characters(text: str, *, allowed: str = "") -> bool:
+    """Whether typed text holds a control character (NUL, escape, …) that no name has; PostgreSQL refuses NUL.
+    `allowed` lists those that may stay (a line break in a longer text)."""
+    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
+
+
 def slugify(name: str) -> str:
     """'Financiën, subsidies & fondsen' → 'financien-subsidies-fondsen'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

@@ -24,7 +24,7 @@ from loket.models import (
 )
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import Forbidden, InvalidInput, NotFound
-from loket.services.text import EMAIL_MAX, clean_name
+from loket.services.text import EMAIL_MAX, clean_name, has_control_characters
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
@@ -80,11 +80,6 @@ def _require_editor(actor: User, club: Club) -> None:
 
 
 # ---------------------------------------------------------------- field rules (profile, beheer, self-registration)
-
-def has_control_characters(text: str) -> bool:
-    """Whether typed text holds a control character (NUL, escape, …) that no name has; PostgreSQL refuses NUL."""
-    return any(unicodedata.category(char) == "Cc" for char in text)
-
 
 def club_name(errors: dict, name: str | None, *, field: str = "name") -> str:
     """The club's name with its whitespace collapsed; a message under `field` when empty, too long or holding

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from loket.extensions import db
 from loket.models import Bond, Gemeente, Loket, Sport, SupportOffer, Team, bond_sports
 from loket.services.errors import InvalidInput, NotFound
-from loket.services.text import SLUG_MAX, SLUG_PATTERN
+from loket.services.text import SLUG_MAX, SLUG_PATTERN, has_control_characters
 
 SEARCH_MAX = 100  # far longer than any gemeente name ("Nuenen, Gerwen en Nederwetten": 29)
 SEARCH_LIMIT = 20
@@ -165,7 +165,7 @@ def _search_text(text: str | None) -> str:
     text = text or ""
     if len(text) > SEARCH_MAX:
         raise InvalidInput({"q": SEARCH_TOO_LONG})
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+    if has_control_characters(text, allowed="\t\n\r"):
         raise InvalidInput({"q": SEARCH_CONTROL})
     wanted = fold(text)
     for noise in LEADING_NOISE:

@@ -1,9 +1,10 @@
 """Password hashing with Argon2id (cost parameters from the app config) and the rules a new password meets."""
-import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+
+from loket.services.text import has_control_characters
 
 # Longer input is refused before hashing: a passphrase fits, a megabyte does not cost a hash.
 PASSWORD_MAX = 200
@@ -28,7 +29,7 @@ def password_problem(password: str | None, *, email: str | None = None, name: st
         return f"Kies een wachtwoord van minstens {PASSWORD_MIN} tekens."
     if len(password) > PASSWORD_MAX:
         return f"Kies een wachtwoord van hooguit {PASSWORD_MAX} tekens."
-    if any(unicodedata.category(char) == "Cc" for char in password):
+    if has_control_characters(password):
         return "Een wachtwoord kan geen stuurtekens (zoals een tab of een regeleinde) bevatten."
     folded = "".join(password.split()).casefold()
     if folded in COMMON_PASSWORDS or len(set(folded)) <= 2:
