@@ -1,5 +1,4 @@
 """Password hashing with Argon2id (cost parameters from the app config) and the rules a new password meets."""
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
