@@ -23,7 +23,14 @@ De API van Loket: dezelfde rechten als de webpagina's (DESIGN §7).
 **Inloggen.** Vraag met `POST /api/v1/auth/token` een token aan en stuur het mee als
 `Authorization: Bearer <token>`. Alleen het token telt: een sessiecookie van de website geeft geen toegang
 tot de API (daarom is CSRF-bescherming hier niet nodig). Een token verloopt na 90 dagen, bij intrekken
-(`DELETE /api/v1/auth/token`) en zodra het account niet meer actief is.
+(`DELETE /api/v1/auth/token`), bij een nieuw wachtwoord, bij "overal uitloggen" en zodra het account niet
+meer actief is. Een account waarvan het e-mailadres nog niet is bevestigd krijgt geen token (403).
+
+**Zonder token** werken alleen: een token aanvragen, het wachtwoord herstellen
+(`POST /api/v1/auth/password-reset` en `…/confirm`), een club aanmelden (`POST /api/v1/registrations` en
+`…/confirm`) en het openbare overzicht van gemeenten en hun loket (`GET /api/v1/public/gemeenten`). Het antwoord
+op herstellen en aanmelden is hetzelfde of er een account bij het adres hoort of niet; deze operaties en het
+aanvragen van een token zijn begrensd per adres en per e-mailadres (429 met "probeer het over N minuten opnieuw").
 
 **Verzoeken.** Bodies zijn JSON-objecten met `Content-Type: application/json` (anders 415), hooguit 256 KiB
 (anders 413). Velden worden strikt gecontroleerd op type (een getal is geen tekst, `true` is geen getal);
@@ -33,7 +40,7 @@ onbekende velden worden geweigerd (422). Onbekende query-parameters worden geneg
 400 onleesbare JSON of geen JSON-object; 401 geen of ongeldig token; 403 je rol of je team mag dit niet;
 404 bestaat niet of je hebt er geen toegang toe (het verschil wordt nooit verteld); 409 botst met de huidige
 stand (al opgepakt, al doorverwezen, tussentijds gewijzigd); 413 te groot; 415 geen JSON;
-422 ongeldige velden, met `errors` per veld; 500 onze fout. Na een fout is niets opgeslagen.
+422 ongeldige velden, met `errors` per veld; 429 te vaak geprobeerd; 500 onze fout. Na een fout is niets opgeslagen.
 
 **Tijden** zijn ISO 8601 in UTC met `Z`; datums `JJJJ-MM-DD`. Lijsten zijn gepagineerd met `page` en
 `per_page` (hooguit 100).
