@@ -1,9 +1,16 @@
-"""Helpers shared by blueprint forms: showing domain errors next to the right field."""
+"""Helpers shared by blueprint forms: showing domain errors next to the right field, and fields that several
+forms ask for in the same words."""
 from flask import abort
-from wtforms import SelectMultipleField
+from wtforms import PasswordField, SelectMultipleField
+from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from loket.services.errors import DomainError, InvalidInput, NotFound
+from loket.services.network.passwords import PASSWORD_MIN
+
+NEW_PASSWORD_HINT = (f"Minstens {PASSWORD_MIN} tekens. Een zin van een paar woorden is goed te onthouden en "
+                     "moeilijk te raden.")
+PASSWORDS_DIFFER = "De twee wachtwoorden zijn niet hetzelfde. Typ het nieuwe wachtwoord twee keer precies gelijk."
 
 
 def attach_errors(form, error: DomainError) -> None:
@@ -37,3 +44,21 @@ class MultiCheckboxField(SelectMultipleField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, **kwargs)
+
+
+# A new password, typed twice (resetting a forgotten one, changing it in the account). The forms name the
+# fields differently (the account page has a `password` field of its own), so these build the fields and the
+# form picks the names. The length and the other rules are checked by the service
+# (passwords.password_problem), in one place.
+def new_password_field() -> PasswordField:
+    return PasswordField("Nieuw wachtwoord", description=NEW_PASSWORD_HINT,
+                         validators=[DataRequired("Kies een nieuw wachtwoord.")],
+                         render_kw={"autocomplete": "new-password"})
+
+
+def new_password_repeat_field(new_password_name: str) -> PasswordField:
+    """The same new password again; `new_password_name` is the form's name for the first one."""
+    return PasswordField("Nieuw wachtwoord nog een keer",
+                         validators=[DataRequired("Typ het nieuwe wachtwoord nog een keer."),
+                                     EqualTo(new_password_name, PASSWORDS_DIFFER)],
+                         render_kw={"autocomplete": "new-password"})

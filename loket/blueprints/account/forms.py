@@ -1,9 +1,9 @@
 """Forms of the account area. They share one page, so every field has a name (and id) of its own."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
-from loket.blueprints.auth.forms import NEW_PASSWORD_HINT, PASSWORDS_DIFFER
+from loket.blueprints.forms_support import new_password_field, new_password_repeat_field
 from loket.services.network.passwords import PASSWORD_MAX
 from loket.services.text import EMAIL_MAX
 
@@ -18,14 +18,8 @@ class PasswordChangeForm(FlaskForm):
                                      validators=[DataRequired("Vul je huidige wachtwoord in."),
                                                  Length(max=PASSWORD_MAX)],
                                      render_kw={"autocomplete": "current-password"})
-    # The rules of a new password are checked by the service (passwords.password_problem), in one place.
-    new_password = PasswordField("Nieuw wachtwoord", description=NEW_PASSWORD_HINT,
-                                 validators=[DataRequired("Kies een nieuw wachtwoord.")],
-                                 render_kw={"autocomplete": "new-password"})
-    new_password_repeat = PasswordField("Nieuw wachtwoord nog een keer",
-                                        validators=[DataRequired("Typ het nieuwe wachtwoord nog een keer."),
-                                                    EqualTo("new_password", PASSWORDS_DIFFER)],
-                                        render_kw={"autocomplete": "new-password"})
+    new_password = new_password_field()
+    new_password_repeat = new_password_repeat_field("new_password")
     submit = SubmitField("Wachtwoord wijzigen")
 
 

@@ -1,14 +1,11 @@
 """Forms of logging in and of resetting a forgotten password."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
-from loket.services.network.passwords import PASSWORD_MAX, PASSWORD_MIN
+from loket.blueprints.forms_support import new_password_field, new_password_repeat_field
+from loket.services.network.passwords import PASSWORD_MAX
 from loket.services.text import EMAIL_MAX
-
-NEW_PASSWORD_HINT = (f"Minstens {PASSWORD_MIN} tekens. Een zin van een paar woorden is goed te onthouden en "
-                     "moeilijk te raden.")
-PASSWORDS_DIFFER = "De twee wachtwoorden zijn niet hetzelfde. Typ het nieuwe wachtwoord twee keer precies gelijk."
 
 
 class LoginForm(FlaskForm):
@@ -30,12 +27,6 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    # The length and the other rules are checked by the service (passwords.password_problem), in one place.
-    password = PasswordField("Nieuw wachtwoord", description=NEW_PASSWORD_HINT,
-                             validators=[DataRequired("Kies een nieuw wachtwoord.")],
-                             render_kw={"autocomplete": "new-password"})
-    password_repeat = PasswordField("Nieuw wachtwoord nog een keer",
-                                    validators=[DataRequired("Typ het nieuwe wachtwoord nog een keer."),
-                                                EqualTo("password", PASSWORDS_DIFFER)],
-                                    render_kw={"autocomplete": "new-password"})
+    password = new_password_field()
+    password_repeat = new_password_repeat_field("password")
     submit = SubmitField("Wachtwoord opslaan")
