@@ -135,12 +135,9 @@ def register_club(club: dict, contact: dict, *, now: datetime | None = None) -> 
     now = now or utcnow()
     errors: dict[str, str] = {}
     values = _club_values(errors, club or {})
-    person = _person_values(errors, contact or {})
-    if errors:
-        raise InvalidInput(errors)
-    existing = _account_with(person["email"])
-    if existing is not None:
-        return _address_in_use(existing, person, now)
+    person = _checked_person(errors, contact or {})
+    if (answer := _answer_if_address_in_use(person, now)) is not None:
+        return answer
     new_club = Club(**values, status="aangemeld", created_at=now)
     db.session.add(new_club)
     db.session.flush()
@@ -171,12 +168,9 @@ def request_to_join(club_id, contact: dict, *, now: datetime | None = None) -> S
     club = _active_club(club_id)
     if club is None:
         errors["club"] = CLUB_CHOICE_MESSAGE
-    person = _person_values(errors, contact or {})
-    if errors:
-        raise InvalidInput(errors)
-    existing = _account_with(person["email"])
-    if existing is not None:
-        return _address_in_use(existing, person, now)
+    person = _checked_person(errors, contact or {})
+    if (answer := _answer_if_address_in_use(person, now)) is not None:
+        return answer
     # create_user wants at least one role; this account has none until the join is approved. The fields were
     # checked above with the same rules (passwords.password_problem, email_validator).
     user = User(email=person["email"], name=person["name"], password_hash=hash_password(person["password"]),
@@ -242,6 +236,14 @@ def _person_values(errors: dict, contact: dict) -> dict:
     return {"name": name, "email": email, "password": password, "function": function or None}
 
 
+def _checked_person(errors: dict, contact: dict) -> dict:
+    """The person's values, checked last: raises InvalidInput with every error found, the club's ones too."""
+    person = _person_values(errors, contact)
+    if errors:
+        raise InvalidInput(errors)
+    return person
+
+
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
@@ -286,11 +288,15 @@ def _mail_confirmation(registration: ClubRegistration, now: datetime) -> None:
                               "hours": int(account_tokens.lifetime("confirm_email").total_seconds() // 3600)})
 
 
-def _address_in_use(user: User, person: dict, now: datetime) -> Submitted:
-    """The address has an account: store nothing, do the work a new account costs, and tell the holder.
+def _answer_if_address_in_use(person: dict, now: datetime) -> Submitted | None:
+    """None for an address without an account. If it has one: store nothing, do the work a new account costs,
+    tell the holder, and give the same answer as a new registration.
 
     An account that never confirmed its first registration gets a fresh link for that one instead (a lost or
     expired link is solved by registering again)."""
+    user = _account_with(person["email"])
+    if user is None:
+        return None
     hash_password(person["password"])  # as create_user would: the answer takes as long either way
     waiting = None
     if user.email_confirmed_at is None:
