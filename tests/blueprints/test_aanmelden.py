@@ -12,8 +12,9 @@ from loket.models import AccountToken, Club, ClubContact, ClubRegistration, Outb
 from loket.models.base import utcnow
 from loket.services.network import registrations
 from tests.support.db import count_rows
+from tests.support.mails import outbox_rows
 from tests.support.pages import error_of
-from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data, mails
+from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data
 
 STORED = (Club, User, ClubContact, ClubRegistration, AccountToken, OutboxMessage)
 
@@ -53,7 +54,7 @@ def test_registering_answers_check_your_mail_and_stores_the_club_waiting(client,
     assert "Kijk in je mail" in page and "noor@nieuw.example" in page
     club = _db.session.scalar(select(Club).where(Club.name == "FC Nieuwegein-Noord"))
     assert club.status == "aangemeld" and [s.name for s in club.sports] == ["voetbal"]
-    assert len(mails("registration_confirm", "noor@nieuw.example")) == 1
+    assert len(outbox_rows("registration_confirm", "noor@nieuw.example")) == 1
 
 
 def test_an_address_in_use_gets_the_same_answer_and_only_a_mail_to_its_holder(client, network):
@@ -64,7 +65,7 @@ def test_an_address_in_use_gets_the_same_answer_and_only_a_mail_to_its_holder(cl
     assert in_use.status_code == fresh.status_code == 200
     assert _text(in_use).replace("anna@uboys.example", "X") == _text(fresh).replace("nieuw@club.example", "X")
     assert _counts() == {**before, "OutboxMessage": before["OutboxMessage"] + 1}
-    assert [row.payload["to"] for row in mails("registration_address_in_use")] == ["anna@uboys.example"]
+    assert [row.payload["to"] for row in outbox_rows("registration_address_in_use")] == ["anna@uboys.example"]
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -126,7 +127,7 @@ def test_a_used_link_answers_400_in_dutch(client, network):
     client.post(f"/aanmelden/bevestigen/{token}")
     for again in (client.get(f"/aanmelden/bevestigen/{token}"), client.post(f"/aanmelden/bevestigen/{token}")):
         assert again.status_code == 400 and "al gebruikt" in _text(again)
-    assert len(mails("registration_pending")) == 2  # the loket was told once (two supporters)
+    assert len(outbox_rows("registration_pending")) == 2  # the loket was told once (two supporters)
 
 
 def test_an_expired_or_wrong_link_answers_400_in_dutch(app, client, network):

@@ -11,7 +11,8 @@ from loket.models import Club, ClubRegistration, SupportRequest, User
 from loket.services.network import registrations
 from tests.factories import ClubFactory
 from tests.support.db import count_queries, count_rows
-from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data, mails
+from tests.support.mails import outbox_rows
+from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data
 from tests.support.requests import request_form
 
 
@@ -88,7 +89,7 @@ def test_rejecting_needs_a_reason_and_then_mails_it(login_as, network):
                        data={"reason": "Dit is geen sportaanbieder.", "terug": "wachtrij"})
     assert done.status_code == 302
     assert _db.session.get(Club, registration.club_id).status == "afgewezen"
-    assert "Dit is geen sportaanbieder." in mails("registration_rejected")[0].payload["context"]["reason"]
+    assert "Dit is geen sportaanbieder." in outbox_rows("registration_rejected")[0].payload["context"]["reason"]
     assert f'id="registration-{registration.id}-title"' not in _text(client.get("/wachtrij/aanmeldingen"))
 
 

@@ -9,7 +9,8 @@ from loket.models import User
 from loket.services.network import api_tokens
 from loket.services.network.passwords import verify_password
 from tests.factories import PASSWORD
-from tests.support.account import account_mails, logged_in_by_cookie, mailed_path, remembered_client
+from tests.support.account import logged_in_by_cookie, mailed_path, remembered_client
+from tests.support.mails import outbox_rows
 
 NEW_PASSWORD = "zomeravond op het veld"
 NEW_EMAIL = "anna.nieuw@example.nl"
@@ -60,7 +61,7 @@ def test_changing_the_password_signs_out_other_browsers_but_not_this_one(login_a
     assert "Je wachtwoord is gewijzigd" in client.get("/account/").get_data(as_text=True)
     assert verify_password(_fresh(network.club_contact).password_hash, NEW_PASSWORD)
     assert _still_in(elsewhere) == [False, False]
-    assert [row.payload["to"] for row in account_mails("password_changed")] == [network.club_contact.email]
+    assert [row.payload["to"] for row in outbox_rows("password_changed")] == [network.club_contact.email]
     with client.session_transaction() as session:  # a new session id, with the new version
         assert session["_user_id"] == f"{network.club_contact.id}:1"
 
@@ -88,7 +89,7 @@ def test_a_refused_password_change_says_why_beside_the_field(login_as, network, 
     assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', page)
     assert f'href="#{field}"' in page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     assert verify_password(_fresh(network.club_contact).password_hash, PASSWORD)
-    assert _still_in(elsewhere) == [True, True] and account_mails() == []
+    assert _still_in(elsewhere) == [True, True] and outbox_rows() == []
 
 
 def test_guessing_the_current_password_is_limited(login_as, network):
@@ -105,7 +106,7 @@ def test_the_email_address_changes_when_the_link_to_the_new_one_is_clicked(app, 
     assert response.status_code == 302
     assert f"We hebben een link gestuurd naar {NEW_EMAIL}" in client.get("/account/").get_data(as_text=True)
     assert _fresh(network.club_contact).email == "anna@uboys.example"
-    assert [row.payload["to"] for row in account_mails("email_change_notice")] == ["anna@uboys.example"]
+    assert [row.payload["to"] for row in outbox_rows("email_change_notice")] == ["anna@uboys.example"]
 
     path = mailed_path("email_change_confirm", to=NEW_EMAIL)
     other_device = app.test_client()  # the mail may be opened anywhere, not logged in
@@ -132,7 +133,7 @@ def test_an_address_in_use_gets_the_same_answer_and_its_holder_a_mail(login_as, 
     flash = re.compile(r'<p class="flash[^"]*">([^<]*)</p>')
     assert flash.findall(free_page)[-1].replace(NEW_EMAIL, "X") == \
         flash.findall(taken_page)[-1].replace(network.ondersteuner.email, "X")
-    assert [row.payload["to"] for row in account_mails("email_in_use")] == [network.ondersteuner.email]
+    assert [row.payload["to"] for row in outbox_rows("email_in_use")] == [network.ondersteuner.email]
     assert _fresh(network.club_contact).email == "anna@uboys.example"
 
 
@@ -142,7 +143,7 @@ def test_a_refused_email_change_says_why(login_as, network):
     assert wrong.status_code == 400 and 'id="password-error"' in wrong.get_data(as_text=True)
     invalid = client.post("/account/e-mailadres", data={"new_email": "geen adres", "password": PASSWORD})
     assert invalid.status_code == 400 and "Vul een geldig e-mailadres in" in invalid.get_data(as_text=True)
-    assert account_mails() == []
+    assert outbox_rows() == []
 
 
 def test_a_wrong_email_change_link_gets_a_clear_page(client, network):

@@ -9,7 +9,8 @@ from loket.extensions import db as _db
 from loket.models.base import utcnow
 from loket.services.network import account_tokens
 from tests.factories import PASSWORD
-from tests.support.account import account_mails, logged_in_by_cookie, mailed_path, remembered_client
+from tests.support.account import logged_in_by_cookie, mailed_path, remembered_client
+from tests.support.mails import outbox_rows
 
 FORGOT = "/wachtwoord-vergeten"
 NEW_PASSWORD = "fietsen langs de vecht"
@@ -51,7 +52,7 @@ def test_known_and_unknown_addresses_get_the_same_answer_after_the_same_work(app
     assert "Als er een account bij dit adres hoort, hebben we een link gestuurd" in known.get_data(as_text=True)
     assert CSRF.sub("", known.get_data(as_text=True)) == CSRF.sub("", unknown.get_data(as_text=True))
     assert known_hashes == len(hashes) == 1
-    assert [row.payload["to"] for row in account_mails()] == [network.club_contact.email]
+    assert [row.payload["to"] for row in outbox_rows()] == [network.club_contact.email]
 
 
 def test_the_mailed_link_sets_a_new_password_and_logs_this_browser_in(client, app, network):
@@ -65,7 +66,7 @@ def test_the_mailed_link_sets_a_new_password_and_logs_this_browser_in(client, ap
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
     assert "Je nieuwe wachtwoord is opgeslagen en je bent ingelogd" in home
-    assert [row.payload["to"] for row in account_mails("password_changed")] == [network.club_contact.email]
+    assert [row.payload["to"] for row in outbox_rows("password_changed")] == [network.club_contact.email]
 
     fresh = app.test_client()
     assert fresh.post("/inloggen", data={"email": network.club_contact.email, "password": PASSWORD}).status_code == 400
@@ -136,7 +137,7 @@ def test_asking_for_links_is_limited_per_address_and_per_client_address(app, net
     refused = _ask_link(client, network.club_contact.email, environ_base={"REMOTE_ADDR": "10.0.0.99"})
     assert refused.status_code == 429
     assert "Probeer het over 15 minuten opnieuw" in refused.get_data(as_text=True)
-    assert len(account_mails("password_reset")) == 5
+    assert len(outbox_rows("password_reset")) == 5
 
     for n in range(5):
         assert _ask_link(client, f"iemand{n}@example.nl", environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 200
@@ -150,4 +151,4 @@ def test_bad_input_on_the_forgotten_password_form(client, network):
     assert long.status_code == 400 and "hooguit 254 tekens" in long.get_data(as_text=True)
     assert _ask_link(client, "a\x00b@example.nl").status_code == 200  # no address like it: the neutral answer
     assert client.post(FORGOT, data={"email": network.club_contact.email}, csrf=False).status_code == 400
-    assert account_mails() == []
+    assert outbox_rows() == []

@@ -1,5 +1,6 @@
-"""What the fake SendGrid received, as mails joined with the outbox rows they came from (the outbox,
-notification, scheduler and worker tests). Filing the requests that cause them: tests.support.requests."""
+"""Mails in tests: the outbox rows the services wrote and the mails they render to, and what the fake SendGrid
+received, joined with the outbox rows it came from (the outbox, notification, scheduler and worker tests).
+Filing the requests that cause them: tests.support.requests."""
 from collections import Counter
 from dataclasses import dataclass
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 
 from loket.extensions import db
 from loket.models import OutboxMessage
+from loket.services.messaging import mail
 from tests.fakes.sendgrid import Call, FakeSendGrid
 
 
@@ -32,8 +34,17 @@ class Mail:
         return self.call.html
 
 
-def outbox_rows() -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+def outbox_rows(template: str | None = None, to: str | None = None) -> list[OutboxMessage]:
+    """Outbox rows, oldest first: all of them, or those of one template (to one address, when given)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if template is not None:
+        query = query.where(OutboxMessage.name == template)
+    return [row for row in db.session.scalars(query) if to is None or row.payload["to"] == to]
+
+
+def rendered(row: OutboxMessage) -> mail.RenderedMail:
+    """The mail of an outbox row as it is sent (subject, text, html)."""
+    return mail.render(row.name, row.payload["context"])
 
 
 def accepted_mails(fake: FakeSendGrid) -> list[Mail]:

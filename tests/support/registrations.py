@@ -2,11 +2,7 @@
 outbox row and rendered as the mail would be)."""
 import re
 
-from sqlalchemy import select
-
-from loket.extensions import db as _db
-from loket.models import OutboxMessage
-from loket.services.messaging import mail
+from tests.support.mails import outbox_rows, rendered
 
 PASSWORD = "een lange zin als wachtwoord"
 LINK = re.compile(r"https?://\S+/aanmelden/bevestigen/([A-Za-z0-9_-]+)")
@@ -22,20 +18,9 @@ def contact_data(**overrides) -> dict:
     return {"name": "Noor Nieuw", "email": "noor@nieuw.example", "password": PASSWORD, **overrides}
 
 
-def mails(template: str, to: str | None = None) -> list[OutboxMessage]:
-    """The outbox rows of a template (to one address), oldest first."""
-    rows = _db.session.scalars(select(OutboxMessage).where(OutboxMessage.name == template)
-                               .order_by(OutboxMessage.id)).all()
-    return [row for row in rows if to is None or row.payload["to"] == to]
-
-
-def rendered(row: OutboxMessage) -> mail.RenderedMail:
-    return mail.render(row.name, row.payload["context"])
-
-
 def confirmation_token(email: str) -> str:
     """The token in the link of the last confirmation mail to `email`, as the person clicks it."""
-    rows = mails("registration_confirm", email)
+    rows = outbox_rows("registration_confirm", email)
     assert rows, f"no confirmation mail to {email}"
     links = LINK.findall(rendered(rows[-1]).text)
     assert len(links) == 1, links

@@ -9,7 +9,8 @@ from loket.services.network import api_tokens
 from tests.factories import ClubFactory
 from tests.support.api import assert_problem
 from tests.support.db import count_rows
-from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data, mails
+from tests.support.mails import outbox_rows
+from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data
 
 STORED = (Club, User, ClubContact, ClubRegistration, AccountToken, OutboxMessage)
 
@@ -43,7 +44,7 @@ def test_registering_needs_no_token_and_answers_202_with_a_mailed_link(api, netw
     response = _register(api)
     body = response.get_json()
     assert body["email"] == "noor@nieuw.example" and "Kijk in je mail" in body["detail"]
-    assert len(mails("registration_confirm", "noor@nieuw.example")) == 1
+    assert len(outbox_rows("registration_confirm", "noor@nieuw.example")) == 1
     assert confirmation_token("noor@nieuw.example")
 
 
@@ -53,7 +54,7 @@ def test_an_address_in_use_gets_the_same_202(api, network):
     in_use = _register(api, email="anna@uboys.example").get_json()
     assert {**in_use, "email": "X"} == {**fresh, "email": "X"}
     assert _counts() == {**before, "OutboxMessage": before["OutboxMessage"] + 1}
-    assert [row.payload["to"] for row in mails("registration_address_in_use")] == ["anna@uboys.example"]
+    assert [row.payload["to"] for row in outbox_rows("registration_address_in_use")] == ["anna@uboys.example"]
 
 
 @pytest.mark.parametrize("club, contact, field", [
@@ -158,7 +159,7 @@ def test_rejecting_needs_a_reason_is_mailed_and_the_club_stays_invisible(api, ne
     rejected = supporter.post(f"/registrations/{registration['id']}/reject", json={"reason": "Bestaat al."})
     assert rejected.status_code == 200
     assert (rejected.get_json()["state"], rejected.get_json()["club"]["status"]) == ("rejected", "afgewezen")
-    assert mails("registration_rejected")[0].payload["context"]["reason"] == "Bestaat al."
+    assert outbox_rows("registration_rejected")[0].payload["context"]["reason"] == "Bestaat al."
     assert_problem(supporter.post(f"/registrations/{registration['id']}/approve"), 409)
 
     listed = api("beheerder").get("/clubs?per_page=100").get_json()["items"]

@@ -9,7 +9,8 @@ from loket.services.errors import InvalidInput
 from loket.services.messaging import mail
 from loket.services.network import account, account_tokens
 from tests.factories import PASSWORD
-from tests.support.account import account_mails, mailed_token, rendered
+from tests.support.account import mailed_token
+from tests.support.mails import outbox_rows, rendered
 
 NEW = "anna.nieuw@example.nl"
 
@@ -31,8 +32,8 @@ def test_the_new_address_gets_a_link_and_the_old_one_a_notice(network):
     user = network.club_contact
     assert account.request_email_change(user, PASSWORD, " Anna.Nieuw@Example.nl ") == NEW
     assert _fresh(user).email == "anna@uboys.example"  # nothing changes before the link is clicked
-    confirm, = account_mails("email_change_confirm")
-    notice, = account_mails("email_change_notice")
+    confirm, = outbox_rows("email_change_confirm")
+    notice, = outbox_rows("email_change_notice")
     assert confirm.payload["to"] == NEW and notice.payload["to"] == "anna@uboys.example"
     token = mailed_token("email_change_confirm")
     assert mail.links_in(rendered(confirm).text) == [f"http://127.0.0.1:5000/account/e-mailadres/{token}"]
@@ -55,13 +56,13 @@ def test_an_address_in_use_changes_nothing_and_mails_its_holder_instead(network,
     taken = network.ondersteuner.email
     assert account.request_email_change(user, PASSWORD, taken.upper()) == taken
     assert len(hashes) == free == 1  # the same work either way
-    in_use, = account_mails("email_in_use")
+    in_use, = outbox_rows("email_in_use")
     assert in_use.payload["to"] == taken
     sent = rendered(in_use)
     assert "niets veranderd" in sent.text and user.name not in sent.text and user.email not in sent.text
     # The one asking is told about it in the same way as for a free address: a notice to their own address.
-    assert [row.payload["context"]["new_email"] for row in account_mails("email_change_notice")] == [NEW, taken]
-    assert [row.payload["to"] for row in account_mails("email_change_confirm")] == [NEW]
+    assert [row.payload["context"]["new_email"] for row in outbox_rows("email_change_notice")] == [NEW, taken]
+    assert [row.payload["to"] for row in outbox_rows("email_change_confirm")] == [NEW]
     assert _db.session.scalar(select(func.count()).select_from(AccountToken)
                               .where(AccountToken.new_email == taken)) == 0
     assert _fresh(user).email == "anna@uboys.example"
@@ -80,7 +81,7 @@ def test_bad_input_is_refused_in_dutch_and_nothing_is_sent(network, password, ne
         account.request_email_change(network.club_contact, password, new_email)
     assert message in refused.value.errors[field]
     _db.session.rollback()
-    assert account_mails() == []
+    assert outbox_rows() == []
     assert _db.session.scalar(select(func.count()).select_from(AccountToken)) == 0
 
 

@@ -14,7 +14,8 @@ from loket.services.network import account, account_tokens, api_tokens
 from loket.services.network.passwords import verify_password
 from loket.services.network.users import EMAIL_NOT_CONFIRMED_MESSAGE, EmailNotConfirmed, authenticate
 from tests.factories import PASSWORD
-from tests.support.account import account_mails, mailed_token, rendered
+from tests.support.account import mailed_token
+from tests.support.mails import outbox_rows, rendered
 
 NEW_PASSWORD = "een heel nieuw wachtwoord"
 
@@ -39,7 +40,7 @@ def hashes(monkeypatch):
 
 def test_a_known_address_gets_a_link_that_works_once(network):
     account.request_password_reset(" Anna@UBoys.example ")
-    (row,) = account_mails("password_reset")
+    (row,) = outbox_rows("password_reset")
     assert row.payload["to"] == network.club_contact.email
     sent = rendered(row)
     assert sent.subject == "Kies een nieuw wachtwoord voor Loket"
@@ -61,7 +62,7 @@ def test_an_unknown_or_inactive_address_gets_no_mail_and_no_token(network):
     _db.session.commit()
     for email in ("niemand@example.nl", network.collega.email, "", "x" * 300 + "@example.nl"):
         account.request_password_reset(email)
-    assert account_mails() == [] and _count(AccountToken) == 0
+    assert outbox_rows() == [] and _count(AccountToken) == 0
 
 
 def test_known_and_unknown_addresses_hash_a_token_the_same_number_of_times(network, hashes):
@@ -81,7 +82,7 @@ def test_a_reset_ends_every_session_and_api_token_and_tells_the_address(network)
     assert _fresh(network.ondersteuner).session_version == before + 1
     assert api_tokens.resolve_token(issued.token) is None
     assert api_tokens.resolve_token(other.token) is not None  # another user's token is left alone
-    (row,) = account_mails("password_changed")
+    (row,) = outbox_rows("password_changed")
     assert row.payload["to"] == network.ondersteuner.email
     sent = rendered(row)
     assert "gewijzigd" in sent.subject
@@ -136,14 +137,14 @@ def test_change_password_needs_the_current_one_and_a_good_new_one(network):
     with pytest.raises(InvalidInput) as same:
         account.change_password(user, PASSWORD, PASSWORD)
     assert same.value.errors == {"new_password": account.SAME_PASSWORD}
-    assert account_mails() == [] and _fresh(user).session_version == 0
+    assert outbox_rows() == [] and _fresh(user).session_version == 0
 
     token = api_tokens.issue_token(user.email, PASSWORD)
     account.change_password(user, PASSWORD, NEW_PASSWORD)
     user = _fresh(user)
     assert verify_password(user.password_hash, NEW_PASSWORD) and user.session_version == 1
     assert api_tokens.resolve_token(token.token) is None
-    assert [row.payload["to"] for row in account_mails("password_changed")] == [user.email]
+    assert [row.payload["to"] for row in outbox_rows("password_changed")] == [user.email]
 
 
 def test_sign_out_everywhere_raises_the_version_and_revokes_every_token(network):
@@ -155,7 +156,7 @@ def test_sign_out_everywhere_raises_the_version_and_revokes_every_token(network)
     assert _fresh(user).session_version == 2
     assert all(api_tokens.resolve_token(t.token) is None for t in tokens)
     assert _db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))) == 0
-    assert account_mails() == []
+    assert outbox_rows() == []
 
 
 def test_session_ids_hold_the_session_version(network):

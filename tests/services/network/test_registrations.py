@@ -14,7 +14,8 @@ from loket.services.network.registrations import SAME_KVK, SIMILAR_NAME
 from loket.services.quality.metric_queries import club_reach
 from tests.factories import ClubFactory, make_user
 from tests.support.db import count_queries, count_rows
-from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data, mails, rendered
+from tests.support.mails import outbox_rows, rendered
+from tests.support.registrations import PASSWORD, club_data, confirmation_token, contact_data
 from tests.support.requests import file_request
 
 STORED = (Club, User, ClubContact, ClubRegistration, AccountToken, OutboxMessage)
@@ -55,7 +56,7 @@ def test_registering_stores_a_waiting_club_an_unconfirmed_account_and_mails_the_
     assert (contact.user_id, contact.email, contact.function) == (user.id, "noor@nieuw.example", "secretaris")
     registration = _db.session.scalar(select(ClubRegistration))
     assert (registration.kind, registration.state, registration.user_id) == ("new_club", "unconfirmed", user.id)
-    [row] = mails("registration_confirm")
+    [row] = outbox_rows("registration_confirm")
     assert row.payload["to"] == "noor@nieuw.example"
     text = rendered(row).text
     assert "FC Nieuwegein-Noord" in text and text.count("http") == 1  # the one link it is about
@@ -108,7 +109,7 @@ def test_an_address_in_use_stores_nothing_does_the_same_work_and_mails_the_accou
     assert type(in_use) is type(fresh) and in_use == registrations.Submitted("anna@uboys.example")
     after = _counts()
     assert after == {**before, "OutboxMessage": before["OutboxMessage"] + 1}  # only the mail
-    [row] = mails("registration_address_in_use")
+    [row] = outbox_rows("registration_address_in_use")
     assert row.payload["to"] == "anna@uboys.example"
     text = rendered(row).text
     assert "Beste Anna de Vries" in text and "/inloggen" in text and text.count("http") == 1
@@ -139,12 +140,12 @@ def test_confirming_sends_the_registration_to_the_loket_of_its_gemeente(network)
     user = _user("noor@nieuw.example")
     assert user.email_confirmed_at is not None
     assert (registration.state, registration.confirmed_at is not None) == ("pending", True)
-    [received] = mails("registration_received")
+    [received] = outbox_rows("registration_received")
     assert received.payload["to"] == "noor@nieuw.example"
     assert "Sportloket Utrecht" in rendered(received).text
-    told = {row.payload["to"] for row in mails("registration_pending")}
+    told = {row.payload["to"] for row in outbox_rows("registration_pending")}
     assert told == {network.ondersteuner.email, network.collega.email}
-    pending_text = rendered(mails("registration_pending")[0]).text
+    pending_text = rendered(outbox_rows("registration_pending")[0]).text
     assert "/wachtrij/aanmeldingen" in pending_text
     assert "Noor Nieuw" not in pending_text and "noor@" not in pending_text
 
@@ -156,15 +157,15 @@ def test_a_confirmation_link_works_once(network):
     with pytest.raises(InvalidInput) as used:
         registrations.confirm_registration(token)
     assert used.value.errors["token"] == account_tokens.USED
-    assert len(mails("registration_pending")) == 2  # not announced twice
+    assert len(outbox_rows("registration_pending")) == 2  # not announced twice
 
 
 @pytest.mark.parametrize("gemeente, why", [("GM0355", "no loket"), ("GM0312", "loket in oprichting")])
 def test_without_an_operational_loket_the_coordinatiepunt_decides_without_personal_details(network, gemeente, why):
     registration = _registered(gemeente=gemeente, kvk="87654321", name="Zeister Zwemclub")
 
-    assert {row.payload["to"] for row in mails("registration_pending")} == {network.coordinator.email}
-    assert "/coordinatie/aanmeldingen" in rendered(mails("registration_pending")[0]).text
+    assert {row.payload["to"] for row in outbox_rows("registration_pending")} == {network.coordinator.email}
+    assert "/coordinatie/aanmeldingen" in rendered(outbox_rows("registration_pending")[0]).text
     [item] = registrations.pending_for(network.coordinator).items
     assert item.id == registration.id and item.details_hidden
     assert (item.club_name, item.club_kind, item.gemeente_code) == ("Zeister Zwemclub", "vereniging", gemeente)
@@ -227,7 +228,7 @@ def test_until_approved_the_club_cannot_file_and_afterwards_it_can(network):
     stored = _db.session.get(ClubRegistration, registration.id)
     assert (stored.state, stored.decided_by_id, stored.decided_at is not None) == (
         "approved", network.ondersteuner.id, True)
-    [approved] = mails("registration_approved")
+    [approved] = outbox_rows("registration_approved")
     assert approved.payload["to"] == "noor@nieuw.example"
     assert "/club/aanvragen/nieuw" in rendered(approved).text
     filed = file_request(network, who=newcomer, club=club)
@@ -241,7 +242,7 @@ def test_a_decision_is_taken_once(network):
         registrations.approve(registration.id, network.collega)
     with pytest.raises(Conflict):
         registrations.reject(registration.id, network.collega, "Toch niet")
-    assert len(mails("registration_approved")) == 1 and mails("registration_rejected") == []
+    assert len(outbox_rows("registration_approved")) == 1 and outbox_rows("registration_rejected") == []
 
 
 @pytest.mark.parametrize("reason, message", [("", "Schrijf op waarom"), ("   ", "Schrijf op waarom"),
@@ -261,7 +262,7 @@ def test_a_rejected_club_stays_invisible_everywhere_and_cannot_file(app, network
 
     club = _db.session.get(Club, club_id)
     assert club.status == "afgewezen"
-    [rejected] = mails("registration_rejected")
+    [rejected] = outbox_rows("registration_rejected")
     assert rejected.payload["to"] == "noor@nieuw.example"
     assert "Deze club bestaat al als\nVV Utrechtse Boys." in rendered(rejected).text
     assert club_id not in {c.id for c in clubs.list_clubs().items}
@@ -345,7 +346,7 @@ def test_joining_an_existing_club_needs_its_contacts_or_loket_and_gives_no_role_
     registration = registrations.confirm_registration(confirmation_token("piet@uboys.example"))
     assert (registration.kind, registration.state) == ("join", "pending")
 
-    [asked] = mails("join_request")
+    [asked] = outbox_rows("join_request")
     assert asked.payload["to"] == network.club_contact.email
     assert "Piet Pieters (trainer)" in rendered(asked).text
     [item] = registrations.pending_for(network.club_contact).items
@@ -361,7 +362,7 @@ def test_joining_an_existing_club_needs_its_contacts_or_loket_and_gives_no_role_
     assert count_rows(ClubContact) == before + 1
     contact = _db.session.scalar(select(ClubContact).where(ClubContact.user_id == joiner.id))
     assert (contact.name, contact.function) == ("Piet Pieters", "trainer")
-    assert "/club/aanvragen" in rendered(mails("registration_approved")[0]).text
+    assert "/club/aanvragen" in rendered(outbox_rows("registration_approved")[0]).text
 
 
 def test_a_join_request_may_be_rejected_by_the_club_and_the_person_stays_without_a_role(network):
@@ -370,7 +371,7 @@ def test_a_join_request_may_be_rejected_by_the_club_and_the_person_stays_without
     registrations.reject(registration.id, network.club_contact, "We kennen je niet.")
     assert _user("piet@uboys.example").memberships == []
     assert network.club_utrecht.status == "actief"
-    assert "We kennen je niet." in rendered(mails("registration_rejected")[0]).text
+    assert "We kennen je niet." in rendered(outbox_rows("registration_rejected")[0]).text
 
 
 @pytest.mark.parametrize("club_id", [None, "", "abc", 0, 999_999, 2**40])
@@ -394,14 +395,14 @@ def test_joining_with_an_address_in_use_answers_the_same(network):
     answer = registrations.request_to_join(network.club_utrecht.id, contact_data(email="anna@uboys.example"))
     assert answer == registrations.Submitted("anna@uboys.example")
     assert _counts() == {**before, "OutboxMessage": before["OutboxMessage"] + 1}
-    assert len(mails("registration_address_in_use")) == 1
+    assert len(outbox_rows("registration_address_in_use")) == 1
 
 
 def test_a_join_in_a_gemeente_without_loket_waits_at_the_club_and_the_coordinatiepunt(network):
     registrations.request_to_join(network.club_zeist.id, contact_data(email="zara@zeist.example"))
     registration = registrations.confirm_registration(confirmation_token("zara@zeist.example"))
-    assert {row.payload["to"] for row in mails("registration_pending")} == {network.coordinator.email}
-    assert [row.payload["to"] for row in mails("join_request")] == [network.zeist_contact.email]
+    assert {row.payload["to"] for row in outbox_rows("registration_pending")} == {network.coordinator.email}
+    assert [row.payload["to"] for row in outbox_rows("join_request")] == [network.zeist_contact.email]
     [seen_by_club] = registrations.pending_for(network.zeist_contact).items
     [seen_by_coordinator] = registrations.pending_for(network.coordinator).items
     assert seen_by_club.person_email == "zara@zeist.example" and not seen_by_club.details_hidden
