@@ -8,8 +8,10 @@ from config import TestingConfig
 from loket import create_app
 from loket.extensions import db as _db, limiter
 from loket.services.messaging import outbox
+from loket.services.network import account_tokens
 from loket.services.requests import actions
 from tests import factories
+from tests.support.account import recorded_calls
 from tests.support.client import CsrfClient
 from tests.support.db import clean_database
 from tests.support.requests import file_request
@@ -82,6 +84,12 @@ def login_as(app, network):
         return client
 
     return _login
+
+
+@pytest.fixture()
+def hashes(monkeypatch):
+    """Each hash of an account token (the one hash every issued or looked-up token goes through)."""
+    return recorded_calls(monkeypatch, account_tokens, "_digest")
 
 
 @pytest.fixture()

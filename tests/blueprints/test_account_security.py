@@ -4,12 +4,11 @@ import re
 
 import pytest
 
-from loket.extensions import db as _db
-from loket.models import User
 from loket.services.network import api_tokens
 from loket.services.network.passwords import verify_password
 from tests.factories import PASSWORD
 from tests.support.account import logged_in_by_cookie, mailed_path, remembered_client
+from tests.support.db import reloaded
 from tests.support.mails import outbox_rows
 
 NEW_PASSWORD = "zomeravond op het veld"
@@ -18,11 +17,6 @@ NEW_EMAIL = "anna.nieuw@example.nl"
 
 def _logged_in(client) -> bool:
     return client.get("/account/").status_code == 200
-
-
-def _fresh(user) -> User:
-    _db.session.expire_all()
-    return _db.session.get(User, user.id)
 
 
 @pytest.fixture()
@@ -59,7 +53,7 @@ def test_changing_the_password_signs_out_other_browsers_but_not_this_one(login_a
     response = _change_password(client)
     assert response.status_code == 302 and response.headers["Location"] == "/account/"
     assert "Je wachtwoord is gewijzigd" in client.get("/account/").get_data(as_text=True)
-    assert verify_password(_fresh(network.club_contact).password_hash, NEW_PASSWORD)
+    assert verify_password(reloaded(network.club_contact).password_hash, NEW_PASSWORD)
     assert _still_in(elsewhere) == [False, False]
     assert [row.payload["to"] for row in outbox_rows("password_changed")] == [network.club_contact.email]
     with client.session_transaction() as session:  # a new session id, with the new version
@@ -88,7 +82,7 @@ def test_a_refused_password_change_says_why_beside_the_field(login_as, network, 
     assert response.status_code == 400
     assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', page)
     assert f'href="#{field}"' in page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
-    assert verify_password(_fresh(network.club_contact).password_hash, PASSWORD)
+    assert verify_password(reloaded(network.club_contact).password_hash, PASSWORD)
     assert _still_in(elsewhere) == [True, True] and outbox_rows() == []
 
 
@@ -97,7 +91,7 @@ def test_guessing_the_current_password_is_limited(login_as, network):
     for _ in range(10):
         assert _change_password(client, current="geraden wachtwoord").status_code == 400
     assert _change_password(client).status_code == 429
-    assert verify_password(_fresh(network.club_contact).password_hash, PASSWORD)
+    assert verify_password(reloaded(network.club_contact).password_hash, PASSWORD)
 
 
 def test_the_email_address_changes_when_the_link_to_the_new_one_is_clicked(app, login_as, network):
@@ -105,17 +99,17 @@ def test_the_email_address_changes_when_the_link_to_the_new_one_is_clicked(app, 
     response = client.post("/account/e-mailadres", data={"new_email": NEW_EMAIL, "password": PASSWORD})
     assert response.status_code == 302
     assert f"We hebben een link gestuurd naar {NEW_EMAIL}" in client.get("/account/").get_data(as_text=True)
-    assert _fresh(network.club_contact).email == "anna@uboys.example"
+    assert reloaded(network.club_contact).email == "anna@uboys.example"
     assert [row.payload["to"] for row in outbox_rows("email_change_notice")] == ["anna@uboys.example"]
 
     path = mailed_path("email_change_confirm", to=NEW_EMAIL)
     other_device = app.test_client()  # the mail may be opened anywhere, not logged in
     page = other_device.get(path)
     assert page.status_code == 200 and NEW_EMAIL in page.get_data(as_text=True)
-    assert _fresh(network.club_contact).email == "anna@uboys.example"  # opening the link changes nothing
+    assert reloaded(network.club_contact).email == "anna@uboys.example"  # opening the link changes nothing
     confirmed = other_device.post(path)
     assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/inloggen"
-    assert _fresh(network.club_contact).email == NEW_EMAIL
+    assert reloaded(network.club_contact).email == NEW_EMAIL
     assert other_device.post("/inloggen", data={"email": NEW_EMAIL, "password": PASSWORD}).status_code == 302
     assert _logged_in(client)  # a new address does not end sessions
 
@@ -134,7 +128,7 @@ def test_an_address_in_use_gets_the_same_answer_and_its_holder_a_mail(login_as, 
     assert flash.findall(free_page)[-1].replace(NEW_EMAIL, "X") == \
         flash.findall(taken_page)[-1].replace(network.ondersteuner.email, "X")
     assert [row.payload["to"] for row in outbox_rows("email_in_use")] == [network.ondersteuner.email]
-    assert _fresh(network.club_contact).email == "anna@uboys.example"
+    assert reloaded(network.club_contact).email == "anna@uboys.example"
 
 
 def test_a_refused_email_change_says_why(login_as, network):
@@ -169,7 +163,7 @@ def test_signing_out_everywhere_ends_sessions_remember_cookies_and_api_tokens(ap
     assert not _logged_in(client) and not any(_logged_in(other) for other in elsewhere)
     assert _api_status(api, token) == 401
     assert _api_status(api, colleague) == 200
-    assert _fresh(network.club_contact).session_version == 1
+    assert reloaded(network.club_contact).session_version == 1
     # Logging in again works as before.
     assert client.post("/inloggen", data={"email": network.club_contact.email, "password": PASSWORD}).status_code == 302
 
@@ -182,4 +176,4 @@ def test_the_new_forms_need_a_csrf_token(login_as, network):
                        ("/account/e-mailadres", {"new_email": NEW_EMAIL, "password": NEW_PASSWORD}),
                        ("/account/overal-uitloggen", {})):
         assert client.post(path, data=data, csrf=False).status_code == 400
-    assert _logged_in(client) and verify_password(_fresh(network.club_contact).password_hash, NEW_PASSWORD)
+    assert _logged_in(client) and verify_password(reloaded(network.club_contact).password_hash, NEW_PASSWORD)

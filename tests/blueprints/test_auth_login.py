@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 
 from loket.extensions import db as _db
 from tests.factories import PASSWORD
+from tests.support.account import recorded_calls
 
 LOGIN = "/inloggen"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="[^"]*"')
@@ -23,10 +24,7 @@ def _logged_in(client) -> bool:
 @pytest.fixture()
 def verifications(monkeypatch):
     """How many Argon2 verifications a request costs (the expensive part of a login)."""
-    calls = []
-    real = PasswordHasher.verify
-    monkeypatch.setattr(PasswordHasher, "verify", lambda self, *a: calls.append(1) or real(self, *a))
-    return calls
+    return recorded_calls(monkeypatch, PasswordHasher, "verify")
 
 
 def test_unknown_address_and_wrong_password_look_and_cost_the_same(app, network, verifications):

@@ -29,14 +29,6 @@ def _choose(client, path, password=NEW_PASSWORD, repeat=None):
     return client.post(path, data={"password": password, "password_repeat": password if repeat is None else repeat})
 
 
-@pytest.fixture()
-def hashes(monkeypatch):
-    calls = []
-    real = account_tokens._digest
-    monkeypatch.setattr(account_tokens, "_digest", lambda token: calls.append(token) or real(token))
-    return calls
-
-
 def test_the_login_page_links_to_the_forgotten_password_page(client, network):
     assert f'href="{FORGOT}"' in client.get("/inloggen").get_data(as_text=True)
     page = client.get(FORGOT)

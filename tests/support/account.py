@@ -1,4 +1,5 @@
-"""Mailed account links as a test reads them: from the outbox row the service wrote (the mail holds the link)."""
+"""Account work in tests: mailed account links as a test reads them (from the outbox row the service wrote; the
+mail holds the link), remembered logins, and counting the expensive steps a request takes."""
 from tests.support.mails import outbox_rows
 
 
@@ -28,3 +29,12 @@ def logged_in_by_cookie(client) -> bool:
     browser closes, so every check starts from the cookie)."""
     client.delete_cookie("session")
     return client.get("/account/").status_code == 200
+
+
+def recorded_calls(monkeypatch, owner, name: str) -> list:
+    """Let `owner.name` record each call's arguments in the returned list and then do its work. The tests compare
+    how often two requests call it: a known and an unknown address must cost the same work, or the time tells."""
+    calls = []
+    real = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *args: calls.append(args) or real(*args))
+    return calls

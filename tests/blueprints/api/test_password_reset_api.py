@@ -15,14 +15,6 @@ from tests.support.mails import outbox_rows
 NEW_PASSWORD = "een fris nieuw wachtwoord"
 
 
-@pytest.fixture()
-def hashes(monkeypatch):
-    calls = []
-    real = account_tokens._digest
-    monkeypatch.setattr(account_tokens, "_digest", lambda token: calls.append(token) or real(token))
-    return calls
-
-
 def _token_status(api, email, password) -> int:
     return api().post("/auth/token", json={"email": email, "password": password}).status_code
 

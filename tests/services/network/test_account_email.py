@@ -4,34 +4,22 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import AccountToken, User
+from loket.models import AccountToken
 from loket.services.errors import InvalidInput
 from loket.services.messaging import mail
 from loket.services.network import account, account_tokens
 from tests.factories import PASSWORD
 from tests.support.account import mailed_token
+from tests.support.db import reloaded
 from tests.support.mails import outbox_rows, rendered
 
 NEW = "anna.nieuw@example.nl"
 
 
-def _fresh(user) -> User:
-    _db.session.expire_all()
-    return _db.session.get(User, user.id)
-
-
-@pytest.fixture()
-def hashes(monkeypatch):
-    calls = []
-    real = account_tokens._digest
-    monkeypatch.setattr(account_tokens, "_digest", lambda token: calls.append(token) or real(token))
-    return calls
-
-
 def test_the_new_address_gets_a_link_and_the_old_one_a_notice(network):
     user = network.club_contact
     assert account.request_email_change(user, PASSWORD, " Anna.Nieuw@Example.nl ") == NEW
-    assert _fresh(user).email == "anna@uboys.example"  # nothing changes before the link is clicked
+    assert reloaded(user).email == "anna@uboys.example"  # nothing changes before the link is clicked
     confirm, = outbox_rows("email_change_confirm")
     notice, = outbox_rows("email_change_notice")
     assert confirm.payload["to"] == NEW and notice.payload["to"] == "anna@uboys.example"
@@ -42,7 +30,7 @@ def test_the_new_address_gets_a_link_and_the_old_one_a_notice(network):
 
     assert account.check_email_change_link(token).new_email == NEW
     changed = account.confirm_email_change(token)
-    assert changed.id == user.id and _fresh(user).email == NEW
+    assert changed.id == user.id and reloaded(user).email == NEW
     with pytest.raises(account.InvalidLink) as used:
         account.confirm_email_change(token)
     assert used.value.message == account_tokens.USED
@@ -65,7 +53,7 @@ def test_an_address_in_use_changes_nothing_and_mails_its_holder_instead(network,
     assert [row.payload["to"] for row in outbox_rows("email_change_confirm")] == [NEW]
     assert _db.session.scalar(select(func.count()).select_from(AccountToken)
                               .where(AccountToken.new_email == taken)) == 0
-    assert _fresh(user).email == "anna@uboys.example"
+    assert reloaded(user).email == "anna@uboys.example"
 
 
 @pytest.mark.parametrize("password, new_email, field, message", [
@@ -93,7 +81,7 @@ def test_an_address_taken_after_the_request_is_not_moved_onto(network):
     with pytest.raises(account.InvalidLink) as refused:
         account.confirm_email_change(token)
     assert "hoort inmiddels bij een ander account" in refused.value.message
-    assert _fresh(network.club_contact).email == "anna@uboys.example"
+    assert reloaded(network.club_contact).email == "anna@uboys.example"
 
 
 def test_a_wrong_link_is_refused(network):
@@ -119,4 +107,4 @@ def test_an_asked_change_is_cancelled_when_every_session_ends(network, end):
     end(network.club_contact)
     with pytest.raises(account.InvalidLink):
         account.confirm_email_change(token)
-    assert _fresh(network.club_contact).email == "anna@uboys.example"
+    assert reloaded(network.club_contact).email == "anna@uboys.example"

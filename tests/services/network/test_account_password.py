@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import AccountToken, ApiToken, User
+from loket.models import AccountToken, ApiToken
 from loket.models.base import utcnow
 from loket.services.errors import InvalidInput
 from loket.services.messaging import mail
@@ -15,27 +15,10 @@ from loket.services.network.passwords import verify_password
 from loket.services.network.users import EMAIL_NOT_CONFIRMED_MESSAGE, EmailNotConfirmed, authenticate
 from tests.factories import PASSWORD
 from tests.support.account import mailed_token
+from tests.support.db import count_rows, reloaded
 from tests.support.mails import outbox_rows, rendered
 
 NEW_PASSWORD = "een heel nieuw wachtwoord"
-
-
-def _fresh(user) -> User:
-    _db.session.expire_all()
-    return _db.session.get(User, user.id)
-
-
-def _count(model) -> int:
-    return _db.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture()
-def hashes(monkeypatch):
-    """How often a token is hashed (the one hash every issued or looked-up token goes through)."""
-    calls = []
-    real = account_tokens._digest
-    monkeypatch.setattr(account_tokens, "_digest", lambda token: calls.append(token) or real(token))
-    return calls
 
 
 def test_a_known_address_gets_a_link_that_works_once(network):
@@ -50,8 +33,8 @@ def test_a_known_address_gets_a_link_that_works_once(network):
 
     user = account.reset_password(token, NEW_PASSWORD)
     assert user.id == network.club_contact.id
-    assert verify_password(_fresh(user).password_hash, NEW_PASSWORD)
-    assert not verify_password(_fresh(user).password_hash, PASSWORD)
+    assert verify_password(reloaded(user).password_hash, NEW_PASSWORD)
+    assert not verify_password(reloaded(user).password_hash, PASSWORD)
     with pytest.raises(account.InvalidLink) as used:
         account.reset_password(token, "nog een ander wachtwoord")
     assert used.value.message == account_tokens.USED
@@ -62,7 +45,7 @@ def test_an_unknown_or_inactive_address_gets_no_mail_and_no_token(network):
     _db.session.commit()
     for email in ("niemand@example.nl", network.collega.email, "", "x" * 300 + "@example.nl"):
         account.request_password_reset(email)
-    assert outbox_rows() == [] and _count(AccountToken) == 0
+    assert outbox_rows() == [] and count_rows(AccountToken) == 0
 
 
 def test_known_and_unknown_addresses_hash_a_token_the_same_number_of_times(network, hashes):
@@ -79,7 +62,7 @@ def test_a_reset_ends_every_session_and_api_token_and_tells_the_address(network)
     other = api_tokens.issue_token(network.collega.email, PASSWORD)
     account.request_password_reset(network.ondersteuner.email)
     account.reset_password(mailed_token("password_reset"), NEW_PASSWORD)
-    assert _fresh(network.ondersteuner).session_version == before + 1
+    assert reloaded(network.ondersteuner).session_version == before + 1
     assert api_tokens.resolve_token(issued.token) is None
     assert api_tokens.resolve_token(other.token) is not None  # another user's token is left alone
     (row,) = outbox_rows("password_changed")
@@ -101,7 +84,7 @@ def test_a_weak_password_is_refused_naming_the_rule_and_the_link_stays_open(netw
     with pytest.raises(InvalidInput) as refused:
         account.reset_password(token, password)
     assert rule in refused.value.errors["password"]
-    assert verify_password(_fresh(network.ondersteuner).password_hash, PASSWORD)
+    assert verify_password(reloaded(network.ondersteuner).password_hash, PASSWORD)
     account.reset_password(token, NEW_PASSWORD)  # the link still works for a good password
 
 
@@ -137,11 +120,11 @@ def test_change_password_needs_the_current_one_and_a_good_new_one(network):
     with pytest.raises(InvalidInput) as same:
         account.change_password(user, PASSWORD, PASSWORD)
     assert same.value.errors == {"new_password": account.SAME_PASSWORD}
-    assert outbox_rows() == [] and _fresh(user).session_version == 0
+    assert outbox_rows() == [] and reloaded(user).session_version == 0
 
     token = api_tokens.issue_token(user.email, PASSWORD)
     account.change_password(user, PASSWORD, NEW_PASSWORD)
-    user = _fresh(user)
+    user = reloaded(user)
     assert verify_password(user.password_hash, NEW_PASSWORD) and user.session_version == 1
     assert api_tokens.resolve_token(token.token) is None
     assert [row.payload["to"] for row in outbox_rows("password_changed")] == [user.email]
@@ -153,7 +136,7 @@ def test_sign_out_everywhere_raises_the_version_and_revokes_every_token(network)
     api_tokens.revoke_token(tokens[0].record)
     account.sign_out_everywhere(user)
     account.sign_out_everywhere(user)
-    assert _fresh(user).session_version == 2
+    assert reloaded(user).session_version == 2
     assert all(api_tokens.resolve_token(t.token) is None for t in tokens)
     assert _db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))) == 0
     assert outbox_rows() == []
@@ -163,7 +146,7 @@ def test_session_ids_hold_the_session_version(network):
     user = network.club_contact
     assert user.get_id() == f"{user.id}:0"
     account.sign_out_everywhere(user)
-    assert _fresh(user).get_id() == f"{user.id}:1"
+    assert reloaded(user).get_id() == f"{user.id}:1"
 
 
 def test_an_unconfirmed_address_cannot_authenticate_but_only_the_right_password_says_so(network):
@@ -173,4 +156,4 @@ def test_an_unconfirmed_address_cannot_authenticate_but_only_the_right_password_
     with pytest.raises(EmailNotConfirmed) as refused:
         authenticate(network.club_contact.email, PASSWORD)
     assert refused.value.message == EMAIL_NOT_CONFIRMED_MESSAGE and refused.value.status_code == 403
-    assert _fresh(network.club_contact).last_login_at is None
+    assert reloaded(network.club_contact).last_login_at is None
