@@ -4,28 +4,14 @@ confirmation page, signing out everywhere; every new page checked at 1280 and 36
 
 The live server's data is shared by every browser test: these tests use demo users no other test logs in
 as, and put a changed password back."""
-import re
 from urllib.parse import urlsplit
 
 from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
-from tests.support.browser import check_page, log_in
+from tests.support.browser import check_page, log_in, mailed_path
 
 NEW_PASSWORD = "regen op de tribune"
 # A different person per width: the reset journey runs once for each.
 RESETTER = {"desktop": "club.zeist", "phone": "club.eemland"}
-
-
-def _mailed_path(open_page, template: str, to: str) -> str:
-    """The site path of the link in the newest `template` mail to `to`, as beheer sees the unsent mail."""
-    page = open_page(as_user="beheer")
-    page.goto("/beheer/uitgaand")
-    row = page.locator("tbody tr").filter(has_text=template).filter(has_text=to).first
-    row.get_by_role("link", name=re.compile("^Bekijk mail")).click()
-    page.wait_for_load_state()
-    links = re.findall(r"https?://\S+", page.locator("pre.mail-text").inner_text())
-    assert len(links) == 1, links  # each mail holds the one link it is about
-    page.context.close()
-    return urlsplit(links[0]).path
 
 
 def test_a_forgotten_password_is_reset_through_the_mailed_link(open_page, width):
@@ -47,7 +33,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(open_page, width)
     assert page.get_by_text("Als er een account bij dit adres hoort").is_visible()
     check_page(page, "wachtwoord-link-verstuurd", width)
 
-    path = _mailed_path(open_page, "password_reset", email)
+    path = mailed_path(open_page, "password_reset", email)
     page.goto(path)
     check_page(page, "wachtwoord-herstellen", width)
     page.get_by_label("Nieuw wachtwoord", exact=True).fill("wachtwoord123")
@@ -70,29 +56,28 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(open_page, width)
     assert urlsplit(page.url).path == "/wachtwoord-vergeten"
 
 
+def _change_password(page, current: str, new: str) -> None:
+    """Change the password in the account page's form (the page is open) and see it confirmed."""
+    section = page.locator("section", has=page.get_by_role("heading", name="Wachtwoord wijzigen"))
+    section.get_by_label("Huidig wachtwoord").fill(current)
+    section.get_by_label("Nieuw wachtwoord", exact=True).fill(new)
+    section.get_by_label("Nieuw wachtwoord nog een keer").fill(new)
+    section.get_by_role("button", name="Wachtwoord wijzigen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Je wachtwoord is gewijzigd").is_visible()
+
+
 def test_changing_the_password_on_the_account_page_and_signing_out_everywhere(open_page):
     page = open_page(as_user="collega")
     other = open_page(as_user="collega")  # the same person on another device
     page.goto("/account/")
-    section = page.locator("section", has=page.get_by_role("heading", name="Wachtwoord wijzigen"))
-    section.get_by_label("Huidig wachtwoord").fill(DEMO_PASSWORD)
-    section.get_by_label("Nieuw wachtwoord", exact=True).fill(NEW_PASSWORD)
-    section.get_by_label("Nieuw wachtwoord nog een keer").fill(NEW_PASSWORD)
-    section.get_by_role("button", name="Wachtwoord wijzigen").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Je wachtwoord is gewijzigd").is_visible()
+    _change_password(page, DEMO_PASSWORD, NEW_PASSWORD)
     check_page(page, "account-wachtwoord-gewijzigd", "desktop")
     other.goto("/account/")
     assert urlsplit(other.url).path == "/inloggen"  # the other device is signed out
 
     # Back to the demo password (other browser tests may log in as anyone), then out everywhere.
-    section = page.locator("section", has=page.get_by_role("heading", name="Wachtwoord wijzigen"))
-    section.get_by_label("Huidig wachtwoord").fill(NEW_PASSWORD)
-    section.get_by_label("Nieuw wachtwoord", exact=True).fill(DEMO_PASSWORD)
-    section.get_by_label("Nieuw wachtwoord nog een keer").fill(DEMO_PASSWORD)
-    section.get_by_role("button", name="Wachtwoord wijzigen").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Je wachtwoord is gewijzigd").is_visible()
+    _change_password(page, NEW_PASSWORD, DEMO_PASSWORD)
     page.get_by_role("button", name="Overal uitloggen").click()
     page.wait_for_load_state()
     assert page.get_by_text("Je bent overal uitgelogd").is_visible()
@@ -112,7 +97,7 @@ def test_the_new_address_confirmation_page(open_page, width):
     assert page.get_by_text(f"We hebben een link gestuurd naar {new_email}").is_visible()
     check_page(page, "account-link-gestuurd", width)
 
-    path = _mailed_path(open_page, "email_change_confirm", new_email)
+    path = mailed_path(open_page, "email_change_confirm", new_email)
     elsewhere = open_page(width)  # opened from the mail, not logged in
     elsewhere.goto(path)
     assert elsewhere.get_by_text(new_email).is_visible()

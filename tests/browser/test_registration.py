@@ -6,9 +6,8 @@ Aanmeldingen tab (a planted duplicate flagged), and the newcomer files a request
 The live server's data is shared by every browser test: each width registers its own club and address, and no
 other test decides on aanmeldingen."""
 import re
-from urllib.parse import urlsplit
 
-from tests.support.browser import check_page
+from tests.support.browser import check_page, mailed_path
 
 PASSWORD = "een club vol vrijwilligers"
 # Desktop registers a club the demo already has (VV Domstad '28 in Utrecht): the loket sees the warning.
@@ -16,19 +15,6 @@ NEWCOMER = {
     "desktop": ("V.V. Domstad 28", "nieuwkomer.desktop@voorbeeld.example", True),
     "phone": ("Jeu de Boules Lunetten", "nieuwkomer.telefoon@voorbeeld.example", False),
 }
-
-
-def _mailed_path(open_page, template: str, to: str) -> str:
-    """The site path of the link in the newest `template` mail to `to`, as beheer sees the unsent mail."""
-    page = open_page(as_user="beheer")
-    page.goto("/beheer/uitgaand")
-    row = page.locator("tbody tr").filter(has_text=template).filter(has_text=to).first
-    row.get_by_role("link", name=re.compile("^Bekijk mail")).click()
-    page.wait_for_load_state()
-    links = re.findall(r"https?://\S+", page.locator("pre.mail-text").inner_text())
-    assert len(links) == 1, links  # each mail holds the one link it is about
-    page.context.close()
-    return urlsplit(links[0]).path
 
 
 def _log_in_as(page, email: str) -> None:
@@ -70,7 +56,7 @@ def test_a_newcomer_registers_a_club_the_loket_approves_it_and_they_file_a_reque
     assert page.get_by_role("heading", name="Kijk in je mail").is_visible()
     check_page(page, "aanmelden-kijk-in-je-mail", width)
 
-    page.goto(_mailed_path(open_page, "registration_confirm", email))
+    page.goto(mailed_path(open_page, "registration_confirm", email))
     check_page(page, "aanmelden-bevestigen", width)
     page.get_by_role("button", name="Bevestig mijn e-mailadres").click()
     page.wait_for_load_state()

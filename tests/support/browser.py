@@ -1,6 +1,9 @@
-"""Driving pages in Chromium: logging in as a demo user, and the checks every page must pass."""
+"""Driving pages in Chromium: logging in as a demo user, reading a mailed link, and the checks every page must
+pass."""
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 
@@ -21,6 +24,19 @@ def log_in(page, who: str) -> None:
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
     assert "/inloggen" not in page.url, f"login as {who} failed"
+
+
+def mailed_path(open_page, template: str, to: str) -> str:
+    """The site path of the link in the newest `template` mail to `to`, as beheer sees the unsent mail."""
+    page = open_page(as_user="beheer")
+    page.goto("/beheer/uitgaand")
+    row = page.locator("tbody tr").filter(has_text=template).filter(has_text=to).first
+    row.get_by_role("link", name=re.compile("^Bekijk mail")).click()
+    page.wait_for_load_state()
+    links = re.findall(r"https?://\S+", page.locator("pre.mail-text").inner_text())
+    assert len(links) == 1, links  # each mail holds the one link it is about
+    page.context.close()
+    return urlsplit(links[0]).path
 
 
 def accessibility_violations(page) -> list[str]:
