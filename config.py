@@ -90,9 +90,10 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
-    # Tests decide per test whether Redis is there; by default jobs run inline.
+    # Tests decide per test whether Redis is there; by default jobs run inline and limits count in memory.
     REDIS_URL = None
     JOBS_INLINE = True
+    RATELIMIT_STORAGE_URI = "memory://"
     # CSRF stays on in tests: the test client injects valid tokens, so rejection is tested for real.
     WTF_CSRF_ENABLED = True
     PASSWORD_HASH_TIME_COST = 1
