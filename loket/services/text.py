@@ -5,6 +5,8 @@ import unicodedata
 SLUG_MAX = 80
 EMAIL_MAX = 254  # the longest address SMTP allows (RFC 5321)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A CBS gemeente code (GM0344): checked before any query, which also keeps NUL and long text from the database.
+GEMEENTE_CODE_PATTERN = re.compile(r"^GM\d{4}$")
 
 
 def required_text(errors: dict, field: str, value: str | None, *, missing: str, limit: int, what: str) -> str:

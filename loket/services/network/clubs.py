@@ -24,7 +24,7 @@ from loket.models import (
 )
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import Forbidden, InvalidInput, NotFound
-from loket.services.text import EMAIL_MAX, clean_name, has_control_characters
+from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
@@ -104,7 +104,8 @@ def kvk(errors: dict, value: str | None, *, field: str) -> str | None:
 def gemeente_by_code(errors: dict, code: str | None, *, field: str = "gemeente") -> Gemeente | None:
     """The gemeente with this CBS code (GM0344, case and spaces ignored); a message under `field` otherwise."""
     code = (code or "").strip().upper()
-    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code)) if code and code.isascii() else None
+    gemeente = (db.session.scalar(select(Gemeente).where(Gemeente.code == code))
+                if GEMEENTE_CODE_PATTERN.fullmatch(code) else None)
     if gemeente is None:
         errors[field] = GEMEENTE_MESSAGE
     return gemeente

@@ -17,11 +17,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from loket.extensions import db
 from loket.models import Bond, Gemeente, Loket, Sport, SupportOffer, Team, bond_sports
 from loket.services.errors import InvalidInput, NotFound
-from loket.services.text import SLUG_MAX, SLUG_PATTERN, has_control_characters
+from loket.services.text import GEMEENTE_CODE_PATTERN, SLUG_MAX, SLUG_PATTERN, has_control_characters
 
 SEARCH_MAX = 100  # far longer than any gemeente name ("Nuenen, Gerwen en Nederwetten": 29)
 SEARCH_LIMIT = 20
-GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
 GEMEENTE_NOT_FOUND = "Deze gemeente kennen we niet. Zoek je gemeente op bij ‘Vind je loket’."
 LOKET_NOT_FOUND = "Dit loket kennen we niet. Zoek het loket van je gemeente op bij ‘Vind je loket’."
 SEARCH_TOO_LONG = f"Typ hooguit {SEARCH_MAX} tekens: de naam van je gemeente is genoeg."
@@ -216,7 +215,7 @@ def gemeente_page(code: str | None) -> GemeentePage:
     :raises NotFound: no gemeente has this CBS code (upper or lower case).
     """
     code = (code or "").strip().upper()
-    if not GEMEENTE_CODE.match(code):  # also keeps NUL and over-long text away from the database
+    if not GEMEENTE_CODE_PATTERN.fullmatch(code):  # also keeps NUL and over-long text away from the database
         raise NotFound(GEMEENTE_NOT_FOUND)
     gemeente = db.session.scalar(
         select(Gemeente).where(Gemeente.code == code).options(joinedload(Gemeente.loket)))

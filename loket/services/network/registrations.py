@@ -50,7 +50,7 @@ from loket.services.network.teams import ensure_team
 from loket.services.network.users import NAME_MAX as PERSON_NAME_MAX
 from loket.services.network.users import MembershipSpec, create_user, normalise_email
 from loket.services.pagination import RowPage
-from loket.services.text import EMAIL_MAX, clean_name, has_control_characters, required_text
+from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters, required_text
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze aanmelding bestaat niet of je hebt er geen toegang toe."
@@ -189,7 +189,7 @@ def gemeente_choices() -> list[tuple[str, str]]:
 def active_clubs_in(gemeente_code: str | None) -> list[Club]:
     """The active clubs of a gemeente by name (to choose the one to join); empty for an unknown code."""
     code = (gemeente_code or "").strip().upper()
-    if not code or not code.isascii():
+    if not GEMEENTE_CODE_PATTERN.fullmatch(code):
         return []
     return list(db.session.scalars(
         select(Club).join(Gemeente, Gemeente.id == Club.gemeente_id)
