@@ -137,6 +137,8 @@ def test_routes_declare_the_design_matrix(app):
         "kwaliteit.ons_loket": {"clubondersteuner"},
         "kwaliteit.start_self_assessment": {"clubondersteuner"},
         "kwaliteit.own_audit": {"clubondersteuner"},
+        "kwaliteit.public_details": {"clubondersteuner"},
+        "kwaliteit.save_public_details": {"clubondersteuner"},
         "kwaliteit.save_own_audit": {"clubondersteuner"},
     }
     declared = {endpoint: set(policy_of(view)) for endpoint, view in app.view_functions.items()

@@ -22,6 +22,7 @@ PAGES = [
     ("aanbod", "ondersteuner", "/aanbod/", None),
     ("aanbod-team", "ondersteuner", "/aanbod/team", None),
     ("ons-loket", "ondersteuner", "/kwaliteit/ons-loket", None),
+    ("loket-gegevens", "ondersteuner", "/kwaliteit/ons-loket", r"/kwaliteit/ons-loket/\d+/gegevens$"),
     ("account", "ondersteuner", "/account/", None),
     ("bond-home", "bond", "/", None),
     ("bond-wachtrij", "bond", "/wachtrij/", None),

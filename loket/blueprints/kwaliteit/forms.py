@@ -267,3 +267,17 @@ def _text(value) -> str:
     if value is None:
         return ""
     return number(value, None) if isinstance(value, float) else str(value)
+
+
+class PublicDetailsForm(FlaskForm):
+    """The loket's public contact details, kept by its team lead ('gegevens gecontroleerd' is K1)."""
+
+    email = StringField("E-mailadres", render_kw={"type": "email", "autocomplete": "email", "maxlength": 254})
+    phone = StringField("Telefoonnummer", render_kw={"type": "tel", "autocomplete": "tel", "maxlength": 40})
+    address = StringField("Adres", render_kw={"maxlength": 300}, description="Straat en nummer, postcode en plaats.")
+    opening_hours = StringField("Openingstijden", render_kw={"maxlength": 300},
+                                description="Bijvoorbeeld: ma–vr 9.00–17.00, wo-avond 19.00–21.00 op afspraak.")
+    url = StringField("Website", render_kw={"type": "url", "maxlength": 300},
+                      description="Het volledige webadres, beginnend met https://.")
+    reviewed = BooleanField("Ik heb alle gegevens nagekeken en ze kloppen (gegevens gecontroleerd)")
+    submit = SubmitField("Gegevens opslaan")

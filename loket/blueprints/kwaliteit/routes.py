@@ -9,12 +9,13 @@ from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
 from loket.blueprints.kwaliteit.forms import (
     ActionForm,
+    PublicDetailsForm,
     audit_form,
     correct_criteria_set_form,
     criteria_set_form,
 )
 from loket.services.errors import Conflict, DomainError
-from loket.services.network import teams
+from loket.services.network import loketten, teams
 from loket.services.quality import audits, criteria
 from loket.services.quality.audits import (
     KIND_LABELS,
@@ -179,6 +180,7 @@ def _render_standing(loket_id, error=None, code=200):
                            audit_list=audits.audits_of(loket_id, viewer=current_user),
                            concept=audits.open_concept(loket_id, "self_assessment"),
                            is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=teams.loketten_of(current_user),
+                           k1_lapses_on=audits.k1_lapses_on(audits.get_loket(loket_id)),
                            start_form=ActionForm(), error=error), code
 
 
@@ -202,6 +204,39 @@ def start_self_assessment(loket_id):
         return _render_standing(loket_id, error.message, error.status_code)
     flash("Zelfevaluatie gestart als concept.", "success")
     return redirect(url_for("kwaliteit.own_audit", audit_id=audit.id))
+
+
+@bp.get("/ons-loket/<int:loket_id>/gegevens")
+@allow("clubondersteuner")
+def public_details(loket_id):
+    """The loket's public page details, kept by its team lead; colleagues read them."""
+    loket = audits.get_loket(_own_loket_id(loket_id))
+    return _render_public_details(loket, PublicDetailsForm(obj=loket))
+
+
+@bp.post("/ons-loket/<int:loket_id>/gegevens")
+@allow("clubondersteuner")
+def save_public_details(loket_id):
+    loket = audits.get_loket(_own_loket_id(loket_id))
+    if not audits.is_loket_lead(current_user, loket.id):
+        abort(403)
+    form = PublicDetailsForm()
+    if form.validate_on_submit():
+        try:
+            loketten.update_public_details(loket, actor=current_user, details=form.data, reviewed=form.reviewed.data)
+        except DomainError as error:
+            attach_errors(form, error)
+        else:
+            flash("De gegevens van het loket zijn opgeslagen." + (" Ze staan als gecontroleerd genoteerd."
+                                                                   if form.reviewed.data else ""), "success")
+            return redirect(url_for("kwaliteit.ons_loket", loket_id=loket.id))
+    return _render_public_details(loket, form, 400)
+
+
+def _render_public_details(loket, form, code=200):
+    return render_template("kwaliteit/public_details.html", loket=loket, form=form,
+                           is_lead=audits.is_loket_lead(current_user, loket.id),
+                           k1_lapses_on=audits.k1_lapses_on(loket)), code
 
 
 @bp.route("/ons-loket/audits/<int:audit_id>")

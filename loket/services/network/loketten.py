@@ -3,15 +3,19 @@
 Every function that writes validates everything first and commits once, so nothing is half-stored.
 List functions return one page with a constant number of queries, whatever the page size.
 """
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import LOKET_STATUSES, Gemeente, Loket
-from loket.services.errors import InvalidInput
-from loket.services.network.teams import ensure_team
-from loket.services.text import SLUG_MAX, SLUG_PATTERN, clean_name
+from loket.models import LOKET_STATUSES, Gemeente, Loket, User
+from loket.models.base import utcnow
+from loket.services.errors import Forbidden, InvalidInput
+from loket.services.network.teams import ensure_team, is_loket_lead
+from loket.services.text import EMAIL_MAX, SLUG_MAX, SLUG_PATTERN, clean_name, has_control_characters
 from loket.services.transaction import commit
 
 NAME_MAX = 160
@@ -82,3 +86,44 @@ def list_loketten(*, page: int = 1, per_page: int = 50):
     query = (select(Loket).options(selectinload(Loket.gemeenten), selectinload(Loket.team))
              .order_by(Loket.name, Loket.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# ---------------------------------------------------------------- the loket's own public details (K1)
+
+PUBLIC_DETAIL_LIMITS = {"email": EMAIL_MAX, "phone": 40, "address": 300, "opening_hours": 300, "url": 300}
+PUBLIC_DETAIL_LABELS = {"email": "Het e-mailadres", "phone": "Het telefoonnummer", "address": "Het adres",
+                        "opening_hours": "De openingstijden", "url": "De website"}
+FORBIDDEN_MESSAGE = "Alleen de coördinator van dit loket mag zijn gegevens wijzigen."
+
+
+def update_public_details(loket: Loket, *, actor: User, details: dict, reviewed: bool,
+                          now: datetime | None = None) -> Loket:
+    """The team lead keeps the loket's public contact details (what 'Vind je loket' shows) and may confirm
+    that they are checked, which sets contact_reviewed_at (criterion K1). Validates everything first;
+    commits once. Empty fields are cleared."""
+    if not is_loket_lead(actor, loket.id):
+        raise Forbidden(FORBIDDEN_MESSAGE)
+    errors: dict[str, str] = {}
+    cleaned = {}
+    for name, limit in PUBLIC_DETAIL_LIMITS.items():
+        value = " ".join(str(details.get(name) or "").split())
+        if len(value) > limit:
+            errors[name] = f"{PUBLIC_DETAIL_LABELS[name]} mag maximaal {limit} tekens lang zijn (nu {len(value)})."
+        elif has_control_characters(value):
+            errors[name] = f"{PUBLIC_DETAIL_LABELS[name]} kan geen stuurtekens bevatten."
+        cleaned[name] = value or None
+    if cleaned["email"] and "email" not in errors:
+        try:
+            cleaned["email"] = validate_email(cleaned["email"], check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["email"] = "Vul een geldig e-mailadres in, zoals loket@gemeente.nl."
+    if cleaned["url"] and "url" not in errors and not cleaned["url"].lower().startswith(("https://", "http://")):
+        errors["url"] = "Vul het volledige webadres in, beginnend met https://."
+    if errors:
+        raise InvalidInput(errors)
+    for name, value in cleaned.items():
+        setattr(loket, name, value)
+    if reviewed:
+        loket.contact_reviewed_at = now or utcnow()
+    commit()
+    return loket

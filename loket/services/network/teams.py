@@ -32,6 +32,12 @@ def loketten_of(user: User) -> list[Loket]:
     return [m.loket for m in user.memberships if m.role == MEMBER_ROLE["loket"]]
 
 
+def is_loket_lead(user: User, loket_id: int) -> bool:
+    """Is `user` the team lead (coördinator) of this loket? Reads loaded memberships only."""
+    return any(m.role == "clubondersteuner" and m.loket_id == loket_id and m.is_team_lead
+               for m in user.memberships)
+
+
 def works_in(user: User, team: Team) -> bool:
     """Whether the user is a member of the team (from the loaded memberships, no query)."""
     return any(m.role == MEMBER_ROLE.get(team.kind)

@@ -10,7 +10,7 @@ Also here: "waar staan we", one loket's standing (criteria, latest measurements,
 the voldoet verdict and what to improve), because it is the audits' reading side for the loket.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,8 +28,9 @@ from loket.models import (
     Measurement,
     User,
 )
-from loket.models.base import today_in_amsterdam, utcnow
+from loket.models.base import day_in_amsterdam, today_in_amsterdam, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.network.teams import is_loket_lead
 from loket.services.quality import voldoet
 from loket.services.quality.criteria import current_set
 from loket.services.quality.verdict_log import record_verdicts
@@ -81,12 +82,6 @@ def local_today() -> date:
 
 
 # ---------------------------------------------------------------- who may do what
-
-def is_loket_lead(user: User, loket_id: int) -> bool:
-    """Is `user` the team lead (coördinator) of this loket? Reads loaded memberships only."""
-    return any(m.role == "clubondersteuner" and m.loket_id == loket_id and m.is_team_lead
-               for m in user.memberships)
-
 
 def may_write(user: User, kind: str, loket_id: int) -> bool:
     """The author's side: the coördinatiepunt for an audit, the loket's team lead for its self-assessment."""
@@ -432,3 +427,14 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def k1_lapses_on(loket: Loket, today: date | None = None) -> date | None:
+    """The last day the loket's contact review still counts for the reviewed-contact criterion (K1) of the
+    current set: the review day plus its number of days. None without a review or without such a criterion."""
+    criteria_set = current_set(today or local_today())
+    criterion = next((c for c in (criteria_set.criteria if criteria_set else [])
+                      if c.metric == "contact_reviewed_days" and c.threshold is not None), None)
+    if loket.contact_reviewed_at is None or criterion is None:
+        return None
+    return day_in_amsterdam(loket.contact_reviewed_at) + timedelta(days=int(criterion.threshold))
