@@ -24,3 +24,11 @@ def nightly_recompute() -> int:
     from loket.services.quality import runs
 
     return runs.request_recompute().id
+
+
+@ensure_app_context
+def contact_review_reminders() -> int:
+    """The scheduler's daily slot: remind leads whose loket's contact review (K1) lapses within a month."""
+    from loket.services.quality import contact_review
+
+    return contact_review.send_reminders()

@@ -40,6 +40,9 @@ PERIODIC = (
     # number of schedulers runs: the slot is claimed in the database like every other).
     Periodic("quality_recompute", "workers.quality.nightly_recompute", timedelta(hours=24), queue="reports",
              at=time(1, 0)),
+    # 06:00 UTC, before the working day: leads whose contact review (K1) lapses within a month get a reminder.
+    Periodic("contact_review_reminders", "workers.quality.contact_review_reminders", timedelta(hours=24),
+             at=time(6, 0)),
 )
 
 

@@ -16,7 +16,7 @@ from loket.blueprints.kwaliteit.forms import (
 )
 from loket.services.errors import Conflict, DomainError
 from loket.services.network import loketten, teams
-from loket.services.quality import audits, criteria
+from loket.services.quality import audits, contact_review, criteria
 from loket.services.quality.audits import (
     KIND_LABELS,
     RESULT_LABELS,
@@ -180,7 +180,7 @@ def _render_standing(loket_id, error=None, code=200):
                            audit_list=audits.audits_of(loket_id, viewer=current_user),
                            concept=audits.open_concept(loket_id, "self_assessment"),
                            is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=teams.loketten_of(current_user),
-                           k1_lapses_on=audits.k1_lapses_on(audits.get_loket(loket_id)),
+                           k1_lapses_on=contact_review.k1_lapses_on(audits.get_loket(loket_id)),
                            start_form=ActionForm(), error=error), code
 
 
@@ -236,7 +236,7 @@ def save_public_details(loket_id):
 def _render_public_details(loket, form, code=200):
     return render_template("kwaliteit/public_details.html", loket=loket, form=form,
                            is_lead=audits.is_loket_lead(current_user, loket.id),
-                           k1_lapses_on=audits.k1_lapses_on(loket)), code
+                           k1_lapses_on=contact_review.k1_lapses_on(loket)), code
 
 
 @bp.route("/ons-loket/audits/<int:audit_id>")

@@ -6,12 +6,13 @@ Essential notices always go; optional ones respect `User.notify_optional`.
 from sqlalchemy import select
 
 from loket.extensions import db
+from loket.formatting import format_date
 from loket.models import Event, Membership, Referral, SupportRequest, User
 from loket.services.messaging import outbox
 from loket.services.network.teams import members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
-             "sla_overdue"}
+             "sla_overdue", "contact_review_reminder"}
 OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback",
             "registration_pending"}
 
@@ -95,3 +96,11 @@ def registration_pending(registration_id: int, team, **context) -> None:
     coördinatiepunt (the fallback team) where that gemeente has no operational loket. The context holds only
     what the coördinatiepunt may see too (club name, gemeente, kind, the link), never the person's details."""
     _notify("registration_pending", members_of(team), f"regpending:g{registration_id}", **context)
+
+
+def contact_review_due(loket, leads: list[User], *, link_path: str, lapses_on) -> None:
+    """Remind the loket's leads to check its public details before K1 lapses: once per review (the key holds
+    the review's moment, so a daily run writes nothing new until the next review)."""
+    _notify("contact_review_reminder", leads,
+            f"contact-review:l{loket.id}:{loket.contact_reviewed_at:%Y%m%d%H%M%S}", loket_name=loket.name,
+            link_path=link_path, lapses_on_text=format_date(lapses_on))

@@ -127,3 +127,4 @@ def update_public_details(loket: Loket, *, actor: User, details: dict, reviewed:
         loket.contact_reviewed_at = now or utcnow()
     commit()
     return loket
+

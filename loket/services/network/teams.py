@@ -38,6 +38,20 @@ def is_loket_lead(user: User, loket_id: int) -> bool:
                for m in user.memberships)
 
 
+def leads_of(loket_ids: list[int]) -> dict[int, list[User]]:
+    """loket id → its active team leads (coördinatoren). One query."""
+    if not loket_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.loket_id, User).join(User, User.id == Membership.user_id)
+        .where(Membership.role == "clubondersteuner", Membership.is_team_lead.is_(True),
+               Membership.loket_id.in_(loket_ids), User.active).order_by(User.id))
+    leads: dict[int, list[User]] = {}
+    for loket_id, user in rows:
+        leads.setdefault(loket_id, []).append(user)
+    return leads
+
+
 def works_in(user: User, team: Team) -> bool:
     """Whether the user is a member of the team (from the loaded memberships, no query)."""
     return any(m.role == MEMBER_ROLE.get(team.kind)

@@ -10,7 +10,7 @@ Also here: "waar staan we", one loket's standing (criteria, latest measurements,
 the voldoet verdict and what to improve), because it is the audits' reading side for the loket.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,7 +28,7 @@ from loket.models import (
     Measurement,
     User,
 )
-from loket.models.base import day_in_amsterdam, today_in_amsterdam, utcnow
+from loket.models.base import today_in_amsterdam, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.network.teams import is_loket_lead
 from loket.services.quality import voldoet
@@ -428,13 +428,3 @@ def _as_int(value) -> int | None:
     except (TypeError, ValueError):
         return None
 
-
-def k1_lapses_on(loket: Loket, today: date | None = None) -> date | None:
-    """The last day the loket's contact review still counts for the reviewed-contact criterion (K1) of the
-    current set: the review day plus its number of days. None without a review or without such a criterion."""
-    criteria_set = current_set(today or local_today())
-    criterion = next((c for c in (criteria_set.criteria if criteria_set else [])
-                      if c.metric == "contact_reviewed_days" and c.threshold is not None), None)
-    if loket.contact_reviewed_at is None or criterion is None:
-        return None
-    return day_in_amsterdam(loket.contact_reviewed_at) + timedelta(days=int(criterion.threshold))
