@@ -176,11 +176,12 @@ def _own_loket_id(loket_id=None) -> int:
 
 
 def _render_standing(loket_id, error=None, code=200):
-    return render_template("kwaliteit/ons_loket.html", standing=audits.standing(loket_id),
+    standing = audits.standing(loket_id)
+    return render_template("kwaliteit/ons_loket.html", standing=standing,
                            audit_list=audits.audits_of(loket_id, viewer=current_user),
                            concept=audits.open_concept(loket_id, "self_assessment"),
                            is_lead=audits.is_loket_lead(current_user, loket_id), own_loketten=teams.loketten_of(current_user),
-                           k1_lapses_on=contact_review.k1_lapses_on(audits.get_loket(loket_id)),
+                           k1_lapses_on=contact_review.k1_lapses_on(standing.loket),  # the loket standing loaded
                            start_form=ActionForm(), error=error), code
 
 
