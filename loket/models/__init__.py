@@ -1,16 +1,21 @@
 """All models, re-exported so Alembic autogenerate and callers see every table."""
 from loket.models.club import (
-    BASISEIS_STATUSES, BASISEISEN, CLUB_KINDS, CLUB_STATUSES, REGISTRATION_KINDS, REGISTRATION_STATES, Club,
-    ClubContact, ClubRegistration, club_sports,
+    BASISEIS_STATUSES, BASISEISEN, CLUB_IMPORT_STATES, CLUB_KINDS, CLUB_STATUSES, REGISTRATION_KINDS,
+    REGISTRATION_STATES, Club, ClubContact, ClubImport, ClubRegistration, club_sports,
 )
 from loket.models.organisation import (
     LOKET_STATUSES, TEAM_KINDS, Bond, Gemeente, Loket, Sport, Team, bond_sports,
 )
 from loket.models.request import (
-    CATEGORY_SCOPES, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
+    CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
     Category, Event, ReferenceSequence, SupportRequest,
 )
-from loket.models.user import ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLES, AccountToken, Membership, User
+from loket.models.user import (
+    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLES, AccountToken, Membership, TeamInvitation, User,
+)
+from loket.models.network_history import (
+    CHANGE_SUBJECTS, GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, NetworkChange,
+)
 from loket.models.collaboration import REFERRAL_STATE_LABELS, REFERRAL_STATES, Collaborator, Referral
 from loket.models.offer import SupportOffer, offer_categories
 from loket.models.api_token import ApiToken
@@ -22,6 +27,8 @@ from loket.models.quality import (
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
 
 __all__ = [
+    "CHANGE_SUBJECTS", "CHANNELS", "CHANNEL_LABELS", "CLUB_IMPORT_STATES", "ClubImport", "GEMEENTE_STAGES",
+    "GEMEENTE_STAGE_LABELS", "NetworkChange", "TeamInvitation",
     "ACCOUNT_TOKEN_PURPOSES", "AccountToken", "CLUB_STATUSES", "ClubRegistration", "REGISTRATION_KINDS",
     "REGISTRATION_STATES",
     "ApiToken", "Collaborator", "REFERRAL_STATES", "REFERRAL_STATE_LABELS", "Referral", "SupportOffer",

@@ -1,7 +1,7 @@
 """Clubs (sportaanbieders), their sports, basiseisen and contact persons."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -113,7 +113,42 @@ class ClubRegistration(db.Model):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected (mailed to the person)
+    # The coördinatiepunt handed a registration from a gemeente without an operational loket to this loket
+    # (e.g. a neighbour's); it decides it there, or hands it back (handover cleared, reason kept in history).
+    handover_loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), index=True)
+    handover_reason: Mapped[str | None] = mapped_column(Text)
+    handed_over_at: Mapped[datetime | None]
+    handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     club: Mapped[Club] = relationship()
     user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+    handover_loket: Mapped["Loket | None"] = relationship()  # noqa: F821
+
+
+CLUB_IMPORT_STATES = ("preview", "queued", "running", "done", "failed")
+
+
+class ClubImport(db.Model):
+    """A CSV of clubs a loket imports into its register: checked first (state preview: `rows` holds the valid
+    rows, `errors` a Dutch message per bad row), then, once confirmed, stored by a job that reports progress."""
+
+    __tablename__ = "club_imports"
+    __table_args__ = (
+        choice_constraint("state", CLUB_IMPORT_STATES),
+        Index("ix_club_imports_loket_created", "loket_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loket_id: Mapped[int] = mapped_column(ForeignKey("loketten.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10), default="preview")
+    total_rows: Mapped[int] = mapped_column(default=0)
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    finished_at: Mapped[datetime | None]

@@ -27,6 +27,9 @@ class Gemeente(db.Model):
     province: Mapped[str] = mapped_column(String(40), index=True)
     # A gemeente is served by at most one loket: a plain foreign key says exactly that.
     loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), index=True)
+    # Realisation stage while no loket serves it: the gemeente explores a loket since this day (stage
+    # `verkennen`); NULL is stage `geen`. With a loket the stage is the loket's status.
+    exploring_since: Mapped[date | None]
 
     loket: Mapped["Loket | None"] = relationship(back_populates="gemeenten")
 

@@ -31,11 +31,17 @@ CLUB_STATUS_LABELS = {
 }
 OPEN_STATUSES = ("nieuw", "in_behandeling", "wacht_op_club", "doorverwezen")
 PRIORITIES = ("laag", "normaal", "hoog")
+# How a request (or a contact moment on its timeline) came in; a club filing itself is `portaal`.
+CHANNELS = ("portaal", "telefoon", "bezoek", "e-mail")
+CHANNEL_LABELS = {"portaal": "Portaal", "telefoon": "Telefoon", "bezoek": "Bezoek", "e-mail": "E-mail"}
 EVENT_KINDS = (
     "created", "routed", "public_reply", "internal_note", "status_changed", "assigned",
     "unassigned", "referral_proposed", "referral_accepted", "referral_declined",
     "referral_withdrawn", "collaborator_added", "collaborator_removed", "email_sent", "satisfaction_given",
     "profile_changed",
+    # A supporter logged a phone call or visit (data: channel); the owner team changed because the club's
+    # gemeente moved to another loket or got an operational loket (data: from_team_id, to_team_id).
+    "contact_moment", "moved",
 )
 
 
@@ -72,6 +78,7 @@ class SupportRequest(db.Model):
     __table_args__ = (
         choice_constraint("status", STATUSES),
         choice_constraint("priority", PRIORITIES),
+        choice_constraint("channel", CHANNELS),
         # The team queue: owner + status filter, sorted by due date.
         Index("ix_support_requests_queue", "owner_team_id", "status", "due_at"),
         Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
@@ -86,6 +93,9 @@ class SupportRequest(db.Model):
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id"))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Filed on the club's behalf by this supporter (NULL: the club filed itself), and how it came in.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(10), default="portaal", server_default="portaal")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     sport_id: Mapped[int | None] = mapped_column(ForeignKey("sports.id"))
     title: Mapped[str] = mapped_column(String(200))
@@ -118,6 +128,7 @@ class SupportRequest(db.Model):
 
     club: Mapped[Club] = relationship(lazy="joined", innerjoin=True)
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     sport: Mapped[Sport | None] = relationship(lazy="joined")

@@ -134,3 +134,46 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class TeamInvitation(db.Model):
+    """A team lead (or beheer) invites someone by email into a loket or bond team: an expiring, single-use link
+    (only its SHA-256 stored) with which the invitee sets a name and password, or, with an account already,
+    joins the team after logging in."""
+
+    __tablename__ = "team_invitations"
+    __table_args__ = (
+        choice_constraint("role", ("clubondersteuner", "bondsspecialist")),
+        CheckConstraint(
+            "(role = 'clubondersteuner' AND loket_id IS NOT NULL AND bond_id IS NULL)"
+            " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND loket_id IS NULL)",
+            name="role_matches_team",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # lower-cased
+    name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id", ondelete="CASCADE"), index=True)
+    bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id", ondelete="CASCADE"), index=True)
+    team_lead: Mapped[bool] = mapped_column(default=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None]
+
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    loket = relationship("Loket")
+    bond = relationship("Bond")
+
+    @property
+    def organisation(self):
+        return self.loket or self.bond
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
