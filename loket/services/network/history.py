@@ -1,0 +1,55 @@
+"""The network's history: one home for writing and reading `NetworkChange` rows (who changed which field of a
+loket, gemeente, bond or membership, when, from what to what, and why). Writers add rows to the caller's
+transaction; they never commit."""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from loket.extensions import db
+from loket.models import NetworkChange, User
+from loket.models.base import utcnow
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return str(value)
+
+
+def record(subject: str, field: str, old, new, *, actor: User | None, loket_id: int | None = None,
+           gemeente_id: int | None = None, bond_id: int | None = None, user_id: int | None = None,
+           reason: str | None = None, now: datetime | None = None) -> NetworkChange | None:
+    """Add one change to the session (the caller commits). Values are kept as display text (booleans as
+    ja/nee, dates ISO). Nothing is recorded when the value did not change."""
+    old, new = _text(old), _text(new)
+    if old == new:
+        return None
+    change = NetworkChange(subject=subject, field=field, old_value=old, new_value=new, reason=reason,
+                           actor_id=actor.id if actor is not None else None, loket_id=loket_id,
+                           gemeente_id=gemeente_id, bond_id=bond_id, user_id=user_id,
+                           changed_at=now or utcnow())
+    db.session.add(change)
+    return change
+
+
+def of_loket(loket_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    """The loket's history, newest first, with who made each change (two queries)."""
+    return list(db.session.scalars(
+        select(NetworkChange).where(NetworkChange.loket_id == loket_id)
+        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
+
+
+def of_bond(bond_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    return list(db.session.scalars(
+        select(NetworkChange).where(NetworkChange.bond_id == bond_id)
+        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
+
+
+def of_user(user_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    """Changes to a person's account or memberships (for beheer's user page and the team page)."""
+    return list(db.session.scalars(
+        select(NetworkChange).where(NetworkChange.user_id == user_id)
+        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
