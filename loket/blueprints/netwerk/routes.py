@@ -1,0 +1,2 @@
+"""Views of the netwerk area."""
+from loket.blueprints.netwerk import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Views of the werkgebied area."""
+from loket.blueprints.werkgebied import bp  # noqa: F401
