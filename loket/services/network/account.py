@@ -18,7 +18,7 @@ from loket.services.errors import DomainError, InvalidInput
 from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
-from loket.services.network import account_tokens, api_tokens
+from loket.services.network import account_tokens, api_tokens, history
 from loket.services.network.passwords import hash_password, password_problem, verify_password
 from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
@@ -197,18 +197,37 @@ def confirm_email_change(token: str | None) -> User:
 def sign_out_everywhere(user: User) -> None:
     """End every session, remember-me cookie and API token of the user (the view logs its own browser out
     too). Side effects: commits."""
-    _end_sessions_and_tokens(user)
+    end_sessions_and_tokens(user)
     commit()
+
+
+def deactivate(user: User, *, actor: User | None, reason: str | None = None) -> None:
+    """Switch an account off, in the caller's transaction: it can no longer log in, every session and API token
+    ends at once, and its history (requests, events, memberships) stays. Recorded in the network history."""
+    if not user.active:
+        return
+    user.active = False
+    end_sessions_and_tokens(user)
+    history.record("user", "active", True, False, actor=actor, user_id=user.id, reason=reason)
+
+
+def reactivate(user: User, *, actor: User | None) -> None:
+    """Switch an account back on (in the caller's transaction); old sessions stay ended."""
+    if user.active:
+        return
+    user.active = True
+    history.record("user", "active", False, True, actor=actor, user_id=user.id)
 
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    _end_sessions_and_tokens(user)
+    end_sessions_and_tokens(user)
     outbox.add_email("password_changed", to=user.email, key=_mail_key("password_changed", user),
                      context={"user_id": user.id, "link_path": site_path("auth.forgot_password")})
 
 
-def _end_sessions_and_tokens(user: User) -> None:
+def end_sessions_and_tokens(user: User) -> None:
+    """End every session, remember-me cookie and API token of the user, in the caller's transaction."""
     # In SQL, so two requests at once both count: a session id holds the version it was made with (User.get_id).
     user.session_version = User.session_version + 1
     api_tokens.revoke_all_of(user)
