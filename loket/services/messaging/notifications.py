@@ -12,7 +12,7 @@ from loket.services.messaging import outbox
 from loket.services.network.teams import members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
-             "sla_overdue", "contact_review_reminder"}
+             "sla_overdue", "contact_review_reminder", "request_moved"}
 OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback",
             "registration_pending"}
 
@@ -44,6 +44,15 @@ def request_filed(request: SupportRequest) -> None:
     else:
         _notify("new_in_queue", members_of(request.owner_team), f"queued:r{request.id}:t{request.owner_team_id}",
                 request_id=request.id)
+
+
+def request_moved(request: SupportRequest) -> None:
+    """The club's request moved to another team because its gemeente has a (new) loket: the club is told
+    where it is now, and the new team that it arrived."""
+    _notify("request_moved", club_users(request), f"moved:r{request.id}:t{request.owner_team_id}",
+            request_id=request.id)
+    _notify("new_in_queue", members_of(request.owner_team), f"queued:r{request.id}:t{request.owner_team_id}",
+            request_id=request.id)
 
 
 def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool) -> None:
