@@ -153,7 +153,7 @@ def update_club_profile(club: Club, *, actor: User, name: str, kind: str, kvk_nu
         errors["kind"] = KIND_MESSAGE
     kvk_number = kvk(errors, kvk_number, field="kvk_number")
     sports = _sports(errors, sport_ids)
-    values = _basiseisen(errors, basiseisen or {}, today)
+    values = basiseisen_values(errors, basiseisen or {}, today)
     if errors:
         raise InvalidInput(errors)
     club.name, club.kind, club.kvk_number, club.sports = name, kind, kvk_number, sports
@@ -187,7 +187,9 @@ def _sports(errors: dict, sport_ids) -> list[Sport]:
     return found
 
 
-def _basiseisen(errors: dict, basiseisen: dict, today: date) -> dict:
+def basiseisen_values(errors: dict, basiseisen: dict, today: date) -> dict:
+    """Column name → value for the basiseisen given as key → (status, date); a message per bad status or date
+    (unreadable, or in the future) under `basiseis_<key>_status` / `_date`. Keys left out are left out."""
     known = {key for key, _ in BASISEISEN}
     unknown = set(basiseisen) - known
     if unknown:
@@ -246,7 +248,7 @@ def add_contact(club: Club, *, actor: User, name: str, email: str | None = None,
                 function: str | None = None) -> ClubContact:
     """Add a contact person to the club. Side effects: commits."""
     _require_editor(actor, club)
-    values = _contact_values(name=name, email=email, phone=phone, function=function)
+    values = contact_values(name=name, email=email, phone=phone, function=function)
     contact = ClubContact(club=club, **values)
     db.session.add(contact)
     commit()
@@ -258,7 +260,7 @@ def update_contact(club: Club, contact_id, *, actor: User, name: str, email: str
     """Change a contact person's details. Side effects: commits."""
     _require_editor(actor, club)
     contact = get_contact(club, contact_id)
-    for attribute, value in _contact_values(name=name, email=email, phone=phone, function=function).items():
+    for attribute, value in contact_values(name=name, email=email, phone=phone, function=function).items():
         setattr(contact, attribute, value)
     commit()
     return contact
@@ -279,18 +281,24 @@ def remove_contact(club: Club, contact_id, *, actor: User) -> None:
     commit()
 
 
-def _contact_values(*, name, email, phone, function) -> dict:
+def contact_values(*, name, email, phone, function) -> dict:
+    """A contact person's fields, whitespace collapsed and the address normalised (None when empty); raises
+    InvalidInput (keys name, email, phone, function) when the name is missing, there is no way to reach the
+    person, a value is too long or holds control characters."""
     errors: dict[str, str] = {}
     values = {key: " ".join((value or "").split()) for key, value in
               (("name", name), ("email", email), ("phone", phone), ("function", function))}
+    for key, value in values.items():
+        if has_control_characters(value):
+            errors[key] = "Dit veld kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten."
     if not values["name"]:
         errors["name"] = "Vul de naam van de contactpersoon in."
-    if values["email"]:
+    if values["email"] and "email" not in errors:
         try:
             values["email"] = validate_email(values["email"], check_deliverability=False).normalized
         except EmailNotValidError:
             errors["email"] = "Vul een geldig e-mailadres in, bijvoorbeeld naam@club.nl."
-    if not values["email"] and not values["phone"] and "email" not in errors:
+    if not values["email"] and not values["phone"] and not {"email", "phone"} & set(errors):
         errors["email"] = "Vul een e-mailadres of telefoonnummer in, zodat het loket deze persoon kan bereiken."
     for key, limit in CONTACT_LIMITS.items():
         if key not in errors and len(values[key]) > limit:
