@@ -71,6 +71,8 @@ class Config:
     # Links mailed for one purpose (confirming an address, resetting a password) stop working after this.
     PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", "60"))
     EMAIL_CONFIRMATION_HOURS = int(_env("EMAIL_CONFIRMATION_HOURS", "48"))
+    # A team lead's invitation to join a loket or bond team stops working after this many days.
+    TEAM_INVITATION_DAYS = int(_env("TEAM_INVITATION_DAYS", "7"))
 
     @classmethod
     def validate(cls):

@@ -34,12 +34,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> tuple[str, str]:
+    """A fresh random token for a mailed link, and the digest to store instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, _digest(token)
+
+
+def digest_of(token: str | None) -> str | None:
+    """The stored digest of a token as it arrived in a link or body; None when it cannot be one of ours (empty,
+    too long, not ASCII), refused before hashing. Shared by every kind of mailed link (team invitations too)."""
+    if not isinstance(token, str) or not token or len(token) > TOKEN_MAX or not token.isascii():
+        return None
+    return _digest(token)
+
+
 def issue(user: User, purpose: str, *, new_email: str | None = None, now: datetime | None = None) -> str:
     """Add a token for `user` to the session (the caller commits, with the mail that carries it) and return
     the token text to put in the link."""
     now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_digest(token), new_email=new_email,
+    token, token_hash = new_token()
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=token_hash, new_email=new_email,
                                 created_at=now, expires_at=now + lifetime(purpose)))
     return token
 
@@ -48,9 +62,10 @@ def peek(token: str | None, purpose: str, *, now: datetime | None = None) -> Acc
     """The open token of this purpose, without using it (to show a form behind the link); InvalidInput
     (field "token", Dutch) when it is wrong, expired or used."""
     now = now or utcnow()
-    if not token or len(token) > TOKEN_MAX or not token.isascii():
+    token_hash = digest_of(token)
+    if token_hash is None:
         raise InvalidInput({"token": INVALID})
-    record = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == _digest(token),
+    record = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == token_hash,
                                                           AccountToken.purpose == purpose))
     if record is None:
         raise InvalidInput({"token": INVALID})

@@ -32,10 +32,16 @@ def loketten_of(user: User) -> list[Loket]:
     return [m.loket for m in user.memberships if m.role == MEMBER_ROLE["loket"]]
 
 
+def is_team_lead(user: User, kind: str, organisation_id: int) -> bool:
+    """Is `user` a team lead (coördinator) of this loket or bond (`kind`)? Reads loaded memberships only."""
+    return any(m.role == MEMBER_ROLE.get(kind) and m.is_team_lead
+               and (m.loket_id if kind == "loket" else m.bond_id) == organisation_id
+               for m in user.memberships)
+
+
 def is_loket_lead(user: User, loket_id: int) -> bool:
     """Is `user` the team lead (coördinator) of this loket? Reads loaded memberships only."""
-    return any(m.role == "clubondersteuner" and m.loket_id == loket_id and m.is_team_lead
-               for m in user.memberships)
+    return is_team_lead(user, "loket", loket_id)
 
 
 def leads_of(loket_ids: list[int]) -> dict[int, list[User]]:

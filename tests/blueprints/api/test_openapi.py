@@ -86,6 +86,8 @@ def test_only_token_and_document_routes_are_public(document):
                       (API + "/auth/password-reset", "post"), (API + "/auth/password-reset/confirm", "post"),
                       # registering a club with one's own account: there is no account yet
                       (API + "/registrations", "post"), (API + "/registrations/confirm", "post"),
+                      # accepting a team invitation: the invitee may have no account yet
+                      (API + "/invitations/accept", "post"),
                       # the public directory: where a club finds its loket
                       (API + "/public/gemeenten", "get"), (API + "/public/gemeenten/{code}", "get")}
 
