@@ -1,4 +1,7 @@
 """The network: loketten, bonden, clubs, users (beheer), and the categories anyone may read."""
+from datetime import date
+
+from flask_login import current_user
 from spectree import Response
 
 from loket.access import ANY_USER, SUPPORTERS, allow
@@ -15,18 +18,22 @@ from loket.blueprints.api.schemas import (
     Loket,
     LoketBody,
     LoketPage,
+    LoketPatchBody,
     PageQuery,
     User,
     UserBody,
     UserPage,
 )
 from loket.services.network import bonden as bonden_service
+from loket.services.errors import InvalidInput
 from loket.services.network import clubs as clubs_service
+from loket.services.network import lifecycle
 from loket.services.network import loketten as loketten_service
 from loket.services.network import users as users_service
 from loket.services.requests.categories import available_categories
 
 BEHEER = ("beheer",)
+NETWORK_MANAGERS = ("beheer", "coordinatiepunt")
 NETWERK = ["netwerk"]
 
 
@@ -47,8 +54,44 @@ def create_loket(json: LoketBody):
 
     Een gemeente die al door een ander loket wordt bediend, wordt geweigerd (422).
     """
-    loket = loketten_service.create_loket(json.name, json.slug, json.gemeenten, json.status)
+    loket = loketten_service.create_loket(json.name, json.slug, json.gemeenten, json.status, actor=current_user)
     return serializers.loket(loket), 201
+
+
+@bp.get("/lokets/<slug>")
+@allow(*NETWORK_MANAGERS)
+@spec.validate(resp=Response(HTTP_200=Loket), tags=NETWERK)
+def get_loket(slug):
+    """Eén loket met zijn gemeenten, contactgegevens en datum van aanhaken (beheer en coördinatiepunt)."""
+    return serializers.loket(loketten_service.get_loket(slug))
+
+
+@bp.patch("/lokets/<slug>")
+@allow(*NETWORK_MANAGERS)
+@spec.validate(resp=Response(HTTP_200=Loket), tags=NETWERK)
+def update_loket(slug, json: LoketPatchBody):
+    """Wijzig de naam, status, gemeenten, aanhaken of contactgegevens van een loket.
+
+    Alleen meegestuurde velden veranderen; elke wijziging komt met `reason` in de geschiedenis van het loket.
+    Wordt het loket operationeel of krijgt een operationeel loket een gemeente, dan verhuizen de wachtende
+    aanvragen van die gemeenten uit de opvangwachtrij mee; bij overnemen (`take_over`) ook de open aanvragen
+    die het vorige loket voor die gemeente had. Een onbekende of al bediende gemeente, of terug naar
+    in_oprichting zonder reden: 422, en er is niets opgeslagen.
+    """
+    loket = loketten_service.get_loket(slug)
+    changes = json.model_dump(exclude_unset=True, exclude={"reason", "take_over"})
+    if "aangehaakt_at" in changes:
+        changes["aangehaakt_at"] = _day(changes["aangehaakt_at"])
+    lifecycle.update_loket(loket, actor=current_user, changes=changes, reason=json.reason,
+                           take_over=bool(json.take_over))
+    return serializers.loket(loket)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput({"aangehaakt_at": "Deze datum bestaat niet; schrijf hem als JJJJ-MM-DD."}) from None
 
 
 @bp.get("/bonds")

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from loket.blueprints.api.lookups import VIEWS
 from loket.models import (
     CATEGORY_SCOPES,
+    CHANNELS,
     CLUB_KINDS,
     CRITERION_KINDS,
     EVENT_KINDS,
@@ -129,6 +130,33 @@ class LoketBody(Body):
     status: Literal[LOKET_STATUSES] = "in_oprichting"
 
 
+class LoketPatchBody(Body):
+    """Alleen de velden die je meestuurt veranderen."""
+
+    # Every field may be left out; the document still says so explicitly.
+    model_config = ConfigDict(strict=True, extra="forbid",
+                              json_schema_extra=lambda schema: schema.setdefault("required", []))
+
+    name: text(max_length=160) = optional()
+    status: Literal[LOKET_STATUSES] = optional(
+        "Terug van operationeel naar in_oprichting kan alleen met een `reason`.")
+    aangehaakt: bool = optional("true zet de datum van aanhaken op vandaag, tenzij `aangehaakt_at` is meegegeven.")
+    aangehaakt_at: text("De dag van aanhaken (JJJJ-MM-DD), niet in de toekomst.",
+                        pattern=r"^\d{4}-\d{2}-\d{2}$") = optional()
+    gemeenten: list[text("CBS-code, bijvoorbeeld GM0344.", max_length=6)] = Field(
+        None, max_length=400, json_schema_extra=_no_default,
+        description="De volledige lijst van gemeenten die het loket bedient. Een gemeente van een ander loket "
+                    "alleen met `take_over`: true; open aanvragen verhuizen mee.")
+    # Contact fields: null or "" clears one.
+    email: text("Het openbare e-mailadres.", max_length=254) | None = None
+    phone: text("Het openbare telefoonnummer.", max_length=40) | None = None
+    address: text("Het bezoekadres.", max_length=300) | None = None
+    opening_hours: text("De openingstijden.", max_length=300) | None = None
+    url: text("De eigen website, beginnend met https://.", max_length=300) | None = None
+    reason: text("Waarom (in de geschiedenis bij elke wijziging).", max_length=1000) | None = optional()
+    take_over: bool = optional("true: neem gemeenten over die nu door een ander loket worden bediend.")
+
+
 class ClubBody(Body):
     name: text(max_length=200)
     kind: Literal[CLUB_KINDS]
@@ -155,13 +183,29 @@ class BondPatchBody(Body):
     aangesloten: bool
 
 
+class NewContactBody(Body):
+    """Een nieuwe contactpersoon van de club: naam, en een e-mailadres en/of telefoonnummer. Met een e-mailadres
+    zonder account krijgt de persoon een account voor de club en een mail om een wachtwoord te kiezen."""
+
+    name: text("Verplicht.")
+    email: text() | None = None
+    phone: text() | None = None
+
+
 class RequestBody(Body):
-    club: Id = Field(description="Het id van een club waarvan je contactpersoon bent.")
+    club: Id = optional("Het id van de club: een van je eigen clubs, of (clubondersteuners) een club in je "
+                        "werkgebied. Verplicht (of `club_id`).")
+    club_id: Id = optional("Synoniem van `club`.")
     category: text("De slug van een actieve categorie (GET /api/v1/categories).", max_length=80)
     sport: text(max_length=80) | None = Field(
         None, description="De naam van de sport; verplicht bij een sportspecifieke categorie.")
     title: text("Hooguit 200 tekens.")
     description: text()
+    channel: Literal[CHANNELS] = optional(
+        "Hoe de vraag binnenkwam. Een club dient zelf in via portaal (standaard). Een clubondersteuner die namens "
+        "een club indient: telefoon, bezoek of e-mail (verplicht).")
+    contact_id: Id = optional("Clubondersteuners: het id van een bestaande contactpersoon van de club.")
+    contact: NewContactBody = optional("Clubondersteuners: een nieuwe contactpersoon (in plaats van `contact_id`).")
 
 
 class MessageBody(Body):
@@ -265,6 +309,9 @@ class RequestSummary(Shape):
     sport: str | None
     club: Named
     owner: TeamRef
+    channel: Literal[CHANNELS] = Field(description="Hoe de vraag binnenkwam; portaal is de eigen indiening van de club.")
+    filed_by: str | None = Field(
+        description="De clubondersteuner die namens de club indiende (naam); null als de club zelf indiende.")
     created_at: Moment
     updated_at: Moment
     resolved_at: Moment | None
@@ -332,6 +379,9 @@ class Loket(Shape):
     phone: str | None
     address: str | None
     opening_hours: str | None
+    url: str | None
+    aangehaakt_at: str | None = Field(description="De dag van aanhaken bij het coördinatiepunt (JJJJ-MM-DD).")
+    contact_reviewed_at: str | None = Field(description="Wanneer de coördinator de gegevens het laatst nakeek.")
 
 
 class Bond(Shape):

@@ -23,7 +23,7 @@ from loket.models import (
 CLUB = "club"
 SUPPORTER = "supporter"
 # Event details a club may read; the rest (reasons, ids, routing notes) stays with the teams.
-PUBLIC_EVENT_DATA = ("from", "to", "from_team", "to_team", "team")
+PUBLIC_EVENT_DATA = ("from", "to", "from_team", "to_team", "team", "channel", "on_behalf", "filed_by")
 # Public events whose author a club sees by name (the HTML timeline shows the same).
 CLUB_VISIBLE_ACTOR_KINDS = ("created", "public_reply")
 
@@ -63,7 +63,8 @@ def loket(value: Loket) -> dict:
         "aangehaakt": value.aangehaakt, "team_id": value.team.id if value.team else None,
         "gemeenten": [{"code": g.code, "name": g.name} for g in value.gemeenten],
         "email": value.email, "phone": value.phone, "address": value.address,
-        "opening_hours": value.opening_hours,
+        "opening_hours": value.opening_hours, "url": value.url, "aangehaakt_at": day(value.aangehaakt_at),
+        "contact_reviewed_at": iso(value.contact_reviewed_at),
     }
 
 
@@ -112,6 +113,7 @@ def request_summary(value: SupportRequest, audience: str) -> dict:
         "id": value.id, "reference": value.reference, "title": value.title, "status": value.status,
         "category": category(value.category), "sport": value.sport.name if value.sport else None,
         "club": {"id": value.club.id, "name": value.club.name}, "owner": team_ref(value.owner_team),
+        "channel": value.channel, "filed_by": value.filed_by.name if value.filed_by else None,
         "created_at": iso(value.created_at), "updated_at": iso(value.updated_at),
         "resolved_at": iso(value.resolved_at), "closed_at": iso(value.closed_at),
     }
