@@ -1,7 +1,12 @@
-"""Forms of the beheer area. Field rules live in the categories service; forms carry CSRF and structure."""
+"""Forms of the beheer area. Field rules live in the services; forms carry CSRF and structure."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 
+from loket.blueprints.forms_support import MultiCheckboxField
+from loket.models import ROLE_LABELS
+from loket.services.network.bonden import ABBREVIATION_MAX, KEY_MAX, SPORT_MAX
+from loket.services.network.bonden import NAME_MAX as BOND_NAME_MAX
+from loket.services.network.user_admin import REASON_MAX
 from loket.services.requests.categories import NAME_MAX
 from loket.services.text import SLUG_MAX
 
@@ -26,3 +31,53 @@ class RenameCategoryForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button-only form ((de)activate): CSRF and nothing else."""
+
+
+# ---------------------------------------------------------------- bonden
+
+class BondForm(FlaskForm):
+    key = StringField("Sleutel", render_kw={"maxlength": KEY_MAX, "autocomplete": "off"},
+                      description="Kleine letters, cijfers en streepjes, bijvoorbeeld ‘knvb’. Kan later niet "
+                                  "worden gewijzigd.")
+    abbreviation = StringField("Afkorting", render_kw={"maxlength": ABBREVIATION_MAX})
+    name = StringField("Naam", render_kw={"maxlength": BOND_NAME_MAX})
+    sports = MultiCheckboxField("Sporten", coerce=str,
+                                description="Sportspecifieke vragen over deze sporten gaan naar de bond, zodra die "
+                                            "is aangesloten.")
+    new_sports = StringField("Nieuwe sporten (optioneel)",
+                             description="Staat een sport er nog niet bij? Typ de naam; meerdere sporten scheid je "
+                                         "met komma’s.")
+    submit = SubmitField("Bond toevoegen")
+
+
+class BondEditForm(FlaskForm):
+    name = StringField("Naam", render_kw={"maxlength": BOND_NAME_MAX})
+    abbreviation = StringField("Afkorting", render_kw={"maxlength": ABBREVIATION_MAX})
+    aangesloten = BooleanField("Aangesloten bij het netwerk")
+    aangesloten_at = StringField("Aangesloten sinds", render_kw={"type": "date"},
+                                 description="Laat leeg voor vandaag. Een datum in de toekomst kan niet.")
+    submit = SubmitField("Gegevens opslaan")
+
+
+class AddSportForm(FlaskForm):
+    sport = SelectField("Bestaande sport", validate_choice=False)
+    new_sport = StringField("Of een nieuwe sport", render_kw={"maxlength": SPORT_MAX})
+    submit = SubmitField("Sport toevoegen")
+
+
+# ---------------------------------------------------------------- users
+
+class MembershipForm(FlaskForm):
+    role = SelectField("Rol", choices=[("", "Kies een rol"), *ROLE_LABELS.items()], validate_choice=False)
+    club = StringField("Club (nummer)", render_kw={"inputmode": "numeric", "maxlength": 10},
+                       description="Alleen bij de rol Clubcontact: het nummer van de club.")
+    loket = SelectField("Loket", validate_choice=False, description="Alleen bij de rol Clubondersteuner.")
+    bond = SelectField("Bond", validate_choice=False, description="Alleen bij de rol Bondsspecialist.")
+    team_lead = BooleanField("Coördinator (teamleider) van dit loket of deze bond")
+    submit = SubmitField("Rol toevoegen")
+
+
+class DeactivateForm(FlaskForm):
+    reason = StringField("Reden (optioneel)", render_kw={"maxlength": REASON_MAX},
+                         description="Komt in de geschiedenis van de gebruiker.")
+    submit = SubmitField("Account uitzetten")

@@ -1,27 +1,51 @@
-"""Beheer views: request categories (list, add, rename, (de)activate) and the outbox of mails and jobs."""
-from flask import flash, redirect, render_template, request, url_for
+"""Beheer views: the index of beheer's areas, request categories (list, add, rename, (de)activate) and the outbox of
+mails and jobs. Bonden and users have modules of their own beside this one."""
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
 from loket.blueprints.forms_support import attach_errors, or_404
-from loket.blueprints.paging import redirect_to_existing_page, requested_page
+from loket.blueprints.beheer.lists import moved, search_list
 from loket.models import OUTBOX_STATUSES
 from loket.services.errors import DomainError
 from loket.services.messaging import outbox_admin
 from loket.services.requests import categories as categories_service
 
 
-def _render_list(form=None, code=200):
-    return render_template("beheer/categories.html", categories=categories_service.all_categories(),
-                           form=form or CategoryForm()), code
+# How the fields of the network history read on beheer's pages.
+HISTORY_FIELD_LABELS = {
+    "name": "Naam", "abbreviation": "Afkorting", "aangesloten": "Aangesloten", "aangesloten_at": "Aangesloten sinds",
+    "sports": "Sporten", "membership": "Rol", "team_lead": "Coördinator", "active": "Account actief",
+}
+
+
+@bp.context_processor
+def beheer_context():
+    # The netwerk area (loketten, gemeenten) is built beside beheer: linked by endpoint once it exists.
+    links = {page: url_for(f"netwerk.{page}") if f"netwerk.{page}" in current_app.view_functions
+             else f"/netwerk/{page}" for page in ("loketten", "gemeenten")}
+    return {"netwerk_links": links, "field_labels": HISTORY_FIELD_LABELS}
+
+
+@bp.route("/")
+@allow("beheer")
+def index():
+    return render_template("beheer/index.html")
+
+
+def _render_list(form=None, code=200, listing=None):
+    listing = listing or search_list(categories_service.search_categories)
+    return render_template("beheer/categories.html", listing=listing,
+                           form=form or CategoryForm()), max(code, listing.status)
 
 
 @bp.route("/categorieen")
 @allow("beheer")
 def categories():
-    return _render_list()
+    listing = search_list(categories_service.search_categories)
+    return moved(listing, "beheer.categories") or _render_list(listing=listing)
 
 
 @bp.route("/categorieen", methods=["POST"])
@@ -95,12 +119,12 @@ def _set_active(category_id, active, message):
 @allow("beheer")
 def outbox(code=200):
     status = request.args.get("status") if request.args.get("status") in OUTBOX_STATUSES else None
-    pagination = outbox_admin.list_outbox(status=status, page=requested_page())
-    if code == 200 and (moved := redirect_to_existing_page(pagination, "beheer.outbox")) is not None:
-        return moved
-    return render_template("beheer/outbox.html", pagination=pagination, status=status,
+    listing = search_list(outbox_admin.list_outbox, status=status)
+    if code == 200 and (elsewhere := moved(listing, "beheer.outbox")) is not None:
+        return elsewhere
+    return render_template("beheer/outbox.html", listing=listing, pagination=listing.pagination, status=status,
                            status_labels=outbox_admin.STATUS_LABELS,
-                           preview=outbox_admin.mail_preview_enabled()), code
+                           preview=outbox_admin.mail_preview_enabled()), max(code, listing.status)
 
 
 @bp.route("/uitgaand/<int:outbox_id>/mail")

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from loket.extensions import db
 from loket.models import OUTBOX_STATUSES, OutboxMessage, User
 from loket.models.base import utcnow
+from loket.services import search
 from loket.services.errors import Conflict, NotFound
 from loket.services.messaging import mail, outbox
 from loket.services.transaction import commit
@@ -17,12 +18,20 @@ log = logging.getLogger(__name__)
 STATUS_LABELS = {"pending": "Wacht", "enqueued": "In de wachtrij", "sent": "Verstuurd", "failed": "Mislukt"}
 
 
-def list_outbox(*, status: str | None = None, page: int = 1):
-    """One page of outbox rows, newest first (two queries: count and page, whatever the data size)."""
+def list_outbox(*, status: str | None = None, text: str | None = None, page: int = 1, per_page: int | None = None):
+    """One page of outbox rows, newest first (two queries: count and page, whatever the data size), optionally
+    with one status only, or only those whose recipient address or template (job) name contains `text`.
+
+    :raises InvalidInput: {"q": …} for unusable search text.
+    """
+    text = search.search_text(text)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in OUTBOX_STATUSES:
         query = query.where(OutboxMessage.status == status)
-    return db.paginate(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    if text:
+        query = query.where(search.contains(text, OutboxMessage.name, OutboxMessage.payload["to"].as_string()))
+    return db.paginate(query, page=page, per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"],
+                       error_out=False)
 
 
 def get_outbox_message(outbox_id: int) -> OutboxMessage:

@@ -1,13 +1,14 @@
-"""User accounts: creating them with memberships, and authenticating by email + password."""
+"""User accounts: creating them with memberships, authenticating by email + password, and beheer finding users and
+giving or taking away their roles (memberships), recorded in the network history."""
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from loket.extensions import db
 from loket.models import ROLES, Bond, Club, Loket, Membership, User
 from loket.models.base import utcnow
-from loket.services.errors import DomainError, InvalidInput
+from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from loket.services.network.passwords import (
     PASSWORD_MIN,
     burn_time_for_unknown_user,
@@ -16,12 +17,15 @@ from loket.services.network.passwords import (
     password_problem,
     verify_password,
 )
-from loket.services import transaction
+from loket.services import search, transaction
+from loket.services.network import history
 from loket.services.text import EMAIL_MAX
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
+ORGANISATION_TEXT_MAX = 80  # the longest loket slug; bond keys and club ids are shorter
+ID_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
 
 
 def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | None:
+    """The membership a spec describes (not yet added to anyone), or None with a Dutch message in `errors`."""
     if spec.role not in ROLES:
-        errors["role"] = f"Onbekende rol '{spec.role}'; kies uit {', '.join(ROLES)}."
+        errors["role"] = f"Onbekende rol; kies uit {', '.join(ROLES)}."
         return None
     needed = ORGANISATION_OF_ROLE.get(spec.role)
     given = {k for k in ("club", "loket", "bond") if getattr(spec, k) not in (None, "")}
@@ -99,19 +104,22 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
         errors["team_lead"] = "Alleen leden van een loket of bond kunnen teamleider zijn."
         return None
     membership = Membership(role=spec.role, is_team_lead=spec.team_lead)
+    # Text that can be no id, slug or key (too long, a NUL) finds nothing without asking the database.
+    wanted = str(getattr(spec, needed) if needed else "").strip()
+    typed = wanted if len(wanted) <= ORGANISATION_TEXT_MAX and wanted.isprintable() else None
     if needed == "club":
-        club = db.session.get(Club, int(spec.club)) if str(spec.club).isdigit() else None
-        if club is None:
-            errors["organisation"] = f"Club {spec.club} bestaat niet."
-        membership.club = club
+        known = typed is not None and typed.isascii() and typed.isdigit() and int(typed) <= ID_MAX
+        membership.club = db.session.get(Club, int(typed)) if known else None
+        if membership.club is None:
+            errors["organisation"] = f"Club {typed} bestaat niet." if typed else "Deze club bestaat niet."
     elif needed == "loket":
-        membership.loket = db.session.scalar(select(Loket).where(Loket.slug == spec.loket))
+        membership.loket = db.session.scalar(select(Loket).where(Loket.slug == typed)) if typed else None
         if membership.loket is None:
-            errors["organisation"] = f"Loket '{spec.loket}' bestaat niet."
+            errors["organisation"] = f"Loket '{typed}' bestaat niet." if typed else "Dit loket bestaat niet."
     elif needed == "bond":
-        membership.bond = db.session.scalar(select(Bond).where(Bond.key == spec.bond))
+        membership.bond = db.session.scalar(select(Bond).where(Bond.key == typed)) if typed else None
         if membership.bond is None:
-            errors["organisation"] = f"Bond '{spec.bond}' bestaat niet."
+            errors["organisation"] = f"Bond '{typed}' bestaat niet." if typed else "Deze bond bestaat niet."
     return membership
 
 
@@ -147,5 +155,101 @@ def authenticate(email: str, password: str) -> User | None:
 
 def list_users(*, page: int = 1, per_page: int = 50):
     """Users by name, with their memberships and organisations (three queries per page)."""
+    return search_users(page=page, per_page=per_page)
+
+
+# ---------------------------------------------------------------- managed by beheer
+
+USER_NOT_FOUND_MESSAGE = "Deze gebruiker bestaat niet."
+ROLE_FILTER_MESSAGE = "Kies een rol uit de lijst."
+
+
+def search_users(*, text: str | None = None, role: str | None = None, page: int = 1, per_page: int = 50):
+    """Users by name whose name or address contains `text` and who hold `role` (either may be empty), with
+    their memberships and organisations (three queries per page).
+
+    :raises InvalidInput: {"q": …} for unusable search text, {"role": …} for an unknown role.
+    """
+    text = search.search_text(text)
+    if role not in (None, "") and role not in ROLES:
+        raise InvalidInput({"role": ROLE_FILTER_MESSAGE})
     query = select(User).order_by(User.name, User.id)  # memberships load by selectin, organisations joined
+    if text:
+        query = query.where(search.contains(text, User.name, User.email))
+    if role:
+        query = query.where(exists().where(Membership.user_id == User.id, Membership.role == role))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_user(user_id) -> User:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id <= ID_MAX else None
+    if user is None:
+        raise NotFound(USER_NOT_FOUND_MESSAGE)
+    return user
+
+
+def membership_label(membership: Membership) -> str:
+    """How a membership reads in the history: role, organisation, and whether it leads the team."""
+    return membership.label + (" (coördinator)" if membership.is_team_lead else "")
+
+
+def add_membership(user: User, spec: MembershipSpec, *, actor: User | None) -> Membership:
+    """Give a user one more role in an organisation (the same rules as creating a user), recorded in the
+    network history. Side effects: commits.
+
+    :raises InvalidInput: role, organisation or team_lead wrong, or the user already holds that role there.
+    """
+    errors: dict[str, str] = {}
+    membership = _membership(spec, errors)
+    if not errors and any(_same_place(held, membership) for held in user.memberships):
+        errors["organisation"] = (f"{user.name} heeft deze rol al ({membership.label}). Een coördinator "
+                                  "benoem je op de teampagina.")
+    if errors:
+        raise InvalidInput(errors)
+    user.memberships.append(membership)
+    _record_membership(user, membership, old=None, new=membership_label(membership), actor=actor)
+    transaction.commit()
+    return membership
+
+
+LAST_MEMBERSHIP_MESSAGE = ("Dit is de enige rol van deze gebruiker. Zet het account liever uit; dan blijft de "
+                           "geschiedenis bewaard.")
+OWN_BEHEER_MESSAGE = "Je kunt je eigen beheerrol niet weghalen. Vraag een andere beheerder."
+
+
+def remove_membership(user: User, membership_id: int, *, actor: User | None) -> Membership:
+    """Take one role away from a user, recorded in the network history; the user keeps at least one role, and
+    beheer cannot take away its own beheer role. Side effects: commits.
+
+    :raises NotFound: not a membership of this user. :raises Conflict: the last role, or one's own beheer.
+    """
+    membership = next((m for m in user.memberships if m.id == membership_id), None)
+    if membership is None:
+        raise NotFound("Deze rol hoort niet bij deze gebruiker.")
+    if len(user.memberships) == 1:
+        raise Conflict(LAST_MEMBERSHIP_MESSAGE)
+    if actor is not None and actor.id == user.id and membership.role == "beheer":
+        raise Conflict(OWN_BEHEER_MESSAGE)
+    _record_membership(user, membership, old=membership_label(membership), new=None, actor=actor)
+    user.memberships.remove(membership)
+    transaction.commit()
+    return membership
+
+
+def _same_place(held: Membership, wanted: Membership) -> bool:
+    return held.role == wanted.role and (held.club, held.loket, held.bond) == (
+        wanted.club, wanted.loket, wanted.bond)
+
+
+def _record_membership(user: User, membership: Membership, *, old, new, actor: User | None) -> None:
+    history.record("membership", "membership", old, new, actor=actor, user_id=user.id,
+                   loket_id=membership.loket.id if membership.loket else None,
+                   bond_id=membership.bond.id if membership.bond else None)
+
+
+def organisation_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(slug, name) of every loket and (key, name) of every bond, by name: where a role can be given (two
+    queries)."""
+    loketten = db.session.execute(select(Loket.slug, Loket.name).order_by(Loket.name, Loket.id)).all()
+    bonden = db.session.execute(select(Bond.key, Bond.name).order_by(Bond.name, Bond.id)).all()
+    return [tuple(row) for row in loketten], [tuple(row) for row in bonden]

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
 from loket.models import CATEGORY_SCOPES, Category
+from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.text import SLUG_MAX, SLUG_PATTERN, slugify
 from loket.services.transaction import commit
@@ -28,9 +29,14 @@ NAME_MAX = 120
 NOT_FOUND_MESSAGE = "Deze categorie bestaat niet."
 
 
-def all_categories() -> list[Category]:
-    """Every category, active or not, in display order (for beheer)."""
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+def search_categories(*, text: str | None = None, page: int = 1, per_page: int = 50):
+    """One page of categories, active or not, in display order, whose name or slug contains `text` (two
+    queries). :raises InvalidInput: {"q": …} for unusable search text."""
+    text = search.search_text(text)
+    query = select(Category).order_by(Category.position, Category.name, Category.id)
+    if text:
+        query = query.where(search.contains(text, Category.name, Category.slug))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def get_category(category_id) -> Category:
