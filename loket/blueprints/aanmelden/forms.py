@@ -66,3 +66,12 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField("Reden van afwijzen", render_kw={"rows": 3, "maxlength": REASON_MAX},
                            description="De aanmelder krijgt deze reden per mail.")
     submit = SubmitField()
+
+
+class HandBackForm(FlaskForm):
+    """The loket gives an aanmelding the coördinatiepunt handed to it back, with a reason."""
+
+    reason = TextAreaField("Waarom geven jullie hem terug?", id="hand-back-reason",
+                           render_kw={"rows": 3, "maxlength": REASON_MAX},
+                           description="Het coördinatiepunt leest dit en zoekt een ander loket.")
+    submit = SubmitField("Teruggeven aan het coördinatiepunt")

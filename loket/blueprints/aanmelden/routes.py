@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from loket.access import PUBLIC, allow
 from loket.blueprints.aanmelden import bp
-from loket.blueprints.aanmelden.forms import ConfirmForm, DecisionForm, JoinForm, RegistrationForm
+from loket.blueprints.aanmelden.forms import ConfirmForm, DecisionForm, HandBackForm, JoinForm, RegistrationForm
 from loket.blueprints.auth.limits import email_key
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.extensions import limiter
@@ -147,10 +147,10 @@ def _back_to() -> str:
     return url_for(BACK["coordinatie" if current_user.has_role("coordinatiepunt") else "club"])
 
 
-def _render_detail(registration_id, form=None, code=200):
+def _render_detail(registration_id, form=None, code=200, hand_back_form=None):
     item = or_404(registrations.get_pending, registration_id, current_user)
     return render_template("aanmelden/detail.html", item=item, form=form or DecisionForm(),
-                           back=request.form.get("terug") or ""), code
+                           back=request.form.get("terug") or "", hand_back_form=hand_back_form or HandBackForm()), code
 
 
 @bp.get("/aanmeldingen/<int:registration_id>")
@@ -190,3 +190,22 @@ def reject(registration_id):
         return redirect(_back_to())
     flash(f"‘{registration.club.name}’: de aanmelding is afgewezen; de aanmelder krijgt de reden per mail.", "success")
     return redirect(_back_to())
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/teruggeven")
+@allow("clubondersteuner")
+def hand_back(registration_id):
+    """The loket gives an aanmelding the coördinatiepunt handed to it back: it waits nationally again."""
+    form = HandBackForm()
+    if not form.validate_on_submit():
+        return _render_detail(registration_id, code=400, hand_back_form=form)
+    try:
+        registration = or_404(registrations.hand_back, registration_id, actor=current_user, reason=form.reason.data)
+    except InvalidInput as error:
+        attach_errors(form, error)
+        return _render_detail(registration_id, code=error.status_code, hand_back_form=form)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(BACK["wachtrij"]))
+    flash(f"‘{registration.club.name}’: de aanmelding is teruggegeven aan het coördinatiepunt.", "success")
+    return redirect(url_for(BACK["wachtrij"]))

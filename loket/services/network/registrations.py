@@ -12,6 +12,11 @@ The life of a registration (models.ClubRegistration):
 3. `approve` (a new club becomes `actief`; a joining person becomes a contact of the club) or `reject` with a
    reason that is mailed to the person (a new club becomes `afgewezen` and stays invisible).
 
+While the coördinatiepunt decides (no operational loket in the gemeente) it can `hand_over` the registration to an
+operational loket it chooses (a neighbour's): that loket decides it as its own, or gives it back (`hand_back`).
+A hand-over counts only while the receiving loket is operational and the gemeente has no operational loket of
+its own; once it has, its own loket decides, as always.
+
 Nothing of a club that is not `actief` is shown to anyone but its own contacts and those who decide (clubs,
 filing and the metrics filter on the status). The coördinatiepunt decides without seeing who registered:
 `pending_for` leaves the person's details and the KvK number out of what it returns to that viewer.
@@ -28,15 +33,15 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from loket.extensions import db
 from loket.models import CLUB_KINDS, Club, ClubContact, ClubRegistration, Gemeente, Loket, Membership, User
 from loket.models.base import utcnow
-from loket.services.errors import Conflict, InvalidInput, NotFound
+from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import notifications, outbox
 from loket.services.messaging.mail import site_path
-from loket.services.network import account_tokens
+from loket.services.network import account_tokens, history
 from loket.services.network.clubs import (
     CONTACT_LIMITS,
     KIND_MESSAGE,
@@ -114,6 +119,11 @@ class PendingRegistration:
     kvk_number: str | None
     sports: tuple[str, ...]
     possible_duplicates: tuple[DuplicateClub, ...]
+    province: str | None = None
+    # The coördinatiepunt handed it to this loket (in force): who decides it now, and why.
+    handed_over_to: str | None = None
+    handover_reason: str | None = None
+    handed_over_at: datetime | None = None
 
     @property
     def kind_label(self) -> str:
@@ -359,14 +369,19 @@ def _announce(registration: ClubRegistration) -> None:
     outbox.add_email("registration_received", to=person.email, key=f"registration-received:g{registration.id}",
                      context={"user_id": person.id, "club_name": club.name, "kind": registration.kind,
                               "decider": decider})
-    # Only what the coördinatiepunt may see too: the template holds no name or address of the person.
-    notifications.registration_pending(registration.id, team, club_name=club.name, club_kind=club.kind,
-                                       gemeente=club.gemeente.name, kind=registration.kind, team_kind=team.kind)
+    _tell_deciders(registration, team)
     if registration.kind == "join":
         for contact in _club_users(club.id):
             outbox.add_email("join_request", to=contact.email, key=f"join-request:g{registration.id}:u{contact.id}",
                              context={"user_id": contact.id, "club_name": club.name, "person_name": person.name,
                                       "function": registration.function or ""})
+
+
+def _tell_deciders(registration: ClubRegistration, team) -> None:
+    # Only what the coördinatiepunt may see too: the template holds no name or address of the person.
+    club = registration.club
+    notifications.registration_pending(registration.id, team, club_name=club.name, club_kind=club.kind,
+                                       gemeente=club.gemeente.name, kind=registration.kind, team_kind=team.kind)
 
 
 def _club_users(club_id: int) -> list[User]:
@@ -377,15 +392,17 @@ def _club_users(club_id: int) -> list[User]:
 
 # ---------------------------------------------------------------- what a viewer may decide
 
-def _decidable_by(user: User):
+def _decidable_by(user: User, *, with_handed_over: bool = False):
     """SQL: the registrations `user` decides (needs the query's joins: club, gemeente, outer loket). None when
-    they decide none. Not their own."""
+    they decide none. Not their own. `with_handed_over` adds, for the coördinatiepunt, those it handed to a
+    loket (its list shows them as such; it no longer decides them)."""
     conditions = []
     operational = Loket.status == "operationeel"
     if user.loket_ids:
         conditions.append(Gemeente.loket_id.in_(user.loket_ids) & operational)
+        conditions.append(ClubRegistration.handover_loket_id.in_(user.loket_ids) & _handover_in_force())
     if user.has_role("coordinatiepunt"):
-        conditions.append(_without_operational_loket())
+        conditions.append(_without_operational_loket() if with_handed_over else _at_coordinatiepunt())
     if user.club_ids:
         conditions.append((ClubRegistration.kind == "join") & ClubRegistration.club_id.in_(user.club_ids)
                           & (Club.status == "actief"))
@@ -395,25 +412,55 @@ def _decidable_by(user: User):
 
 
 def _without_operational_loket():
-    """SQL: the club's gemeente has no operational loket (so the coördinatiepunt decides)."""
+    """SQL: the club's gemeente has no operational loket (so the coördinatiepunt decides, or hands it over)."""
     return Gemeente.loket_id.is_(None) | (Loket.status != "operationeel")
 
 
-def _registrations_of(user: User):
-    condition = _decidable_by(user)
+def _handed_to_operational_loket():
+    receiving = aliased(Loket)  # not the gemeente's own loket, which the outer query joins
+    return ClubRegistration.handover_loket_id.in_(select(receiving.id).where(receiving.status == "operationeel"))
+
+
+def _handover_in_force():
+    """SQL: the coördinatiepunt handed it to an operational loket, and the gemeente still has none of its own."""
+    return _without_operational_loket() & _handed_to_operational_loket()
+
+
+def _at_coordinatiepunt():
+    """SQL: the coördinatiepunt decides it: no operational loket in the gemeente and no hand-over in force."""
+    return _without_operational_loket() & (ClubRegistration.handover_loket_id.is_(None)
+                                           | ~_handed_to_operational_loket())
+
+
+def _joined(query):
+    """The joins the conditions above need: club, gemeente, the gemeente's loket (outer)."""
+    return (query.join(Club, Club.id == ClubRegistration.club_id)
+            .join(Gemeente, Gemeente.id == Club.gemeente_id)
+            .outerjoin(Loket, Loket.id == Gemeente.loket_id))
+
+
+def _registrations_of(user: User, *, with_handed_over: bool = False):
+    condition = _decidable_by(user, with_handed_over=with_handed_over)
     if condition is None:
         return None
-    return (select(ClubRegistration)
-            .join(Club, Club.id == ClubRegistration.club_id)
-            .join(Gemeente, Gemeente.id == Club.gemeente_id)
-            .outerjoin(Loket, Loket.id == Gemeente.loket_id)
-            .where(condition))
+    return _joined(select(ClubRegistration)).where(condition)
+
+
+def _handover_of(registration: ClubRegistration) -> Loket | None:
+    """The loket the registration is handed to, while that hand-over is in force (see `_handover_in_force`)."""
+    own, receiving = registration.club.gemeente.loket, registration.handover_loket
+    if receiving is None or not receiving.is_operational or (own is not None and own.is_operational):
+        return None
+    return receiving
 
 
 def _sees_details(user: User, registration: ClubRegistration) -> bool:
     """The loket of the gemeente and the club's own contacts see who registered; the coördinatiepunt does not."""
     loket = registration.club.gemeente.loket
     if loket is not None and loket.is_operational and loket.id in user.loket_ids:
+        return True
+    receiving = _handover_of(registration)
+    if receiving is not None and receiving.id in user.loket_ids:  # it decides as the gemeente's loket would
         return True
     return registration.kind == "join" and registration.club_id in user.club_ids
 
@@ -429,20 +476,19 @@ def pending_count(user: User) -> int:
 
 def pending_at_coordinatiepunt():
     """SQL (a scalar subquery) counting the registrations waiting at the coördinatiepunt, for its start page."""
-    return (select(func.count()).select_from(ClubRegistration)
-            .join(Club, Club.id == ClubRegistration.club_id)
-            .join(Gemeente, Gemeente.id == Club.gemeente_id)
-            .outerjoin(Loket, Loket.id == Gemeente.loket_id)
-            .where(ClubRegistration.state == "pending", _without_operational_loket())
+    return (_joined(select(func.count()).select_from(ClubRegistration))
+            .where(ClubRegistration.state == "pending", _at_coordinatiepunt())
             .scalar_subquery())
 
 
-def pending_for(user: User, *, page: int = 1, per_page: int = PAGE_SIZE) -> RowPage:
+def pending_for(user: User, *, page: int = 1, per_page: int = PAGE_SIZE,
+                with_handed_over: bool = False) -> RowPage:
     """The registrations waiting for `user`'s decision, oldest first, each with its possible duplicates, as this
     viewer may see them (PendingRegistration). A constant number of queries: count, page, sports, the people's
-    memberships, and one for the duplicates of the whole page."""
+    memberships, and one for the duplicates of the whole page. `with_handed_over`: the coördinatiepunt's list
+    also shows those it handed to a loket (`handed_over_to` set)."""
     page = max(1, page)
-    query = _registrations_of(user)
+    query = _registrations_of(user, with_handed_over=with_handed_over)
     if query is None:
         return RowPage(items=[], page=page, per_page=per_page, total=0)
     query = query.where(ClubRegistration.state == "pending")
@@ -450,7 +496,7 @@ def pending_for(user: User, *, page: int = 1, per_page: int = PAGE_SIZE) -> RowP
     rows = list(db.session.scalars(
         query.options(joinedload(ClubRegistration.club).joinedload(Club.gemeente).joinedload(Gemeente.loket),
                       joinedload(ClubRegistration.club).selectinload(Club.sports),
-                      joinedload(ClubRegistration.user))
+                      joinedload(ClubRegistration.user), joinedload(ClubRegistration.handover_loket))
         .order_by(ClubRegistration.created_at, ClubRegistration.id)
         .limit(per_page).offset((page - 1) * per_page)).unique())
     duplicates = possible_duplicates(rows)
@@ -461,6 +507,7 @@ def pending_for(user: User, *, page: int = 1, per_page: int = PAGE_SIZE) -> RowP
 def _as_seen_by(user: User, registration: ClubRegistration, duplicates) -> PendingRegistration:
     club = registration.club
     details = _sees_details(user, registration)
+    receiving = _handover_of(registration)
     return PendingRegistration(
         id=registration.id, kind=registration.kind, club_id=club.id, club_name=club.name, club_kind=club.kind,
         gemeente_code=club.gemeente.code, gemeente=club.gemeente.name, confirmed_at=registration.confirmed_at,
@@ -471,6 +518,10 @@ def _as_seen_by(user: User, registration: ClubRegistration, duplicates) -> Pendi
         kvk_number=club.kvk_number if details else None,
         sports=tuple(s.name for s in club.sports) if details else (),
         possible_duplicates=tuple(duplicates),
+        province=club.gemeente.province,
+        handed_over_to=receiving.name if receiving is not None else None,
+        handover_reason=registration.handover_reason if receiving is not None else None,
+        handed_over_at=registration.handed_over_at if receiving is not None else None,
     )
 
 
@@ -529,18 +580,36 @@ def get_pending(registration_id, actor: User) -> PendingRegistration:
 def _decidable(registration_id, actor: User) -> ClubRegistration:
     """The registration if `actor` decides it and it waits for a decision. NotFound when they may not see it
     (another loket's supporter too: existence is never told); Conflict when it was decided already."""
-    try:
-        number = int(registration_id)
-    except (TypeError, ValueError):
-        raise NotFound(NOT_FOUND_MESSAGE) from None
-    query = _registrations_of(actor) if 0 < number <= ID_MAX else None
+    return _waiting(registration_id, _registrations_of(actor))
+
+
+def _waiting(registration_id, query) -> ClubRegistration:
+    """The registration of `query` with this id: NotFound when there is none (or it is unconfirmed), Conflict
+    when it was decided already."""
+    number = _number(registration_id)
     registration = db.session.scalar(query.where(ClubRegistration.id == number,
-                                                 ClubRegistration.state != "unconfirmed")) if query is not None else None
+                                                 ClubRegistration.state != "unconfirmed")) \
+        if query is not None and number is not None else None
     if registration is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     if registration.state != "pending":
         raise Conflict(DECIDED_MESSAGE)
     return registration
+
+
+def _number(value) -> int | None:
+    """An id as a database integer, or None (not a number, NUL, beyond 32 bits)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.isdigit()):
+            return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= ID_MAX else None
 
 
 # ---------------------------------------------------------------- deciding
@@ -599,6 +668,116 @@ def _decide(registration: ClubRegistration, state: str, actor: User, now: dateti
         db.session.rollback()
         raise Conflict(DECIDED_MESSAGE)
     db.session.refresh(registration)
+
+
+# ---------------------------------------------------------------- handing over (doorzetten) and back
+
+HANDOVER_REASON_MISSING = "Schrijf op waarom dit loket over de aanmelding kan besluiten."
+HAND_BACK_REASON_MISSING = "Schrijf op waarom jullie loket hier niet over besluit; het coördinatiepunt leest dit."
+LOKET_CHOICE_MESSAGE = "Kies een operationeel loket uit de lijst."
+
+
+def get_for_handover(registration_id, actor: User) -> PendingRegistration:
+    """A registration waiting nationally, as the coördinatiepunt sees it (club name, gemeente, kind; who
+    registered left out), also when it was handed to a loket already. NotFound for anyone else."""
+    registration = _waiting(registration_id, _at_coordinatiepunt_with_handed_over(actor))
+    return _as_seen_by(actor, registration, possible_duplicates([registration]).get(registration.id, ()))
+
+
+def _at_coordinatiepunt_with_handed_over(actor: User):
+    if not actor.has_role("coordinatiepunt"):
+        raise Forbidden("Alleen het landelijk coördinatiepunt zet aanmeldingen door naar een loket.")
+    return _joined(select(ClubRegistration)).where(_without_operational_loket())
+
+
+def hand_over(registration_id, *, actor: User, loket_id, reason: str | None,
+              now: datetime | None = None) -> ClubRegistration:
+    """The coördinatiepunt hands a registration it decides to an operational loket (e.g. a neighbour's), with a
+    reason; that loket decides it from its Aanmeldingen as its own (or hands it back).
+
+    :raises Forbidden: not the coördinatiepunt. :raises NotFound: not a registration waiting nationally.
+    :raises Conflict: decided already, or handed over already. :raises InvalidInput: {"loket"|"reason": Dutch}.
+    Side effects: the hand-over fields, a history row on the loket, its members mailed; commits.
+    """
+    now = now or utcnow()
+    registration = _waiting(registration_id, _at_coordinatiepunt_with_handed_over(actor))
+    if (current := _handover_of(registration)) is not None:
+        raise Conflict(f"Deze aanmelding is al doorgezet naar {current.name}. Dat loket kan hem teruggeven.")
+    errors: dict[str, str] = {}
+    loket = _operational_loket(errors, loket_id)
+    reason = _reason(errors, reason, HANDOVER_REASON_MISSING)
+    if errors:
+        raise InvalidInput(errors)
+    _set_handover(registration, expected=registration.handover_loket_id,
+                  values={"handover_loket_id": loket.id, "handover_reason": reason, "handed_over_at": now,
+                          "handed_over_by_id": actor.id})
+    history.record("loket", "aanmelding", None, _label(registration), actor=actor, loket_id=loket.id,
+                   reason=reason, now=now)
+    _tell_deciders(registration, ensure_team("loket", loket))
+    commit()
+    return registration
+
+
+def hand_back(registration_id, *, actor: User, reason: str | None,
+              now: datetime | None = None) -> ClubRegistration:
+    """The loket the coördinatiepunt handed a registration to gives it back with a reason: it waits nationally
+    again. :raises NotFound: not one `actor` decides. :raises Conflict: decided already, or not handed to their
+    loket. :raises InvalidInput: {"reason": Dutch}. Side effects: the hand-over cleared, a history row on the
+    loket (with the reason); commits."""
+    now = now or utcnow()
+    registration = _decidable(registration_id, actor)
+    receiving = _handover_of(registration)
+    if receiving is None or receiving.id not in actor.loket_ids:
+        raise Conflict("Deze aanmelding is niet door het coördinatiepunt aan jullie loket doorgegeven; "
+                       "besluit er zelf over.")
+    errors: dict[str, str] = {}
+    reason = _reason(errors, reason, HAND_BACK_REASON_MISSING)
+    if errors:
+        raise InvalidInput(errors)
+    _set_handover(registration, expected=receiving.id,
+                  values={"handover_loket_id": None, "handover_reason": None, "handed_over_at": None,
+                          "handed_over_by_id": None})
+    history.record("loket", "aanmelding", _label(registration), None, actor=actor, loket_id=receiving.id,
+                   reason=reason, now=now)
+    commit()
+    return registration
+
+
+def _operational_loket(errors: dict, value) -> Loket | None:
+    number = _number(value)
+    loket = db.session.get(Loket, number) if number is not None else None
+    if loket is None:
+        errors["loket"] = LOKET_CHOICE_MESSAGE
+    elif not loket.is_operational:
+        errors["loket"] = f"{loket.name} is nog niet operationeel en kan nog niet over aanmeldingen besluiten."
+    return loket
+
+
+def _reason(errors: dict, value, missing: str) -> str:
+    reason = required_text(errors, "reason", value if isinstance(value, str) else "", missing=missing,
+                           limit=REASON_MAX, what="De toelichting")
+    if "reason" not in errors and has_control_characters(reason, allowed="\t\n\r"):
+        errors["reason"] = "De toelichting kan geen stuurtekens (zoals een NUL-teken) bevatten."
+    return reason
+
+
+def _set_handover(registration: ClubRegistration, *, expected: int | None, values: dict) -> None:
+    """Write the hand-over in one conditional UPDATE: a decision or another hand-over in between wins."""
+    unchanged = (ClubRegistration.handover_loket_id.is_(None) if expected is None
+                 else ClubRegistration.handover_loket_id == expected)
+    won = db.session.execute(
+        update(ClubRegistration).where(ClubRegistration.id == registration.id, ClubRegistration.state == "pending",
+                                       unchanged)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        db.session.rollback()
+        raise Conflict("Deze aanmelding is intussen besloten of doorgezet. Laad de pagina opnieuw.")
+    db.session.refresh(registration)
+
+
+def _label(registration: ClubRegistration) -> str:
+    """How a hand-over reads in the loket's history: the club and its gemeente (what the coördinatiepunt sees)."""
+    return f"{registration.club.name} ({registration.club.gemeente.name})"
 
 
 # ---------------------------------------------------------------- the club's own view

@@ -1,6 +1,7 @@
 """Reading requests: a club contact's list, a supporter's queue views and tab counts, the fallback queue,
 and the timeline. Who may see what follows DESIGN §7; every list is one page in a constant number of queries."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from loket.models import (
     Collaborator,
     Event,
     Gemeente,
+    Loket,
     Referral,
     SupportRequest,
     Team,
@@ -117,17 +119,99 @@ def queue_counts(user: User) -> dict[str, int]:
     return counts
 
 
-def fallback_queue(*, page: int = 1) -> RowPage:
-    """The coördinatiepunt's fallback queue: metadata only, never titles or descriptions."""
-    query = (
+@dataclass(frozen=True)
+class FallbackHandover:
+    """The latest hand-over (a referral from the fallback team) of a request in the fallback queue."""
+
+    state: str  # voorgesteld (waiting for the loket), afgewezen, ingetrokken
+    loket: str
+    reason: str  # the coördinatiepunt's own reason
+    decline_reason: str | None
+    created_at: datetime
+    due_at: datetime
+    decided_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "voorgesteld"
+
+
+@dataclass(frozen=True)
+class FallbackItem:
+    """A request in the fallback queue as the coördinatiepunt sees it: metadata only, never its contents."""
+
+    id: int
+    reference: str
+    status: str
+    created_at: datetime
+    due_at: datetime | None
+    category: str
+    gemeente: str
+    province: str
+    handover: FallbackHandover | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def may_hand_over(self) -> bool:
+        return self.is_open and (self.handover is None or not self.handover.is_open)
+
+    def waiting_days(self, now: datetime) -> int:
+        return max(0, (now - self.created_at).days)
+
+
+def _fallback_rows():
+    """The requests the fallback team owns, with the metadata the coördinatiepunt may see (no title, no text)."""
+    return (
         select(SupportRequest.id, SupportRequest.reference, SupportRequest.status, SupportRequest.created_at,
-               SupportRequest.due_at, Category.name.label("category"), Gemeente.name.label("gemeente"),
-               Gemeente.province.label("province"))
+               SupportRequest.due_at, SupportRequest.owner_team_id, Category.name.label("category"),
+               Gemeente.name.label("gemeente"), Gemeente.province.label("province"))
         .join(Team, SupportRequest.owner_team_id == Team.id)
         .join(Category, SupportRequest.category_id == Category.id)
         .join(Club, SupportRequest.club_id == Club.id)
         .join(Gemeente, Club.gemeente_id == Gemeente.id)
         .where(Team.kind == "fallback")
-        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
     )
-    return paginate_rows(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"])
+
+
+def _fallback_items(rows) -> list[FallbackItem]:
+    """The rows with their latest hand-over each (one query for all of them, whatever their number)."""
+    handovers: dict[int, FallbackHandover] = {}
+    if rows:
+        for referral in db.session.execute(
+                select(Referral.request_id, Referral.state, Referral.reason, Referral.decline_reason,
+                       Referral.created_at, Referral.due_at, Referral.decided_at, Loket.name.label("loket"))
+                .join(Team, Team.id == Referral.to_team_id).join(Loket, Loket.id == Team.loket_id)
+                .where(Referral.request_id.in_([row.id for row in rows]),
+                       Referral.from_team_id == rows[0].owner_team_id)
+                .order_by(Referral.id.desc())):
+            handovers.setdefault(referral.request_id, FallbackHandover(
+                state=referral.state, loket=referral.loket, reason=referral.reason,
+                decline_reason=referral.decline_reason, created_at=referral.created_at, due_at=referral.due_at,
+                decided_at=referral.decided_at))
+    return [FallbackItem(id=row.id, reference=row.reference, status=row.status, created_at=row.created_at,
+                         due_at=row.due_at, category=row.category, gemeente=row.gemeente, province=row.province,
+                         handover=handovers.get(row.id)) for row in rows]
+
+
+def fallback_queue(*, page: int = 1) -> RowPage:
+    """The coördinatiepunt's fallback queue (FallbackItem), newest first: metadata only, never titles or
+    descriptions, with each request's latest hand-over to a loket. Three queries."""
+    query = _fallback_rows().order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    rows = paginate_rows(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"])
+    return replace(rows, items=_fallback_items(rows.items))
+
+
+def fallback_item(request_id: int) -> FallbackItem | None:
+    """One request of the fallback queue, as the queue shows it; None when the request is not (or no longer)
+    there — a loket took it over, say. :raises NotFound: there is no such request."""
+    if not 0 < request_id <= 2**31 - 1:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    rows = db.session.execute(_fallback_rows().where(SupportRequest.id == request_id)).all()
+    if not rows:
+        if db.session.get(SupportRequest, request_id) is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        return None
+    return _fallback_items(rows)[0]

@@ -4,6 +4,10 @@ collaborators (inschakelen). Each write commits exactly once.
 - The owning team does everything: claim, assign, status, reply, note, refer, invite.
 - A team with an open referral proposal reads the request, writes internal notes, accepts or declines.
 - An invited team reads, writes internal notes and public replies; ownership and the clock stay put.
+- The coördinatiepunt hands a request from the fallback queue to an operational loket (`hand_over_from_fallback`):
+  a referral from the fallback team, which that loket accepts or declines like any other. It chooses from
+  metadata only and never passes `supporter_access` (it works in no loket or bond team), so it never reads the
+  request.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +29,7 @@ from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import notifications
 from loket.services.network.teams import team_ids_of, works_in
+from loket.services.text import has_control_characters
 from loket.services.requests import actions, workflow
 from loket.services.requests import queues as queues_service
 from loket.services.requests.service_levels import service_levels_of
@@ -32,6 +37,8 @@ from loket.services.requests.workdays import add_workdays
 from loket.services.transaction import commit
 
 REASON_MAX = 2000
+ID_MAX = 2**31 - 1  # ids are 32-bit in the database: a larger number names nothing
+FALLBACK_NOT_FOUND = "Deze aanvraag staat niet (meer) in de opvangwachtrij."
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,7 @@ def supporter_access(user: User, request_id: int) -> SupporterAccess:
     if request is None:
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
     team_ids = frozenset(team_ids_of(user))
-    open_referral = db.session.scalar(
-        select(Referral).where(Referral.request_id == request.id, Referral.state == "voorgesteld"))
+    open_referral = _open_referral(request)
     collaborations = tuple(db.session.scalars(
         select(Collaborator).where(Collaborator.request_id == request.id, Collaborator.ended_at.is_(None))
         .order_by(Collaborator.id)))
@@ -98,6 +104,11 @@ def supporter_access(user: User, request_id: int) -> SupporterAccess:
     if not (access.is_owner or access.is_referral_receiver or access.is_collaborator):
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
     return access
+
+
+def _open_referral(request: SupportRequest) -> Referral | None:
+    return db.session.scalar(
+        select(Referral).where(Referral.request_id == request.id, Referral.state == "voorgesteld"))
 
 
 def _require_owner(access: SupporterAccess) -> None:
@@ -111,7 +122,22 @@ def _reason(value: str | None, field: str, missing: str) -> str:
         raise InvalidInput({field: missing})
     if len(value) > REASON_MAX:
         raise InvalidInput({field: f"Houd de toelichting korter dan {REASON_MAX} tekens (nu {len(value)})."})
+    if has_control_characters(value, allowed="\t\n\r"):
+        raise InvalidInput({field: "De toelichting kan geen stuurtekens (zoals een NUL-teken) bevatten."})
     return value
+
+
+def _id(value) -> int | None:
+    """A posted or typed id as a database integer, or None (not a number, NUL, beyond 32 bits)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= ID_MAX else None
 
 
 def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
@@ -125,10 +151,8 @@ def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
 
 
 def _target_team(team_id) -> Team:
-    try:
-        team = db.session.get(Team, int(team_id))
-    except (TypeError, ValueError):
-        team = None
+    number = _id(team_id)
+    team = db.session.get(Team, number) if number is not None else None
     if team is None or team.kind == "fallback":
         raise InvalidInput({"team": "Kies een loket of bond uit de lijst."})
     if team.kind == "loket" and not team.loket.is_operational:
@@ -148,21 +172,26 @@ def propose_referral(access: SupporterAccess, *, actor: User, to_team_id, reason
     """
     now = now or utcnow()
     _require_owner(access)
-    request = access.request
     team = _target_team(to_team_id)
     reason = _reason(reason, "reason", "Leg kort uit waarom je doorverwijst.")
-    if team.id == request.owner_team_id:
+    return _propose(access.request, access.open_referral, to_team=team, reason=reason, actor=actor, now=now)
+
+
+def _propose(request: SupportRequest, open_referral: Referral | None, *, to_team: Team, reason: str, actor: User,
+             now: datetime) -> Referral:
+    """The one place a referral is made: from the request's owning team to `to_team` (checked by the caller)."""
+    if to_team.id == request.owner_team_id:
         raise InvalidInput({"team": "Deze aanvraag ligt al bij dit team."})
-    if access.open_referral is not None:
+    if open_referral is not None:
         raise Conflict("Er loopt al een doorverwijzing voor deze aanvraag; wacht het besluit af of trek hem in.")
     if request.status in ("opgelost", "gesloten"):
         raise Conflict("Een afgeronde aanvraag kun je niet doorverwijzen.")
-    referral = Referral(request=request, from_team_id=request.owner_team_id, to_team=team, reason=reason,
+    referral = Referral(request=request, from_team_id=request.owner_team_id, to_team=to_team, reason=reason,
                         status_before=request.status, proposed_by=actor, created_at=now,
                         due_at=add_workdays(now, workflow.REFERRAL_WORKDAYS))
     db.session.add(referral)
     actions.add_event(request, "referral_proposed", actor, now, body=reason,
-                               data=_team_data(request.owner_team, team))
+                      data=_team_data(request.owner_team, to_team))
     actions.change_status_in_transaction(request, "doorverwezen", actor, now, system=True)
     db.session.flush()
     notifications.referral_proposed(referral)
@@ -207,13 +236,16 @@ def withdraw_referral(access: SupporterAccess, *, actor: User, now: datetime | N
     """The sending team takes its proposal back before it is decided."""
     now = now or utcnow()
     _require_owner(access)
-    referral = access.open_referral
+    _withdraw(access.request, access.open_referral, actor=actor, now=now)
+
+
+def _withdraw(request: SupportRequest, referral: Referral | None, *, actor: User, now: datetime) -> None:
     if referral is None:
         raise Conflict("Er loopt geen doorverwijzing voor deze aanvraag.")
     referral.state, referral.decided_by, referral.decided_at = "ingetrokken", actor, now
-    actions.add_event(access.request, "referral_withdrawn", actor, now,
-                               data=_team_data(referral.from_team, referral.to_team))
-    actions.change_status_in_transaction(access.request, referral.status_before, actor, now, system=True)
+    actions.add_event(request, "referral_withdrawn", actor, now,
+                      data=_team_data(referral.from_team, referral.to_team))
+    actions.change_status_in_transaction(request, referral.status_before, actor, now, system=True)
     commit()
 
 
@@ -229,6 +261,46 @@ def _team_data(from_team: Team, to_team: Team) -> dict:
     # Names are stored as they were at the time, so the timeline reads right even after renames.
     return {"from_team_id": from_team.id, "from_team": from_team.name,
             "to_team_id": to_team.id, "to_team": to_team.name}
+
+
+# ---------------------------------------------------------------- the coördinatiepunt hands over (doorzetten)
+
+def hand_over_from_fallback(request_id, *, actor: User, to_team_id, reason: str,
+                            now: datetime | None = None) -> Referral:
+    """The coördinatiepunt proposes that an operational loket (e.g. a neighbouring gemeente's) takes a request
+    over from the fallback queue, with a reason. The loket accepts (it owns the request) or declines (it is back
+    in the fallback queue as it was) in its queue, as with any referral.
+
+    :raises Forbidden: the actor is not the coördinatiepunt. :raises NotFound: not an open request of the
+    fallback queue. :raises InvalidInput: {"team"|"reason": Dutch}. :raises Conflict: a hand-over is open.
+    Side effects: as propose_referral (status doorverwezen, events, the loket's members mailed); commits.
+    """
+    now = now or utcnow()
+    request = _in_fallback_queue(request_id, actor)
+    number = _id(to_team_id)
+    chosen = db.session.get(Team, number) if number is not None else None
+    if chosen is None or chosen.kind != "loket":
+        raise InvalidInput({"team": "Kies een operationeel loket uit de lijst."})
+    team = _target_team(chosen.id)  # operational, or a Dutch message why not
+    reason = _reason(reason, "reason", "Leg kort uit waarom dit loket de aanvraag kan overnemen.")
+    return _propose(request, _open_referral(request), to_team=team, reason=reason, actor=actor, now=now)
+
+
+def withdraw_hand_over(request_id, *, actor: User, now: datetime | None = None) -> None:
+    """The coördinatiepunt takes back an undecided hand-over; the request waits in the fallback queue again."""
+    now = now or utcnow()
+    request = _in_fallback_queue(request_id, actor)
+    _withdraw(request, _open_referral(request), actor=actor, now=now)
+
+
+def _in_fallback_queue(request_id, actor: User) -> SupportRequest:
+    if not actor.has_role("coordinatiepunt"):
+        raise Forbidden("Alleen het landelijk coördinatiepunt zet aanvragen uit de opvangwachtrij door.")
+    number = _id(request_id)
+    request = db.session.get(SupportRequest, number) if number is not None else None
+    if request is None or request.owner_team.kind != "fallback":
+        raise NotFound(FALLBACK_NOT_FOUND)
+    return request
 
 
 # ---------------------------------------------------------------- collaborators (inschakelen)
