@@ -24,8 +24,8 @@ def bonden():
         render_template("beheer/bonden.html", listing=listing, aangesloten=aangesloten), listing.status)
 
 
-def _sport_choices():
-    return [(str(sport.id), sport.name) for sport in bonden_service.all_sports()]
+def _sport_choices() -> dict[str, str]:
+    return {str(sport.id): sport.name for sport in bonden_service.all_sports()}
 
 
 def _render_new(form=None, code=200):
@@ -62,8 +62,8 @@ def _render_bond(bond, *, form=None, sport_form=None, code=200):
                                 aangesloten_at=bond.aangesloten_at.isoformat() if bond.aangesloten_at else "")
     sport_form = sport_form or AddSportForm()
     held = {sport.id for sport in bond.sports}
-    sport_form.sport.choices = [("", "Kies een sport"),
-                                *((value, label) for value, label in _sport_choices() if int(value) not in held)]
+    sport_form.sport.choices = {"": "Kies een sport", **{value: label for value, label in _sport_choices().items()
+                                                         if int(value) not in held}}
     return render_template("beheer/bond.html", bond=bond, form=form, sport_form=sport_form,
                            changes=history.of_bond(bond.id)), code
 

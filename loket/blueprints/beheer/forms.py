@@ -68,7 +68,7 @@ class AddSportForm(FlaskForm):
 # ---------------------------------------------------------------- users
 
 class MembershipForm(FlaskForm):
-    role = SelectField("Rol", choices=[("", "Kies een rol"), *ROLE_LABELS.items()], validate_choice=False)
+    role = SelectField("Rol", choices={"": "Kies een rol", **ROLE_LABELS}, validate_choice=False)
     club = StringField("Club (nummer)", render_kw={"inputmode": "numeric", "maxlength": 10},
                        description="Alleen bij de rol Clubcontact: het nummer van de club.")
     loket = SelectField("Loket", validate_choice=False, description="Alleen bij de rol Clubondersteuner.")

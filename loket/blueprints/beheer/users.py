@@ -26,8 +26,8 @@ def users():
 def _render_user(user, *, form=None, deactivate_form=None, code=200):
     form = form or MembershipForm()
     loketten, bonden = users_service.organisation_choices()
-    form.loket.choices = [("", "Geen loket"), *loketten]
-    form.bond.choices = [("", "Geen bond"), *bonden]
+    form.loket.choices = {"": "Geen loket", **dict(loketten)}
+    form.bond.choices = {"": "Geen bond", **dict(bonden)}
     return render_template("beheer/user.html", user=user, form=form,
                            deactivate_form=deactivate_form or DeactivateForm(),
                            changes=history.of_user(user.id), is_self=user.id == current_user.id), code
