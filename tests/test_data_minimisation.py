@@ -23,6 +23,7 @@ from loket.services.quality import criteria, runs
 from loket.services.network import registrations
 from loket.services.requests import actions, satisfaction, teamwork
 from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user
+from tests.support.mails import outbox_rows, rendered
 from tests.support.quality import pass_audit
 from tests.support.registrations import club_data, confirmation_token, contact_data
 from tests.support.requests import file_request
@@ -72,6 +73,20 @@ def planted(network):
     registrations.register_club(club_data(gemeente="GM0355"),
                                 contact_data(name=CONTACT_NAME, email="aanmelder@club.example"))
     network.registration = registrations.confirm_registration(confirmation_token("aanmelder@club.example"))
+    # Doorzetten: the coördinatiepunt handed Zeist's request to Utrecht (waiting for an answer) and Bunnik's to
+    # Eemland, which declined it; and a second aanmelding to Utrecht. Their pages show the hand-over state.
+    zeist, bunnik = filed[network.club_zeist.name], filed[network.club_bunnik.name]
+    teamwork.hand_over_from_fallback(zeist.id, actor=network.coordinator, to_team_id=network.loket_utrecht.team.id,
+                                     reason="Buurgemeente")
+    teamwork.hand_over_from_fallback(bunnik.id, actor=network.coordinator, to_team_id=network.loket_eemland.team.id,
+                                     reason="Buurgemeente")
+    teamwork.decline_referral(teamwork.supporter_access(network.ondersteuner_eemland, bunnik.id),
+                              actor=network.ondersteuner_eemland, reason="Te ver weg")
+    registrations.register_club(club_data(gemeente="GM0355", name="Zeister Geheimclub"),
+                                contact_data(name=CONTACT_NAME, email="tweede-aanmelder@club.example"))
+    network.handed_over = registrations.confirm_registration(confirmation_token("tweede-aanmelder@club.example"))
+    registrations.hand_over(network.handed_over.id, actor=network.coordinator, loket_id=network.loket_utrecht.id,
+                            reason="Buurgemeente")
     return network
 
 
@@ -181,6 +196,37 @@ def test_the_fallback_queue_lists_the_requests_without_their_contents(login_as, 
     for request in planted.filed.values():
         assert (request.reference in html) == (request.owner_team.kind == "fallback")
     assert _leaks(response) == []
+
+
+def test_handing_over_shows_the_coordinatiepunt_no_contents(login_as, planted):
+    """The whole journey of doorzetten, as the coördinatiepunt clicks it: the queue, the form, the POST and its
+    redirect, the queue after; for a fallback request and for an aanmelding. And every mail it was sent."""
+    browser = login_as("coordinator")
+    bunnik = planted.filed[planted.club_bunnik.name]  # declined by Eemland: back in the queue
+    journey = [browser.get("/coordinatie/opvang"), browser.get(f"/coordinatie/opvang/{bunnik.id}/doorzetten")]
+    journey.append(browser.post(f"/coordinatie/opvang/{bunnik.id}/doorzetten",
+                                data={"team": planted.loket_utrecht.team.id, "reason": "Buurgemeente"}))
+    assert journey[-1].status_code == 302
+    journey += [browser.get(journey[-1].headers["Location"]), browser.get(f"/coordinatie/opvang/{bunnik.id}/doorzetten")]
+    registration = planted.registration.id
+    journey += [browser.get("/coordinatie/aanmeldingen"),
+                browser.get(f"/coordinatie/aanmeldingen/{registration}/doorzetten")]
+    journey.append(browser.post(f"/coordinatie/aanmeldingen/{registration}/doorzetten",
+                                data={"loket": planted.loket_eemland.id, "reason": "Buurgemeente"}))
+    assert journey[-1].status_code == 302
+    journey += [browser.get(journey[-1].headers["Location"]),
+                browser.get(f"/coordinatie/aanmeldingen/{registration}/doorzetten")]
+    for response in journey:
+        assert response.status_code < 400, (response.request.path, response.status_code)
+        assert _leaks(response) == [], f"{response.request.method} {response.request.path} shows {_leaks(response)}"
+    assert "Doorgezet naar Sportloket Utrecht, wacht op antwoord." in journey[3].get_data(as_text=True)
+    assert "Doorgezet naar Sportloket Eemland" in journey[-2].get_data(as_text=True)
+    to_coordinatiepunt = [row for row in outbox_rows()
+                          if row.kind == "email" and row.payload["to"] == planted.coordinator.email]
+    assert {"referral_decided", "new_in_fallback", "registration_pending"} <= {row.name for row in to_coordinatiepunt}
+    for mail in map(rendered, to_coordinatiepunt):
+        everything = f"{mail.subject}\n{mail.text}\n{mail.html}".lower()
+        assert [secret for secret in SECRETS if secret.lower() in everything] == [], mail.subject
 
 
 def test_the_recompute_answer_shows_no_contents_either(app, login_as, planted):
