@@ -112,3 +112,38 @@ def test_post_without_csrf_token_is_rejected(login_as, network):
     assert response.status_code == 400
     assert "Het formulier is verlopen of ongeldig" in response.get_data(as_text=True)
     assert _count() == before
+
+
+def test_the_list_is_searchable_by_name_or_slug(login_as, network):
+    client = login_as("beheerder")
+    page = client.get("/beheer/categorieen?q=zorg").get_data(as_text=True)
+    assert "Sport &amp; zorg" in page and "sporttechnisch-competitie" not in page
+    assert "1 categorie gevonden met ‘zorg’" in page
+    assert "sporttechnisch-competitie" in client.get("/beheer/categorieen?q=COMPETITIE").get_data(as_text=True)
+    assert "Geen categorieën gevonden." in client.get("/beheer/categorieen?q=%25").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ["a\x00", "x" * 101])
+def test_a_bad_search_is_a_dutch_400_and_the_form_still_works(login_as, network, q):
+    response = login_as("beheerder").get("/beheer/categorieen", query_string={"q": q})
+    assert response.status_code == 400
+    assert error_of(response.get_data(as_text=True), "f-q") in (
+        "Een zoekopdracht kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten.",
+        "Typ hooguit 100 tekens om te zoeken.")
+    assert 'action="/beheer/categorieen"' in response.get_data(as_text=True)
+
+
+def test_the_list_is_paginated_with_a_constant_number_of_queries(app, login_as, network, monkeypatch):
+    from tests.support.db import count_queries
+
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 3)
+    client = login_as("beheerder")
+    total = _count()
+    last = -(-total // 3)
+    with count_queries(app) as first:
+        page = client.get("/beheer/categorieen").get_data(as_text=True)
+    assert f"Pagina 1 van {last}" in page and page.count('class="link-button-dark"') == 3
+    with count_queries(app) as other:
+        assert f"Pagina {last} van {last}" in client.get(f"/beheer/categorieen?pagina={last}").get_data(as_text=True)
+    assert len(first) == len(other)
+    assert client.get("/beheer/categorieen?pagina=999").headers["Location"] == f"/beheer/categorieen?pagina={last}"

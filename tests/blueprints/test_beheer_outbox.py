@@ -168,3 +168,35 @@ def test_no_preview_where_mail_is_really_sent(login_as, network, app, monkeypatc
 def test_jobs_have_no_mail_preview(login_as, network):
     job = _row("sent", kind="job", name="workers.outbox.dispatch_due_outbox")
     assert login_as("beheerder").get(f"{URL}/{job.id}/mail").status_code == 404
+
+
+def test_search_by_recipient_or_template_keeps_the_status_filter(login_as, network):
+    mail = _row("sent", name="request_received", to="anna@uboys.example")
+    failed = _row("failed", name="public_reply", to="bram@hc.example", error="SendGrid 400")
+    job = _row("pending", kind="job", name="workers.quality.recompute_quality", to=None)
+    client = login_as("beheerder")
+    assert _rows_in_page(client.get(URL + "?q=UBOYS").get_data(as_text=True)) == [str(mail.id)]
+    assert _rows_in_page(client.get(URL + "?q=public_").get_data(as_text=True)) == [str(failed.id)]
+    assert _rows_in_page(client.get(URL + "?q=recompute").get_data(as_text=True)) == [str(job.id)]
+    assert _rows_in_page(client.get(URL + "?q=example&status=failed").get_data(as_text=True)) == [str(failed.id)]
+    page = client.get(URL + "?q=example&status=sent").get_data(as_text=True)
+    assert _rows_in_page(page) == [str(mail.id)] and 'value="example"' in page
+    assert _rows_in_page(client.get(URL + "?q=%25").get_data(as_text=True)) == []
+
+
+@pytest.mark.parametrize("q", ["a\x00", "x" * 101])
+def test_a_bad_search_is_a_dutch_400(login_as, network, q):
+    response = login_as("beheerder").get(URL, query_string={"q": q})
+    assert response.status_code == 400
+    assert re.search(r"stuurtekens|hooguit 100 tekens", response.get_data(as_text=True))
+
+
+def test_search_results_are_paginated_keeping_the_search(login_as, network, app, monkeypatch):
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
+    rows = [_row("sent", to=f"lid{m}@club.example", minutes_ago=m) for m in (3, 2, 1)]
+    _row("sent", to="ander@elders.example")
+    client = login_as("beheerder")
+    first = client.get(URL + "?q=club.example").get_data(as_text=True)
+    assert "Pagina 1 van 2" in first and "q=club.example" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = client.get(URL + "?q=club.example&pagina=2").get_data(as_text=True)
+    assert _rows_in_page(second) == [str(rows[0].id)]

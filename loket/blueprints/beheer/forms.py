@@ -55,7 +55,7 @@ class BondEditForm(FlaskForm):
     abbreviation = StringField("Afkorting", render_kw={"maxlength": ABBREVIATION_MAX})
     aangesloten = BooleanField("Aangesloten bij het netwerk")
     aangesloten_at = StringField("Aangesloten sinds", render_kw={"type": "date"},
-                                 description="Laat leeg voor vandaag. Een datum in de toekomst kan niet.")
+                                 description="Leeg bij het aansluiten: vandaag. Een datum in de toekomst kan niet.")
     submit = SubmitField("Gegevens opslaan")
 
 
