@@ -141,7 +141,7 @@ def test_beheer_invites_a_lead_into_any_team(login_as, network):
 def test_an_invitation_to_an_existing_membership_is_409(login_as, network, utrecht_lead):
     response = _invite(login_as(utrecht_lead), email=network.collega.email)
     assert response.status_code == 409
-    assert "is al lid van Sportloket Utrecht" in response.get_data(as_text=True)
+    assert "is al lid van het team van Sportloket Utrecht" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data", [{"email": ""}, {"email": "geen-adres"}, {"email": "a\x00b@loket.example"},
@@ -263,6 +263,8 @@ def test_a_non_lead_removes_nobody(login_as, network):
 
 def test_the_last_lead_cannot_remove_themselves(login_as, network, utrecht_lead):
     client = login_as(utrecht_lead)
+    html = client.get(TEAM).get_data(as_text=True)
+    assert "Je bent de laatste coördinator" in html and "Uit het team stappen" not in html
     own = _membership_id(utrecht_lead, network.loket_utrecht)
     for action, data in (("verwijderen", {}), ("coordinator", {"lead": "nee"})):
         response = client.post(f"{TEAM}/leden/{own}/{action}", data=data)
@@ -273,7 +275,9 @@ def test_the_last_lead_cannot_remove_themselves(login_as, network, utrecht_lead)
 def test_a_lead_who_is_not_the_last_leaves(login_as, network, utrecht_lead):
     make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     _db.session.commit()
-    response = login_as(utrecht_lead).post(f"{TEAM}/leden/{_membership_id(utrecht_lead, network.loket_utrecht)}"
+    client = login_as(utrecht_lead)
+    assert "Uit het team stappen" in client.get(TEAM).get_data(as_text=True)
+    response = client.post(f"{TEAM}/leden/{_membership_id(utrecht_lead, network.loket_utrecht)}"
                                            "/verwijderen")
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
@@ -298,3 +302,12 @@ def test_unknown_members_are_404(login_as, utrecht_lead, membership_id):
 def test_mailed_token_is_what_the_link_ends_in(network):
     path = _invited(network)
     assert path.endswith(mailed_token("team_invitation")) and path.startswith("/team/uitnodiging/")
+
+
+def test_failed_accepts_are_rate_limited(app, client, network):
+    path = _invited(network)
+    attempts = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    for _ in range(attempts):
+        assert client.post(path, data={"name": "Nina", "password": "kort", "password_repeat": "kort"}).status_code == 400
+    assert client.post(path, data={"name": "Nina", "password": NEW_PASSWORD,
+                                   "password_repeat": NEW_PASSWORD}).status_code == 429

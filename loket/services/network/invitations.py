@@ -43,7 +43,7 @@ ID_MAX = 2**31 - 1
 NO_TEAM = "Dit team bestaat niet."
 NOT_A_LEAD = "Alleen de coördinatoren van dit team en beheer nodigen collega's uit."
 ONLY_BEHEER_APPOINTS = "Alleen beheer benoemt coördinatoren."
-ALREADY_MEMBER = "{email} is al lid van {team}."
+ALREADY_MEMBER = "{email} is al lid van het team van {team}."
 ACCOUNT_OFF = ("Het account met dit e-mailadres staat uit. Beheer kan het weer aanzetten; daarna kan de "
                "uitnodiging worden aangenomen.")
 HAS_ACCOUNT = "Er is al een account met dit e-mailadres. Log eerst in; daarna kun je lid worden van het team."

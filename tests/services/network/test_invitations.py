@@ -114,7 +114,7 @@ def test_a_bad_name_is_refused(network, name):
 def test_an_address_that_already_has_the_membership_is_a_conflict(network, utrecht_lead):
     with pytest.raises(Conflict) as refused:
         invitations.invite(utrecht_lead, "loket", "utrecht", email=network.collega.email.upper())
-    assert "al lid van Sportloket Utrecht" in refused.value.message
+    assert "al lid van het team van Sportloket Utrecht" in refused.value.message
     # The same person may be invited into another team.
     invitations.invite(network.beheerder, "loket", "eemland", email=network.collega.email)
 
