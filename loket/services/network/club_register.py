@@ -90,9 +90,14 @@ def chosen_loket(user: User, slug: str | None = None) -> Loket:
     raise NotFound(LOKET_NOT_FOUND)
 
 
+def bonds_of(user: User) -> list[Bond]:
+    """The bonds the user works at as bondsspecialist, in the order of their memberships."""
+    return [m.bond for m in user.memberships if m.role == "bondsspecialist"]
+
+
 def chosen_bond(user: User, key: str | None = None) -> Bond:
     """The bond whose clubs `user` looks at (as chosen_loket, for bondsspecialisten)."""
-    bonds = [m.bond for m in user.memberships if m.role == "bondsspecialist"]
+    bonds = bonds_of(user)
     if not bonds:
         raise Forbidden(NO_BOND)
     if not key:
@@ -118,8 +123,8 @@ class RegisterFilter:
     search: str = ""
 
     def checked(self, loket: Loket) -> "RegisterFilter":
-        codes = {g.code for g in loket.gemeenten}
         code = (self.gemeente or "").strip().upper()
+        codes = {g.code for g in loket.gemeenten} if code else set()
         sport = self.sport_id if isinstance(self.sport_id, int) and 0 < self.sport_id <= clubs.ID_MAX else None
         search = " ".join((self.search or "").split())[:SEARCH_MAX]
         if has_control_characters(search):
