@@ -138,11 +138,12 @@ def test_deactivated_category_cannot_be_chosen(login_as, db, network):
     assert _count(db, SupportRequest) == 0
 
 
-def test_filing_for_a_club_you_are_not_a_member_of_is_forbidden(login_as, db, network):
+def test_filing_for_a_club_you_are_not_a_member_of_is_404(login_as, db, network):
+    """The same answer as an unknown club: the form does not tell which clubs exist."""
     client = login_as("club_contact")
     response = _file(client, db, network, club=network.club_amersfoort.id)
-    assert response.status_code == 403
-    assert "geen contactpersoon van deze club" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "HC Amersfoort" not in response.get_data(as_text=True)
     assert _count(db, SupportRequest) == 0
 
 

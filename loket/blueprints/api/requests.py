@@ -31,7 +31,7 @@ from loket.blueprints.api.schemas import (
 from loket.blueprints.api.schemas import Collaborator as CollaboratorShape
 from loket.blueprints.api.schemas import Event as EventShape
 from loket.blueprints.api.serializers import CLUB, SUPPORTER
-from loket.services.errors import Forbidden, InvalidInput, NotFound
+from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import clubs as clubs_service
 from loket.services.network import teams
 from loket.services.requests import actions, filing, queues, teamwork
@@ -40,6 +40,10 @@ READERS = ("club", *SUPPORTERS)
 # Passed on for a sport name we do not know, so the service reports it with the other field errors.
 UNKNOWN_SPORT = "onbekend"
 AANVRAGEN, SAMENWERKEN = ["aanvragen"], ["samenwerken"]
+# The service's names for a new contact person's fields, as the API calls them.
+CONTACT_FIELDS = {"contact_name": "contact.name", "contact_email": "contact.email", "contact_phone": "contact.phone"}
+CLUB_OWN_MESSAGE = ("Een club dient zelf in via portaal, zonder contactpersoon; alleen een clubondersteuner die "
+                    "namens een club indient, geeft kanaal en contactpersoon op.")
 
 
 @contextmanager
@@ -84,26 +88,35 @@ def list_requests(query: RequestListQuery):
 
 
 @bp.post("/requests")
-@allow("club")
-@spec.validate(resp=Response(HTTP_201=RequestSummary), tags=AANVRAGEN)
+@allow("club", "clubondersteuner", "bondsspecialist")
+@spec.validate(resp=Response("HTTP_404", HTTP_201=RequestSummary), tags=AANVRAGEN)
 def create_request(json: RequestBody):
-    """Dien een aanvraag in voor een van je clubs.
+    """Dien een aanvraag in: voor een van je clubs, of als clubondersteuner namens een club.
 
     De aanvraag wordt direct gerouteerd: `owner` zegt welk loket, welke bond of de opvang van het
     coördinatiepunt hem behandelt. Een club waarvan de aanmelding nog niet is goedgekeurd, kan nog niets
-    indienen (403).
+    indienen (403). Een club waarvan je geen contactpersoon bent, geeft 404.
+
+    Een clubondersteuner dient in namens een goedgekeurde club in het werkgebied van zijn loket (anders 404),
+    met `channel` (telefoon, bezoek of e-mail) en de contactpersoon die de vraag stelde: `contact_id` of een
+    nieuwe `contact`. De routering is die van de club zelf; de contactpersonen van de club krijgen de
+    bevestiging en kunnen de aanvraag volgen. Een bondsspecialist dient niet namens clubs in (403).
     """
+    club_id = json.club
     sport = clubs_service.sport_by_name(json.sport) if json.sport else None
-    try:
-        filed = filing.create_request(
-            actor=current_user, club_id=json.club, category_id=lookups.category_id_for(json.category),
-            sport_id=sport.id if sport else (UNKNOWN_SPORT if json.sport else None),
-            title=json.title, description=json.description)
-    except filing.ClubNotActive:
-        raise  # our own club, not approved by the loket yet: 403 with the Dutch reason
-    except (NotFound, Forbidden) as error:
-        # An unknown club and someone else's club get the same answer: existence is not revealed.
-        raise InvalidInput({"club": "Kies een club waarvan je contactpersoon bent."}) from error
+    fields = {"category_id": lookups.category_id_for(json.category),
+              "sport_id": sport.id if sport else (UNKNOWN_SPORT if json.sport else None),
+              "title": json.title, "description": json.description}
+    if current_user.has_role(*SUPPORTERS) and club_id not in current_user.club_ids:
+        contact = json.contact.model_dump() if json.contact is not None else None
+        with fields_named(**CONTACT_FIELDS):
+            filed = filing.file_for_club(actor=current_user, club_id=club_id, channel=json.channel or "",
+                                         contact_id=json.contact_id, contact=contact, **fields).request
+        return (serializers.request_summary(filed, SUPPORTER), 201,
+                {"Location": url_for("api.get_request", request_id=filed.id)})
+    if json.channel not in (None, "portaal") or json.contact_id is not None or json.contact is not None:
+        raise InvalidInput({"channel" if json.channel not in (None, "portaal") else "contact": CLUB_OWN_MESSAGE})
+    filed = filing.create_request(actor=current_user, club_id=club_id, **fields)
     return (serializers.request_summary(filed, CLUB), 201,
             {"Location": url_for("api.get_request", request_id=filed.id)})
 

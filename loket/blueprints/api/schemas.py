@@ -9,6 +9,7 @@ numbers are converted, but only plain digits count as a number.
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -193,9 +194,9 @@ class NewContactBody(Body):
 
 
 class RequestBody(Body):
-    club: Id = optional("Het id van de club: een van je eigen clubs, of (clubondersteuners) een club in je "
-                        "werkgebied. Verplicht (of `club_id`).")
-    club_id: Id = optional("Synoniem van `club`.")
+    club: Id = Field(validation_alias=AliasChoices("club", "club_id"),
+                     description="Het id van de club (ook als `club_id`): een van je eigen clubs, of "
+                                 "(clubondersteuners) een club in het werkgebied van je loket.")
     category: text("De slug van een actieve categorie (GET /api/v1/categories).", max_length=80)
     sport: text(max_length=80) | None = Field(
         None, description="De naam van de sport; verplicht bij een sportspecifieke categorie.")

@@ -1,8 +1,12 @@
 """Forms for working a request from the queue. Rules live in the services; forms carry CSRF and fields."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 
-from config import REQUEST_BODY_MAX
+from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
+from loket.models import CHANNEL_LABELS
+from loket.services.network.clubs import CONTACT_LIMITS
+from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
+from loket.services.requests.filing import SUPPORTER_CHANNELS
 from loket.services.requests.teamwork import REASON_MAX
 
 
@@ -71,3 +75,44 @@ class ActionForm(FlaskForm):
     """A button-only form (claim, give back, accept, withdraw): CSRF and nothing else."""
 
     submit = SubmitField()
+
+
+# ---------------------------------------------------------------- filing on a club's behalf, contact moments
+
+NEW_CONTACT = "nieuw"  # the contact select's choice for a person not yet known to the club
+
+
+class FileForClubForm(FlaskForm):
+    """A request a supporter files for a club that phoned, visited or mailed. Field names are the service's
+    (filing.file_for_club), so its Dutch messages land next to the right field."""
+
+    club = HiddenField()
+    channel = RadioField("Hoe kwam de vraag binnen?", validate_choice=False,
+                         choices=[(c, CHANNEL_LABELS[c]) for c in SUPPORTER_CHANNELS])
+    contact = SelectField("Contactpersoon van de club", validate_choice=False,
+                          description="Wie stelde de vraag? Die persoon krijgt de bevestiging en kan de aanvraag "
+                                      "volgen.")
+    contact_name = StringField("Naam", render_kw={"maxlength": CONTACT_LIMITS["name"], "autocomplete": "off"})
+    contact_email = StringField("E-mailadres", render_kw={"maxlength": CONTACT_LIMITS["email"], "type": "email",
+                                                          "autocomplete": "off"},
+                                description="Met een e-mailadres krijgt de persoon een account om de aanvraag "
+                                            "te volgen.")
+    contact_phone = StringField("Telefoonnummer", render_kw={"maxlength": CONTACT_LIMITS["phone"], "type": "tel",
+                                                             "autocomplete": "off"})
+    category = SelectField("Waar gaat de vraag over?", validate_choice=False)
+    sport = SelectField("Sport", validate_choice=False,
+                        description="Alleen nodig bij een sportspecifieke vraag, zoals sporttechniek of competitie.")
+    title = StringField("Korte titel", render_kw={"maxlength": REQUEST_TITLE_MAX})
+    description = TextAreaField("De vraag van de club", render_kw={"rows": 8, "maxlength": REQUEST_BODY_MAX},
+                                description="Wat wil de club bereiken, en wat is er al besproken?")
+    submit = SubmitField("Aanvraag indienen namens de club")
+
+
+class ContactMomentForm(FlaskForm):
+    channel = SelectField("Soort contact", validate_choice=False, id="moment-channel",
+                          choices=[(c, CHANNEL_LABELS[c]) for c in CONTACT_CHANNELS])
+    summary = TextAreaField("Wat is er besproken?", id="moment-summary",
+                            render_kw={"rows": 3, "maxlength": CONTACT_SUMMARY_MAX})
+    moment = StringField("Wanneer", id="moment-at", render_kw={"type": "datetime-local"},
+                         description="Leeg laten voor nu.")
+    submit = SubmitField("Contactmoment vastleggen")

@@ -1,5 +1,5 @@
 """Queue views: the team's queues, a request's full timeline, and the actions on it."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
@@ -7,10 +7,13 @@ from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.queue import bp
 from loket.blueprints.queue.forms import (
+    NEW_CONTACT,
     ActionForm,
     AssignForm,
+    ContactMomentForm,
     DeclineForm,
     EndInvitationForm,
+    FileForClubForm,
     InviteForm,
     MessageForm,
     NoteForm,
@@ -20,13 +23,16 @@ from loket.blueprints.queue.forms import (
 )
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
-from loket.services.errors import DomainError, NotFound
+from loket.services.errors import DomainError, InvalidInput, NotFound
+from loket.services.network import clubs as clubs_service
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
 from loket.services.requests import categories as categories_service
 from loket.services.requests import queues as queues_service
-from loket.services.requests import teamwork, workflow
+from loket.services.requests import actions, teamwork, workflow
+from loket.services.requests import filing as filing_service
+from loket.services.search import search_text
 
 
 @bp.route("/")
@@ -78,7 +84,8 @@ def _render_detail(access, code=200, **forms):
         forms.setdefault(name, form_class())
         forms[name].team.choices = [("", "— kies een loket of bond —")] + targets
     for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
-                             ("action_form", ActionForm), ("end_form", EndInvitationForm)):
+                             ("action_form", ActionForm), ("end_form", EndInvitationForm),
+                             ("moment_form", ContactMomentForm)):
         forms.setdefault(name, form_class())
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
@@ -209,3 +216,78 @@ def invite(request_id):
 def end_invitation(request_id):
     return _act(request_id, "end_form", EndInvitationForm(), teamwork.end_invitation, "Samenwerking beëindigd.",
                 team_id=lambda f: f.team_id.data)
+
+
+# ---------------------------------------------------------------- filing on a club's behalf
+
+@bp.get("/nieuw")
+@allow("clubondersteuner")
+def new_for_club():
+    """Step 1: choose a club of the werkgebied (search by name); step 2 (?club=<id>): the request's form."""
+    if request.args.get("club"):
+        club = or_404(clubs_service.club_in_werkgebied, current_user, request.args.get("club"))
+        form = FileForClubForm(club=str(club.id))
+        if not club.contacts:
+            form.contact.data = NEW_CONTACT
+        return _render_file_for_club(form, club)
+    typed = request.args.get("zoek") or ""
+    try:
+        text = search_text(typed, field="zoek")
+    except InvalidInput as error:
+        return render_template("queue/choose_club.html", search=typed[:100], clubs=[], total=0,
+                               error=error.errors["zoek"]), 400
+    found, total = clubs_service.werkgebied_clubs(current_user, text)
+    return render_template("queue/choose_club.html", search=text, clubs=found, total=total, error=None,
+                           limit=clubs_service.WERKGEBIED_CHOICES_MAX)
+
+
+@bp.post("/nieuw")
+@allow("clubondersteuner")
+def file_for_club():
+    form = FileForClubForm()
+    club = or_404(clubs_service.club_in_werkgebied, current_user, form.club.data)
+    if not form.validate_on_submit():
+        return _render_file_for_club(form, club, 400)
+    new_contact = form.contact.data == NEW_CONTACT or (
+        not form.contact.data and any((form.contact_name.data, form.contact_email.data, form.contact_phone.data)))
+    try:
+        filed = filing_service.file_for_club(
+            actor=current_user, club_id=club.id, channel=form.channel.data or "",
+            contact_id=None if new_contact else form.contact.data,
+            contact={"name": form.contact_name.data, "email": form.contact_email.data,
+                     "phone": form.contact_phone.data} if new_contact else None,
+            category_id=form.category.data, sport_id=form.sport.data, title=form.title.data,
+            description=form.description.data)
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            abort(404)
+        attach_errors(form, error)
+        if new_contact:
+            form.contact.data = NEW_CONTACT
+        return _render_file_for_club(form, club, error.status_code)
+    flash(" ".join(filter(None, [f"Aanvraag {filed.request.reference} ingediend namens {club.name}.",
+                                 filed.login_message])), "success")
+    if not _still_involved(filed.request.id):  # routed to a bond, or to the coördinatiepunt's opvang
+        flash(f"De aanvraag ligt bij {filed.request.owner_team.name}.", "info")
+        return redirect(url_for("queue.index"))
+    return redirect(url_for("queue.detail", request_id=filed.request.id))
+
+
+def _render_file_for_club(form: FileForClubForm, club, code=200):
+    form.contact.choices = [("", "— kies een contactpersoon —")] + [
+        (str(c.id), c.name + (f" ({c.email or c.phone})" if c.email or c.phone else "")) for c in club.contacts
+    ] + [(NEW_CONTACT, "Nieuwe contactpersoon (vul hieronder in)")]
+    form.category.choices = [("", "— kies een categorie —")] + [
+        (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
+        for c in categories_service.available_categories()]
+    sports = club.sports or clubs_service.sports_in_reading_order()
+    form.sport.choices = [("", "— geen / niet van toepassing —")] + [(str(s.id), s.name) for s in sports]
+    return render_template("queue/file_for_club.html", form=form, club=club), code
+
+
+@bp.post("/<int:request_id>/contactmoment")
+@allow(*SUPPORTERS)
+def contact_moment(request_id):
+    return _act(request_id, "moment_form", ContactMomentForm(), actions.log_contact_moment,
+                "Contactmoment vastgelegd.", channel=lambda f: f.channel.data, summary=lambda f: f.summary.data,
+                moment=lambda f: f.moment.data)

@@ -160,7 +160,7 @@ def _new_request(mail: InboundMail, user: User, data: dict, now: datetime) -> In
         request = filing.create_request(
             actor=user, club_id=club_ids[0], category_id=category_id, sport_id=None,
             title=_fit(title, "REQUEST_TITLE_MAX", marker="…"),
-            description=_fit(description, "REQUEST_BODY_MAX"), now=now, event_data=data,
+            description=_fit(description, "REQUEST_BODY_MAX"), now=now, event_data=data, channel="e-mail",
         )
     except DomainError as error:
         db.session.rollback()

@@ -352,3 +352,42 @@ def list_clubs(*, page: int = 1, per_page: int = 50):
     query = (select(Club).where(Club.status == "actief").options(selectinload(Club.sports))
              .order_by(Club.name, Club.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# ---- filing on a club's behalf
+
+WERKGEBIED_CHOICES_MAX = 100  # clubs offered in one select; a search narrows a larger werkgebied
+
+
+def in_werkgebied(user: User, club: Club) -> bool:
+    """The club is active and its gemeente is served by a loket the user works at as clubondersteuner."""
+    return club.status == "actief" and club.gemeente.loket_id is not None \
+        and club.gemeente.loket_id in user.loket_ids
+
+
+def club_in_werkgebied(user: User, club_id) -> Club:
+    """The club, if it is in the user's werkgebied; NotFound otherwise (no hint whether it exists)."""
+    text = str(club_id) if type(club_id) is int or isinstance(club_id, str) else ""
+    number = int(text) if text.isascii() and text.isdigit() else 0
+    club = db.session.get(Club, number) if 1 <= number <= ID_MAX else None
+    if club is None or not in_werkgebied(user, club):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return club
+
+
+def werkgebied_clubs(user: User, search: str = "") -> tuple[list[Club], int]:
+    """Active clubs in the gemeenten of the user's loketten whose name contains `search` (already checked with
+    services.search.search_text), by name: at most WERKGEBIED_CHOICES_MAX of them, and how many match (two
+    queries)."""
+    from loket.services.search import contains
+
+    if not user.loket_ids:
+        return [], 0
+    condition = [Club.status == "actief", Gemeente.loket_id.in_(user.loket_ids)]
+    if search:
+        condition.append(contains(search, Club.name))
+    base = select(Club).join(Gemeente, Gemeente.id == Club.gemeente_id).where(*condition)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    found = list(db.session.scalars(base.order_by(Club.name, Club.id).limit(WERKGEBIED_CHOICES_MAX)))
+    return found, total
+

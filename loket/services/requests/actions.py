@@ -1,17 +1,18 @@
 """Working a request: replies and internal notes, claiming and assigning, status changes, and the events
 that record them. Each function that writes is one transaction (`transaction.commit`)."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import update
 
 from loket.extensions import db
+from loket.formatting import format_datetime
 from loket.models import Event, SupportRequest, User
-from loket.models.base import utcnow
+from loket.models.base import AMSTERDAM, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput
 from loket.services.messaging import notifications
 from loket.services.requests import workflow
-from loket.services.text import required_text
+from loket.services.text import has_control_characters, required_text
 from loket.services.transaction import commit
 
 
@@ -123,3 +124,75 @@ def add_event(request: SupportRequest, kind: str, actor: User | None, now: datet
                   data=data or {}, created_at=now)
     db.session.add(event)
     return event
+
+
+# ---------------------------------------------------------------- contact moments
+
+CONTACT_CHANNELS = ("telefoon", "bezoek", "e-mail")
+CONTACT_SUMMARY_MAX = 2000
+CONTACT_CHANNEL_MESSAGE = "Kies hoe je contact had met de club: telefoon, bezoek of e-mail."
+MOMENT_FORMAT_MESSAGE = "Vul een geldig moment in, bijvoorbeeld 2026-03-02 09:30."
+
+
+def log_contact_moment(access, *, actor: User, channel: str, summary: str, moment: datetime | str | None = None,
+                       now: datetime | None = None) -> Event:
+    """A supporter of the owning team or an invited team records a phone call, visit or e-mail with the club on
+    the request's timeline (`access`: teamwork.SupporterAccess).
+
+    The event (`contact_moment`, data {channel, moment, moment_label: Dutch, Amsterdam time}) is internal: the summary is the supporter's notes of a
+    conversation, not a message to the club, and the club was there. A contact moment is a response to the club,
+    as a reply is: the first one given sets `first_response_at` (at the moment of the contact), and a new
+    request goes to in_behandeling.
+
+    :param moment: when it happened: naive UTC, or the text of a datetime-local field in Amsterdam time; empty is
+        now. Not in the future, not before the request was filed.
+    :raises Forbidden: the actor's team neither owns nor is invited to the request.
+    :raises InvalidInput: channel, summary or moment wrong. :raises Conflict: the request is closed.
+    Side effects: commits.
+    """
+    now = now or utcnow()
+    if not access.can_reply:
+        raise Forbidden("Een contactmoment leg je vast als jouw team de aanvraag behandelt of meewerkt.")
+    request = access.request
+    errors: dict[str, str] = {}
+    if channel not in CONTACT_CHANNELS:
+        errors["channel"] = CONTACT_CHANNEL_MESSAGE
+    summary = required_text(errors, "summary", summary, missing="Vat kort samen wat er besproken is.",
+                            limit=CONTACT_SUMMARY_MAX, what="De samenvatting")
+    if "summary" not in errors and has_control_characters(summary, allowed="\n\r\t"):
+        errors["summary"] = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
+    moment = _moment(errors, moment, now)
+    if moment is not None and moment > now:
+        errors["moment"] = "Een contactmoment kan niet in de toekomst liggen."
+    elif moment is not None and moment < request.created_at.replace(second=0, microsecond=0):
+        errors["moment"] = "Een contactmoment ligt niet vóór het indienen van de aanvraag."
+    if errors:
+        raise InvalidInput(errors)
+    if request.status == "gesloten":
+        raise Conflict("Deze aanvraag is gesloten; leg het contact vast bij een nieuwe aanvraag.")
+    event = add_event(request, "contact_moment", actor, now, body=summary,
+                      data={"channel": channel, "moment": moment.isoformat(timespec="minutes"),
+                            "moment_label": format_datetime(moment)})
+    workflow.record_first_response(request, moment)
+    if request.status == "nieuw":
+        change_status_in_transaction(request, "in_behandeling", actor, now)
+    request.updated_at = now
+    commit()
+    return event
+
+
+def _moment(errors: dict, value, now: datetime) -> datetime | None:
+    """A naive UTC moment from a datetime (kept) or datetime-local text in Amsterdam time; empty is now."""
+    if isinstance(value, datetime):
+        return value
+    text = (value or "").strip()
+    if not text:
+        return now
+    try:
+        local = datetime.fromisoformat(text) if len(text) <= 32 and text.isascii() else None
+    except ValueError:
+        local = None
+    if local is None or local.tzinfo is not None:
+        errors["moment"] = MOMENT_FORMAT_MESSAGE
+        return None
+    return local.replace(tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
