@@ -471,7 +471,7 @@ def confirm(club_import: ClubImport, *, actor: User) -> ClubImport:
 
 # ---------------------------------------------------------------- step 3: the job
 
-def run(import_id: int, *, batch_size: int = BATCH_SIZE) -> ClubImport | None:
+def run(import_id: int, *, batch_size: int | None = None) -> ClubImport | None:
     """Store a confirmed import batch by batch (idempotent: a done or failed import is left alone, a running one
     continues where it stopped). An unexpected error marks it failed with a message and is not raised: the
     import row is the record, and what the committed batches stored stays (a new upload skips it)."""
@@ -484,7 +484,7 @@ def run(import_id: int, *, batch_size: int = BATCH_SIZE) -> ClubImport | None:
     loket = db.session.get(Loket, club_import.loket_id)
     try:
         matcher = _Matcher(loket)
-        while store_batch(import_id, matcher, batch_size=batch_size):
+        while store_batch(import_id, matcher, batch_size=batch_size or BATCH_SIZE):
             pass
         club_import = db.session.get(ClubImport, import_id)
         club_import.state, club_import.finished_at = "done", utcnow()
