@@ -69,7 +69,7 @@ def test_every_overview_route_is_declared_for_coordinatiepunt_and_beheer_only(ap
     from loket.access import policy_of
 
     endpoints = [e for e in app.view_functions if e.startswith("overzicht.")]
-    assert len(endpoints) == 8
+    assert len(endpoints) == 9
     for endpoint in endpoints:
         assert policy_of(app.view_functions[endpoint]) == {"coordinatiepunt", "beheer"}, endpoint
 

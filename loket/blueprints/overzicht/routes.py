@@ -8,6 +8,7 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.forms_support import or_404
 from loket.blueprints.overzicht import bp, charts
+from loket.models import GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES
 from loket.models.base import today_in_amsterdam
 from loket.services.quality import exports, runs
 from loket.services.quality import overview as overview_service
@@ -52,6 +53,14 @@ def index():
                            rows=overview.filtered(province=province, status=status),
                            province=province, status=status, run=run,
                            run_error=runs.error_shown_to(run, current_user))
+
+
+@bp.route("/realisatie")
+@allow(*WHO)
+def realisation():
+    """Gemeenten per realisation stage: per province now, and per month over the last year."""
+    return render_template("overzicht/realisation.html", realisation=overview_service.realisation(),
+                           stage_labels=GEMEENTE_STAGE_LABELS, stages=GEMEENTE_STAGES)
 
 
 @bp.route("/doelen.<any(csv, xlsx):fmt>")

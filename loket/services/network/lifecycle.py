@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
@@ -19,6 +19,7 @@ from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history, loketten, stages
 from loket.services.network.stages import stage_of
 from loket.services.network.teams import leads_of
+from loket.services.search import contains, search_text
 from loket.services.text import has_control_characters
 from loket.services.transaction import commit
 
@@ -235,8 +236,7 @@ def loket_page(slug: str) -> LoketPage:
     loket = loketten.get_loket(slug)
     changes = history.of_loket(loket.id)
     ids = {change.gemeente_id for change in changes if change.gemeente_id is not None}
-    names = dict(db.session.execute(select(Gemeente.id, Gemeente.name).where(Gemeente.id.in_(ids))).all()) \
-        if ids else {}
+    names = dict(db.session.execute(select(Gemeente.id, Gemeente.name).where(Gemeente.id.in_(ids))).all())
     return LoketPage(loket=loket, leads=leads_of([loket.id]).get(loket.id, []), changes=changes,
                      gemeente_names=names)
 
@@ -260,12 +260,14 @@ def _stage_condition(stage: str):
 
 def list_gemeenten(*, page: int = 1, per_page: int = 50, search: str | None = None, province: str | None = None,
                    stage: str | None = None):
-    """Gemeenten by name with their loket (three queries per page); `search` matches name or code."""
+    """Gemeenten by name with their loket (three queries per page); `search` matches name or code.
+
+    :raises InvalidInput: {'q': …} for search text with a control character or too long.
+    """
     query = (select(Gemeente).options(selectinload(Gemeente.loket)).order_by(Gemeente.name, Gemeente.id))
-    search = " ".join((search or "").split())[:100]
-    if search:
-        pattern = loketten.search_pattern(search)
-        query = query.where(or_(Gemeente.name.ilike(pattern, escape="\\"), Gemeente.code.ilike(pattern, escape="\\")))
+    text = search_text(search)
+    if text:
+        query = query.where(contains(text, Gemeente.name, Gemeente.code))
     if province:
         query = query.where(Gemeente.province == province)
     if stage in GEMEENTE_STAGES:

@@ -17,6 +17,7 @@ from loket.models.base import day_in_amsterdam, utcnow
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.network import history, stages
 from loket.services.network.teams import ensure_team, is_loket_lead
+from loket.services.search import contains, search_text
 from loket.services.text import (
     EMAIL_MAX,
     GEMEENTE_CODE_PATTERN,
@@ -149,24 +150,19 @@ def create_loket(name: str, slug: str, gemeente_codes: list[str], status: str = 
     return loket
 
 
-def search_pattern(search: str) -> str:
-    """A LIKE pattern matching `search` anywhere, its own % and _ taken literally (escape character \\)."""
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_loketten(*, page: int = 1, per_page: int = 50, search: str | None = None, status: str | None = None):
     """Loketten by name, with their gemeenten and team (four queries per page); `search` matches the name,
-    the slug, or the name or code of a gemeente served; `status` keeps one status."""
+    the slug, or the name or code of a gemeente served; `status` keeps one status (another value: all).
+
+    :raises InvalidInput: {'q': …} for search text with a control character or too long.
+    """
     query = (select(Loket).options(selectinload(Loket.gemeenten), selectinload(Loket.team))
              .order_by(Loket.name, Loket.id))
-    search = " ".join((search or "").split())[:100]
-    if search:
-        pattern = search_pattern(search)
-        query = query.where(or_(
-            Loket.name.ilike(pattern, escape="\\"), Loket.slug.ilike(pattern, escape="\\"),
-            Loket.id.in_(select(Gemeente.loket_id).where(or_(Gemeente.name.ilike(pattern, escape="\\"),
-                                                             Gemeente.code.ilike(pattern, escape="\\"))))))
+    text = search_text(search)
+    if text:
+        query = query.where(or_(contains(text, Loket.name, Loket.slug),
+                                Loket.id.in_(select(Gemeente.loket_id).where(
+                                    contains(text, Gemeente.name, Gemeente.code)))))
     if status in LOKET_STATUSES:
         query = query.where(Loket.status == status)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -18,6 +18,7 @@ from loket.formatting import number
 from loket.models import Bond, CriteriaSet, Criterion, Gemeente, Loket, Measurement
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import NotFound
+from loket.services.network import lifecycle
 from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import unit_of
 from loket.services.quality.voldoet import LoketQuality, evaluate
@@ -307,3 +308,22 @@ def _histories(loket_id: int, metrics: list[Criterion]) -> list[CriterionHistory
     for code, history in histories.items():
         history.points = [by_month[code][period] for period in sorted(by_month[code])]
     return list(histories.values())
+
+
+# ---------------------------------------------------------------- realisation: gemeenten per stage
+
+@dataclass(frozen=True)
+class Realisation:
+    """How far the network has come: gemeenten per realisation stage, per province now and month by month."""
+
+    as_of: date
+    provinces: list[lifecycle.StageCounts]
+    total: lifecycle.StageCounts
+    months: list[lifecycle.StageMonth]  # oldest first; the last is the month under way
+
+
+def realisation(today: date | None = None) -> Realisation:
+    """Stage counts per province now and over the last twelve months (three queries)."""
+    provinces, total = lifecycle.stage_counts_by_province()
+    return Realisation(as_of=today or today_in_amsterdam(), provinces=provinces, total=total,
+                       months=lifecycle.stage_counts_over_time(months=12))
