@@ -74,4 +74,4 @@ class HandBackForm(FlaskForm):
     reason = TextAreaField("Waarom geven jullie hem terug?", id="hand-back-reason",
                            render_kw={"rows": 3, "maxlength": REASON_MAX},
                            description="Het coördinatiepunt leest dit en zoekt een ander loket.")
-    submit = SubmitField("Teruggeven aan het coördinatiepunt")
+    submit = SubmitField("Teruggeven")
