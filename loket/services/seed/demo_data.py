@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from loket.extensions import db
 from loket.models import Bond, Category, Club, ClubContact, Gemeente, Loket, Sport, SupportOffer, User
-from loket.models.base import utcnow
+from loket.models.base import day_in_amsterdam, utcnow
+from loket.services.network import history
+from loket.services.network.stages import record_stage
 from loket.services.network.teams import ensure_team
 from loket.services.network.users import MembershipSpec, create_user
 from loket.services.requests.filing import create_request
@@ -46,6 +48,12 @@ LOKETTEN = (
      "hallo@gooi.demo.loket.nl", "035 555 01 23", "Dudokpark 1, 1217 JE Hilversum",
      "di en do 10:00–15:00", 60),
 )
+
+# slug: the days ago each loket's gemeenten went (verkennen →) in_oprichting (→ operationeel), so the overview's
+# stage counts over time have a history to show. None: that step was not taken.
+LOKET_STAGE_DAYS_AGO = {"utrecht": (None, 900, 820), "eemland": (None, 400, 240), "gooi": (200, 60, None)}
+# Gemeenten without a loket that explore one, since how many days ago.
+EXPLORING_GEMEENTEN = (("Zeist", 100), ("De Bilt", 30))
 
 # The loketten's own websites (reserved .example names: nothing real is linked).
 LOKET_WEBSITES = {
@@ -165,6 +173,7 @@ def seed_demo() -> DemoSeed:
         for key, since in AANGESLOTEN_BONDS.items():
             bonden[key].aangesloten, bonden[key].aangesloten_at = True, since
         _create_loketten(gemeenten, now)
+        _explore(gemeenten, now)
         clubs = _create_clubs(gemeenten, sports)
         users = _create_users(clubs)
         commit()
@@ -181,7 +190,8 @@ def seed_demo() -> DemoSeed:
 
 
 def _reference_gemeenten() -> dict[str, Gemeente]:
-    names = {name for loket in LOKETTEN for name in loket[4]} | {club[2] for club in CLUBS.values()}
+    names = ({name for loket in LOKETTEN for name in loket[4]} | {club[2] for club in CLUBS.values()}
+             | {name for name, _ in EXPLORING_GEMEENTEN})
     found = {g.name: g for g in db.session.scalars(select(Gemeente).where(Gemeente.name.in_(names)))}
     _require({"gemeenten": names - set(found)})
     return found
@@ -206,10 +216,36 @@ def _create_loketten(gemeenten: dict[str, Gemeente], now) -> None:
         loket.url = LOKET_WEBSITES.get(slug)
         db.session.add(loket)
         db.session.flush()
+        _record_stage_history(loket, now)
         team = ensure_team("loket", loket)
         for title, description, category_slugs in LOKET_OFFERS.get(slug, ()):
             db.session.add(SupportOffer(team=team, title=title, description=description, active=True,
                                         categories=[categories[c] for c in category_slugs]))
+
+
+def _record_stage_history(loket: Loket, now) -> None:
+    """The loket's 'created' row and each of its gemeenten's stage steps, dated in the past (the system as actor)."""
+    exploring, founded, operational = LOKET_STAGE_DAYS_AGO[loket.slug]
+    history.record("loket", "created", None, loket.name, actor=None, loket_id=loket.id,
+                   now=now - timedelta(days=founded))
+    steps = [(days, stage) for days, stage in ((exploring, "verkennen"), (founded, "in_oprichting"),
+                                               (operational, "operationeel")) if days is not None]
+    for gemeente in loket.gemeenten:
+        history.record("gemeente", "gemeente", None, loket.name, actor=None, loket_id=loket.id,
+                       gemeente_id=gemeente.id, now=now - timedelta(days=founded))
+        old = "geen"
+        for days, stage in steps:
+            record_stage(gemeente, old, stage, actor=None, loket_id=loket.id, now=now - timedelta(days=days))
+            old = stage
+
+
+def _explore(gemeenten: dict[str, Gemeente], now) -> None:
+    """A few gemeenten without a loket explore one (stage verkennen)."""
+    for name, days in EXPLORING_GEMEENTEN:
+        gemeente = gemeenten[name]
+        if gemeente.loket_id is None:
+            gemeente.exploring_since = day_in_amsterdam(now - timedelta(days=days))
+            record_stage(gemeente, "geen", "verkennen", actor=None, loket_id=None, now=now - timedelta(days=days))
 
 
 def _create_clubs(gemeenten: dict[str, Gemeente], sports: dict[str, Sport]) -> dict[str, Club]:

@@ -292,3 +292,19 @@ def test_stage_counts_use_a_constant_number_of_queries(app, network):
     assert len(many) == len(few) == 3
     assert db.session.scalar(select(Loket.id).where(Loket.slug == "nieuw-loket"))
     assert db.session.get(Gemeente, gemeente.id).exploring_since is not None
+
+
+def test_the_demo_network_has_a_stage_history_and_gemeenten_that_explore(app, db):
+    from loket.services.seed.demo_data import seed_demo
+    from loket.services.seed.reference_data import seed_reference
+
+    seed_reference(app.config["REFERENCE_DATA_DIR"])
+    seed_demo()
+    exploring = {g.name for g in db.session.scalars(select(Gemeente).where(Gemeente.exploring_since.is_not(None)))}
+    assert exploring == {"Zeist", "De Bilt"}
+    months = lifecycle.stage_counts_over_time()
+    assert months[-1].counts == lifecycle.stage_counts_by_province()[1].counts
+    assert months[-1].counts["in_oprichting"] == 3 and months[-1].counts["verkennen"] == 2
+    assert months[0].counts != months[-1].counts  # the year shows movement: Gooi founded, Eemland operational
+    gooi = db.session.scalar(select(Loket).where(Loket.slug == "gooi"))
+    assert ("loket", "created") in {(c.subject, c.field) for c in history.of_loket(gooi.id)}
