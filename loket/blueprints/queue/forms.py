@@ -105,7 +105,7 @@ class FileForClubForm(FlaskForm):
     title = StringField("Korte titel", render_kw={"maxlength": REQUEST_TITLE_MAX})
     description = TextAreaField("De vraag van de club", render_kw={"rows": 8, "maxlength": REQUEST_BODY_MAX},
                                 description="Wat wil de club bereiken, en wat is er al besproken?")
-    submit = SubmitField("Aanvraag indienen namens de club")
+    submit = SubmitField("Aanvraag indienen")
 
 
 class ContactMomentForm(FlaskForm):

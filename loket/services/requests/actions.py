@@ -189,7 +189,7 @@ def _moment(errors: dict, value, now: datetime) -> datetime | None:
     if not text:
         return now
     try:
-        local = datetime.fromisoformat(text) if len(text) <= 32 and text.isascii() else None
+        local = datetime.fromisoformat(text) if len(text) <= 32 and text.isascii() and text.isprintable() else None
     except ValueError:
         local = None
     if local is None or local.tzinfo is not None:
