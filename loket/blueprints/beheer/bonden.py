@@ -5,7 +5,12 @@ from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
-from loket.blueprints.beheer.forms import ActionForm, AddSportForm, BondEditForm, BondForm
+from loket.blueprints.beheer.forms import (
+    ActionForm,
+    AddSportForm,
+    BondEditForm,
+    BondForm,
+)
 from loket.blueprints.beheer.lists import moved, search_list
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.services.errors import DomainError

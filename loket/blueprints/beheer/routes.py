@@ -6,13 +6,12 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
-from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.beheer.lists import moved, search_list
+from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import OUTBOX_STATUSES
 from loket.services.errors import DomainError
 from loket.services.messaging import outbox_admin
 from loket.services.requests import categories as categories_service
-
 
 # How the fields of the network history read on beheer's pages.
 HISTORY_FIELD_LABELS = {

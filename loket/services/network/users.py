@@ -8,7 +8,9 @@ from sqlalchemy import exists, func, select
 from loket.extensions import db
 from loket.models import ROLES, Bond, Club, Loket, Membership, User
 from loket.models.base import utcnow
+from loket.services import search, transaction
 from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from loket.services.network import history
 from loket.services.network.passwords import (
     PASSWORD_MIN,
     burn_time_for_unknown_user,
@@ -17,8 +19,6 @@ from loket.services.network.passwords import (
     password_problem,
     verify_password,
 )
-from loket.services import search, transaction
-from loket.services.network import history
 from loket.services.text import EMAIL_MAX
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
