@@ -214,7 +214,7 @@ def test_bad_rows_answer_400_with_a_dutch_message_per_row_and_store_no_club(logi
 
 @pytest.mark.parametrize("content, message", [
     (b"", "Het bestand is leeg."),
-    ("naam;soort;plaats\nX;vereniging;Utrecht\n".encode(), "De kopregel klopt niet"),
+    (b"naam;soort;plaats\nX;vereniging;Utrecht\n", "De kopregel klopt niet"),
     ((CSV + "Vélo;vereniging;GM0344;voetbal;\n").encode("latin-1"), "niet in UTF-8 opgeslagen"),
 ])
 def test_a_file_that_cannot_be_read_is_one_message_and_nothing_is_stored(login_as, network, content, message):
@@ -262,3 +262,16 @@ def test_the_bond_sees_its_clubs_and_where_their_loket_is(login_as, network):
     assert "FC Zeist" in searched and "HC Amersfoort" not in searched
     assert client.get("/werkgebied/bond/clubs?bond=knltb").status_code == 404
     assert client.get("/werkgebied/bond/clubs?sport=99999999999&zoek=%00").status_code == 200
+
+
+def test_the_bonds_view_uses_a_constant_number_of_queries(app, login_as, network):
+    client = login_as("bondsspecialist")
+    with count_queries(app) as few:
+        assert client.get("/werkgebied/bond/clubs").status_code == 200
+    for i in range(12):
+        ClubFactory(name=f"Voetbalclub {i}", gemeente=(network.zeist, network.leusden)[i % 2],
+                    sports=[network.voetbal, network.tennis])
+    _db.session.commit()
+    with count_queries(app) as many:
+        assert client.get("/werkgebied/bond/clubs").status_code == 200
+    assert len(many) == len(few), "\n".join(many)

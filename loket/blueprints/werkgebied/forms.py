@@ -5,9 +5,10 @@ from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
 
 from loket.blueprints.forms_support import MultiCheckboxField
-from loket.models import BASISEISEN, CLUB_KINDS, Club
+from loket.blueprints.profiel.forms import ProfileForm
+from loket.models import CLUB_KINDS
 from loket.services.network import club_import
-from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
+from loket.services.network.clubs import CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
 
 
 class AddClubForm(FlaskForm):
@@ -33,29 +34,11 @@ class AddClubForm(FlaskForm):
         return {"name": self.contact_name.data, "email": self.contact_email.data, "phone": self.contact_phone.data}
 
 
-class BasiseisenForm(FlaskForm):
+class BasiseisenForm(ProfileForm):
+    """The basiseisen of the club profile (the same fields, filled the same way), without the rest of it."""
+
+    name = kind = kvk_number = sports = None
     submit = SubmitField("Basiseisen opslaan")
-
-    @classmethod
-    def for_club(cls, club: Club) -> "BasiseisenForm":
-        data = {}
-        for key, _ in BASISEISEN:
-            data[f"basiseis_{key}_status"] = club.basiseis_status(key)
-            when = getattr(club, f"basiseis_{key}_date")
-            data[f"basiseis_{key}_date"] = when.isoformat() if when else ""
-        return cls(formdata=None, data=data)
-
-    def basiseisen_data(self) -> dict:
-        return {key: (self[f"basiseis_{key}_status"].data, self[f"basiseis_{key}_date"].data)
-                for key, _ in BASISEISEN}
-
-
-# One status and one date per basiseis; the template groups each pair in a fieldset named after it.
-for _key, _label in BASISEISEN:
-    setattr(BasiseisenForm, f"basiseis_{_key}_status", SelectField(
-        "Status", choices=dict(BASISEIS_STATUS_LABELS), validate_choice=False))
-    setattr(BasiseisenForm, f"basiseis_{_key}_date", StringField(
-        "Datum", render_kw={"type": "date"}, description="Wanneer is dit voor het laatst vastgesteld?"))
 
 
 class ImportSizeLimit(FileSize):

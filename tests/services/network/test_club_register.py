@@ -9,14 +9,13 @@ from loket.extensions import db as _db
 from loket.models import Club, ClubContact
 from loket.models.base import utcnow
 from loket.services.errors import Forbidden, InvalidInput, NotFound
-from loket.services.network import club_register
+from loket.services.network import club_register, registrations
 from loket.services.network.club_register import BondFilter, RegisterFilter
 from loket.services.requests import actions
 from tests.factories import ClubFactory, MembershipFactory, SportFactory, make_user
 from tests.support.db import count_queries, count_rows
 from tests.support.registrations import club_data, confirmation_token, contact_data
 from tests.support.requests import file_request
-from loket.services.network import registrations
 
 ALL_KNOWN = {f"basiseis_{key}_status": "voldoet" for key in ("vog", "vcp", "gedragsregels", "kwalificatie")}
 
