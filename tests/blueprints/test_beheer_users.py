@@ -175,3 +175,10 @@ def test_every_beheer_page_is_closed_to_every_other_role(app, login_as, network,
             response = client.post(url, data=data) if method == "POST" else client.get(url)
             assert response.status_code == 403, (who, method, url)
     assert _stored() == before and reloaded(network.collega).active
+
+
+def test_the_beheer_index_links_every_area(login_as, network):
+    page = login_as("beheerder").get("/beheer/").get_data(as_text=True)
+    for href in ("/netwerk/loketten", "/netwerk/gemeenten", "/beheer/bonden", "/beheer/gebruikers",
+                 "/beheer/categorieen", "/beheer/uitgaand"):
+        assert f'href="{href}"' in page, href
