@@ -10,26 +10,18 @@ from loket.models import Membership, TeamInvitation, User
 from loket.models.base import utcnow
 from loket.services.network import invitations
 from loket.services.network.teams import is_team_lead, works_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.support.account import mailed_path, mailed_token
 from tests.support.mails import outbox_rows
+from tests.support.teams import knvb_lead
 
 TEAM = "/team/loket/utrecht"
 NEW_PASSWORD = "een nieuw teamlid erbij"
 
 
 @pytest.fixture()
-def utrecht_lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
-
-
-@pytest.fixture()
-def knvb_lead(network):
-    user = make_user("bondsspecialist", network.knvb, name="Bart Bondslead", team_lead=True)
-    _db.session.commit()
-    return user
+def bond_lead(network):
+    return knvb_lead(network)
 
 
 def _membership_id(user, loket):
@@ -54,22 +46,22 @@ def test_team_redirects_a_supporter_to_their_own_team(login_as):
     assert login_as("bondsspecialist").get("/team/").headers["Location"] == "/team/bond/knvb"
 
 
-def test_a_member_sees_colleagues_but_no_buttons(login_as, utrecht_lead):
+def test_a_member_sees_colleagues_but_no_buttons(login_as, lead):
     html = login_as("collega").get(TEAM).get_data(as_text=True)
     assert "Cees Collega" in html and "Lotte Lead" in html and "Ofelia Ondersteuner" in html
     assert "Uit het team halen" not in html and "Uitnodiging versturen" not in html and "Intrekken" not in html
     assert "nog nooit" in html or "<time" in html
 
 
-def test_a_lead_sees_the_buttons_but_appoints_nobody(login_as, network, utrecht_lead):
-    invitations.invite(utrecht_lead, "loket", "utrecht", email="open@loket.example")
-    html = login_as(utrecht_lead).get(TEAM).get_data(as_text=True)
+def test_a_lead_sees_the_buttons_but_appoints_nobody(login_as, network, lead):
+    invitations.invite(lead, "loket", "utrecht", email="open@loket.example")
+    html = login_as(lead).get(TEAM).get_data(as_text=True)
     assert "Uit het team halen" in html and "Uitnodiging versturen" in html
     assert "open@loket.example" in html and "Intrekken" in html
     assert "Maak coördinator" not in html and "Als coördinator van het team" not in html
 
 
-def test_beheer_sees_every_team_with_lead_buttons(login_as, utrecht_lead):
+def test_beheer_sees_every_team_with_lead_buttons(login_as, lead):
     client = login_as("beheerder")
     html = client.get(TEAM).get_data(as_text=True)
     assert "Maak coördinator" in html and "Geen coördinator meer" in html and "Als coördinator van het team" in html
@@ -100,14 +92,14 @@ def test_a_page_beyond_the_end_redirects_within_the_team(login_as):
 
 # ---------------------------------------------------------------- inviting
 
-def test_a_lead_invites_a_colleague(login_as, utrecht_lead):
-    response = _invite(login_as(utrecht_lead), name="Nina Nieuw")
+def test_a_lead_invites_a_colleague(login_as, lead):
+    response = _invite(login_as(lead), name="Nina Nieuw")
     assert response.status_code == 302 and response.headers["Location"] == TEAM
     assert outbox_rows("team_invitation", "nieuw@loket.example")
 
 
-def test_a_lead_of_loket_a_cannot_invite_into_loket_b(login_as, network, utrecht_lead):
-    response = _invite(login_as(utrecht_lead), "/team/loket/eemland")
+def test_a_lead_of_loket_a_cannot_invite_into_loket_b(login_as, network, lead):
+    response = _invite(login_as(lead), "/team/loket/eemland")
     assert response.status_code == 403
     assert outbox_rows("team_invitation") == [] and _db.session.scalar(select(TeamInvitation)) is None
 
@@ -117,15 +109,15 @@ def test_a_member_who_is_no_lead_cannot_invite(login_as, network):
     assert outbox_rows("team_invitation") == []
 
 
-def test_a_lead_cannot_invite_a_lead(login_as, utrecht_lead):
-    response = _invite(login_as(utrecht_lead), team_lead="y")
+def test_a_lead_cannot_invite_a_lead(login_as, lead):
+    response = _invite(login_as(lead), team_lead="y")
     assert response.status_code == 403
     assert "Alleen beheer benoemt coördinatoren" in response.get_data(as_text=True)
     assert outbox_rows("team_invitation") == []
 
 
-def test_a_bond_lead_invites_into_the_bond_only(login_as, knvb_lead):
-    client = login_as(knvb_lead)
+def test_a_bond_lead_invites_into_the_bond_only(login_as, bond_lead):
+    client = login_as(bond_lead)
     assert _invite(client, "/team/bond/knvb").status_code == 302
     assert _invite(client, "/team/bond/knltb").status_code == 403
     assert _invite(client, TEAM, email="ander@knvb.example").status_code == 403
@@ -138,8 +130,8 @@ def test_beheer_invites_a_lead_into_any_team(login_as, network):
     assert invitation.team_lead and invitation.loket_id == network.loket_bunnik.id
 
 
-def test_an_invitation_to_an_existing_membership_is_409(login_as, network, utrecht_lead):
-    response = _invite(login_as(utrecht_lead), email=network.collega.email)
+def test_an_invitation_to_an_existing_membership_is_409(login_as, network, lead):
+    response = _invite(login_as(lead), email=network.collega.email)
     assert response.status_code == 409
     assert "is al lid van het team van Sportloket Utrecht" in response.get_data(as_text=True)
 
@@ -147,21 +139,21 @@ def test_an_invitation_to_an_existing_membership_is_409(login_as, network, utrec
 @pytest.mark.parametrize("data", [{"email": ""}, {"email": "geen-adres"}, {"email": "a\x00b@loket.example"},
                                   {"email": "x" * 300 + "@loket.example"}, {"name": "Nina\x00"},
                                   {"name": "n" * 500}])
-def test_bad_input_is_a_dutch_400(login_as, utrecht_lead, data):
-    response = _invite(login_as(utrecht_lead), **data)
+def test_bad_input_is_a_dutch_400(login_as, lead, data):
+    response = _invite(login_as(lead), **data)
     assert response.status_code == 400 and "Controleer het formulier" in response.get_data(as_text=True)
     assert outbox_rows("team_invitation") == []
 
 
-def test_a_post_without_csrf_is_refused(login_as, utrecht_lead):
-    response = login_as(utrecht_lead).post(f"{TEAM}/uitnodigen", data={"email": "x@loket.example"}, csrf=False)
+def test_a_post_without_csrf_is_refused(login_as, lead):
+    response = login_as(lead).post(f"{TEAM}/uitnodigen", data={"email": "x@loket.example"}, csrf=False)
     assert response.status_code == 400 and outbox_rows("team_invitation") == []
 
 
-def test_a_lead_withdraws_an_invitation(login_as, network, utrecht_lead):
-    path = _invited(network, by=utrecht_lead)
+def test_a_lead_withdraws_an_invitation(login_as, network, lead):
+    path = _invited(network, by=lead)
     invitation = _db.session.scalar(select(TeamInvitation))
-    client = login_as(utrecht_lead)
+    client = login_as(lead)
     response = client.post(f"{TEAM}/uitnodigingen/{invitation.id}/intrekken")
     assert response.status_code == 302
     assert client.get(path).status_code == 400
@@ -244,10 +236,10 @@ def test_someone_else_logged_in_cannot_take_the_invitation(login_as, network):
 
 # ---------------------------------------------------------------- removing members, leads
 
-def test_removing_a_member_ends_their_sessions(login_as, network, utrecht_lead):
+def test_removing_a_member_ends_their_sessions(login_as, network, lead):
     colleague = login_as("collega")
     assert colleague.get("/wachtrij/").status_code == 200
-    response = login_as(utrecht_lead).post(f"{TEAM}/leden/{_membership_id(network.collega, network.loket_utrecht)}"
+    response = login_as(lead).post(f"{TEAM}/leden/{_membership_id(network.collega, network.loket_utrecht)}"
                                            "/verwijderen")
     assert response.status_code == 302
     ended = colleague.get("/wachtrij/")
@@ -261,30 +253,30 @@ def test_a_non_lead_removes_nobody(login_as, network):
     assert response.status_code == 403 and _db.session.get(User, network.collega.id).active
 
 
-def test_the_last_lead_cannot_remove_themselves(login_as, network, utrecht_lead):
-    client = login_as(utrecht_lead)
+def test_the_last_lead_cannot_remove_themselves(login_as, network, lead):
+    client = login_as(lead)
     html = client.get(TEAM).get_data(as_text=True)
     assert "Je bent de laatste coördinator" in html and "Uit het team stappen" not in html
-    own = _membership_id(utrecht_lead, network.loket_utrecht)
+    own = _membership_id(lead, network.loket_utrecht)
     for action, data in (("verwijderen", {}), ("coordinator", {"lead": "nee"})):
         response = client.post(f"{TEAM}/leden/{own}/{action}", data=data)
         assert response.status_code == 409 and "laatste coördinator" in response.get_data(as_text=True)
-    assert is_team_lead(_db.session.get(User, utrecht_lead.id), "loket", network.loket_utrecht.id)
+    assert is_team_lead(_db.session.get(User, lead.id), "loket", network.loket_utrecht.id)
 
 
-def test_a_lead_who_is_not_the_last_leaves(login_as, network, utrecht_lead):
+def test_a_lead_who_is_not_the_last_leaves(login_as, network, lead):
     make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     _db.session.commit()
-    client = login_as(utrecht_lead)
+    client = login_as(lead)
     assert "Uit het team stappen" in client.get(TEAM).get_data(as_text=True)
-    response = client.post(f"{TEAM}/leden/{_membership_id(utrecht_lead, network.loket_utrecht)}"
+    response = client.post(f"{TEAM}/leden/{_membership_id(lead, network.loket_utrecht)}"
                                            "/verwijderen")
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
-def test_only_beheer_makes_a_lead(login_as, network, utrecht_lead):
+def test_only_beheer_makes_a_lead(login_as, network, lead):
     membership = _membership_id(network.collega, network.loket_utrecht)
-    assert login_as(utrecht_lead).post(f"{TEAM}/leden/{membership}/coordinator",
+    assert login_as(lead).post(f"{TEAM}/leden/{membership}/coordinator",
                                        data={"lead": "ja"}).status_code == 403
     client = login_as("beheerder")
     assert client.post(f"{TEAM}/leden/{membership}/coordinator", data={"lead": "misschien"}).status_code == 400
@@ -295,8 +287,8 @@ def test_only_beheer_makes_a_lead(login_as, network, utrecht_lead):
 
 
 @pytest.mark.parametrize("membership_id", [2**31, 999999])
-def test_unknown_members_are_404(login_as, utrecht_lead, membership_id):
-    assert login_as(utrecht_lead).post(f"{TEAM}/leden/{membership_id}/verwijderen").status_code == 404
+def test_unknown_members_are_404(login_as, lead, membership_id):
+    assert login_as(lead).post(f"{TEAM}/leden/{membership_id}/verwijderen").status_code == 404
 
 
 def test_mailed_token_is_what_the_link_ends_in(network):

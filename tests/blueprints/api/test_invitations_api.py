@@ -10,36 +10,28 @@ from loket.models import TeamInvitation, User
 from loket.models.base import utcnow
 from loket.services.network import invitations
 from loket.services.network.teams import works_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 from tests.support.account import mailed_token
 from tests.support.api import assert_problem
 from tests.support.mails import outbox_rows
 from tests.support.requests import file_request
+from tests.support.teams import knvb_lead
 
 NEW_PASSWORD = "een nieuw teamlid erbij"
 
 
 @pytest.fixture()
-def utrecht_lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
-
-
-@pytest.fixture()
-def knvb_lead(network):
-    user = make_user("bondsspecialist", network.knvb, name="Bart Bondslead", team_lead=True)
-    _db.session.commit()
-    return user
+def bond_lead(network):
+    return knvb_lead(network)
 
 
 def _invite(client, path="/lokets/utrecht/invitations", **body):
     return client.post(path, json={"email": "nieuw@loket.example", **body})
 
 
-def test_a_lead_invites_and_the_invitee_accepts_gets_a_token_and_sees_the_queue(api, network, utrecht_lead):
+def test_a_lead_invites_and_the_invitee_accepts_gets_a_token_and_sees_the_queue(api, network, lead):
     request = file_request(network)  # waiting in Sportloket Utrecht's queue
-    response = _invite(api(utrecht_lead), name="Nina")
+    response = _invite(api(lead), name="Nina")
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
     assert body["team"] == {"type": "loket", "key": "utrecht", "name": "Sportloket Utrecht"}
@@ -61,8 +53,8 @@ def test_a_lead_invites_and_the_invitee_accepts_gets_a_token_and_sees_the_queue(
     assert request.reference in [item["reference"] for item in queue.get_json()["items"]]
 
 
-def test_a_bond_lead_invites_into_the_bond(api, network, knvb_lead):
-    response = _invite(api(knvb_lead), "/bonds/knvb/invitations")
+def test_a_bond_lead_invites_into_the_bond(api, network, bond_lead):
+    response = _invite(api(bond_lead), "/bonds/knvb/invitations")
     assert response.status_code == 201 and response.get_json()["team"]["type"] == "bond"
     accepted = api().post("/invitations/accept", json={"token": mailed_token("team_invitation"), "name": "Bo",
                                                        "password": NEW_PASSWORD})
@@ -76,8 +68,8 @@ def test_a_bond_lead_invites_into_the_bond(api, network, knvb_lead):
     ("bond_lead", "/bonds/knltb/invitations"),     # … into another bond
     ("lead", "/bonds/knvb/invitations"),           # a loket's lead into a bond
 ])
-def test_who_is_no_lead_of_that_team_gets_403(api, network, utrecht_lead, knvb_lead, who, path):
-    user = {"lead": utrecht_lead, "bond_lead": knvb_lead}.get(who) or getattr(network, who)
+def test_who_is_no_lead_of_that_team_gets_403(api, network, lead, bond_lead, who, path):
+    user = {"lead": lead, "bond_lead": bond_lead}.get(who) or getattr(network, who)
     assert_problem(_invite(api(user), path), 403)
     assert outbox_rows("team_invitation") == []
 
@@ -87,8 +79,8 @@ def test_other_roles_get_403(api, who):
     assert_problem(_invite(api(who)), 403)
 
 
-def test_only_beheer_invites_a_lead(api, network, utrecht_lead):
-    assert_problem(_invite(api(utrecht_lead), team_lead=True), 403, contains="Alleen beheer benoemt coördinatoren")
+def test_only_beheer_invites_a_lead(api, network, lead):
+    assert_problem(_invite(api(lead), team_lead=True), 403, contains="Alleen beheer benoemt coördinatoren")
     response = _invite(api("beheerder"), "/lokets/bunnik/invitations", team_lead=True)
     assert response.status_code == 201 and response.get_json()["team_lead"] is True
 
@@ -99,16 +91,16 @@ def test_unknown_teams_are_404(api, network, path):
     assert_problem(_invite(api("beheerder"), path), 404)
 
 
-def test_an_existing_membership_is_409(api, network, utrecht_lead):
-    assert_problem(_invite(api(utrecht_lead), email=network.collega.email), 409, contains="al lid van")
+def test_an_existing_membership_is_409(api, network, lead):
+    assert_problem(_invite(api(lead), email=network.collega.email), 409, contains="al lid van")
 
 
 @pytest.mark.parametrize("body, field", [({"email": "geen-adres"}, "email"), ({"email": "a\x00@b.nl"}, "email"),
                                          ({"email": "x" * 300}, "email"), ({"email": 5}, "email"),
                                          ({"name": "Nina\x1b"}, "name"), ({"team_lead": "ja"}, "team_lead"),
                                          ({"extra": 1}, "extra")])
-def test_bad_invitation_bodies_are_422(api, utrecht_lead, body, field):
-    assert_problem(_invite(api(utrecht_lead), **body), 422, field=field)
+def test_bad_invitation_bodies_are_422(api, lead, body, field):
+    assert_problem(_invite(api(lead), **body), 422, field=field)
     assert outbox_rows("team_invitation") == []
 
 

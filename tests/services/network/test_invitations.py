@@ -12,25 +12,17 @@ from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.network import invitations
 from loket.services.network.account import InvalidLink
 from loket.services.network.teams import is_team_lead, works_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 from tests.support.account import mailed_path, mailed_token
 from tests.support.mails import outbox_rows, rendered
+from tests.support.teams import knvb_lead
 
 NEW_PASSWORD = "een nieuw teamlid erbij"
 
 
 @pytest.fixture()
-def utrecht_lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
-
-
-@pytest.fixture()
-def knvb_lead(network):
-    user = make_user("bondsspecialist", network.knvb, name="Bart Bondslead", team_lead=True)
-    _db.session.commit()
-    return user
+def bond_lead(network):
+    return knvb_lead(network)
 
 
 def _changes(field):
@@ -40,8 +32,8 @@ def _changes(field):
 
 # ---------------------------------------------------------------- inviting
 
-def test_a_lead_invites_a_colleague_and_only_the_hash_is_stored(app, network, utrecht_lead):
-    invitation = invitations.invite(utrecht_lead, "loket", "utrecht", email=" Nieuw@Loket.Example ", name="Nina")
+def test_a_lead_invites_a_colleague_and_only_the_hash_is_stored(app, network, lead):
+    invitation = invitations.invite(lead, "loket", "utrecht", email=" Nieuw@Loket.Example ", name="Nina")
     stored = _db.session.get(TeamInvitation, invitation.id)
     assert (stored.email, stored.name, stored.role, stored.loket_id, stored.team_lead) == (
         "nieuw@loket.example", "Nina", "clubondersteuner", network.loket_utrecht.id, False)
@@ -53,16 +45,16 @@ def test_a_lead_invites_a_colleague_and_only_the_hash_is_stored(app, network, ut
     assert mailed_path("team_invitation") in mail.text and "7 dagen" in mail.text
     [change] = _changes("invitation")
     assert (change.new_value, change.loket_id, change.actor_id) == ("nieuw@loket.example", network.loket_utrecht.id,
-                                                                   utrecht_lead.id)
+                                                                   lead.id)
 
 
 def test_the_default_lifetime_is_seven_days(app):
     assert app.config["TEAM_INVITATION_DAYS"] == 7
 
 
-def test_a_lead_of_another_loket_may_not_invite_here(network, utrecht_lead):
+def test_a_lead_of_another_loket_may_not_invite_here(network, lead):
     with pytest.raises(Forbidden):
-        invitations.invite(utrecht_lead, "loket", "eemland", email="x@loket.example")
+        invitations.invite(lead, "loket", "eemland", email="x@loket.example")
     assert outbox_rows("team_invitation") == [] and _db.session.scalar(select(TeamInvitation)) is None
 
 
@@ -72,18 +64,18 @@ def test_who_is_not_a_lead_of_the_team_may_not_invite(network, who):
         invitations.invite(getattr(network, who), "loket", "utrecht", email="x@loket.example")
 
 
-def test_a_bond_lead_invites_into_their_bond_only(network, knvb_lead):
-    invitation = invitations.invite(knvb_lead, "bond", "knvb", email="specialist@knvb.example")
+def test_a_bond_lead_invites_into_their_bond_only(network, bond_lead):
+    invitation = invitations.invite(bond_lead, "bond", "knvb", email="specialist@knvb.example")
     assert (invitation.role, invitation.bond_id, invitation.loket_id) == ("bondsspecialist", network.knvb.id, None)
     with pytest.raises(Forbidden):
-        invitations.invite(knvb_lead, "bond", "knltb", email="specialist@knltb.example")
+        invitations.invite(bond_lead, "bond", "knltb", email="specialist@knltb.example")
     with pytest.raises(Forbidden):
-        invitations.invite(knvb_lead, "loket", "utrecht", email="specialist@knvb.example")
+        invitations.invite(bond_lead, "loket", "utrecht", email="specialist@knvb.example")
 
 
-def test_only_beheer_invites_a_lead(network, utrecht_lead):
+def test_only_beheer_invites_a_lead(network, lead):
     with pytest.raises(Forbidden) as refused:
-        invitations.invite(utrecht_lead, "loket", "utrecht", email="lead@loket.example", team_lead=True)
+        invitations.invite(lead, "loket", "utrecht", email="lead@loket.example", team_lead=True)
     assert refused.value.message == "Alleen beheer benoemt coördinatoren."
     invitation = invitations.invite(network.beheerder, "loket", "bunnik", email="lead@loket.example", team_lead=True)
     assert invitation.team_lead and invitation.loket_id == network.loket_bunnik.id
@@ -111,19 +103,19 @@ def test_a_bad_name_is_refused(network, name):
     assert "name" in refused.value.errors
 
 
-def test_an_address_that_already_has_the_membership_is_a_conflict(network, utrecht_lead):
+def test_an_address_that_already_has_the_membership_is_a_conflict(network, lead):
     with pytest.raises(Conflict) as refused:
-        invitations.invite(utrecht_lead, "loket", "utrecht", email=network.collega.email.upper())
+        invitations.invite(lead, "loket", "utrecht", email=network.collega.email.upper())
     assert "al lid van het team van Sportloket Utrecht" in refused.value.message
     # The same person may be invited into another team.
     invitations.invite(network.beheerder, "loket", "eemland", email=network.collega.email)
 
 
-def test_inviting_again_revokes_the_older_open_invitation(network, utrecht_lead):
-    first = invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+def test_inviting_again_revokes_the_older_open_invitation(network, lead):
+    first = invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     old_token = mailed_token("team_invitation", "nieuw@loket.example")
     elsewhere = invitations.invite(network.beheerder, "loket", "eemland", email="nieuw@loket.example")
-    second = invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+    second = invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     _db.session.expire_all()
     assert first.revoked_at is not None and second.revoked_at is None and elsewhere.revoked_at is None
     with pytest.raises(InvalidLink) as refused:
@@ -132,15 +124,15 @@ def test_inviting_again_revokes_the_older_open_invitation(network, utrecht_lead)
     assert [i.id for i in invitations.open_invitations(network.loket_utrecht)] == [second.id]
 
 
-def test_an_address_of_a_switched_off_account_is_refused(network, utrecht_lead):
+def test_an_address_of_a_switched_off_account_is_refused(network, lead):
     network.other_club_contact.active = False
     _db.session.commit()
     with pytest.raises(Conflict):
-        invitations.invite(utrecht_lead, "loket", "utrecht", email=network.other_club_contact.email)
+        invitations.invite(lead, "loket", "utrecht", email=network.other_club_contact.email)
 
 
-def test_revoking_stops_the_link_and_is_for_the_teams_leads(network, utrecht_lead):
-    invitation = invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+def test_revoking_stops_the_link_and_is_for_the_teams_leads(network, lead):
+    invitation = invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     token = mailed_token("team_invitation")
     with pytest.raises(Forbidden):
         invitations.revoke(network.ondersteuner_eemland, "loket", "utrecht", invitation.id)
@@ -148,9 +140,9 @@ def test_revoking_stops_the_link_and_is_for_the_teams_leads(network, utrecht_lea
         invitations.revoke(network.beheerder, "loket", "eemland", invitation.id)  # not that team's
     with pytest.raises(NotFound):
         invitations.revoke(network.beheerder, "loket", "utrecht", 2**31)
-    invitations.revoke(utrecht_lead, "loket", "utrecht", invitation.id)
+    invitations.revoke(lead, "loket", "utrecht", invitation.id)
     with pytest.raises(Conflict):
-        invitations.revoke(utrecht_lead, "loket", "utrecht", invitation.id)
+        invitations.revoke(lead, "loket", "utrecht", invitation.id)
     with pytest.raises(InvalidLink):
         invitations.open_invitation(token)
     assert [c.reason for c in _changes("invitation")] == [None, "ingetrokken"]
@@ -158,8 +150,8 @@ def test_revoking_stops_the_link_and_is_for_the_teams_leads(network, utrecht_lea
 
 # ---------------------------------------------------------------- accepting
 
-def test_accepting_makes_a_confirmed_account_with_the_membership(network, utrecht_lead):
-    invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+def test_accepting_makes_a_confirmed_account_with_the_membership(network, lead):
+    invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     token = mailed_token("team_invitation")
     user = invitations.accept_with_new_account(token, name="  Nina   Nieuw ", password=NEW_PASSWORD, signed_in=True)
     _db.session.expire_all()
@@ -170,7 +162,7 @@ def test_accepting_makes_a_confirmed_account_with_the_membership(network, utrech
     assert invitation.accepted_at is not None and invitation.accepted_by_id == user.id
     [joined] = _changes("membership")
     assert (joined.user_id, joined.loket_id, joined.new_value, joined.actor_id) == (
-        user.id, network.loket_utrecht.id, "Clubondersteuner", utrecht_lead.id)
+        user.id, network.loket_utrecht.id, "Clubondersteuner", lead.id)
     with pytest.raises(InvalidLink) as used:
         invitations.accept_with_new_account(token, name="Nog eens", password=NEW_PASSWORD)
     assert used.value.message == invitations.USED
@@ -185,9 +177,9 @@ def test_a_lead_invitation_makes_a_lead_and_is_recorded(network):
                                                                            network.beheerder.id)
 
 
-def test_an_expired_link_is_refused(app, network, utrecht_lead):
+def test_an_expired_link_is_refused(app, network, lead):
     days = app.config["TEAM_INVITATION_DAYS"]
-    invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example",
+    invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example",
                        now=utcnow() - timedelta(days=days, minutes=1))
     with pytest.raises(InvalidLink) as refused:
         invitations.accept(mailed_token("team_invitation"), name="Nina", password=NEW_PASSWORD)
@@ -202,16 +194,16 @@ def test_a_wrong_token_is_refused(network, wrong):
     assert refused.value.message == invitations.INVALID
 
 
-def test_the_token_goes_through_the_one_hash_of_mailed_links(network, utrecht_lead, hashes):
-    invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+def test_the_token_goes_through_the_one_hash_of_mailed_links(network, lead, hashes):
+    invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     invitations.open_invitation(mailed_token("team_invitation"))
     assert len(hashes) == 2  # issued, and looked up
 
 
 @pytest.mark.parametrize("name, password, field", [("", NEW_PASSWORD, "name"), ("Nina\x00", NEW_PASSWORD, "name"),
                                                   ("Nina", "kort", "password"), ("Nina", "a\x00" * 8, "password")])
-def test_a_bad_name_or_password_stores_nothing_and_keeps_the_link(network, utrecht_lead, name, password, field):
-    invitations.invite(utrecht_lead, "loket", "utrecht", email="nieuw@loket.example")
+def test_a_bad_name_or_password_stores_nothing_and_keeps_the_link(network, lead, name, password, field):
+    invitations.invite(lead, "loket", "utrecht", email="nieuw@loket.example")
     token = mailed_token("team_invitation")
     with pytest.raises(InvalidInput) as refused:
         invitations.accept(token, name=name, password=password)

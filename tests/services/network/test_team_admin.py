@@ -12,13 +12,6 @@ from tests.factories import PASSWORD, make_user
 from tests.support.db import count_queries
 
 
-@pytest.fixture()
-def utrecht_lead(network):
-    user = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
-    _db.session.commit()
-    return user
-
-
 def _membership(user, loket):
     return next(m for m in user.memberships if m.loket_id == loket.id)
 
@@ -30,11 +23,11 @@ def _history(user):
 
 # ---------------------------------------------------------------- the page
 
-def test_the_team_page_lists_members_by_name_with_leads(network, utrecht_lead):
+def test_the_team_page_lists_members_by_name_with_leads(network, lead):
     page = team_admin.team_page(network.collega, "loket", "utrecht")
     assert [m.user.name for m in page.members.items] == ["Cees Collega", "Lotte Lead", "Ofelia Ondersteuner"]
     assert page.lead_count == 1 and not page.can_manage and not page.can_appoint and page.invitations == []
-    lead_view = team_admin.team_page(utrecht_lead, "loket", "utrecht")
+    lead_view = team_admin.team_page(lead, "loket", "utrecht")
     assert lead_view.can_manage and not lead_view.can_appoint
     beheer_view = team_admin.team_page(network.beheerder, "loket", "utrecht")
     assert beheer_view.can_manage and beheer_view.can_appoint
@@ -53,16 +46,16 @@ def test_a_bond_team_page(network):
         team_admin.team_page(network.beheerder, "bond", "nergens")
 
 
-def test_the_page_costs_the_same_queries_for_a_bigger_team(app, network, utrecht_lead):
+def test_the_page_costs_the_same_queries_for_a_bigger_team(app, network, lead):
     _db.session.expire_all()
     with count_queries(app) as small:
-        team_admin.team_page(_db.session.get(User, utrecht_lead.id), "loket", "utrecht")
+        team_admin.team_page(_db.session.get(User, lead.id), "loket", "utrecht")
     for number in range(8):
         make_user("clubondersteuner", network.loket_utrecht, name=f"Extra {number}")
     _db.session.commit()
     _db.session.expire_all()
     with count_queries(app) as big:
-        team_admin.team_page(_db.session.get(User, utrecht_lead.id), "loket", "utrecht")
+        team_admin.team_page(_db.session.get(User, lead.id), "loket", "utrecht")
     assert len(big) == len(small)
 
 
@@ -74,37 +67,37 @@ def test_own_team_is_the_first_team_membership(network):
 
 # ---------------------------------------------------------------- removing members
 
-def test_a_lead_removes_a_member_who_is_switched_off_with_sessions_and_tokens_ended(network, utrecht_lead):
+def test_a_lead_removes_a_member_who_is_switched_off_with_sessions_and_tokens_ended(network, lead):
     token = api_tokens.issue_token(network.collega.email, PASSWORD).token
     version = network.collega.session_version
-    team_admin.remove_member(utrecht_lead, "loket", "utrecht", _membership(network.collega, network.loket_utrecht).id)
+    team_admin.remove_member(lead, "loket", "utrecht", _membership(network.collega, network.loket_utrecht).id)
     _db.session.expire_all()
     collega = _db.session.get(User, network.collega.id)
     assert collega.memberships == [] and not collega.active and collega.session_version == version + 1
     assert api_tokens.resolve_token(token) is None
     assert _history(collega) == [("membership", "Clubondersteuner", None), ("active", "ja", "nee")]
     change = _db.session.scalar(select(NetworkChange).where(NetworkChange.field == "membership"))
-    assert (change.loket_id, change.actor_id) == (network.loket_utrecht.id, utrecht_lead.id)
+    assert (change.loket_id, change.actor_id) == (network.loket_utrecht.id, lead.id)
 
 
-def test_someone_with_another_role_keeps_their_account(network, utrecht_lead):
+def test_someone_with_another_role_keeps_their_account(network, lead):
     eemland = Membership(role="clubondersteuner", loket=network.loket_eemland)
     network.collega.memberships.append(eemland)
     _db.session.commit()
-    team_admin.remove_member(utrecht_lead, "loket", "utrecht", _membership(network.collega, network.loket_utrecht).id)
+    team_admin.remove_member(lead, "loket", "utrecht", _membership(network.collega, network.loket_utrecht).id)
     _db.session.expire_all()
     collega = _db.session.get(User, network.collega.id)
     assert collega.active and [m.loket_id for m in collega.memberships] == [network.loket_eemland.id]
 
 
-def test_a_lead_never_removes_someone_of_another_team(network, utrecht_lead):
+def test_a_lead_never_removes_someone_of_another_team(network, lead):
     other = _membership(network.ondersteuner_eemland, network.loket_eemland).id
     with pytest.raises(Forbidden):
-        team_admin.remove_member(utrecht_lead, "loket", "eemland", other)
+        team_admin.remove_member(lead, "loket", "eemland", other)
     with pytest.raises(NotFound):  # through their own team's address: not a member of it
-        team_admin.remove_member(utrecht_lead, "loket", "utrecht", other)
+        team_admin.remove_member(lead, "loket", "utrecht", other)
     with pytest.raises(NotFound):
-        team_admin.remove_member(utrecht_lead, "loket", "utrecht", 2**31)
+        team_admin.remove_member(lead, "loket", "utrecht", 2**31)
     assert _db.session.get(User, network.ondersteuner_eemland.id).memberships
 
 
@@ -114,32 +107,32 @@ def test_a_member_who_is_no_lead_removes_nobody(network):
                                  _membership(network.collega, network.loket_utrecht).id)
 
 
-def test_removing_a_lead_is_for_beheer(network, utrecht_lead):
+def test_removing_a_lead_is_for_beheer(network, lead):
     second = make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     _db.session.commit()
     with pytest.raises(Forbidden):
-        team_admin.remove_member(utrecht_lead, "loket", "utrecht", _membership(second, network.loket_utrecht).id)
+        team_admin.remove_member(lead, "loket", "utrecht", _membership(second, network.loket_utrecht).id)
     team_admin.remove_member(network.beheerder, "loket", "utrecht", _membership(second, network.loket_utrecht).id)
     assert not _db.session.get(User, second.id).active
 
 
-def test_the_last_lead_cannot_leave_but_a_second_lead_can(network, utrecht_lead):
-    own = _membership(utrecht_lead, network.loket_utrecht).id
+def test_the_last_lead_cannot_leave_but_a_second_lead_can(network, lead):
+    own = _membership(lead, network.loket_utrecht).id
     with pytest.raises(Conflict) as refused:
-        team_admin.remove_member(utrecht_lead, "loket", "utrecht", own)
+        team_admin.remove_member(lead, "loket", "utrecht", own)
     assert "laatste coördinator" in refused.value.message
     make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     _db.session.commit()
-    team_admin.remove_member(utrecht_lead, "loket", "utrecht", own)
-    assert not _db.session.get(User, utrecht_lead.id).active
+    team_admin.remove_member(lead, "loket", "utrecht", own)
+    assert not _db.session.get(User, lead.id).active
 
 
-def test_a_switched_off_second_lead_does_not_count(network, utrecht_lead):
+def test_a_switched_off_second_lead_does_not_count(network, lead):
     second = make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     second.active = False
     _db.session.commit()
     with pytest.raises(Conflict):
-        team_admin.remove_member(utrecht_lead, "loket", "utrecht", _membership(utrecht_lead, network.loket_utrecht).id)
+        team_admin.remove_member(lead, "loket", "utrecht", _membership(lead, network.loket_utrecht).id)
 
 
 # ---------------------------------------------------------------- leads
@@ -162,21 +155,21 @@ def test_a_bond_lead_is_appointed_in_the_bond(network):
     assert _db.session.scalar(select(NetworkChange.bond_id).where(NetworkChange.field == "team_lead")) == network.knvb.id
 
 
-def test_a_lead_appoints_nobody(network, utrecht_lead):
+def test_a_lead_appoints_nobody(network, lead):
     with pytest.raises(Forbidden) as refused:
-        team_admin.set_team_lead(utrecht_lead, "loket", "utrecht",
+        team_admin.set_team_lead(lead, "loket", "utrecht",
                                  _membership(network.collega, network.loket_utrecht).id, True)
     assert "beheer" in refused.value.message
 
 
-def test_the_last_lead_cannot_step_down_a_second_can(network, utrecht_lead):
-    own = _membership(utrecht_lead, network.loket_utrecht).id
+def test_the_last_lead_cannot_step_down_a_second_can(network, lead):
+    own = _membership(lead, network.loket_utrecht).id
     with pytest.raises(Conflict):
-        team_admin.set_team_lead(utrecht_lead, "loket", "utrecht", own, False)
+        team_admin.set_team_lead(lead, "loket", "utrecht", own, False)
     make_user("clubondersteuner", network.loket_utrecht, name="Tweede Lead", team_lead=True)
     _db.session.commit()
-    team_admin.set_team_lead(utrecht_lead, "loket", "utrecht", own, False)
-    assert not is_team_lead(_db.session.get(User, utrecht_lead.id), "loket", network.loket_utrecht.id)
+    team_admin.set_team_lead(lead, "loket", "utrecht", own, False)
+    assert not is_team_lead(_db.session.get(User, lead.id), "loket", network.loket_utrecht.id)
 
 
 def test_a_switched_off_account_is_not_appointed(network):
