@@ -12,6 +12,7 @@ from loket.services.network import invitations
 from loket.services.network.teams import is_team_lead, works_in
 from tests.factories import make_user
 from tests.support.account import mailed_path, mailed_token
+from tests.support.db import count_queries
 from tests.support.mails import outbox_rows
 from tests.support.teams import knvb_lead
 
@@ -303,3 +304,18 @@ def test_failed_accepts_are_rate_limited(app, client, network):
         assert client.post(path, data={"name": "Nina", "password": "kort", "password_repeat": "kort"}).status_code == 400
     assert client.post(path, data={"name": "Nina", "password": NEW_PASSWORD,
                                    "password_repeat": NEW_PASSWORD}).status_code == 429
+
+
+def test_the_team_page_uses_a_constant_number_of_queries(app, login_as, network, lead):
+    client = login_as(lead)
+    invitations.invite(lead, "loket", "utrecht", email="eerste@loket.example")
+    with count_queries(app) as few:
+        assert client.get(TEAM).status_code == 200
+    for number in range(6):
+        colleague = make_user("clubondersteuner", network.loket_utrecht, name=f"Extra {number}")
+        colleague.memberships.append(Membership(role="clubondersteuner", loket=network.loket_eemland))
+        invitations.invite(lead, "loket", "utrecht", email=f"open{number}@loket.example")
+    _db.session.commit()
+    with count_queries(app) as many:
+        assert client.get(TEAM).status_code == 200
+    assert len(many) == len(few), "\n".join(many)
