@@ -1,6 +1,6 @@
 """Views of the team area: a loket's or bond's members, invitations and coördinatoren, and the page behind an
 invitation's mailed link."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import ANY_USER, PUBLIC, SUPPORTERS, allow
@@ -27,7 +27,7 @@ LEAD_CHOICES = {"ja": True, "nee": False}
 @bp.url_defaults
 def keep_the_team(endpoint, values):
     """The pager builds its links from the query arguments alone: keep the team page's own path in them."""
-    if endpoint == "team.members" and request.endpoint == "team.members":
+    if endpoint == "team.members" and has_request_context() and request.endpoint == "team.members":
         for name in ("kind", "key"):
             values.setdefault(name, request.view_args[name])
 
