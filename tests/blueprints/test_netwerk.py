@@ -66,6 +66,7 @@ def test_an_unknown_loket_or_gemeente_is_a_404(login_as, network):
     client = login_as("beheerder")
     assert client.get("/netwerk/loketten/bestaat-niet").status_code == 404
     assert client.get("/netwerk/loketten/bestaat-niet/bewerken").status_code == 404
+    assert client.get("/netwerk/loketten/utr%00echt").status_code == 404
     assert client.post("/netwerk/loketten/bestaat-niet/bewerken", data={"name": "X"}).status_code == 404
     assert client.post("/netwerk/gemeenten/GM9999/verkennen").status_code == 404
     assert client.post("/netwerk/gemeenten/GM%00/verkennen").status_code == 404

@@ -20,7 +20,7 @@ from loket.services.network import history, loketten, stages
 from loket.services.network.stages import stage_of
 from loket.services.network.teams import leads_of
 from loket.services.search import contains, search_text
-from loket.services.text import has_control_characters
+from loket.services.text import GEMEENTE_CODE_PATTERN, has_control_characters
 from loket.services.transaction import commit
 
 CONTACT_FIELDS = tuple(loketten.PUBLIC_DETAIL_LIMITS)
@@ -243,8 +243,9 @@ def loket_page(slug: str) -> LoketPage:
 
 def get_gemeente(code: str) -> Gemeente:
     """:raises NotFound: no gemeente has this CBS code."""
-    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == (code or "").upper()[:6])
-                                 .options(selectinload(Gemeente.loket)))
+    code = (code or "").upper()
+    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code)
+                                 .options(selectinload(Gemeente.loket))) if GEMEENTE_CODE_PATTERN.match(code) else None
     if gemeente is None:
         raise NotFound("Deze gemeente bestaat niet.")
     return gemeente

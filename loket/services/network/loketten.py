@@ -173,8 +173,10 @@ def get_loket(slug: str) -> Loket:
 
     :raises NotFound: no loket has this slug.
     """
+    # A slug that cannot exist (a NUL character, say) is not looked up: PostgreSQL would refuse it.
     loket = db.session.scalar(select(Loket).where(Loket.slug == slug)
-                              .options(selectinload(Loket.gemeenten), selectinload(Loket.team)))
+                              .options(selectinload(Loket.gemeenten), selectinload(Loket.team))) \
+        if isinstance(slug, str) and SLUG_PATTERN.match(slug) else None
     if loket is None:
         raise NotFound("Dit loket bestaat niet.")
     return loket

@@ -115,3 +115,13 @@ def test_fallback_requests_move_to_a_loket_that_becomes_operational(api, network
     assert reloaded(waiting).owner_team.kind == "fallback"  # Bunnik is still in oprichting
     assert api("coordinator").patch("/lokets/bunnik", json={"status": "operationeel"}).status_code == 200
     assert reloaded(waiting).owner_team_id == network.loket_bunnik.team.id
+
+
+def test_a_loket_created_over_the_api_starts_its_history(api, network):
+    response = api("beheerder").post("/lokets", json={"name": "Sportloket Zeist", "slug": "zeist",
+                                                      "gemeenten": ["GM0355"]})
+    assert response.status_code == 201
+    changes = history.of_loket(response.get_json()["id"])
+    assert {(c.field, c.new_value, c.actor_id) for c in changes} == {
+        ("created", "Sportloket Zeist", network.beheerder.id), ("gemeente", "Sportloket Zeist", network.beheerder.id),
+        ("stage", "in_oprichting", network.beheerder.id)}
