@@ -24,8 +24,8 @@ from loket.blueprints.api.schemas import (
     UserBody,
     UserPage,
 )
-from loket.services.network import bonden as bonden_service
 from loket.services.errors import InvalidInput
+from loket.services.network import bonden as bonden_service
 from loket.services.network import clubs as clubs_service
 from loket.services.network import lifecycle
 from loket.services.network import loketten as loketten_service

@@ -4,12 +4,23 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields import SelectChoice
 
 from loket.models import LOKET_STATUSES
 from loket.services.network.lifecycle import REASON_MAX
-from loket.services.network.loketten import NAME_MAX, PUBLIC_DETAIL_LIMITS, STATUS_LABELS
+from loket.services.network.loketten import (
+    NAME_MAX,
+    PUBLIC_DETAIL_LIMITS,
+    STATUS_LABELS,
+)
 from loket.services.text import SLUG_MAX
 
 STATUS_CHOICES = [SelectChoice(status, STATUS_LABELS[status].capitalize()) for status in LOKET_STATUSES]

@@ -7,7 +7,13 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.netwerk import bp
-from loket.blueprints.netwerk.forms import ActionForm, EditLoketForm, NewLoketForm, gemeente_codes, gemeenten_text
+from loket.blueprints.netwerk.forms import (
+    ActionForm,
+    EditLoketForm,
+    NewLoketForm,
+    gemeente_codes,
+    gemeenten_text,
+)
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.models import GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, LOKET_STATUSES
 from loket.services.errors import DomainError, InvalidInput

@@ -45,12 +45,12 @@ def set_exploring(gemeente: Gemeente, exploring: bool, *, actor: User, since: da
     today = today_in_amsterdam()
     if since is not None and since > today:
         raise InvalidInput({"since": "De datum waarop de gemeente begon met verkennen ligt in de toekomst."})
-    old = stages.stage_of(gemeente)
+    old = stage_of(gemeente)
     if exploring and gemeente.exploring_since is None:
         gemeente.exploring_since = since or today
     elif not exploring:
         gemeente.exploring_since = None
-    stages.record_stage(gemeente, old, stages.stage_of(gemeente), actor=actor, loket_id=None, now=now)
+    stages.record_stage(gemeente, old, stage_of(gemeente), actor=actor, loket_id=None, now=now)
     commit()
     return gemeente
 

@@ -72,8 +72,7 @@ def test_going_back_needs_a_reason(api, network):
 @pytest.mark.parametrize("body, field, contains", [
     ({"gemeenten": ["GM9999"]}, "gemeenten", "GM9999"),
     ({"gemeenten": []}, "gemeenten", "minstens één gemeente"),
-    ({"gemeenten": ["GM0344", "GM0307"]}, "gemeenten", "Gemeente Amersfoort (GM0307) wordt al bediend door "
-                                                       "Sportloket Eemland"),
+    ({"gemeenten": ["GM0344", "GM0307"]}, "gemeenten", "Gemeente Amersfoort (GM0307) wordt al bediend"),
     ({"status": "gesloten"}, "status", None),
     ({"aangehaakt": "ja"}, "aangehaakt", None),
     ({"aangehaakt_at": "2026-02-30"}, "aangehaakt_at", "bestaat niet"),
