@@ -6,6 +6,7 @@ from loket.extensions import db as _db
 from loket.models import ClubContact, Event, SupportRequest, User
 from tests.factories import PASSWORD, ClubFactory
 from tests.support.account import mailed_path
+from tests.support.db import count_queries
 from tests.support.mails import outbox_rows, rendered
 from tests.support.on_behalf import file_for_club, form_data
 from tests.support.requests import file_request
@@ -246,3 +247,22 @@ def test_another_loket_cannot_log_a_contact_moment(login_as, network):
 def test_the_contact_moment_endpoint_answers_no_get(login_as, network):
     request = file_request(network)
     assert login_as("ondersteuner").get(f"/wachtrij/{request.id}/contactmoment").status_code == 405
+
+
+# ---------------------------------------------------------------- queries
+
+def test_the_pages_use_a_constant_number_of_queries(app, login_as, network):
+    client = login_as("collega")
+
+    def counted(path):
+        with count_queries(app) as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    few = (counted("/wachtrij/nieuw"), counted(f"/wachtrij/nieuw?club={network.club_utrecht.id}"))
+    for i in range(12):
+        ClubFactory(name=f"Club {i}", gemeente=network.utrecht,
+                    contacts=[ClubContact(name=f"Persoon {i}", phone="1")])
+        network.club_utrecht.contacts.append(ClubContact(name=f"Contact {i}", phone=str(i)))
+    _db.session.commit()
+    assert (counted("/wachtrij/nieuw"), counted(f"/wachtrij/nieuw?club={network.club_utrecht.id}")) == few

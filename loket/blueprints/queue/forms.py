@@ -1,6 +1,14 @@
 """Forms for working a request from the queue. Rules live in the services; forms carry CSRF and fields."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
 from loket.models import CHANNEL_LABELS

@@ -28,10 +28,10 @@ from loket.services.network import clubs as clubs_service
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
-from loket.services.requests import categories as categories_service
-from loket.services.requests import queues as queues_service
 from loket.services.requests import actions, teamwork, workflow
+from loket.services.requests import categories as categories_service
 from loket.services.requests import filing as filing_service
+from loket.services.requests import queues as queues_service
 from loket.services.search import search_text
 
 

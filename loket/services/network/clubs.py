@@ -356,6 +356,10 @@ def list_clubs(*, page: int = 1, per_page: int = 50):
 
 # ---- filing on a club's behalf
 
+# This section's own imports, kept with it.
+from loket.services.ids import row_by_id
+from loket.services.search import contains
+
 WERKGEBIED_CHOICES_MAX = 100  # clubs offered in one select; a search narrows a larger werkgebied
 
 
@@ -367,9 +371,7 @@ def in_werkgebied(user: User, club: Club) -> bool:
 
 def club_in_werkgebied(user: User, club_id) -> Club:
     """The club, if it is in the user's werkgebied; NotFound otherwise (no hint whether it exists)."""
-    text = str(club_id) if type(club_id) is int or isinstance(club_id, str) else ""
-    number = int(text) if text.isascii() and text.isdigit() else 0
-    club = db.session.get(Club, number) if 1 <= number <= ID_MAX else None
+    club = row_by_id(Club, club_id)
     if club is None or not in_werkgebied(user, club):
         raise NotFound(NOT_FOUND_MESSAGE)
     return club
@@ -379,8 +381,6 @@ def werkgebied_clubs(user: User, search: str = "") -> tuple[list[Club], int]:
     """Active clubs in the gemeenten of the user's loketten whose name contains `search` (already checked with
     services.search.search_text), by name: at most WERKGEBIED_CHOICES_MAX of them, and how many match (two
     queries)."""
-    from loket.services.search import contains
-
     if not user.loket_ids:
         return [], 0
     condition = [Club.status == "actief", Gemeente.loket_id.in_(user.loket_ids)]

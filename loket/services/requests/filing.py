@@ -6,9 +6,18 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from loket.extensions import db
-from loket.models import Category, Club, ClubContact, ReferenceSequence, Sport, SupportRequest, User
+from loket.models import (
+    Category,
+    Club,
+    ClubContact,
+    ReferenceSequence,
+    Sport,
+    SupportRequest,
+    User,
+)
 from loket.models.base import utcnow
 from loket.services.errors import Forbidden, InvalidInput, NotFound
+from loket.services.ids import row_by_id
 from loket.services.messaging import notifications
 from loket.services.network import clubs, contact_logins
 from loket.services.requests import workflow
@@ -69,7 +78,7 @@ def create_request(*, actor: User, club_id, category_id, sport_id, title: str, d
     """
     if channel not in CLUB_CHANNELS:
         raise ValueError(f"A club files through {CLUB_CHANNELS}, not {channel!r}")
-    club = _club(club_id)
+    club = row_by_id(Club, club_id)
     if club is None or club.id not in actor.club_ids:
         raise NotFound(CLUB_NOT_FOUND_MESSAGE, field="club")
     if club.status != "actief":
@@ -221,22 +230,10 @@ def _file(club: Club, fields: _Fields, *, actor: User, requester: User | None, f
     return request
 
 
-def _club(club_id) -> Club | None:
-    text = str(club_id) if type(club_id) is int or isinstance(club_id, str) else ""
-    number = int(text) if text.isascii() and text.isdigit() else 0
-    return db.session.get(Club, number) if 1 <= number <= clubs.ID_MAX else None
-
-
 def _active_category(category_id) -> Category | None:
-    try:
-        category = db.session.get(Category, int(category_id))
-    except (TypeError, ValueError):
-        return None
+    category = row_by_id(Category, category_id)
     return category if category is not None and category.active else None
 
 
 def _sport(sport_id) -> Sport | None:
-    try:
-        return db.session.get(Sport, int(sport_id)) if sport_id not in (None, "", 0, "0") else None
-    except (TypeError, ValueError):
-        return None
+    return row_by_id(Sport, sport_id) if sport_id not in (None, "", 0, "0") else None

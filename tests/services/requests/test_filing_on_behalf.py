@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import ClubContact, Event, Membership, NetworkChange, SupportRequest, User
+from loket.models import (
+    ClubContact,
+    Event,
+    Membership,
+    NetworkChange,
+    SupportRequest,
+    User,
+)
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.messaging.inbound import receive_inbound
 from loket.services.network import contact_logins
@@ -244,3 +251,11 @@ def test_a_mail_to_the_loket_files_with_channel_e_mail(network):
     result = receive_inbound(form, [])
     assert result.outcome == "created"
     assert result.request.channel == "e-mail" and result.request.filed_by is None
+
+
+@pytest.mark.parametrize("category_id", [2**40, "12345678901234567890", True])
+def test_ids_beyond_the_database_name_nothing_in_the_clubs_own_filing(network, category_id):
+    with pytest.raises(InvalidInput) as raised:
+        filing.create_request(actor=network.club_contact, club_id=network.club_utrecht.id, category_id=category_id,
+                              sport_id=2**40, title="Vraag", description="Tekst")
+    assert set(raised.value.errors) == {"category", "sport"}
