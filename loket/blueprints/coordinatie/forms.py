@@ -5,23 +5,25 @@ from wtforms import SelectField, SubmitField, TextAreaField
 
 from loket.services.requests.teamwork import REASON_MAX
 
-REASON_HINT = "Het loket leest dit bij het besluit. Schrijf alleen over de keuze van het loket, niet over de inhoud."
+LOKET_LABEL, LOKET_HINT = "Naar welk loket?", "Loketten in dezelfde provincie staan bovenaan."
 
 
-class RequestHandOverForm(FlaskForm):
-    team = SelectField("Naar welk loket?", validate_choice=False, id="handover-team",
-                       description="Loketten in dezelfde provincie staan bovenaan.")
-    reason = TextAreaField("Waarom dit loket?", id="handover-reason", description=REASON_HINT,
+class _HandOverForm(FlaskForm):
+    reason = TextAreaField("Waarom dit loket?", id="handover-reason",
+                           description="Het loket leest dit bij het besluit. Schrijf alleen over de keuze van het "
+                                       "loket, niet over de inhoud.",
                            render_kw={"rows": 3, "maxlength": REASON_MAX})
     submit = SubmitField("Doorzetten")
 
 
-class RegistrationHandOverForm(FlaskForm):
-    loket = SelectField("Naar welk loket?", validate_choice=False, id="handover-loket",
-                        description="Loketten in dezelfde provincie staan bovenaan.")
-    reason = TextAreaField("Waarom dit loket?", id="handover-reason", description=REASON_HINT,
-                           render_kw={"rows": 3, "maxlength": REASON_MAX})
-    submit = SubmitField("Doorzetten")
+class RequestHandOverForm(_HandOverForm):
+    """A fallback request goes to a loket's team (the referral's receiver)."""
+
+    team = SelectField(LOKET_LABEL, validate_choice=False, id="handover-team", description=LOKET_HINT)
+
+
+class RegistrationHandOverForm(_HandOverForm):
+    loket = SelectField(LOKET_LABEL, validate_choice=False, id="handover-loket", description=LOKET_HINT)
 
 
 class WithdrawForm(FlaskForm):

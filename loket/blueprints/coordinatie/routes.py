@@ -63,18 +63,26 @@ def hand_over_request(request_id):
 @bp.post("/opvang/<int:request_id>/doorzetten")
 @allow("coordinatiepunt")
 def submit_request_handover(request_id):
-    form = RequestHandOverForm()
+    return _submit_handover(
+        RequestHandOverForm(), lambda form, code: _render_request_handover(request_id, form, code),
+        lambda form: teamwork.hand_over_from_fallback(request_id, actor=current_user, to_team_id=form.team.data,
+                                                      reason=form.reason.data),
+        lambda referral: (f"{referral.request.reference} is doorgezet naar {referral.to_team.name}. Het loket "
+                          "accepteert of wijst af binnen 3 werkdagen."),
+        "coordinatie.fallback_queue")
+
+
+def _submit_handover(form, render, hand_over, success, back: str):
+    """Post a hand-over form: errors beside the fields (with the service's status), else flash and go back."""
     if not form.validate_on_submit():
-        return _render_request_handover(request_id, form, 400)
+        return render(form, 400)
     try:
-        referral = or_404(teamwork.hand_over_from_fallback, request_id, actor=current_user,
-                          to_team_id=form.team.data, reason=form.reason.data)
+        done = or_404(hand_over, form)
     except DomainError as error:
         attach_errors(form, error)
-        return _render_request_handover(request_id, form, error.status_code)
-    flash(f"{referral.request.reference} is doorgezet naar {referral.to_team.name}. Het loket accepteert of wijst af "
-          "binnen 3 werkdagen.", "success")
-    return redirect(url_for("coordinatie.fallback_queue"))
+        return render(form, error.status_code)
+    flash(success(done), "success")
+    return redirect(url_for(back))
 
 
 @bp.post("/opvang/<int:request_id>/doorzetten/intrekken")
@@ -114,15 +122,10 @@ def hand_over_registration(registration_id):
 @bp.post("/aanmeldingen/<int:registration_id>/doorzetten")
 @allow("coordinatiepunt")
 def submit_registration_handover(registration_id):
-    form = RegistrationHandOverForm()
-    if not form.validate_on_submit():
-        return _render_registration_handover(registration_id, form, 400)
-    try:
-        registration = or_404(registrations_service.hand_over, registration_id, actor=current_user,
-                              loket_id=form.loket.data, reason=form.reason.data)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_registration_handover(registration_id, form, error.status_code)
-    flash(f"‘{registration.club.name}’ is doorgezet naar {registration.handover_loket.name}; dat loket besluit over "
-          "de aanmelding.", "success")
-    return redirect(url_for("coordinatie.registrations"))
+    return _submit_handover(
+        RegistrationHandOverForm(), lambda form, code: _render_registration_handover(registration_id, form, code),
+        lambda form: registrations_service.hand_over(registration_id, actor=current_user, loket_id=form.loket.data,
+                                                     reason=form.reason.data),
+        lambda registration: (f"‘{registration.club.name}’ is doorgezet naar {registration.handover_loket.name}; "
+                              "dat loket besluit over de aanmelding."),
+        "coordinatie.registrations")
