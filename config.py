@@ -73,6 +73,9 @@ class Config:
     EMAIL_CONFIRMATION_HOURS = int(_env("EMAIL_CONFIRMATION_HOURS", "48"))
     # A team lead's invitation to join a loket or bond team stops working after this many days.
     TEAM_INVITATION_DAYS = int(_env("TEAM_INVITATION_DAYS", "7"))
+    # A CSV of clubs for a loket's register: far more rows than a werkgebied has clubs is a mistake.
+    CLUB_IMPORT_MAX_ROWS = int(_env("CLUB_IMPORT_MAX_ROWS", "5000"))
+    CLUB_IMPORT_MAX_BYTES = int(_env("CLUB_IMPORT_MAX_BYTES", str(1024 * 1024)))
 
     @classmethod
     def validate(cls):

@@ -107,7 +107,7 @@ def list_bonds(query: PageQuery):  # the view name is the published operationId:
 @spec.validate(resp=Response(HTTP_200=Bond), tags=NETWERK)
 def update_bond(key, json: BondPatchBody):
     """Sluit een bond aan bij het netwerk, of koppel hem los."""
-    return serializers.bond(bonden_service.set_bond_aangesloten(key, json.aangesloten))
+    return serializers.bond(bonden_service.set_bond_aangesloten(key, json.aangesloten, actor=current_user))
 
 
 @bp.get("/clubs")

@@ -28,7 +28,7 @@ meer actief is. Een account waarvan het e-mailadres nog niet is bevestigd krijgt
 
 **Zonder token** werken alleen: een token aanvragen, het wachtwoord herstellen
 (`POST /api/v1/auth/password-reset` en `…/confirm`), een club aanmelden (`POST /api/v1/registrations` en
-`…/confirm`) en het openbare overzicht van gemeenten en hun loket (`GET /api/v1/public/gemeenten`). Het antwoord
+`…/confirm`), een uitnodiging voor een team aanvaarden (`POST /api/v1/invitations/accept`) en het openbare overzicht van gemeenten en hun loket (`GET /api/v1/public/gemeenten`). Het antwoord
 op herstellen en aanmelden is hetzelfde of er een account bij het adres hoort of niet; deze operaties en het
 aanvragen van een token zijn begrensd per adres en per e-mailadres (429 met "probeer het over N minuten opnieuw").
 

@@ -50,8 +50,6 @@ from loket.services.transaction import commit
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_ROWS = 5_000
-DEFAULT_MAX_BYTES = 1024 * 1024
 BATCH_SIZE = 200
 ID_MAX = 2**31 - 1
 FILENAME_MAX = 200
@@ -80,11 +78,11 @@ INTERRUPTED_MESSAGE = ("Het importeren is onderbroken door een storing. De clubs
 
 
 def max_rows() -> int:
-    return int(current_app.config.get("CLUB_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(current_app.config["CLUB_IMPORT_MAX_ROWS"])
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("CLUB_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(current_app.config["CLUB_IMPORT_MAX_BYTES"])
 
 
 def too_large_message(limit: int | None = None) -> str:
