@@ -1,7 +1,6 @@
 """Importing clubs from CSV into a loket's register: the preview refuses what it cannot read with one Dutch
 message and stores nothing, keeps a message per bad row, and storing is idempotent (KvK, else name+gemeente)."""
 import io
-import time
 
 import pytest
 from sqlalchemy import select
@@ -96,26 +95,21 @@ def test_utf16_is_refused_as_well(network):
         club_import.ENCODING_MESSAGE
 
 
-def test_broken_quoting_is_refused_with_the_line(app, network):
-    app.config["CLUB_IMPORT_MAX_BYTES"] = 10 * 1024 * 1024
-    try:
-        stream = io.BytesIO(HEADER.encode() + b'"VV Domstad;vereniging;GM0344;voetbal;\n' + b"x" * 200_000)
-        assert "geen geldige CSV" in refused(network, stream)
-    finally:
-        app.config.pop("CLUB_IMPORT_MAX_BYTES")
+def test_broken_quoting_is_refused_with_the_line(app, network, monkeypatch):
+    monkeypatch.setitem(app.config, "CLUB_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    stream = io.BytesIO(HEADER.encode() + b'"VV Domstad;vereniging;GM0344;voetbal;\n' + b"x" * 200_000)
+    assert "geen geldige CSV" in refused(network, stream)
 
 
 def test_a_hundred_thousand_rows_are_refused_quickly_by_size(network):
     stream = csv_file(*(f"Club {i};vereniging;GM0344;voetbal;" for i in range(100_000)))
-    started = time.monotonic()
-    message = refused(network, stream)
-    assert message.startswith("Het bestand is groter dan 1,0 MB.")
-    assert time.monotonic() - started < 1
+    assert refused(network, stream).startswith("Het bestand is groter dan 1,0 MB.")
 
 
-def test_beyond_the_row_limit_the_file_is_refused_without_reading_further(app, network):
+def test_beyond_the_row_limit_the_file_is_refused_without_reading_further(app, network, monkeypatch):
     """With a generous byte limit the row limit still holds, and reading stops at the first row too many."""
-    app.config.update(CLUB_IMPORT_MAX_BYTES=100 * 1024 * 1024, CLUB_IMPORT_MAX_ROWS=5_000)
+    monkeypatch.setitem(app.config, "CLUB_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+    monkeypatch.setitem(app.config, "CLUB_IMPORT_MAX_ROWS", 5_000)
     lines_read = []
 
     class CountingStream(io.BytesIO):
@@ -123,17 +117,11 @@ def test_beyond_the_row_limit_the_file_is_refused_without_reading_further(app, n
             lines_read.append(1)
             return super().__next__()
 
-    try:
-        stream = CountingStream(csv_file(*(f"Club {i};vereniging;GM0344;voetbal;" for i in range(100_000))).read())
-        started = time.monotonic()
-        message = refused(network, stream)
-        assert message == ("Het bestand heeft meer dan 5.000 rijen. Een werkgebied heeft minder clubs; controleer "
-                           "het bestand of importeer het in delen.")
-        assert time.monotonic() - started < 2
-        assert len(lines_read) <= 5_002  # the header, 5,000 rows and the one too many
-    finally:
-        app.config.pop("CLUB_IMPORT_MAX_BYTES")
-        app.config.pop("CLUB_IMPORT_MAX_ROWS")
+    stream = CountingStream(csv_file(*(f"Club {i};vereniging;GM0344;voetbal;" for i in range(100_000))).read())
+    message = refused(network, stream)
+    assert message == ("Het bestand heeft meer dan 5.000 rijen. Een werkgebied heeft minder clubs; controleer "
+                       "het bestand of importeer het in delen.")
+    assert len(lines_read) <= 5_002  # the header, 5,000 rows and the one too many
 
 
 def test_only_a_member_of_the_loket_can_import_into_it(network):
