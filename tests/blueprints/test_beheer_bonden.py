@@ -101,7 +101,7 @@ def test_bad_input_for_a_new_bond_is_a_dutch_400_and_stores_nothing(login_as, ne
 def test_beheer_connects_a_bond_from_a_date_and_sees_the_history(login_as, network):
     client = login_as("beheerder")
     page = client.get(URL + "/knltb").get_data(as_text=True)
-    assert 'href="/team/bond/knltb"' in page and "Nog geen wijzigingen." in page
+    assert 'href="/team/bond/knltb"' in page and "Nog geen wijzigingen vastgelegd." in page
     response = client.post(URL + "/knltb", data={"name": "KNLTB", "abbreviation": "KNLTB", "aangesloten": "y",
                                                  "aangesloten_at": "2026-01-15"})
     assert response.status_code == 302

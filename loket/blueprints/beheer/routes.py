@@ -1,6 +1,6 @@
 """Beheer views: the index of beheer's areas, request categories (list, add, rename, (de)activate) and the outbox of
 mails and jobs. Bonden and users have modules of their own beside this one."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import allow
@@ -11,21 +11,13 @@ from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import OUTBOX_STATUSES
 from loket.services.errors import DomainError
 from loket.services.messaging import outbox_admin
+from loket.services.network import history
 from loket.services.requests import categories as categories_service
-
-# How the fields of the network history read on beheer's pages.
-HISTORY_FIELD_LABELS = {
-    "name": "Naam", "abbreviation": "Afkorting", "aangesloten": "Aangesloten", "aangesloten_at": "Aangesloten sinds",
-    "sports": "Sporten", "membership": "Rol", "team_lead": "Coördinator", "active": "Account actief",
-}
-
 
 @bp.context_processor
 def beheer_context():
-    # The netwerk area (loketten, gemeenten) is built beside beheer: linked by endpoint once it exists.
-    links = {page: url_for(f"netwerk.{page}") if f"netwerk.{page}" in current_app.view_functions
-             else f"/netwerk/{page}" for page in ("loketten", "gemeenten")}
-    return {"netwerk_links": links, "field_labels": HISTORY_FIELD_LABELS}
+    links = {page: url_for(f"netwerk.{page}") for page in ("loketten", "gemeenten")}
+    return {"netwerk_links": links, "history_fields": history.FIELD_LABELS, "history_values": history.VALUE_LABELS}
 
 
 @bp.route("/")

@@ -17,29 +17,18 @@ from loket.blueprints.netwerk.forms import (
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.models import GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, LOKET_STATUSES
 from loket.services.errors import DomainError, InvalidInput
-from loket.services.network import lifecycle
+from loket.services.network import history, lifecycle
 from loket.services.network import loketten as loketten_service
 
 WHO = ("beheer", "coordinatiepunt")
-# What a history row's field means, in Dutch (gemeente rows name their gemeente on the page).
-FIELD_LABELS = {
-    "created": "Loket opgericht", "name": "Naam", "status": "Status", "aangehaakt": "Aangehaakt",
-    "aangehaakt_at": "Aangehaakt sinds", "gemeente": "Gemeente", "stage": "Fase van de gemeente",
-    "email": "E-mailadres", "phone": "Telefoonnummer", "address": "Bezoekadres", "opening_hours": "Openingstijden",
-    "url": "Website", "contact_reviewed_at": "Gegevens gecontroleerd", "team_lead": "Coördinator",
-    "membership": "Lid van het team",
-}
-# Values shown in words, per field: a loket's status and a gemeente's stage.
-VALUE_LABELS = {"stage": GEMEENTE_STAGE_LABELS,
-                "status": {status: label.capitalize() for status, label in loketten_service.STATUS_LABELS.items()}}
 # The filter arguments a gemeenten page keeps when a button on it sends you back.
 GEMEENTEN_ARGS = ("q", "provincie", "fase", "pagina")
 
 
 @bp.context_processor
 def helpers():
-    return {"stage_labels": GEMEENTE_STAGE_LABELS, "stages": GEMEENTE_STAGES, "field_labels": FIELD_LABELS,
-            "value_labels": VALUE_LABELS, "status_labels": loketten_service.STATUS_LABELS,
+    return {"stage_labels": GEMEENTE_STAGE_LABELS, "stages": GEMEENTE_STAGES, "history_fields": history.FIELD_LABELS,
+            "history_values": history.VALUE_LABELS, "status_labels": loketten_service.STATUS_LABELS,
             "stage_of": lifecycle.stage_of}
 
 

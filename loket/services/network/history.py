@@ -7,8 +7,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import NetworkChange, User
+from loket.models import GEMEENTE_STAGE_LABELS, NetworkChange, User
 from loket.models.base import utcnow
+
+# How each recorded field reads in a history table, and the values shown in words rather than as stored.
+FIELD_LABELS = {
+    "created": "Loket opgericht", "name": "Naam", "abbreviation": "Afkorting", "status": "Status",
+    "aangehaakt": "Aangehaakt", "aangehaakt_at": "Aangehaakt sinds", "aangesloten": "Aangesloten",
+    "aangesloten_at": "Aangesloten sinds", "sports": "Sporten", "gemeente": "Gemeente",
+    "stage": "Fase van de gemeente", "email": "E-mailadres", "phone": "Telefoonnummer", "address": "Bezoekadres",
+    "opening_hours": "Openingstijden", "url": "Website", "contact_reviewed_at": "Gegevens gecontroleerd",
+    "team_lead": "Coördinator", "membership": "Rol", "active": "Account actief", "invitation": "Uitnodiging",
+    "aanmelding": "Aanmelding van een club",
+}
+VALUE_LABELS = {
+    "stage": GEMEENTE_STAGE_LABELS,
+    "status": {"in_oprichting": "In oprichting", "operationeel": "Operationeel"},
+}
 
 
 def _text(value) -> str | None:
