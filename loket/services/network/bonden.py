@@ -15,6 +15,7 @@ from loket.services.network import history
 from loket.services.network.teams import ensure_team
 from loket.services.text import SLUG_PATTERN, clean_name, has_control_characters
 from loket.services.transaction import commit
+from loket.services.ids import as_id
 
 BOND_NOT_FOUND_MESSAGE = "Deze bond bestaat niet."
 SPORT_NOT_FOUND_MESSAGE = "Kies een sport uit de lijst."
@@ -22,7 +23,6 @@ KEY_MAX = 40
 ABBREVIATION_MAX = 40
 NAME_MAX = 200
 SPORT_MAX = 80
-ID_MAX = 2**31 - 1
 CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 KEY_MESSAGE = (f"Een sleutel bestaat uit kleine letters, cijfers en streepjes (hooguit {KEY_MAX} tekens), "
                "bijvoorbeeld ‘knvb’ of ‘badminton-nederland’.")
@@ -234,11 +234,11 @@ def _chosen_sports(errors: dict, sport_ids, new_names: str | None, *, field: str
     """Existing sports by id plus new ones by name (created in the session; a known name is reused)."""
     ids = []
     for raw in sport_ids or ():
-        text = str(raw).strip()
-        if not (text.isascii() and text.isdigit()) or int(text) > ID_MAX:
+        number = as_id(raw)
+        if number is None:
             errors[field] = SPORT_NOT_FOUND_MESSAGE
             return []
-        ids.append(int(text))
+        ids.append(number)
     sports = list(db.session.scalars(select(Sport).where(Sport.id.in_(ids)))) if ids else []
     if len(sports) != len(set(ids)):
         errors[field] = SPORT_NOT_FOUND_MESSAGE

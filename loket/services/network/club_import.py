@@ -47,11 +47,11 @@ from loket.services.network import clubs
 from loket.services.network.registrations import normalised_name
 from loket.services.text import GEMEENTE_CODE_PATTERN, has_control_characters
 from loket.services.transaction import commit
+from loket.services.ids import as_id
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-ID_MAX = 2**31 - 1
 FILENAME_MAX = 200
 RECENT = 10
 COLUMNS = ("naam", "soort", "gemeentecode", "sporten", "kvk")
@@ -424,14 +424,13 @@ def _filename(name: str | None) -> str:
 def get_import(user: User, import_id, *, with_rows: bool = True) -> ClubImport:
     """An import of a loket `user` works at; NotFound otherwise (no hint whether it exists). Without `with_rows`
     the stored rows are not loaded (the progress page refreshes often)."""
-    try:
-        number = int(import_id)
-    except (TypeError, ValueError):
-        raise NotFound(NOT_FOUND_MESSAGE) from None
+    number = as_id(import_id)
+    if number is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
     query = select(ClubImport).where(ClubImport.id == number)
     if not with_rows:
         query = query.options(defer(ClubImport.rows))
-    club_import = db.session.scalar(query) if 0 < number <= ID_MAX else None
+    club_import = db.session.scalar(query)
     if club_import is None or club_import.loket_id not in user.loket_ids:
         raise NotFound(NOT_FOUND_MESSAGE)
     return club_import

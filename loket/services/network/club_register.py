@@ -49,6 +49,7 @@ from loket.services.network.teams import loketten_of
 from loket.services.pagination import RowPage
 from loket.services.text import has_control_characters
 from loket.services.transaction import commit
+from loket.services.ids import as_id, row_by_id
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
@@ -125,7 +126,7 @@ class RegisterFilter:
     def checked(self, loket: Loket) -> "RegisterFilter":
         code = (self.gemeente or "").strip().upper()
         codes = {g.code for g in loket.gemeenten} if code else set()
-        sport = self.sport_id if isinstance(self.sport_id, int) and 0 < self.sport_id <= clubs.ID_MAX else None
+        sport = as_id(self.sport_id) if isinstance(self.sport_id, int) else None
         search = " ".join((self.search or "").split())[:SEARCH_MAX]
         if has_control_characters(search):
             search = ""
@@ -296,11 +297,7 @@ def _already_there(loket: Loket, name: str, gemeente: Gemeente, kvk_number: str 
 def club_for_register(user: User, club_id) -> Club:
     """A club of the register `user` may edit: active, in a gemeente served by a loket they work at (the
     supporter's half of `clubs.can_edit_club`). NotFound otherwise, with no hint whether it exists."""
-    try:
-        number = int(club_id)
-    except (TypeError, ValueError):
-        raise NotFound(clubs.NOT_FOUND_MESSAGE) from None
-    club = db.session.get(Club, number) if 0 < number <= clubs.ID_MAX else None
+    club = row_by_id(Club, club_id)
     if (club is None or club.status != "actief" or club.gemeente.loket_id not in user.loket_ids
             or not clubs.can_edit_club(user, club)):
         raise NotFound(clubs.NOT_FOUND_MESSAGE)

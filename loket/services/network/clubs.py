@@ -24,6 +24,8 @@ from loket.models import (
 )
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import Forbidden, InvalidInput, NotFound
+from loket.services.ids import ID_MAX, row_by_id
+from loket.services.search import contains
 from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters
 from loket.services.transaction import commit
 
@@ -36,7 +38,6 @@ BASISEIS_STATUS_LABELS = {
     "voldoet": "Voldoet", "mee_bezig": "Mee bezig", "nee": "Nog niet", "onbekend": "Onbekend",
 }
 NAME_MAX = 200
-ID_MAX = 2**31 - 1  # ids are 32-bit in the database: a larger number names no sport
 NAME_MISSING_MESSAGE = "Vul de naam van de club in."
 KIND_MESSAGE = "Kies of de club een vereniging, onderneming of stichting is."
 KVK_MESSAGE = "Een KvK-nummer bestaat uit precies 8 cijfers. Laat het veld leeg als de club er geen heeft."
@@ -118,7 +119,7 @@ def sports_by_name_or_id(errors: dict, values, *, field: str = "sports") -> list
     for value in values or []:
         text = value.strip() if isinstance(value, str) else str(value) if type(value) is int else ""
         if text.isascii() and text.isdigit():
-            if int(text) <= ID_MAX:
+            if int(text) <= ID_MAX:  # a larger number names no sport
                 ids.add(int(text))
             else:
                 unknown.add(text)
@@ -355,10 +356,6 @@ def list_clubs(*, page: int = 1, per_page: int = 50):
 
 
 # ---- filing on a club's behalf
-
-# This section's own imports, kept with it.
-from loket.services.ids import row_by_id
-from loket.services.search import contains
 
 WERKGEBIED_CHOICES_MAX = 100  # clubs offered in one select; a search narrows a larger werkgebied
 

@@ -38,8 +38,8 @@ from loket.services.network.users import (
 )
 from loket.services.text import EMAIL_MAX, SLUG_MAX, clean_name, has_control_characters
 from loket.services.transaction import commit
+from loket.services.ids import row_by_id
 
-ID_MAX = 2**31 - 1
 NO_TEAM = "Dit team bestaat niet."
 NOT_A_LEAD = "Alleen de coördinatoren van dit team en beheer nodigen collega's uit."
 ONLY_BEHEER_APPOINTS = "Alleen beheer benoemt coördinatoren."
@@ -190,8 +190,7 @@ def _revoke_open(organisation, email: str, actor: User, now: datetime) -> None:
 
 
 def _invitation_of(organisation, invitation_id) -> TeamInvitation:
-    invitation = (db.session.get(TeamInvitation, invitation_id)
-                  if isinstance(invitation_id, int) and 1 <= invitation_id <= ID_MAX else None)
+    invitation = row_by_id(TeamInvitation, invitation_id) if isinstance(invitation_id, int) else None
     if invitation is None or invitation.organisation is not organisation:
         raise NotFound(NO_INVITATION)
     return invitation

@@ -57,6 +57,7 @@ from loket.services.network.users import MembershipSpec, create_user, normalise_
 from loket.services.pagination import RowPage
 from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters, required_text
 from loket.services.transaction import commit
+from loket.services.ids import as_id, row_by_id
 
 NOT_FOUND_MESSAGE = "Deze aanmelding bestaat niet of je hebt er geen toegang toe."
 DECIDED_MESSAGE = "Over deze aanmelding is al besloten. Laad de lijst opnieuw."
@@ -64,7 +65,6 @@ CLUB_CHOICE_MESSAGE = "Kies een club uit de lijst."
 REASON_MISSING_MESSAGE = "Schrijf op waarom je de aanmelding afwijst; de aanmelder krijgt dit te lezen."
 REASON_MAX = 2000
 PAGE_SIZE = 50
-ID_MAX = 2**31 - 1
 KIND_LABELS = {"new_club": "Nieuwe club", "join": "Aansluiten bij een club"}
 
 # Names are compared after `normalised_name` with rapidfuzz's token_sort_ratio (0–100; word order ignored).
@@ -263,13 +263,7 @@ def _account_with(email: str) -> User | None:
 
 
 def _active_club(club_id) -> Club | None:
-    try:
-        number = int(club_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < number <= ID_MAX:
-        return None
-    club = db.session.get(Club, number)
+    club = row_by_id(Club, club_id)
     return club if club is not None and club.status == "actief" else None
 
 
@@ -586,7 +580,7 @@ def _decidable(registration_id, actor: User) -> ClubRegistration:
 def _waiting(registration_id, query) -> ClubRegistration:
     """The registration of `query` with this id: NotFound when there is none (or it is unconfirmed), Conflict
     when it was decided already."""
-    number = _number(registration_id)
+    number = as_id(registration_id)
     registration = db.session.scalar(query.where(ClubRegistration.id == number,
                                                  ClubRegistration.state != "unconfirmed")) \
         if query is not None and number is not None else None
@@ -596,20 +590,6 @@ def _waiting(registration_id, query) -> ClubRegistration:
         raise Conflict(DECIDED_MESSAGE)
     return registration
 
-
-def _number(value) -> int | None:
-    """An id as a database integer, or None (not a number, NUL, beyond 32 bits)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        if not (value.isascii() and value.isdigit()):
-            return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= ID_MAX else None
 
 
 # ---------------------------------------------------------------- deciding
@@ -744,7 +724,7 @@ def hand_back(registration_id, *, actor: User, reason: str | None,
 
 
 def _operational_loket(errors: dict, value) -> Loket | None:
-    number = _number(value)
+    number = as_id(value)
     loket = db.session.get(Loket, number) if number is not None else None
     if loket is None:
         errors["loket"] = LOKET_CHOICE_MESSAGE

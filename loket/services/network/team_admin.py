@@ -23,7 +23,6 @@ from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, NotFound
 from loket.services.network import account, history
 from loket.services.network.invitations import (
-    ID_MAX,
     kind_of,
     may_manage,
     membership_of,
@@ -33,6 +32,7 @@ from loket.services.network.invitations import (
 )
 from loket.services.network.teams import MEMBER_ROLE
 from loket.services.transaction import commit
+from loket.services.ids import row_by_id
 
 PAGE_SIZE = 50
 NOT_IN_TEAM = "Je hoort niet bij dit team. Alleen de leden van het team en beheer zien wie erin zit."
@@ -161,8 +161,7 @@ def _lead_count(organisation) -> int:
 
 
 def _membership_in(organisation, membership_id) -> Membership:
-    membership = (db.session.get(Membership, membership_id)
-                  if isinstance(membership_id, int) and 1 <= membership_id <= ID_MAX else None)
+    membership = row_by_id(Membership, membership_id) if isinstance(membership_id, int) else None
     if membership is None or membership.role != MEMBER_ROLE[kind_of(organisation)] \
             or getattr(membership, f"{kind_of(organisation)}_id") != organisation.id:
         raise NotFound(NO_MEMBER)

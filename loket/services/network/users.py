@@ -20,12 +20,12 @@ from loket.services.network.passwords import (
     verify_password,
 )
 from loket.services.text import EMAIL_MAX
+from loket.services.ids import row_by_id
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
 ORGANISATION_TEXT_MAX = 80  # the longest loket slug; bond keys and club ids are shorter
-ID_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,7 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
     wanted = str(getattr(spec, needed) if needed else "").strip()
     typed = wanted if len(wanted) <= ORGANISATION_TEXT_MAX and wanted.isprintable() else None
     if needed == "club":
-        known = typed is not None and typed.isascii() and typed.isdigit() and int(typed) <= ID_MAX
-        membership.club = db.session.get(Club, int(typed)) if known else None
+        membership.club = row_by_id(Club, typed) if typed is not None else None
         if membership.club is None:
             errors["organisation"] = f"Club {typed} bestaat niet." if typed else "Deze club bestaat niet."
     elif needed == "loket":
@@ -182,7 +181,7 @@ def search_users(*, text: str | None = None, role: str | None = None, page: int 
 
 
 def get_user(user_id) -> User:
-    user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id <= ID_MAX else None
+    user = row_by_id(User, user_id) if isinstance(user_id, int) else None
     if user is None:
         raise NotFound(USER_NOT_FOUND_MESSAGE)
     return user

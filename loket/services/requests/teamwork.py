@@ -35,9 +35,9 @@ from loket.services.requests import queues as queues_service
 from loket.services.requests.service_levels import service_levels_of
 from loket.services.requests.workdays import add_workdays
 from loket.services.transaction import commit
+from loket.services.ids import as_id
 
 REASON_MAX = 2000
-ID_MAX = 2**31 - 1  # ids are 32-bit in the database: a larger number names nothing
 FALLBACK_NOT_FOUND = "Deze aanvraag staat niet (meer) in de opvangwachtrij."
 
 
@@ -127,17 +127,6 @@ def _reason(value: str | None, field: str, missing: str) -> str:
     return value
 
 
-def _id(value) -> int | None:
-    """A posted or typed id as a database integer, or None (not a number, NUL, beyond 32 bits)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        return None
-    return number if 0 < number <= ID_MAX else None
 
 
 def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
@@ -151,7 +140,7 @@ def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
 
 
 def _target_team(team_id) -> Team:
-    number = _id(team_id)
+    number = as_id(team_id)
     team = db.session.get(Team, number) if number is not None else None
     if team is None or team.kind == "fallback":
         raise InvalidInput({"team": "Kies een loket of bond uit de lijst."})
@@ -277,7 +266,7 @@ def hand_over_from_fallback(request_id, *, actor: User, to_team_id, reason: str,
     """
     now = now or utcnow()
     request = _in_fallback_queue(request_id, actor)
-    number = _id(to_team_id)
+    number = as_id(to_team_id)
     chosen = db.session.get(Team, number) if number is not None else None
     if chosen is None or chosen.kind != "loket":
         raise InvalidInput({"team": "Kies een operationeel loket uit de lijst."})
@@ -296,7 +285,7 @@ def withdraw_hand_over(request_id, *, actor: User, now: datetime | None = None) 
 def _in_fallback_queue(request_id, actor: User) -> SupportRequest:
     if not actor.has_role("coordinatiepunt"):
         raise Forbidden("Alleen het landelijk coördinatiepunt zet aanvragen uit de opvangwachtrij door.")
-    number = _id(request_id)
+    number = as_id(request_id)
     request = db.session.get(SupportRequest, number) if number is not None else None
     if request is None or request.owner_team.kind != "fallback":
         raise NotFound(FALLBACK_NOT_FOUND)
