@@ -36,6 +36,8 @@ class Club(db.Model):
     __table_args__ = (
         choice_constraint("kind", CLUB_KINDS),
         choice_constraint("status", CLUB_STATUSES),
+        # The register of a werkgebied and a bond's club list: the gemeenten's active clubs by name.
+        Index("ix_clubs_gemeente_status_name", "gemeente_id", "status", "name"),
         *(choice_constraint(f"basiseis_{key}_status", BASISEIS_STATUSES) for key, _ in BASISEISEN),
     )
 

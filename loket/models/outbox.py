@@ -24,6 +24,8 @@ class OutboxMessage(db.Model):
         choice_constraint("status", OUTBOX_STATUSES),
         # The dispatcher's scan: due pending rows, and enqueued rows that were never delivered.
         Index("ix_outbox_status_available", "status", "available_at"),
+        # Beheer's outbox list: newest first, optionally one status.
+        Index("ix_outbox_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

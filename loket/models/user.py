@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, true as sa_true
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased by the service that creates users; unique across the platform.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), index=True)  # lists of people sort by name
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -79,6 +79,7 @@ class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         choice_constraint("role", ROLES),
+        Index("ix_memberships_role_user", "role", "user_id"),  # beheer's user list filtered by role
         CheckConstraint(
             "(role = 'club' AND club_id IS NOT NULL AND loket_id IS NULL AND bond_id IS NULL)"
             " OR (role = 'clubondersteuner' AND loket_id IS NOT NULL AND club_id IS NULL AND bond_id IS NULL)"
