@@ -21,15 +21,13 @@ def _fill_choices(form: RequestForm) -> list[Club]:
     """The clubs the user may file for: those the loket approved (an aangemeld club waits, see filing)."""
     clubs = sorted((m.club for m in current_user.memberships if m.role == "club" and m.club.status == "actief"),
                    key=lambda c: c.name)
-    form.club.choices = [(str(c.id), c.name) for c in clubs]
-    form.category.choices = [("", "— kies een categorie —")] + [
-        (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
-        for c in categories.available_categories()
-    ]
+    form.club.choices = {str(c.id): c.name for c in clubs}
+    form.category.choices = {"": "— kies een categorie —", **{
+        str(c.id): c.name + (" (sportspecifiek)" if c.is_sport_specific else "")
+        for c in categories.available_categories()}}
     sports = {s for club in clubs for s in club.sports} or set(db.session.scalars(db.select(Sport)))
-    form.sport.choices = [("", "— geen / niet van toepassing —")] + [
-        (str(s.id), s.name) for s in sorted(sports, key=lambda s: s.name)
-    ]
+    form.sport.choices = {"": "— geen / niet van toepassing —", **{
+        str(s.id): s.name for s in sorted(sports, key=lambda s: s.name)}}
     return clubs
 
 

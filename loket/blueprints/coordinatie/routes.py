@@ -35,12 +35,12 @@ def registrations():
     return render_template("coordinatie/registrations.html", pagination=pagination)
 
 
-def _loket_choices(province: str | None, key: str) -> dict[str, list[tuple[str, str]]]:
+def _loket_choices(province: str | None, key: str) -> dict[str, dict[str, str]]:
     """Operational loketten as option groups: the request's province first, then the rest (by name)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
+    groups: dict[str, dict[str, str]] = {}
     for choice in nearby.operational_loketten(province):
         label = f"In de provincie {province}" if choice.same_province else "Andere loketten"
-        groups.setdefault(label, []).append((str(getattr(choice, key)), choice.name))
+        groups.setdefault(label, {})[str(getattr(choice, key))] = choice.name
     return groups
 
 

@@ -96,7 +96,7 @@ class FileForClubForm(FlaskForm):
 
     club = HiddenField()
     channel = RadioField("Hoe kwam de vraag binnen?", validate_choice=False,
-                         choices=[(c, CHANNEL_LABELS[c]) for c in SUPPORTER_CHANNELS])
+                         choices={c: CHANNEL_LABELS[c] for c in SUPPORTER_CHANNELS})
     contact = SelectField("Contactpersoon van de club", validate_choice=False,
                           description="Wie stelde de vraag? Die persoon krijgt de bevestiging en kan de aanvraag "
                                       "volgen.")
@@ -118,7 +118,7 @@ class FileForClubForm(FlaskForm):
 
 class ContactMomentForm(FlaskForm):
     channel = SelectField("Soort contact", validate_choice=False, id="moment-channel",
-                          choices=[(c, CHANNEL_LABELS[c]) for c in CONTACT_CHANNELS])
+                          choices={c: CHANNEL_LABELS[c] for c in CONTACT_CHANNELS})
     summary = TextAreaField("Wat is er besproken?", id="moment-summary",
                             render_kw={"rows": 3, "maxlength": CONTACT_SUMMARY_MAX})
     moment = StringField("Wanneer", id="moment-at", render_kw={"type": "datetime-local"},

@@ -75,14 +75,14 @@ def _render_detail(access, code=200, **forms):
     """The request page with every form; a form passed in keeps its input and errors."""
     support_request = access.request
     forms.setdefault("status_form", StatusForm(version=support_request.version))
-    forms["status_form"].status.choices = [(s, STATUS_LABELS[s]) for s in workflow.allowed_next_statuses(support_request)]
+    forms["status_form"].status.choices = {s: STATUS_LABELS[s] for s in workflow.allowed_next_statuses(support_request)}
     forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
-    forms["assign_form"].assignee.choices = [("", "— niemand —")] + [
-        (str(u.id), u.name) for u in teams.members_of(support_request.owner_team)]
-    targets = [(str(t.id), t.name) for t in teamwork.referral_targets(exclude_team_id=support_request.owner_team_id)]
+    forms["assign_form"].assignee.choices = {"": "— niemand —", **{
+        str(u.id): u.name for u in teams.members_of(support_request.owner_team)}}
+    targets = {str(t.id): t.name for t in teamwork.referral_targets(exclude_team_id=support_request.owner_team_id)}
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
-        forms[name].team.choices = [("", "— kies een loket of bond —")] + targets
+        forms[name].team.choices = {"": "— kies een loket of bond —", **targets}
     for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):
@@ -274,14 +274,14 @@ def file_for_club():
 
 
 def _render_file_for_club(form: FileForClubForm, club, code=200):
-    form.contact.choices = [("", "— kies een contactpersoon —")] + [
-        (str(c.id), c.name + (f" ({c.email or c.phone})" if c.email or c.phone else "")) for c in club.contacts
-    ] + [(NEW_CONTACT, "Nieuwe contactpersoon (vul hieronder in)")]
-    form.category.choices = [("", "— kies een categorie —")] + [
-        (str(c.id), c.name + (" (sportspecifiek)" if c.is_sport_specific else ""))
-        for c in categories_service.available_categories()]
+    form.contact.choices = {"": "— kies een contactpersoon —", **{
+        str(c.id): c.name + (f" ({c.email or c.phone})" if c.email or c.phone else "") for c in club.contacts
+    }, NEW_CONTACT: "Nieuwe contactpersoon (vul hieronder in)"}
+    form.category.choices = {"": "— kies een categorie —", **{
+        str(c.id): c.name + (" (sportspecifiek)" if c.is_sport_specific else "")
+        for c in categories_service.available_categories()}}
     sports = club.sports or clubs_service.sports_in_reading_order()
-    form.sport.choices = [("", "— geen / niet van toepassing —")] + [(str(s.id), s.name) for s in sports]
+    form.sport.choices = {"": "— geen / niet van toepassing —", **{str(s.id): s.name for s in sports}}
     return render_template("queue/file_for_club.html", form=form, club=club), code
 
 
