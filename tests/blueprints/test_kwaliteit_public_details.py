@@ -65,3 +65,19 @@ def test_a_colleague_reads_the_details_but_cannot_change_them(login_as, network)
 
 def test_another_lokets_page_is_not_found(login_as, lead, network):
     assert login_as(lead).get(_path(network.loket_eemland)).status_code == 404
+
+
+def test_k1_passes_after_a_review_on_the_page_and_lapses_183_days_later(login_as, lead, network):
+    from loket.services.quality import metrics
+    from tests.support.lookups import criterion
+
+    loket = network.loket_utrecht
+    assert _posted(login_as(lead), loket, reviewed="y").status_code == 302
+    reviewed_at = reloaded(loket).contact_reviewed_at
+    k1 = criterion("K1")
+
+    def passes(days):
+        return metrics.measure(k1, as_of=reviewed_at + timedelta(days=days))[loket.id].passed
+
+    assert (passes(1), passes(183), passes(184)) == (True, True, False)
+    assert metrics.measure(k1, as_of=reviewed_at)[network.loket_eemland.id].passed is False  # never reviewed
