@@ -10,8 +10,11 @@ to join the club as anyone does (aanmelden → bij een club). Everything happens
 import secrets
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from loket.extensions import db
 from loket.models import ClubContact, Membership, User
+from loket.services.errors import Conflict
 from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
 from loket.services.network import account_tokens, history
@@ -33,6 +36,8 @@ OUTCOME_MESSAGES = {
               "club met een account wel.",
 }
 RESET_PURPOSE = "reset_password"
+ADDRESS_JUST_TAKEN = ("Er is net een account gemaakt met {email}. Probeer het opnieuw: kies de contactpersoon dan "
+                      "uit de lijst of vul een ander adres in.")
 
 
 def give_login(contact: ClubContact, *, actor: User, now: datetime) -> str:
@@ -52,7 +57,11 @@ def give_login(contact: ClubContact, *, actor: User, now: datetime) -> str:
     membership = Membership(role="club", club=club, created_at=now)
     user.memberships.append(membership)
     db.session.add(user)
-    db.session.flush()  # the user's id, for the contact, the history row and the mail's key
+    try:
+        db.session.flush()  # the user's id, for the contact, the history row and the mail's key
+    except IntegrityError:  # someone made an account with this address a moment ago
+        db.session.rollback()
+        raise Conflict(ADDRESS_JUST_TAKEN.format(email=contact.email)) from None
     contact.user_id = user.id
     history.record("membership", "membership", None, membership.label, actor=actor, user_id=user.id, now=now,
                    reason="Contactpersoon toegevoegd bij een aanvraag namens de club")
