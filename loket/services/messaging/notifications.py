@@ -42,8 +42,9 @@ def request_filed(request: SupportRequest) -> None:
         # The coördinatiepunt sees metadata only: the template shows reference, gemeente and category.
         _notify("new_in_fallback", members_of(request.owner_team), f"fallback:r{request.id}", request_id=request.id)
     else:
-        _notify("new_in_queue", members_of(request.owner_team), f"queued:r{request.id}:t{request.owner_team_id}",
-                request_id=request.id)
+        # A supporter who filed it for the club already knows it is there.
+        _notify("new_in_queue", [u for u in members_of(request.owner_team) if u.id != request.filed_by_id],
+                f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
 
 
 def request_moved(request: SupportRequest) -> None:

@@ -50,6 +50,11 @@ def test_a_supporter_files_for_a_club_in_the_werkgebied_as_the_club_would_be_rou
     assert [row.payload["to"] for row in outbox_rows("request_received")] == [network.club_contact.email]
 
 
+def test_the_team_is_told_except_the_supporter_who_filed_it(network):
+    file_for_club(network, who="collega")
+    assert [row.payload["to"] for row in outbox_rows("new_in_queue")] == [network.ondersteuner.email]
+
+
 def test_a_sport_specific_question_goes_to_the_bond_like_the_clubs_own(network):
     own = file_request(network, category="sporttechnisch-competitie", sport="voetbal")
     for_club = file_for_club(network, category="sporttechnisch-competitie", sport="voetbal").request
