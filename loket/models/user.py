@@ -115,12 +115,13 @@ class Membership(db.Model):
         return f"{role} — {self.organisation.name}" if self.organisation else role
 
 
-ACCOUNT_TOKEN_PURPOSES = ("confirm_email", "reset_password", "change_email")
+# set_password: the first password of an account someone else made (beheer, a supporter adding a contact).
+ACCOUNT_TOKEN_PURPOSES = ("confirm_email", "reset_password", "change_email", "set_password")
 
 
 class AccountToken(db.Model):
     """A single-use, expiring link mailed to a person: confirm an address, reset a password, confirm a new
-    address. Only the SHA-256 of the token is stored; the token itself is only in the mail."""
+    address, choose the first password of an account made for them. Only the SHA-256 of the token is stored; the token itself is only in the mail."""
 
     __tablename__ = "account_tokens"
     __table_args__ = (choice_constraint("purpose", ACCOUNT_TOKEN_PURPOSES),)

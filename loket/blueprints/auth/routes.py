@@ -114,6 +114,42 @@ def save_new_password(token):
     return redirect(url_for("auth.login"))
 
 
+@bp.get("/wachtwoord-kiezen/<token>")
+@allow(PUBLIC)
+def choose_password(token):
+    """The first password of an account someone made for you (beheer, or the loket adding you as a contact)."""
+    try:
+        user = account_service.check_password_choice_link(token)
+    except account_service.InvalidLink as error:
+        return reset_link_refused(error)
+    return _choose_password_page(ResetPasswordForm(), user), 200, LINK_PAGE_HEADERS
+
+
+@bp.post("/wachtwoord-kiezen/<token>")
+@allow(PUBLIC)
+def save_chosen_password(token):
+    form = ResetPasswordForm()
+    try:
+        user = account_service.check_password_choice_link(token)
+        if not form.validate_on_submit():
+            return _choose_password_page(form, user), 400, LINK_PAGE_HEADERS
+        user = account_service.choose_password(token, form.password.data)
+    except account_service.InvalidLink as error:
+        return reset_link_refused(error)
+    except InvalidInput as error:
+        attach_errors(form, error)
+        return _choose_password_page(form, user), 400, LINK_PAGE_HEADERS
+    if start_session(user):
+        flash("Je wachtwoord is opgeslagen en je bent ingelogd. Welkom bij Loket!", "success")
+        return redirect(url_for("main.home"))
+    flash("Je wachtwoord is opgeslagen; log in met je e-mailadres en het nieuwe wachtwoord.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def _choose_password_page(form, user):
+    return render_template("auth/reset_password.html", form=form, first_password=True, user=user)
+
+
 def reset_link_refused(error):
     return render_template("auth/link_refused.html", message=error.message,
                            again_url=url_for("auth.forgot_password"),

@@ -1,6 +1,6 @@
 """Forms of the beheer area. Field rules live in the services; forms carry CSRF and structure."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import ROLE_LABELS
@@ -75,6 +75,14 @@ class MembershipForm(FlaskForm):
     bond = SelectField("Bond", validate_choice=False, description="Alleen bij de rol Bondsspecialist.")
     team_lead = BooleanField("Coördinator (teamleider) van dit loket of deze bond")
     submit = SubmitField("Rol toevoegen")
+
+
+class NewUserForm(MembershipForm):
+    """An account with one role; the person chooses the password through a mailed link."""
+
+    email = EmailField("E-mailadres", render_kw={"maxlength": 254, "autocomplete": "off"})
+    name = StringField("Naam", render_kw={"maxlength": 120, "autocomplete": "off"})
+    submit = SubmitField("Account maken")
 
 
 class DeactivateForm(FlaskForm):

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
-from loket.blueprints.beheer.forms import ActionForm, DeactivateForm, MembershipForm
+from loket.blueprints.beheer.forms import ActionForm, DeactivateForm, MembershipForm, NewUserForm
 from loket.blueprints.beheer.lists import moved, search_list
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import ROLE_LABELS
@@ -23,11 +23,48 @@ def users():
         render_template("beheer/users.html", listing=listing, role=role, role_labels=ROLE_LABELS), listing.status)
 
 
-def _render_user(user, *, form=None, deactivate_form=None, code=200):
-    form = form or MembershipForm()
+def _with_organisations(form):
     loketten, bonden = users_service.organisation_choices()
     form.loket.choices = {"": "Geen loket", **dict(loketten)}
     form.bond.choices = {"": "Geen bond", **dict(bonden)}
+    return form
+
+
+def _spec(form) -> users_service.MembershipSpec:
+    return users_service.MembershipSpec(role=form.role.data, club=form.club.data or None,
+                                        loket=form.loket.data or None, bond=form.bond.data or None,
+                                        team_lead=form.team_lead.data)
+
+
+def _render_new_user(form, code=200):
+    return render_template("beheer/user_new.html", form=_with_organisations(form)), code
+
+
+@bp.route("/gebruikers/nieuw")
+@allow("beheer")
+def new_user():
+    return _render_new_user(NewUserForm())
+
+
+@bp.route("/gebruikers/nieuw", methods=["POST"])
+@allow("beheer")
+def create_user():
+    form = NewUserForm()
+    if not form.validate_on_submit():
+        return _render_new_user(form, 400)
+    try:
+        person = user_admin.create_account(actor=current_user, email=form.email.data, name=form.name.data,
+                                           membership=_spec(form))
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_new_user(form, error.status_code)
+    flash(f"Account voor {person.name} gemaakt; {person.email} krijgt een mail om een wachtwoord te kiezen.",
+          "success")
+    return redirect(url_for("beheer.user", user_id=person.id))
+
+
+def _render_user(user, *, form=None, deactivate_form=None, code=200):
+    form = _with_organisations(form or MembershipForm())
     return render_template("beheer/user.html", user=user, form=form,
                            deactivate_form=deactivate_form or DeactivateForm(),
                            changes=history.of_user(user.id), is_self=user.id == current_user.id), code
@@ -46,11 +83,8 @@ def add_membership(user_id):
     form = MembershipForm()
     if not form.validate_on_submit():
         return _render_user(person, form=form, code=400)
-    spec = users_service.MembershipSpec(role=form.role.data, club=form.club.data or None,
-                                        loket=form.loket.data or None, bond=form.bond.data or None,
-                                        team_lead=form.team_lead.data)
     try:
-        membership = users_service.add_membership(person, spec, actor=current_user)
+        membership = users_service.add_membership(person, _spec(form), actor=current_user)
     except DomainError as error:
         attach_errors(form, error)
         return _render_user(person, form=form, code=error.status_code)

@@ -7,6 +7,7 @@ use, looks the same to the one asking and does the same work (random token, hash
 holder of the address is mailed instead.
 """
 import secrets
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
@@ -66,6 +67,7 @@ def set_optional_notifications(user: User, wanted: bool) -> None:
 
 RESET = "reset_password"
 CHANGE_EMAIL = "change_email"
+SET_PASSWORD = "set_password"
 WRONG_CURRENT_PASSWORD = "Dit is niet je huidige wachtwoord."
 SAME_PASSWORD = "Kies een ander wachtwoord dan je huidige."
 
@@ -108,6 +110,38 @@ def reset_password(token: str | None, password: str | None) -> User:
         raise InvalidInput({"password": problem})
     _open(token, RESET, use=True)
     _set_password(user, password)
+    commit()
+    return user
+
+
+# ---------------------------------------------------------------- the first password of an account made for someone
+
+def mail_password_choice(user: User, template: str, *, key: str, now: datetime | None = None, **context) -> None:
+    """Mail the holder of an account someone else made (beheer, a supporter adding a contact) a single-use link
+    to choose their first password; it works TEAM_INVITATION_DAYS. In the caller's transaction. The template
+    shows `link_path` and `days`."""
+    token = account_tokens.issue(user, SET_PASSWORD, now=now)
+    outbox.add_email(template, to=user.email, key=key, context={
+        **context, "user_id": user.id, "link_path": site_path("auth.choose_password", token=token),
+        "days": account_tokens.lifetime(SET_PASSWORD).days})
+
+
+def check_password_choice_link(token: str | None) -> User:
+    """The user whose open first-password link this is; InvalidLink otherwise."""
+    return _open(token, SET_PASSWORD).user
+
+
+def choose_password(token: str | None, password: str | None) -> User:
+    """Set the first password through the mailed link (used up; the address is confirmed by it). Side effects:
+    commits. :raises InvalidLink: wrong, expired or used. :raises InvalidInput: {"password": rule}."""
+    user = _open(token, SET_PASSWORD).user
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise InvalidInput({"password": problem})
+    _open(token, SET_PASSWORD, use=True)
+    user.password_hash = hash_password(password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    end_sessions_and_tokens(user)
     commit()
     return user
 

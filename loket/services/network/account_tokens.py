@@ -24,9 +24,11 @@ USED = "Deze link is al gebruikt. Vraag zo nodig een nieuwe aan."
 
 
 def lifetime(purpose: str) -> timedelta:
-    """How long a link of this purpose works (PASSWORD_RESET_MINUTES, EMAIL_CONFIRMATION_HOURS)."""
+    """How long a link of this purpose works (PASSWORD_RESET_MINUTES, TEAM_INVITATION_DAYS, EMAIL_CONFIRMATION_HOURS)."""
     if purpose == "reset_password":
         return timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    if purpose == "set_password":  # an invitation to an account someone made for you
+        return timedelta(days=current_app.config["TEAM_INVITATION_DAYS"])
     return timedelta(hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
 
 

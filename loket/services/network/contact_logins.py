@@ -2,7 +2,7 @@
 follow the request and reply like any club contact.
 
 The account gets the club's role and a random password nobody is told; the person is mailed a link to choose
-their own (the password-reset link, which opens only from that mailbox). Because the only way in runs through
+their own (a first-password link that works TEAM_INVITATION_DAYS and opens only from that mailbox). Because the only way in runs through
 the mailbox, the address counts as confirmed: choosing a password through the link is the confirmation.
 An address that already has an account is never given the club's role on someone else's word: that person asks
 to join the club as anyone does (aanmelden → bij een club). Everything happens in the caller's transaction.
@@ -15,9 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from loket.extensions import db
 from loket.models import ClubContact, Membership, User
 from loket.services.errors import Conflict
-from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
-from loket.services.network import account_tokens, history
+from loket.services.network import account, history
 from loket.services.network.passwords import hash_password
 from loket.services.network.users import find_by_email, normalise_email
 
@@ -35,7 +34,6 @@ OUTCOME_MESSAGES = {
     NO_EMAIL: "{name} heeft geen e-mailadres en krijgt dus geen bevestiging; de andere contactpersonen van de "
               "club met een account wel.",
 }
-RESET_PURPOSE = "reset_password"
 ADDRESS_JUST_TAKEN = ("Er is net een account gemaakt met {email}. Probeer het opnieuw: kies de contactpersoon dan "
                       "uit de lijst of vul een ander adres in.")
 
@@ -65,10 +63,7 @@ def give_login(contact: ClubContact, *, actor: User, now: datetime) -> str:
     contact.user_id = user.id
     history.record("membership", "membership", None, membership.label, actor=actor, user_id=user.id, now=now,
                    reason="Contactpersoon toegevoegd bij een aanvraag namens de club")
-    token = account_tokens.issue(user, RESET_PURPOSE, now=now)
-    outbox.add_email("club_contact_login", to=user.email, key=f"club-contact-login:u{user.id}",
-                     context={"user_id": user.id, "club_name": club.name, "supporter_name": actor.name,
-                              "link_path": site_path("auth.reset_password", token=token),
-                              "forgot_path": site_path("auth.forgot_password"),
-                              "minutes": int(account_tokens.lifetime(RESET_PURPOSE).total_seconds() // 60)})
+    account.mail_password_choice(user, "club_contact_login", key=f"club-contact-login:u{user.id}", now=now,
+                                 club_name=club.name, supporter_name=actor.name,
+                                 forgot_path=site_path("auth.forgot_password"))
     return CREATED

@@ -1,8 +1,11 @@
-"""Beheer switching an account off or on: one action, one commit, around `account.deactivate/reactivate` (which
-end the sessions and API tokens and record the history)."""
+"""Beheer making an account for someone, and switching an account off or on: one action, one commit, around
+`account` (which mails the first-password link, ends sessions and API tokens, and records the history)."""
+import secrets
+
+from loket.extensions import db
 from loket.models import User
 from loket.services.errors import Conflict, InvalidInput
-from loket.services.network import account
+from loket.services.network import account, history, users
 from loket.services.text import has_control_characters
 from loket.services.transaction import commit
 
@@ -28,3 +31,18 @@ def reactivate_user(user: User, *, actor: User) -> None:
     """Switch the account back on (old sessions stay ended; the person logs in again). Side effects: commits."""
     account.reactivate(user, actor=actor)
     commit()
+
+
+def create_account(*, actor: User, email: str, name: str, membership: users.MembershipSpec) -> User:
+    """Beheer makes an account with one role (e.g. for the coördinatiepunt, or the first lead of a loket) and the
+    person is mailed a link to choose their password (TEAM_INVITATION_DAYS, once); nobody else ever knows it.
+    Side effects: commits the account, its history and the mail. :raises InvalidInput: per field, in Dutch."""
+    user = users.create_user(email=email, name=name, password=secrets.token_urlsafe(32), memberships=[membership],
+                             commit=False)
+    db.session.flush()
+    for row in user.memberships:
+        history.record("membership", "membership", None, row.label, actor=actor, user_id=user.id,
+                       loket_id=row.loket_id, bond_id=row.bond_id, reason="Account aangemaakt door beheer")
+    account.mail_password_choice(user, "account_welcome", key=f"welcome:u{user.id}", actor_name=actor.name)
+    commit()
+    return user

@@ -19,7 +19,7 @@ from loket.services.network.passwords import (
     password_problem,
     verify_password,
 )
-from loket.services.text import EMAIL_MAX
+from loket.services.text import EMAIL_MAX, has_control_characters
 from loket.services.ids import row_by_id
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
@@ -71,6 +71,8 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"Vul een naam in van hooguit {NAME_MAX} tekens."
+    elif has_control_characters(name):
+        errors["name"] = "Een naam kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten."
     problem = password_problem(password, email=email, name=name)
     if problem:
         errors["password"] = problem

@@ -169,7 +169,7 @@ def test_a_new_contact_person_with_an_address_gets_a_login_and_a_mail_to_choose_
     assert [row.payload["to"] for row in outbox_rows("request_received")] == [user.email]
     login_mail = outbox_rows("club_contact_login")
     assert len(login_mail) == 1 and login_mail[0].payload["to"] == user.email
-    assert login_mail[0].payload["context"]["link_path"].startswith("/wachtwoord-herstellen/")
+    assert login_mail[0].payload["context"]["link_path"].startswith("/wachtwoord-kiezen/")
     change = _db.session.scalar(select(NetworkChange).where(NetworkChange.user_id == user.id))
     assert change.subject == "membership" and change.actor_id == network.collega.id
     assert change.new_value == "Clubcontact — VV Utrechtse Boys"
