@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
 from loket.models import ROLES, Bond, Club, Loket, Membership, User
@@ -24,6 +25,7 @@ from loket.services.ids import row_by_id
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
+EMAIL_IN_USE = "Er bestaat al een account met dit e-mailadres."
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
 ORGANISATION_TEXT_MAX = 80  # the longest loket slug; bond keys and club ids are shorter
 
@@ -67,7 +69,7 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
         errors["email"] = "Vul een geldig e-mailadres in."
     else:
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            errors["email"] = "Er bestaat al een account met dit e-mailadres."
+            errors["email"] = EMAIL_IN_USE
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"Vul een naam in van hooguit {NAME_MAX} tekens."
@@ -84,6 +86,11 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
     user = User(email=email, name=name, password_hash=hash_password(password), memberships=rows,
                 email_confirmed_at=utcnow() if confirmed else None)
     db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address was registered a moment ago, between our check and this insert
+        db.session.rollback()
+        raise InvalidInput({"email": EMAIL_IN_USE}) from None
     if commit:
         transaction.commit()
     return user

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import User
 from loket.services.errors import InvalidInput
-from loket.services.network.users import MembershipSpec, create_user
+from loket.services.network.users import EMAIL_IN_USE, MembershipSpec, create_user
 from tests.support.db import count_rows
 
 
@@ -33,3 +33,16 @@ def test_email_is_stored_lower_case_and_unique(network):
         create_user(email="NIEUW@example.nl", name="Ander", password="lang-genoeg-123",
                     memberships=[MembershipSpec(role="beheer")])
     assert "bestaat al" in raised.value.errors["email"]
+
+
+def test_an_address_registered_a_moment_ago_is_refused_in_dutch_not_a_crash(network, monkeypatch):
+    # The check found no account, but another request stored one before this insert (a unique-key race).
+    real_scalar = _db.session.scalar
+    monkeypatch.setattr(_db.session, "scalar", lambda query, *args, **kwargs: (
+        None if "lower(users.email)" in str(query) else real_scalar(query, *args, **kwargs)))
+    before = count_rows(User)
+    with pytest.raises(InvalidInput) as refused:
+        create_user(email=network.club_contact.email, name="Dubbel", password="Een-lang-en-sterk-wachtwoord-26",
+                    memberships=[MembershipSpec(role="coordinatiepunt")])
+    assert refused.value.errors == {"email": EMAIL_IN_USE}
+    assert count_rows(User) == before
