@@ -9,6 +9,10 @@ from loket.models.base import choice_constraint, utcnow
 
 LOKET_STATUSES = ("in_oprichting", "operationeel")
 TEAM_KINDS = ("loket", "bond", "fallback")
+# A sport federation (bond) serves verenigingen; a brancheorganisatie serves ondernemingen (fitness, zwembaden,
+# watersportbedrijven). Both are `Bond` rows with a team; no reference data is shipped for brancheorganisaties.
+BOND_KINDS = ("bond", "brancheorganisatie")
+BOND_KIND_LABELS = {"bond": "Sportbond", "brancheorganisatie": "Brancheorganisatie"}
 
 bond_sports = Table(
     "bond_sports",
@@ -83,12 +87,14 @@ class Sport(db.Model):
 
 class Bond(db.Model):
     __tablename__ = "bonden"
+    __table_args__ = (choice_constraint("kind", BOND_KINDS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The unique key of bonden.csv; abbreviations repeat (KNSB, NBB), so they are not keys.
     key: Mapped[str] = mapped_column(String(40), unique=True)
     abbreviation: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="bond", server_default="bond")
     aangesloten: Mapped[bool] = mapped_column(default=False)
     aangesloten_at: Mapped[date | None]
 

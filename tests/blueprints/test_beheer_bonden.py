@@ -87,6 +87,7 @@ def test_beheer_adds_a_bond_with_sports_and_a_team(login_as, network):
     ({"name": "Bond\x00"}, "name", "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."),
     ({"sports": [str(2**31)]}, "sports", "Kies een sport uit de lijst."),
     ({"sports": ["abc"]}, "sports", "Kies een sport uit de lijst."),
+    ({"kind": "vakbond"}, "kind", "Kies of dit een sportbond of een brancheorganisatie (voor ondernemingen) is."),
 ])
 def test_bad_input_for_a_new_bond_is_a_dutch_400_and_stores_nothing(login_as, network, data, field, message):
     before = _stored()
@@ -143,3 +144,25 @@ def test_unknown_bonds_are_404(login_as, network):
     assert client.get(URL + "/kn%00vb").status_code == 404
     assert client.post(URL + "/nope", data={"name": "x", "abbreviation": "x"}).status_code == 404
     assert client.post(f"{URL}/knvb/sporten/{2**31}/verwijderen").status_code == 404
+
+
+def test_beheer_adds_a_brancheorganisatie_and_filters_the_list_by_kind(login_as, network):
+    client = login_as("beheerder")
+    response = client.post(URL + "/nieuw", data={"key": "fitnesswerk", "abbreviation": "FNL", "kind": "brancheorganisatie",
+                                                 "name": "Fitnessbranche Nederland", "new_sports": "fitness"})
+    assert response.status_code == 302
+    assert _db.session.query(Bond).filter_by(key="fitnesswerk").one().kind == "brancheorganisatie"
+    branche = client.get(URL + "?soort=brancheorganisatie").get_data(as_text=True)
+    assert "Fitnessbranche Nederland" in branche and "KNVB" not in branche
+    bonds = client.get(URL + "?soort=bond").get_data(as_text=True)
+    assert "KNVB" in bonds and "Fitnessbranche Nederland" not in bonds
+
+
+def test_changing_a_bonds_kind_is_kept_in_its_history(login_as, network):
+    client = login_as("beheerder")
+    data = {"name": "KNVB", "abbreviation": network.knvb.abbreviation, "kind": "brancheorganisatie",
+            "aangesloten": "y", "aangesloten_at": ""}
+    assert client.post(URL + "/knvb", data=data).status_code == 302
+    assert reloaded(network.knvb).kind == "brancheorganisatie"
+    history = client.get(URL + "/knvb").get_data(as_text=True).split("Geschiedenis")[-1]
+    assert "Soort" in history and "Sportbond" in history and "Brancheorganisatie" in history

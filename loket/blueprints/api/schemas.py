@@ -390,6 +390,8 @@ class Bond(Shape):
     key: str = Field(description="Unieke sleutel, ook in de URL.")
     abbreviation: str
     name: str
+    kind: Literal["bond", "brancheorganisatie"] = Field(
+        description="bond: een sportbond (verenigingen); brancheorganisatie: voor ondernemingen.")
     aangesloten: bool
     aangesloten_at: Day | None
     team_id: int | None = Field(description="Het team van de bond: doel voor doorverwijzen en inschakelen.")

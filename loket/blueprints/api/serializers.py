@@ -71,7 +71,7 @@ def loket(value: Loket) -> dict:
 def bond(value: Bond) -> dict:
     return {
         "id": value.id, "key": value.key, "abbreviation": value.abbreviation, "name": value.name,
-        "aangesloten": value.aangesloten, "aangesloten_at": day(value.aangesloten_at),
+        "kind": value.kind, "aangesloten": value.aangesloten, "aangesloten_at": day(value.aangesloten_at),
         "team_id": value.team.id if value.team else None, "sports": [s.name for s in value.sports],
     }
 

@@ -13,6 +13,7 @@ from loket.blueprints.beheer.forms import (
 )
 from loket.blueprints.beheer.lists import moved, search_list
 from loket.blueprints.forms_support import attach_errors, or_404
+from loket.models import BOND_KIND_LABELS, BOND_KINDS
 from loket.services.errors import DomainError
 from loket.services.network import bonden as bonden_service
 from loket.services.network import history
@@ -24,9 +25,12 @@ AANGESLOTEN_FILTER = {"ja": True, "nee": False}
 @allow("beheer")
 def bonden():
     aangesloten = request.args.get("aangesloten") if request.args.get("aangesloten") in AANGESLOTEN_FILTER else ""
-    listing = search_list(bonden_service.list_bonden, aangesloten=AANGESLOTEN_FILTER.get(aangesloten))
+    kind = request.args.get("soort") if request.args.get("soort") in BOND_KINDS else ""
+    listing = search_list(bonden_service.list_bonden, aangesloten=AANGESLOTEN_FILTER.get(aangesloten),
+                          kind=kind or None)
     return moved(listing, "beheer.bonden") or (
-        render_template("beheer/bonden.html", listing=listing, aangesloten=aangesloten), listing.status)
+        render_template("beheer/bonden.html", listing=listing, aangesloten=aangesloten, kind=kind,
+                        kind_labels=BOND_KIND_LABELS), listing.status)
 
 
 def _sport_choices() -> dict[str, str]:
@@ -54,7 +58,8 @@ def create_bond():
     try:
         bond = bonden_service.create_bond(key=form.key.data, abbreviation=form.abbreviation.data,
                                           name=form.name.data, sport_ids=form.sports.data,
-                                          new_sports=form.new_sports.data, actor=current_user)
+                                          new_sports=form.new_sports.data, kind=form.kind.data,
+                                          actor=current_user)
     except DomainError as error:
         attach_errors(form, error)
         return _render_new(form, error.status_code)
@@ -63,7 +68,8 @@ def create_bond():
 
 
 def _render_bond(bond, *, form=None, sport_form=None, code=200):
-    form = form or BondEditForm(name=bond.name, abbreviation=bond.abbreviation, aangesloten=bond.aangesloten,
+    form = form or BondEditForm(name=bond.name, abbreviation=bond.abbreviation, kind=bond.kind,
+                                aangesloten=bond.aangesloten,
                                 aangesloten_at=bond.aangesloten_at.isoformat() if bond.aangesloten_at else "")
     sport_form = sport_form or AddSportForm()
     held = {sport.id for sport in bond.sports}
@@ -89,7 +95,7 @@ def update_bond(key):
     try:
         bonden_service.update_bond(key, name=form.name.data, abbreviation=form.abbreviation.data,
                                    aangesloten=form.aangesloten.data, aangesloten_at=form.aangesloten_at.data,
-                                   actor=current_user)
+                                   kind=form.kind.data, actor=current_user)
     except DomainError as error:
         attach_errors(form, error)
         return _render_bond(bond, form=form, code=error.status_code)

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 
 from loket.blueprints.forms_support import MultiCheckboxField
-from loket.models import ROLE_LABELS
+from loket.models import BOND_KIND_LABELS, ROLE_LABELS
 from loket.services.network.bonden import ABBREVIATION_MAX, KEY_MAX, SPORT_MAX
 from loket.services.network.bonden import NAME_MAX as BOND_NAME_MAX
 from loket.services.network.user_admin import REASON_MAX
@@ -41,6 +41,8 @@ class BondForm(FlaskForm):
                                   "worden gewijzigd.")
     abbreviation = StringField("Afkorting", render_kw={"maxlength": ABBREVIATION_MAX})
     name = StringField("Naam", render_kw={"maxlength": BOND_NAME_MAX})
+    kind = SelectField("Soort", choices=BOND_KIND_LABELS, validate_choice=False, default="bond",
+                       description="Een brancheorganisatie ondersteunt ondernemingen, zoals fitnesscentra en zwembaden.")
     sports = MultiCheckboxField("Sporten", coerce=str,
                                 description="Sportspecifieke vragen over deze sporten gaan naar de bond, zodra die "
                                             "is aangesloten.")
@@ -53,6 +55,7 @@ class BondForm(FlaskForm):
 class BondEditForm(FlaskForm):
     name = StringField("Naam", render_kw={"maxlength": BOND_NAME_MAX})
     abbreviation = StringField("Afkorting", render_kw={"maxlength": ABBREVIATION_MAX})
+    kind = SelectField("Soort", choices=BOND_KIND_LABELS, validate_choice=False)
     aangesloten = BooleanField("Aangesloten bij het netwerk")
     aangesloten_at = StringField("Aangesloten sinds", render_kw={"type": "date"},
                                  description="Leeg bij het aansluiten: vandaag. Een datum in de toekomst kan niet.")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import Bond, Sport, User, bond_sports
+from loket.models import BOND_KIND_LABELS, BOND_KINDS, Bond, Sport, User, bond_sports
 from loket.models.base import today_in_amsterdam
 from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
@@ -33,7 +33,8 @@ FUTURE_DATE_MESSAGE = "De datum van aansluiten kan niet in de toekomst liggen."
 
 # ---------------------------------------------------------------- reading
 
-def list_bonden(*, page: int = 1, per_page: int = 50, text: str | None = None, aangesloten: bool | None = None):
+def list_bonden(*, page: int = 1, per_page: int = 50, text: str | None = None, aangesloten: bool | None = None,
+                kind: str | None = None):
     """Bonden by name, with their sports and team (four queries per page), optionally only those whose name,
     abbreviation, key or one of whose sports contains `text`, or only the (not) aangesloten ones.
 
@@ -48,6 +49,8 @@ def list_bonden(*, page: int = 1, per_page: int = 50, text: str | None = None, a
         query = query.where(search.contains(text, Bond.name, Bond.abbreviation, Bond.key) | by_sport)
     if aangesloten is not None:
         query = query.where(Bond.aangesloten.is_(aangesloten))
+    if kind in BOND_KINDS:
+        query = query.where(Bond.kind == kind)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -70,7 +73,7 @@ def all_sports() -> list[Sport]:
 # ---------------------------------------------------------------- changing
 
 def create_bond(*, key: str | None, abbreviation: str | None, name: str | None, sport_ids=(),
-                new_sports: str | None = None, actor: User | None) -> Bond:
+                new_sports: str | None = None, kind: str = "bond", actor: User | None) -> Bond:
     """Add a bond or brancheorganisatie (not yet aangesloten) with its team and sports: existing ones by id,
     new ones by name (`new_sports`, separated by commas or semicolons). Side effects: commits.
 
@@ -84,20 +87,22 @@ def create_bond(*, key: str | None, abbreviation: str | None, name: str | None, 
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     abbreviation, name = _names(errors, abbreviation, name)
     sports = _chosen_sports(errors, sport_ids, new_sports)
+    _kind(errors, kind)
     if errors:
         raise InvalidInput(errors)
-    bond = Bond(key=key, abbreviation=abbreviation, name=name, aangesloten=False, sports=sports)
+    bond = Bond(key=key, abbreviation=abbreviation, name=name, kind=kind, aangesloten=False, sports=sports)
     db.session.add(bond)
     db.session.flush()
     ensure_team("bond", bond)
-    history.record("bond", "name", None, name, actor=actor, bond_id=bond.id, reason="Bond toegevoegd")
+    history.record("bond", "name", None, name, actor=actor, bond_id=bond.id, reason=f"{BOND_KIND_LABELS[kind]} toegevoegd")
     history.record("bond", "sports", None, _sport_names(sports) or None, actor=actor, bond_id=bond.id)
     _commit_unique(key)
     return bond
 
 
 def update_bond(key: str, *, name: str | None, abbreviation: str | None, aangesloten: bool,
-                aangesloten_at: str | date | None = None, actor: User | None, today: date | None = None) -> Bond:
+                aangesloten_at: str | date | None = None, kind: str | None = None, actor: User | None,
+                today: date | None = None) -> Bond:
     """Change a bond's name, abbreviation and whether it is aangesloten, from which date: a date given (not in
     the future) is kept; switching on without one takes today (Amsterdam). Side effects: commits.
 
@@ -108,8 +113,14 @@ def update_bond(key: str, *, name: str | None, abbreviation: str | None, aangesl
     errors: dict[str, str] = {}
     abbreviation, name = _names(errors, abbreviation, name)
     since = _since(errors, aangesloten_at, today) if aangesloten else None
+    kind = bond.kind if kind is None else kind
+    _kind(errors, kind)
     if errors:
         raise InvalidInput(errors)
+    if kind != bond.kind:
+        history.record("bond", "kind", BOND_KIND_LABELS[bond.kind], BOND_KIND_LABELS[kind], actor=actor,
+                       bond_id=bond.id)
+        bond.kind = kind
     _set(bond, "name", name, actor)
     _set(bond, "abbreviation", abbreviation, actor)
     _connect(bond, aangesloten, since or bond.aangesloten_at or today, actor)
@@ -174,6 +185,11 @@ def _connect(bond: Bond, aangesloten: bool, since: date, actor: User | None) -> 
     else:
         _set(bond, "aangesloten", False, actor)
         _set(bond, "aangesloten_at", None, actor)
+
+
+def _kind(errors: dict, kind) -> None:
+    if kind not in BOND_KINDS:
+        errors["kind"] = "Kies of dit een sportbond of een brancheorganisatie (voor ondernemingen) is."
 
 
 def _set(bond: Bond, field: str, value, actor: User | None) -> None:

@@ -110,6 +110,7 @@ def test_bonds_are_listed_with_sports_and_team(api, network, who):
     items = api(who).get("/bonds").get_json()["items"]
     knvb = next(item for item in items if item["key"] == "knvb")
     assert knvb["sports"] == ["voetbal"] and knvb["team_id"] == network.knvb.team.id and knvb["aangesloten"]
+    assert knvb["kind"] == "bond"
 
 
 @pytest.mark.parametrize("who, status", [("club_contact", 403), ("coordinator", 403), (None, 401)])
