@@ -4,7 +4,8 @@ from loket.models.club import (
     REGISTRATION_STATES, Club, ClubContact, ClubImport, ClubRegistration, club_sports,
 )
 from loket.models.organisation import (
-    BOND_KIND_LABELS, BOND_KINDS, LOKET_STATUSES, TEAM_KINDS, Bond, Gemeente, Loket, Sport, Team, bond_sports,
+    AGREEMENT_HANDLERS, AGREEMENT_STATES, BOND_KIND_LABELS, BOND_KINDS, LOKET_STATUSES, TEAM_KINDS, Bond,
+    BondAgreement, Gemeente, Loket, Sport, Team, bond_sports,
 )
 from loket.models.request import (
     CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
@@ -27,7 +28,7 @@ from loket.models.quality import (
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
 
 __all__ = [
-    "BOND_KINDS", "BOND_KIND_LABELS",
+    "AGREEMENT_HANDLERS", "AGREEMENT_STATES", "BOND_KINDS", "BOND_KIND_LABELS", "BondAgreement",
     "CHANGE_SUBJECTS", "CHANNELS", "CHANNEL_LABELS", "CLUB_IMPORT_STATES", "ClubImport", "GEMEENTE_STAGES",
     "GEMEENTE_STAGE_LABELS", "NetworkChange", "TeamInvitation",
     "ACCOUNT_TOKEN_PURPOSES", "AccountToken", "CLUB_STATUSES", "ClubRegistration", "REGISTRATION_KINDS",

@@ -149,3 +149,34 @@ class Team(db.Model):
 
     def __repr__(self):
         return f"<Team {self.kind} {self.loket_id or self.bond_id or ''}>"
+
+
+AGREEMENT_HANDLERS = ("bond", "loket", "samen")
+AGREEMENT_STATES = ("proposed", "confirmed")
+
+
+class BondAgreement(db.Model):
+    """Who handles a category for clubs of a bond's sports ("wie is waar verantwoordelijk voor?"): the bond, the
+    loket, or both (`samen`: the loket owns the request and the bond is invited). A bond's lead proposes a set;
+    the coördinatiepunt confirms it, which replaces the confirmed set. Only confirmed rows route; a category
+    without a row keeps its default (sportspecifiek → bond, generiek → loket)."""
+
+    __tablename__ = "bond_agreements"
+    __table_args__ = (
+        choice_constraint("handled_by", AGREEMENT_HANDLERS),
+        choice_constraint("state", AGREEMENT_STATES),
+        # One proposed and one confirmed answer per bond and category; routing reads (bond, state, category).
+        Index("uq_bond_agreements_bond_state_category", "bond_id", "state", "category_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bond_id: Mapped[int] = mapped_column(ForeignKey("bonden.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    handled_by: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10), default="proposed")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    category = relationship("Category", lazy="joined")

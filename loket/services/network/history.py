@@ -18,7 +18,8 @@ FIELD_LABELS = {
     "stage": "Fase van de gemeente", "email": "E-mailadres", "phone": "Telefoonnummer", "address": "Bezoekadres",
     "opening_hours": "Openingstijden", "url": "Website", "contact_reviewed_at": "Gegevens gecontroleerd",
     "team_lead": "Coördinator", "membership": "Rol", "active": "Account actief", "invitation": "Uitnodiging",
-    "aanmelding": "Aanmelding van een club", "kind": "Soort",
+    "aanmelding": "Aanmelding van een club", "kind": "Soort", "agreement": "Afspraak (bevestigd)",
+    "agreement_proposed": "Afspraak voorgesteld",
 }
 VALUE_LABELS = {
     "stage": GEMEENTE_STAGE_LABELS,

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from loket.extensions import db
 from loket.models import (
     Category,
+    Collaborator,
     Club,
     ClubContact,
     ReferenceSequence,
@@ -22,7 +23,10 @@ from loket.services.messaging import notifications
 from loket.services.network import clubs, contact_logins
 from loket.services.requests import workflow
 from loket.services.requests.actions import add_event
+from loket.services.network.teams import team_for
 from loket.services.requests.routing import route_for
+
+AGREED_TOGETHER = "Volgens de afspraak tussen bond en loket behandelen ze deze vraag samen."
 from loket.services.requests.service_levels import service_levels_of
 from loket.services.text import has_control_characters, required_text
 from loket.services.transaction import commit
@@ -224,6 +228,11 @@ def _file(club: Club, fields: _Fields, *, actor: User, requester: User | None, f
     add_event(request, "created", actor, now, public=True, data=event_data)
     add_event(request, "routed", None, now, body=decision.reason,
               data={"team_id": team.id, "team_kind": team.kind})
+    if decision.invited_bond_id is not None:  # a `samen` agreement: the bond co-handles from the start
+        bond_team = team_for("bond", decision.invited_bond_id)
+        db.session.add(Collaborator(request=request, team=bond_team, reason=AGREED_TOGETHER, created_at=now))
+        add_event(request, "collaborator_added", None, now, public=True,
+                  data={"team_id": bond_team.id, "team": bond_team.name, "reason": AGREED_TOGETHER})
     db.session.flush()
     notifications.request_filed(request)
     commit()

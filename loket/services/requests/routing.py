@@ -1,7 +1,11 @@
 """Routing (DESIGN §4): which team owns a new request. `route` is pure; `route_for` reads the database."""
 from dataclasses import dataclass
 
-from loket.models import Category, Club, Sport, Team
+from sqlalchemy import select
+
+from loket.extensions import db
+from loket.models import Bond, BondAgreement, Category, Club, Sport, Team
+from loket.services.network.agreements import default_handler
 from loket.services.network.teams import team_for
 
 
@@ -18,6 +22,8 @@ class BondState:
     key: str
     name: str
     aangesloten: bool
+    # The bond's confirmed agreement for the request's category: "bond" | "loket" | "samen"; None = the default.
+    handled_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,22 +31,49 @@ class Route:
     team_kind: str  # "loket" | "bond" | "fallback"
     organisation_id: int | None
     reason: str  # Dutch, for the internal timeline
+    # `samen`: the bond invited to co-handle the request the loket owns.
+    invited_bond_id: int | None = None
+
+
+HANDLER_WORDS = {"bond": "de bond behandelt de vraag", "loket": "het loket behandelt de vraag",
+                 "samen": "het loket behandelt de vraag samen met de bond"}
 
 
 def route(*, scope: str, gemeente_name: str, loket: LoketState | None,
-          sport_name: str | None = None, sport_bonden: tuple[BondState, ...] = ()) -> Route:
+          sport_name: str | None = None, sport_bonden: tuple[BondState, ...] = (),
+          category_name: str | None = None) -> Route:
     """Decide the owning team of a new request from the club's network state.
 
-    - generiek → the loket serving the club's gemeente;
-    - sportspecifiek → the bond of the sport when it is aangesloten, otherwise the loket (with why);
-    - no operational loket for the gemeente → the coördinatiepunt's fallback queue.
+    `sport_bonden` are the bonden of the request's sport (or, for a question without a sport, of the club's
+    sports), each with its confirmed agreement for the category. Of the aangesloten ones (lowest key first), the
+    first whose agreement (or, without one, the category's default) involves the bond decides:
+    - `bond` → that bond; `samen` → the loket, with the bond invited (the bond alone without an operational loket);
+    - otherwise the loket serving the club's gemeente — sportspecifiek says why no bond took it;
+    - no operational loket → the coördinatiepunt's fallback queue.
     """
+    default = default_handler(scope)
+    connected = sorted((b for b in sport_bonden if b.aangesloten), key=lambda b: b.key)
+    for bond in connected:
+        handler = bond.handled_by or default
+        if handler == "loket":
+            continue
+        if bond.handled_by is None:
+            why = f"Sportspecifieke vraag over {sport_name}: naar {bond.name}."
+        else:
+            why = f"Afspraak van {bond.name} over ‘{category_name}’: {HANDLER_WORDS[handler]}."
+        if handler == "bond":
+            return Route("bond", bond.id, why)
+        via_loket = _to_loket(loket, gemeente_name)
+        if via_loket.team_kind == "fallback":
+            return Route("bond", bond.id, f"{why} De gemeente heeft geen operationeel loket, dus {bond.name} "
+                                          "behandelt de vraag alleen.")
+        return Route("loket", via_loket.organisation_id, f"{why} {via_loket.reason} {bond.name} werkt mee.",
+                     invited_bond_id=bond.id)
     if scope == "sportspecifiek":
-        connected = sorted((b for b in sport_bonden if b.aangesloten), key=lambda b: b.key)
-        if connected:
-            bond = connected[0]
-            return Route("bond", bond.id, f"Sportspecifieke vraag over {sport_name}: naar {bond.name}.")
-        if sport_bonden:
+        agreed = [b for b in connected if b.handled_by == "loket"]
+        if agreed:
+            why = f"Afspraak van {agreed[0].name} over ‘{category_name}’: {HANDLER_WORDS['loket']}."
+        elif sport_bonden:
             why = (f"De bond voor {sport_name} ({', '.join(b.name for b in sport_bonden)}) "
                    "is nog niet aangesloten.")
         else:
@@ -61,14 +94,30 @@ def _to_loket(loket: LoketState | None, gemeente_name: str) -> Route:
 
 
 def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team, Route]:
-    """Read the network state for a club's request, route it, and return the owning Team."""
+    """Read the network state for a club's request, route it, and return the owning Team.
+
+    The bonden considered are those of the request's sport, or for a question without a sport those of the
+    club's sports; an onderneming is served by a brancheorganisatie where its sports have one, other clubs by
+    a sportbond where they have one. Their confirmed agreements for the category come in one query.
+    """
     loket = club.gemeente.loket
+    bonden = _bonden_serving(club, list(sport.bonden) if sport else [b for s in club.sports for b in s.bonden])
+    handled_by = dict(db.session.execute(
+        select(BondAgreement.bond_id, BondAgreement.handled_by)
+        .where(BondAgreement.state == "confirmed", BondAgreement.category_id == category.id,
+               BondAgreement.bond_id.in_([b.id for b in bonden]))).all()) if bonden else {}
     decision = route(
         scope=category.scope,
         gemeente_name=club.gemeente.name,
         loket=LoketState(loket.id, loket.name, loket.is_operational) if loket else None,
         sport_name=sport.name if sport else None,
-        sport_bonden=tuple(BondState(b.id, b.key, b.name, b.aangesloten) for b in sport.bonden)
-        if sport else (),
+        sport_bonden=tuple(BondState(b.id, b.key, b.name, b.aangesloten, handled_by.get(b.id)) for b in bonden),
+        category_name=category.name,
     )
     return team_for(decision.team_kind, decision.organisation_id), decision
+
+
+def _bonden_serving(club: Club, bonden: list[Bond]) -> list[Bond]:
+    unique = list({b.id: b for b in bonden}.values())
+    preferred = "brancheorganisatie" if club.kind == "onderneming" else "bond"
+    return [b for b in unique if b.kind == preferred] or unique
