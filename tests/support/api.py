@@ -37,6 +37,9 @@ class ApiClient:
     def patch(self, path, json=None, **kwargs):
         return self.call("PATCH", path, json=json, **kwargs)
 
+    def put(self, path, json=None, **kwargs):
+        return self.call("PUT", path, json=json, **kwargs)
+
     def delete(self, path, json=None, **kwargs):
         return self.call("DELETE", path, json=json, **kwargs)
 

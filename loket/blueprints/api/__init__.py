@@ -43,4 +43,6 @@ def domain_error(error):
     return problem_for_domain_error(error)
 
 
-from loket.blueprints.api import auth, invitations, network, openapi, public, quality, registrations, requests  # noqa: E402,F401,E501
+from loket.blueprints.api import (  # noqa: E402,F401
+    agreements, auth, invitations, network, openapi, public, quality, registrations, requests,
+)

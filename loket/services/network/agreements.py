@@ -49,7 +49,8 @@ def agreements_of(bond: Bond) -> BondAgreements:
                                                                                           Category.id)))
     rows = list(db.session.scalars(select(BondAgreement).where(BondAgreement.bond_id == bond.id)))
     confirmed = {row.category_id: row.handled_by for row in rows if row.state == "confirmed"}
-    proposed = {row.category.slug: row.handled_by for row in rows if row.state == "proposed"}
+    pending = {row.category_id: row.handled_by for row in rows if row.state == "proposed"}
+    proposed = {c.slug: pending[c.id] for c in categories if c.id in pending}  # in display order
     current = [Agreement(c, confirmed.get(c.id, default_handler(c.scope)), c.id not in confirmed)
                for c in categories]
     state = "proposed" if proposed else "confirmed" if confirmed else "none"
