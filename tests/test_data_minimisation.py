@@ -103,6 +103,7 @@ def _values(planted) -> dict[str, list]:
         "token": ["geen-geldige-link"],  # pages behind a mailed link: a wrong one shows the refusal page
         "registration_id": [planted.registration.id],
         "code": [gemeente.code for gemeente in (planted.utrecht, planted.zeist, planted.bunnik)],
+        "key": [bond.key for bond in (planted.knvb, planted.knltb)],
     }
 
 
