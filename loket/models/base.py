@@ -22,6 +22,17 @@ def day_in_amsterdam(moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(AMSTERDAM).date()
 
 
+def last_months(count: int, today: date) -> tuple[date, ...]:
+    """The first days of the `count` calendar months up to and including today's, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return tuple(date((i // 12), i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
+
+
+def next_month(first: date) -> date:
+    """The first day of the month after the one starting on `first`."""
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
 def choice_constraint(column: str, choices, name: str | None = None) -> CheckConstraint:
     """A CHECK that keeps a string column within its allowed values."""
     values = ", ".join(f"'{choice}'" for choice in choices)

@@ -5,6 +5,7 @@ Visibility itself is decided by the services (requests.team_ids_of / the queue v
 teamwork.supporter_access, requests.get_request_for_club_contact); nothing here widens it.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from loket.access import SUPPORTERS
 from loket.blueprints.api.serializers import CLUB, SUPPORTER
@@ -34,6 +35,7 @@ def request_page(user: User, *, view: str, status: str | None, category_id: int 
         if not user.has_role("club"):
             raise Forbidden("De weergave ‘club’ is er alleen voor clubcontacten.", field="view")
         query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
+                 .options(selectinload(SupportRequest.filed_by).lazyload(User.memberships))
                  .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()))
     else:
         if not user.has_role(*SUPPORTERS):

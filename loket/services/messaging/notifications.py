@@ -47,13 +47,14 @@ def request_filed(request: SupportRequest) -> None:
                 f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
 
 
-def request_moved(request: SupportRequest) -> None:
+def request_moved(request: SupportRequest, team_members: list[User] | None = None) -> None:
     """The club's request moved to another team because its gemeente has a (new) loket: the club is told
-    where it is now, and the new team that it arrived."""
+    where it is now, and the new team that it arrived. `team_members`: the new team's members, when the caller
+    moves many requests to one team and has read them once."""
     _notify("request_moved", club_users(request), f"moved:r{request.id}:t{request.owner_team_id}",
             request_id=request.id)
-    _notify("new_in_queue", members_of(request.owner_team), f"queued:r{request.id}:t{request.owner_team_id}",
-            request_id=request.id)
+    members = members_of(request.owner_team) if team_members is None else team_members
+    _notify("new_in_queue", members, f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
 
 
 def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool) -> None:

@@ -104,7 +104,6 @@ def confirm(key: str, *, actor: User, now: datetime | None = None) -> BondAgreem
         new = before.proposed.get(agreement.category.slug, default_handler(agreement.category.scope))
         history.record("bond", "agreement", f"{agreement.category.name}: {HANDLER_LABELS[agreement.handled_by]}",
                        f"{agreement.category.name}: {HANDLER_LABELS[new]}", actor=actor, bond_id=bond.id, now=now)
-    db.session.expire_all()
     commit()
     return agreements_of(bond)
 

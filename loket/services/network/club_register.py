@@ -47,9 +47,10 @@ from loket.services.network import clubs
 from loket.services.network.registrations import normalised_name
 from loket.services.network.teams import loketten_of
 from loket.services.pagination import RowPage
+from loket.services.search import contains
 from loket.services.text import has_control_characters
 from loket.services.transaction import commit
-from loket.services.ids import as_id, row_by_id
+from loket.services.ids import as_id
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
@@ -165,11 +166,11 @@ def _eligible():
 
 
 def _search(query, search: str, *also):
-    """Clubs whose name holds `search` (case ignored), or — 8 digits — whose KvK number it is."""
+    """Clubs whose name (or one of the `also` columns) holds `search`, case ignored, or — 8 digits — whose KvK
+    number it is."""
     if not search:
         return query
-    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = [func.lower(Club.name).like(pattern.lower(), escape="\\"), *(c(pattern) for c in also)]
+    matches = [contains(search, Club.name, *also)]
     number = search.replace(" ", "")
     if number.isascii() and number.isdigit() and len(number) == 8:
         matches.append(Club.kvk_number == number)
@@ -218,9 +219,9 @@ def _activity(club_ids: list[int], now: datetime) -> dict[int, tuple[datetime | 
     since = now - REQUEST_WINDOW
     rows = db.session.execute(
         select(SupportRequest.club_id,
-               func.max(case((Event.kind.in_(CONTACT_EVENT_KINDS), Event.created_at))),
+               func.max(Event.created_at),
                func.count(func.distinct(case((SupportRequest.created_at >= since, SupportRequest.id)))))
-        .outerjoin(Event, Event.request_id == SupportRequest.id)
+        .outerjoin(Event, and_(Event.request_id == SupportRequest.id, Event.kind.in_(CONTACT_EVENT_KINDS)))
         .where(SupportRequest.club_id.in_(club_ids)).group_by(SupportRequest.club_id))
     return {club_id: (last, count) for club_id, last, count in rows}
 
@@ -297,11 +298,7 @@ def _already_there(loket: Loket, name: str, gemeente: Gemeente, kvk_number: str 
 def club_for_register(user: User, club_id) -> Club:
     """A club of the register `user` may edit: active, in a gemeente served by a loket they work at (the
     supporter's half of `clubs.can_edit_club`). NotFound otherwise, with no hint whether it exists."""
-    club = row_by_id(Club, club_id)
-    if (club is None or club.status != "actief" or club.gemeente.loket_id not in user.loket_ids
-            or not clubs.can_edit_club(user, club)):
-        raise NotFound(clubs.NOT_FOUND_MESSAGE)
-    return club
+    return clubs.club_in_werkgebied(user, club_id)
 
 
 def update_basiseisen(club: Club, *, actor: User, basiseisen: dict, today: date | None = None) -> Club:
@@ -351,8 +348,7 @@ def bond_clubs(bond: Bond, filters: BondFilter | None = None, *, page: int = 1, 
     query = (select(Club).join(Gemeente, Gemeente.id == Club.gemeente_id)
              .outerjoin(Loket, Loket.id == Gemeente.loket_id)
              .where(Club.status == "actief", Club.id.in_(sport_of_bond)))
-    query = _search(query, filters.search, lambda pattern: func.lower(Gemeente.name).like(pattern.lower(),
-                                                                                           escape="\\"))
+    query = _search(query, filters.search, Gemeente.name)
     query = query.options(contains_eager(Club.gemeente).contains_eager(Gemeente.loket), selectinload(Club.sports))
     return db.paginate(query.order_by(Club.name, Club.id), page=page, per_page=per_page, error_out=False)
 

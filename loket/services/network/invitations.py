@@ -34,6 +34,7 @@ from loket.services.network.users import (
     NAME_MAX,
     MembershipSpec,
     create_user,
+    find_by_email,
     normalise_email,
 )
 from loket.services.text import EMAIL_MAX, SLUG_MAX, clean_name, has_control_characters
@@ -135,7 +136,7 @@ def invite(actor: User, kind: str, key, *, email, name=None, team_lead: bool = F
     name = _checked_name(errors, name, required=False)
     if errors:
         raise InvalidInput(errors)
-    holder = db.session.scalar(select(User).where(User.email == email))
+    holder = find_by_email(email)
     if holder is not None and membership_of(holder, organisation) is not None:
         raise Conflict(ALREADY_MEMBER.format(email=email, team=organisation.name), field="email")
     if holder is not None and not holder.active:
@@ -215,7 +216,7 @@ def open_invitation(token, *, now: datetime | None = None) -> OpenInvitation:
         raise InvalidLink(REVOKED)
     if invitation.expires_at <= now:
         raise InvalidLink(EXPIRED)
-    return OpenInvitation(invitation, db.session.scalar(select(User).where(User.email == invitation.email)))
+    return OpenInvitation(invitation, find_by_email(invitation.email))
 
 
 def accept_with_new_account(token, *, name, password, signed_in: bool = False,

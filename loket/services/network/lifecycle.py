@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
 from loket.models import GEMEENTE_STAGES, Gemeente, Loket, NetworkChange, User
-from loket.models.base import AMSTERDAM, day_in_amsterdam, today_in_amsterdam, utcnow
+from loket.models.base import AMSTERDAM, day_in_amsterdam, last_months, next_month, today_in_amsterdam, utcnow
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history, loketten, stages
 from loket.services.network.stages import stage_of
@@ -320,18 +320,6 @@ class StageMonth:
     counts: dict[str, int]  # at the end of the month (for the current month: now)
 
 
-def _month_starts(today: date, months: int) -> list[date]:
-    starts, year, month = [], today.year, today.month
-    for _ in range(months):
-        starts.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return starts[::-1]
-
-
-def _next_month(start: date) -> date:
-    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-
-
 def _utc(day: date) -> datetime:
     """Midnight at the start of a Dutch day, as naive UTC."""
     return datetime.combine(day, time(), AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
@@ -357,9 +345,9 @@ def stage_counts_over_time(*, months: int = 12, now: datetime | None = None) -> 
             .order_by(NetworkChange.gemeente_id, NetworkChange.changed_at, NetworkChange.id)):
         if row.new_value in GEMEENTE_STAGES:
             changes[row.gemeente_id].append(row)
-    starts = _month_starts(day_in_amsterdam(now), months)
+    starts = last_months(months, day_in_amsterdam(now))
     result = [StageMonth(start, _all_stages(Counter(
-        _stage_at(current[gemeente_id], changes.get(gemeente_id, ()), _utc(_next_month(start)))
+        _stage_at(current[gemeente_id], changes.get(gemeente_id, ()), _utc(next_month(start)))
         for gemeente_id in current))) for start in starts[:-1]]
     # The month under way ends now: its counts are the stages as they are.
     return [*result, StageMonth(starts[-1], _all_stages(Counter(current.values())))]

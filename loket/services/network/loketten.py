@@ -94,11 +94,6 @@ def gemeenten_to_serve(errors: dict, codes: list[str] | None, *, loket: Loket | 
     return found
 
 
-def _gemeenten_to_serve(errors: dict, codes: list[str]) -> list[Gemeente]:
-    """What a new loket may serve: gemeenten no loket serves yet."""
-    return gemeenten_to_serve(errors, codes)
-
-
 def create_loket(name: str, slug: str, gemeente_codes: list[str], status: str = "in_oprichting", *,
                  actor: User | None = None, now: datetime | None = None) -> Loket:
     """Create a loket with its team and the gemeenten it serves.
@@ -113,7 +108,7 @@ def create_loket(name: str, slug: str, gemeente_codes: list[str], status: str = 
     name = clean_loket_name(errors, name)
     slug = _clean_slug(errors, slug)
     clean_status(errors, status)
-    gemeenten = _gemeenten_to_serve(errors, gemeente_codes)
+    gemeenten = gemeenten_to_serve(errors, gemeente_codes)  # a new loket: only gemeenten no loket serves
     if errors:
         raise InvalidInput(errors)
 

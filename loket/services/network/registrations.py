@@ -621,10 +621,7 @@ def reject(registration_id, actor: User, reason: str | None, *, now: datetime | 
     now = now or utcnow()
     registration = _decidable(registration_id, actor)
     errors: dict[str, str] = {}
-    reason = required_text(errors, "reason", reason if isinstance(reason, str) else "",
-                           missing=REASON_MISSING_MESSAGE, limit=REASON_MAX, what="De reden")
-    if "reason" not in errors and has_control_characters(reason, allowed="\t\n\r"):
-        errors["reason"] = "De reden kan geen stuurtekens (zoals een NUL-teken) bevatten."
+    reason = _reason(errors, reason, REASON_MISSING_MESSAGE, what="De reden")
     if errors:
         raise InvalidInput(errors)
     _decide(registration, "rejected", actor, now, reason=reason)
@@ -724,8 +721,7 @@ def hand_back(registration_id, *, actor: User, reason: str | None,
 
 
 def _operational_loket(errors: dict, value) -> Loket | None:
-    number = as_id(value)
-    loket = db.session.get(Loket, number) if number is not None else None
+    loket = row_by_id(Loket, value)
     if loket is None:
         errors["loket"] = LOKET_CHOICE_MESSAGE
     elif not loket.is_operational:
@@ -733,11 +729,11 @@ def _operational_loket(errors: dict, value) -> Loket | None:
     return loket
 
 
-def _reason(errors: dict, value, missing: str) -> str:
+def _reason(errors: dict, value, missing: str, *, what: str = "De toelichting") -> str:
     reason = required_text(errors, "reason", value if isinstance(value, str) else "", missing=missing,
-                           limit=REASON_MAX, what="De toelichting")
+                           limit=REASON_MAX, what=what)
     if "reason" not in errors and has_control_characters(reason, allowed="\t\n\r"):
-        errors["reason"] = "De toelichting kan geen stuurtekens (zoals een NUL-teken) bevatten."
+        errors["reason"] = f"{what} kan geen stuurtekens (zoals een NUL-teken) bevatten."
     return reason
 
 

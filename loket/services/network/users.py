@@ -20,14 +20,13 @@ from loket.services.network.passwords import (
     password_problem,
     verify_password,
 )
-from loket.services.text import EMAIL_MAX, has_control_characters
+from loket.services.text import EMAIL_MAX, SLUG_MAX, has_control_characters
 from loket.services.ids import row_by_id
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 EMAIL_IN_USE = "Er bestaat al een account met dit e-mailadres."
 ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
-ORGANISATION_TEXT_MAX = 80  # the longest loket slug; bond keys and club ids are shorter
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
     membership = Membership(role=spec.role, is_team_lead=spec.team_lead)
     # Text that can be no id, slug or key (too long, a NUL) finds nothing without asking the database.
     wanted = str(getattr(spec, needed) if needed else "").strip()
-    typed = wanted if len(wanted) <= ORGANISATION_TEXT_MAX and wanted.isprintable() else None
+    typed = wanted if len(wanted) <= SLUG_MAX and wanted.isprintable() else None
     if needed == "club":
         membership.club = row_by_id(Club, typed) if typed is not None else None
         if membership.club is None:

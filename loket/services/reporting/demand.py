@@ -11,7 +11,7 @@ from sqlalchemy import extract, func, select
 
 from loket.extensions import db
 from loket.models import Category, Club, Gemeente, SupportRequest
-from loket.models.base import today_in_amsterdam
+from loket.models.base import last_months, next_month, today_in_amsterdam
 
 DEMAND_MONTHS = 12
 
@@ -41,12 +41,6 @@ class Demand:
         return sum(self.totals)
 
 
-def last_months(count: int, today: date) -> tuple[date, ...]:
-    """The first days of the `count` months up to and including today's."""
-    index = today.year * 12 + today.month - 1
-    return tuple(date((i // 12), i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
-
-
 def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
     """Requests filed per month per category over the last `months` months (months in UTC). Two queries.
 
@@ -74,7 +68,7 @@ def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = Fa
     """{key: {first of month: count}} — one GROUP BY query over the window."""
     year = extract("year", SupportRequest.created_at)
     month = extract("month", SupportRequest.created_at)
-    end = _next_month(window[-1])
+    end = next_month(window[-1])
     query = (select(key.label("key"), year.label("year"), month.label("month"), func.count().label("requests"))
              .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
                     SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
@@ -87,8 +81,6 @@ def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = Fa
     return counts
 
 
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 def _aligned(per_month: dict[date, int], window: tuple[date, ...]) -> tuple[int, ...]:

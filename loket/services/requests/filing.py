@@ -22,7 +22,7 @@ from loket.services.ids import row_by_id
 from loket.services.messaging import notifications
 from loket.services.network import clubs, contact_logins
 from loket.services.requests import workflow
-from loket.services.requests.actions import add_event
+from loket.services.requests.actions import CONTACT_CHANNELS, add_event
 from loket.services.network.teams import team_for
 from loket.services.requests.routing import route_for
 
@@ -42,7 +42,7 @@ CLUB_NOT_FOUND_MESSAGE = "Deze club bestaat niet of je bent er geen contactperso
 # (e-mail). A supporter files what reached them by phone, visit or e-mail; `portaal` stays the club's own, so
 # the share of self-service filing stays true.
 CLUB_CHANNELS = ("portaal", "e-mail")
-SUPPORTER_CHANNELS = ("telefoon", "bezoek", "e-mail")
+SUPPORTER_CHANNELS = CONTACT_CHANNELS  # how a question reaches a supporter: not the portaal
 CHANNEL_MESSAGE = "Kies hoe de vraag binnenkwam: telefoon, bezoek of e-mail."
 CONTACT_MISSING_MESSAGE = "Kies een contactpersoon van de club, of vul de gegevens van een nieuwe in."
 ONLY_SUPPORTERS_MESSAGE = "Alleen clubondersteuners van een loket kunnen namens een club een aanvraag indienen."

@@ -25,6 +25,7 @@ from loket.models import (
 from loket.services.errors import NotFound
 from loket.services.network.teams import team_ids_of
 from loket.services.pagination import RowPage, paginate_rows
+from loket.services.ids import as_id
 
 NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
 
@@ -99,6 +100,7 @@ def queue_query(user: User, filters: QueueFilter):
     elif filters.assignee and filters.assignee.isdigit():
         query = query.where(SupportRequest.assignee_id == int(filters.assignee))
     return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
+                          selectinload(SupportRequest.filed_by).lazyload(User.memberships),
                           selectinload(SupportRequest.open_referral))
             .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
 
@@ -207,7 +209,7 @@ def fallback_queue(*, page: int = 1) -> RowPage:
 def fallback_item(request_id: int) -> FallbackItem | None:
     """One request of the fallback queue, as the queue shows it; None when the request is not (or no longer)
     there — a loket took it over, say. :raises NotFound: there is no such request."""
-    if not 0 < request_id <= 2**31 - 1:
+    if as_id(request_id) is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     rows = db.session.execute(_fallback_rows().where(SupportRequest.id == request_id)).all()
     if not rows:

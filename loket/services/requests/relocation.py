@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from loket.extensions import db
 from loket.models import OPEN_STATUSES, Club, Referral, SupportRequest, Team, User
 from loket.services.messaging import notifications
+from loket.services.network.teams import members_of
 from loket.services.requests import actions, workflow
 from loket.services.requests.service_levels import service_levels_of
 
@@ -24,7 +25,7 @@ def relocate_open_requests(gemeente_ids: list[int], *, from_team_ids: list[int],
     Per request: an open referral proposed by the old owner is withdrawn (the new owner decides afresh), the
     assignee is cleared (they work elsewhere), the new owner's service levels apply from now on (a first
     response already given stays given), an internal 'moved' event says why (`note`), and the club is told
-    where its request is now. Returns the moved requests (three queries plus the writes).
+    where its request is now. Returns the moved requests (three queries plus the writes and one per club for its mail).
     """
     if not gemeente_ids or not from_team_ids:
         return []
@@ -33,7 +34,8 @@ def relocate_open_requests(gemeente_ids: list[int], *, from_team_ids: list[int],
         select(SupportRequest).join(Club, Club.id == SupportRequest.club_id)
         .where(Club.gemeente_id.in_(gemeente_ids), SupportRequest.owner_team_id.in_(from_team_ids),
                SupportRequest.status.in_(OPEN_STATUSES))
-        .options(selectinload(SupportRequest.open_referral))
+        .options(selectinload(SupportRequest.open_referral),
+                 selectinload(SupportRequest.requester).selectinload(User.memberships))
         .order_by(SupportRequest.id)))
     for request in moved:
         from_team = request.owner_team
@@ -53,6 +55,7 @@ def relocate_open_requests(gemeente_ids: list[int], *, from_team_ids: list[int],
                                 "to_team_id": to_team.id, "to_team": to_team.name})
         workflow.restart_clock_for_new_owner(request, now, service_levels_of(to_team))
     db.session.flush()
+    members = members_of(to_team) if moved else []  # one read for all the moved requests
     for request in moved:
-        notifications.request_moved(request)
+        notifications.request_moved(request, members)
     return moved

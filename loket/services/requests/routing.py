@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import Bond, BondAgreement, Category, Club, Sport, Team
+from loket.models import Bond, BondAgreement, Category, Club, Sport, Team, bond_sports
 from loket.services.network.agreements import default_handler
 from loket.services.network.teams import team_for
 
@@ -101,7 +101,10 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
     a sportbond where they have one. Their confirmed agreements for the category come in one query.
     """
     loket = club.gemeente.loket
-    bonden = _bonden_serving(club, list(sport.bonden) if sport else [b for s in club.sports for b in s.bonden])
+    sport_ids = [sport.id] if sport else [s.id for s in club.sports]
+    bonden = _bonden_serving(club, list(db.session.scalars(
+        select(Bond).join(bond_sports, bond_sports.c.bond_id == Bond.id)
+        .where(bond_sports.c.sport_id.in_(sport_ids)).distinct().order_by(Bond.id)))) if sport_ids else []
     handled_by = dict(db.session.execute(
         select(BondAgreement.bond_id, BondAgreement.handled_by)
         .where(BondAgreement.state == "confirmed", BondAgreement.category_id == category.id,
@@ -118,6 +121,5 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
 
 
 def _bonden_serving(club: Club, bonden: list[Bond]) -> list[Bond]:
-    unique = list({b.id: b for b in bonden}.values())
     preferred = "brancheorganisatie" if club.kind == "onderneming" else "bond"
-    return [b for b in unique if b.kind == preferred] or unique
+    return [b for b in bonden if b.kind == preferred] or bonden

@@ -35,7 +35,7 @@ from loket.services.requests import queues as queues_service
 from loket.services.requests.service_levels import service_levels_of
 from loket.services.requests.workdays import add_workdays
 from loket.services.transaction import commit
-from loket.services.ids import as_id
+from loket.services.ids import row_by_id
 
 REASON_MAX = 2000
 FALLBACK_NOT_FOUND = "Deze aanvraag staat niet (meer) in de opvangwachtrij."
@@ -140,8 +140,7 @@ def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
 
 
 def _target_team(team_id) -> Team:
-    number = as_id(team_id)
-    team = db.session.get(Team, number) if number is not None else None
+    team = row_by_id(Team, team_id)
     if team is None or team.kind == "fallback":
         raise InvalidInput({"team": "Kies een loket of bond uit de lijst."})
     if team.kind == "loket" and not team.loket.is_operational:
@@ -266,8 +265,7 @@ def hand_over_from_fallback(request_id, *, actor: User, to_team_id, reason: str,
     """
     now = now or utcnow()
     request = _in_fallback_queue(request_id, actor)
-    number = as_id(to_team_id)
-    chosen = db.session.get(Team, number) if number is not None else None
+    chosen = row_by_id(Team, to_team_id)
     if chosen is None or chosen.kind != "loket":
         raise InvalidInput({"team": "Kies een operationeel loket uit de lijst."})
     team = _target_team(chosen.id)  # operational, or a Dutch message why not
@@ -285,8 +283,7 @@ def withdraw_hand_over(request_id, *, actor: User, now: datetime | None = None) 
 def _in_fallback_queue(request_id, actor: User) -> SupportRequest:
     if not actor.has_role("coordinatiepunt"):
         raise Forbidden("Alleen het landelijk coördinatiepunt zet aanvragen uit de opvangwachtrij door.")
-    number = as_id(request_id)
-    request = db.session.get(SupportRequest, number) if number is not None else None
+    request = row_by_id(SupportRequest, request_id)
     if request is None or request.owner_team.kind != "fallback":
         raise NotFound(FALLBACK_NOT_FOUND)
     return request

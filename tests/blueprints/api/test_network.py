@@ -297,7 +297,7 @@ def test_a_gemeente_taken_between_check_and_write_is_not_stolen(network, monkeyp
     gemeente = GemeenteFactory(code="GM0002", name="Houten")
     _db.session.commit()
     loketten_service.create_loket("Loket A", "loket-a", ["GM0002"])
-    monkeypatch.setattr(loketten_service, "_gemeenten_to_serve", lambda errors, codes: [gemeente])
+    monkeypatch.setattr(loketten_service, "gemeenten_to_serve", lambda errors, codes, **_: [gemeente])
     with pytest.raises(errors_service.InvalidInput) as raised:
         loketten_service.create_loket("Loket B", "loket-b", ["GM0002"])
     assert "net aan een ander loket" in raised.value.errors["gemeenten"]
