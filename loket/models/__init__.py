@@ -5,14 +5,15 @@ from loket.models.club import (
 )
 from loket.models.organisation import (
     AGREEMENT_HANDLERS, AGREEMENT_STATES, BOND_KIND_LABELS, BOND_KINDS, LOKET_STATUSES, TEAM_KINDS, Bond,
-    BondAgreement, Gemeente, Loket, Sport, Team, bond_sports,
+    BondAgreement, Gemeente, Initiative, Loket, Sport, Team, bond_sports,
 )
+from loket.models.region import Region, RegionGemeente, RegionSet
 from loket.models.request import (
     CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
     Category, Event, ReferenceSequence, SupportRequest,
 )
 from loket.models.user import (
-    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLES, AccountToken, Membership, TeamInvitation, User,
+    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, AccountToken, Membership, TeamInvitation, User,
 )
 from loket.models.network_history import (
     CHANGE_SUBJECTS, GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, NetworkChange,
@@ -29,6 +30,7 @@ from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Pe
 
 __all__ = [
     "AGREEMENT_HANDLERS", "AGREEMENT_STATES", "BOND_KINDS", "BOND_KIND_LABELS", "BondAgreement",
+    "Initiative", "Region", "RegionGemeente", "RegionSet", "ROLE_ORGANISATION",
     "CHANGE_SUBJECTS", "CHANNELS", "CHANNEL_LABELS", "CLUB_IMPORT_STATES", "ClubImport", "GEMEENTE_STAGES",
     "GEMEENTE_STAGE_LABELS", "NetworkChange", "TeamInvitation",
     "ACCOUNT_TOKEN_PURPOSES", "AccountToken", "CLUB_STATUSES", "ClubRegistration", "REGISTRATION_KINDS",

@@ -1,5 +1,5 @@
 """What changed in the network, and by whom: one append-only row per changed field of a loket, a gemeente
-(its realisation stage, the loket serving it), a bond, or a person's place in a team."""
+(its realisation stage, the loket serving it), a bond, a landelijk initiatief, or a person's place in a team."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, event
@@ -18,7 +18,7 @@ GEMEENTE_STAGE_LABELS = {
     "in_oprichting": "Loket in oprichting",
     "operationeel": "Loket operationeel",
 }
-CHANGE_SUBJECTS = ("loket", "gemeente", "bond", "membership", "user")
+CHANGE_SUBJECTS = ("loket", "gemeente", "bond", "initiative", "membership", "user")
 
 
 class NetworkChange(db.Model):
@@ -34,6 +34,7 @@ class NetworkChange(db.Model):
         choice_constraint("subject", CHANGE_SUBJECTS),
         Index("ix_network_changes_loket", "loket_id", "id"),
         Index("ix_network_changes_bond", "bond_id", "id"),
+        Index("ix_network_changes_initiative", "initiative_id", "id"),
         Index("ix_network_changes_user", "user_id", "id"),
         # Stage counts over time replay the 'stage' rows of every gemeente in order.
         Index("ix_network_changes_field_gemeente", "field", "gemeente_id", "changed_at"),
@@ -46,6 +47,7 @@ class NetworkChange(db.Model):
     loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id", ondelete="CASCADE"))
     gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeenten.id", ondelete="CASCADE"))
     bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatieven.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # e.g. status, aangehaakt, name, email, gemeente, stage, team_lead, membership, active
     field: Mapped[str] = mapped_column(String(30))

@@ -1,14 +1,16 @@
 """The network: gemeenten, loketten, bonden, sports, and the teams that own requests."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, CheckConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, CheckConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
 from loket.models.base import choice_constraint, utcnow
 
 LOKET_STATUSES = ("in_oprichting", "operationeel")
-TEAM_KINDS = ("loket", "bond", "fallback")
+# A landelijk initiatief (SPN procesbegeleiders, Clubkadercoaches, a national programme) works requests like a
+# bond's team, but clubs never file to it: it receives referrals and invitations from loketten and bonden.
+TEAM_KINDS = ("loket", "bond", "initiatief", "fallback")
 # A sport federation (bond) serves verenigingen; a brancheorganisatie serves ondernemingen (fitness, zwembaden,
 # watersportbedrijven). Both are `Bond` rows with a team; no reference data is shipped for brancheorganisaties.
 BOND_KINDS = ("bond", "brancheorganisatie")
@@ -107,8 +109,27 @@ class Bond(db.Model):
         return f"<Bond {self.key}>"
 
 
+class Initiative(db.Model):
+    """A landelijk initiatief or programme with its own team of supporters (DESIGN §9)."""
+
+    __tablename__ = "initiatieven"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # URL key, e.g. "spn-procesbegeleiders"
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(254))
+    url: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped["Team"] = relationship(back_populates="initiative", uselist=False)
+
+    def __repr__(self):
+        return f"<Initiative {self.key}>"
+
+
 class Team(db.Model):
-    """Who can own a request: a loket, a bond, or the coördinatiepunt's fallback queue.
+    """Who can own a request: a loket, a bond, a landelijk initiatief, or the coördinatiepunt's fallback queue.
 
     One table for all three lets `support_requests.owner_team_id` be NOT NULL, so the
     database itself guarantees that no request is ever without an owning team.
@@ -118,9 +139,10 @@ class Team(db.Model):
     __table_args__ = (
         choice_constraint("kind", TEAM_KINDS),
         CheckConstraint(
-            "(kind = 'loket' AND loket_id IS NOT NULL AND bond_id IS NULL)"
-            " OR (kind = 'bond' AND bond_id IS NOT NULL AND loket_id IS NULL)"
-            " OR (kind = 'fallback' AND loket_id IS NULL AND bond_id IS NULL)",
+            "(kind = 'loket' AND loket_id IS NOT NULL AND bond_id IS NULL AND initiative_id IS NULL)"
+            " OR (kind = 'bond' AND bond_id IS NOT NULL AND loket_id IS NULL AND initiative_id IS NULL)"
+            " OR (kind = 'initiatief' AND initiative_id IS NOT NULL AND loket_id IS NULL AND bond_id IS NULL)"
+            " OR (kind = 'fallback' AND loket_id IS NULL AND bond_id IS NULL AND initiative_id IS NULL)",
             name="kind_matches_organisation",
         ),
         Index("uq_teams_single_fallback", "kind", unique=True,
@@ -131,9 +153,11 @@ class Team(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), unique=True)
     bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id"), unique=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatieven.id"), unique=True)
 
     loket: Mapped[Loket | None] = relationship(back_populates="team", lazy="joined")
     bond: Mapped[Bond | None] = relationship(back_populates="team", lazy="joined")
+    initiative: Mapped[Initiative | None] = relationship(back_populates="team", lazy="joined")
 
     @property
     def name(self) -> str:
@@ -141,14 +165,20 @@ class Team(db.Model):
             return self.loket.name
         if self.kind == "bond":
             return self.bond.name
+        if self.kind == "initiatief":
+            return self.initiative.name
         return "Landelijk coördinatiepunt (opvangwachtrij)"
 
     @property
+    def organisation(self) -> "Loket | Bond | Initiative | None":
+        return self.loket or self.bond or self.initiative
+
+    @property
     def organisation_id(self) -> int | None:
-        return self.loket_id if self.kind == "loket" else self.bond_id
+        return {"loket": self.loket_id, "bond": self.bond_id, "initiatief": self.initiative_id}.get(self.kind)
 
     def __repr__(self):
-        return f"<Team {self.kind} {self.loket_id or self.bond_id or ''}>"
+        return f"<Team {self.kind} {self.organisation_id or ''}>"
 
 
 AGREEMENT_HANDLERS = ("bond", "loket", "samen")

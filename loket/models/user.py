@@ -8,14 +8,39 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from loket.extensions import db
 from loket.models.base import choice_constraint, utcnow
 
-ROLES = ("club", "clubondersteuner", "bondsspecialist", "coordinatiepunt", "beheer")
+# initiatiefmedewerker works a landelijk initiatief's queue like a bondsspecialist works a bond's. The read-only
+# roles `gemeente` (a gemeente's sport officer, one membership per gemeente) and `adviseur` (an adviseur lokale
+# sport or procesbegeleider for one region of a region set) see aggregates only, like the coördinatiepunt.
+ROLES = ("club", "clubondersteuner", "bondsspecialist", "initiatiefmedewerker", "coordinatiepunt", "beheer",
+         "gemeente", "adviseur")
 ROLE_LABELS = {
     "club": "Clubcontact",
     "clubondersteuner": "Clubondersteuner",
     "bondsspecialist": "Bondsspecialist",
+    "initiatiefmedewerker": "Medewerker landelijk initiatief",
     "coordinatiepunt": "Landelijk coördinatiepunt",
     "beheer": "Beheer",
+    "gemeente": "Gemeente (sportbeleid)",
+    "adviseur": "Adviseur lokale sport",
 }
+# Which organisation column each role's membership fills (the database checks it: role_matches_organisation).
+ROLE_ORGANISATION = {
+    "club": "club_id", "clubondersteuner": "loket_id", "bondsspecialist": "bond_id",
+    "initiatiefmedewerker": "initiative_id", "gemeente": "gemeente_id", "adviseur": "region_id",
+    "coordinatiepunt": None, "beheer": None,
+}
+_ORGANISATION_COLUMNS = ("club_id", "loket_id", "bond_id", "initiative_id", "gemeente_id", "region_id")
+
+
+def _role_matches_organisation() -> str:
+    """The CHECK behind ROLE_ORGANISATION: each role fills exactly its own column (or none) and no other."""
+    def filled(column):
+        return " AND ".join(f"{c} IS {'NOT ' if c == column else ''}NULL" for c in _ORGANISATION_COLUMNS)
+    by_column: dict = {}
+    for role, column in ROLE_ORGANISATION.items():
+        by_column.setdefault(column, []).append(role)
+    return " OR ".join(
+        f"(role IN ({', '.join(repr(r) for r in roles)}) AND {filled(column)})" for column, roles in by_column.items())
 
 
 class User(UserMixin, db.Model):
@@ -69,6 +94,18 @@ class User(UserMixin, db.Model):
     def bond_ids(self) -> list[int]:
         return [m.bond_id for m in self.memberships if m.role == "bondsspecialist"]
 
+    @property
+    def initiative_ids(self) -> list[int]:
+        return [m.initiative_id for m in self.memberships if m.role == "initiatiefmedewerker"]
+
+    @property
+    def gemeente_ids(self) -> list[int]:
+        return [m.gemeente_id for m in self.memberships if m.role == "gemeente"]
+
+    @property
+    def region_ids(self) -> list[int]:
+        return [m.region_id for m in self.memberships if m.role == "adviseur"]
+
     def __repr__(self):
         return f"<User {self.email}>"
 
@@ -80,14 +117,7 @@ class Membership(db.Model):
     __table_args__ = (
         choice_constraint("role", ROLES),
         Index("ix_memberships_role_user", "role", "user_id"),  # beheer's user list filtered by role
-        CheckConstraint(
-            "(role = 'club' AND club_id IS NOT NULL AND loket_id IS NULL AND bond_id IS NULL)"
-            " OR (role = 'clubondersteuner' AND loket_id IS NOT NULL AND club_id IS NULL AND bond_id IS NULL)"
-            " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND club_id IS NULL AND loket_id IS NULL)"
-            " OR (role IN ('coordinatiepunt', 'beheer')"
-            " AND club_id IS NULL AND loket_id IS NULL AND bond_id IS NULL)",
-            name="role_matches_organisation",
-        ),
+        CheckConstraint(_role_matches_organisation(), name="role_matches_organisation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +126,10 @@ class Membership(db.Model):
     club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"), index=True)
     loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id"), index=True)
     bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id"), index=True)
-    # Team lead (coördinator) of its loket or bond.
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatieven.id"), index=True)
+    gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeenten.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"), index=True)
+    # Team lead (coördinator) of its loket, bond or initiative.
     is_team_lead: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -104,10 +137,13 @@ class Membership(db.Model):
     club = relationship("Club", lazy="joined")
     loket = relationship("Loket", lazy="joined")
     bond = relationship("Bond", lazy="joined")
+    initiative = relationship("Initiative", lazy="joined")
+    gemeente = relationship("Gemeente", lazy="joined")
+    region = relationship("Region", lazy="joined")
 
     @property
     def organisation(self):
-        return self.club or self.loket or self.bond
+        return self.club or self.loket or self.bond or self.initiative or self.gemeente or self.region
 
     @property
     def label(self) -> str:
@@ -139,16 +175,18 @@ class AccountToken(db.Model):
 
 
 class TeamInvitation(db.Model):
-    """A team lead (or beheer) invites someone by email into a loket or bond team: an expiring, single-use link
+    """A team lead (or beheer) invites someone by email into a loket, bond or initiative team: an expiring, single-use link
     (only its SHA-256 stored) with which the invitee sets a name and password, or, with an account already,
     joins the team after logging in."""
 
     __tablename__ = "team_invitations"
     __table_args__ = (
-        choice_constraint("role", ("clubondersteuner", "bondsspecialist")),
+        choice_constraint("role", ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")),
         CheckConstraint(
-            "(role = 'clubondersteuner' AND loket_id IS NOT NULL AND bond_id IS NULL)"
-            " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND loket_id IS NULL)",
+            "(role = 'clubondersteuner' AND loket_id IS NOT NULL AND bond_id IS NULL AND initiative_id IS NULL)"
+            " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND loket_id IS NULL AND initiative_id IS NULL)"
+            " OR (role = 'initiatiefmedewerker' AND initiative_id IS NOT NULL AND loket_id IS NULL"
+            " AND bond_id IS NULL)",
             name="role_matches_team",
         ),
     )
@@ -159,6 +197,8 @@ class TeamInvitation(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     loket_id: Mapped[int | None] = mapped_column(ForeignKey("loketten.id", ondelete="CASCADE"), index=True)
     bond_id: Mapped[int | None] = mapped_column(ForeignKey("bonden.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatieven.id", ondelete="CASCADE"),
+                                                      index=True)
     team_lead: Mapped[bool] = mapped_column(default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -171,10 +211,11 @@ class TeamInvitation(db.Model):
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
     loket = relationship("Loket")
     bond = relationship("Bond")
+    initiative = relationship("Initiative")
 
     @property
     def organisation(self):
-        return self.loket or self.bond
+        return self.loket or self.bond or self.initiative
 
     @property
     def is_open(self) -> bool:
