@@ -72,10 +72,10 @@ def seed_demo_command():
         click.echo("Demogegevens bestonden al; er is niets gewijzigd.")
     width = max(len(email) for _, email in result)
     click.echo("")
-    click.echo(f"  {'Rol':<26} E-mailadres")
-    click.echo(f"  {'-' * 26} {'-' * width}")
+    click.echo(f"  {'Rol':<32} E-mailadres")
+    click.echo(f"  {'-' * 32} {'-' * width}")
     for role, email in result:
-        click.echo(f"  {ROLE_LABELS[role]:<26} {email}")
+        click.echo(f"  {ROLE_LABELS[role]:<32} {email}")
     click.echo("")
     click.echo(f"  Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")
 

@@ -23,12 +23,16 @@ from loket.models import (
     CriteriaSet,
     Criterion,
     Gemeente,
+    Initiative,
     Loket,
     Measurement,
     Membership,
     OutboxMessage,
     QualityRun,
     Referral,
+    Region,
+    RegionGemeente,
+    RegionSet,
     Sport,
     SupportOffer,
     SupportRequest,
@@ -99,6 +103,36 @@ class BondFactory(BaseFactory):
     with_team = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _ensure_team("bond", obj))
 
 
+class InitiativeFactory(BaseFactory):
+    """A landelijk initiatief with its team."""
+
+    class Meta:
+        model = Initiative
+
+    key = factory.Sequence(lambda n: f"initiatief-{n}")
+    name = factory.Sequence(lambda n: f"Landelijk programma {n}")
+    with_team = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _ensure_team("initiatief", obj))
+
+
+def make_region_set(name: str, regions: dict[str, list[Gemeente]], slug: str | None = None) -> RegionSet:
+    """A region set with its regions and their gemeenten, as an import would store them (flushed)."""
+    region_set = RegionSet(name=name, slug=slug or name.lower().replace(" ", "-").replace("'", ""))
+    db.session.add(region_set)
+    db.session.flush()
+    for region_name, gemeenten in regions.items():
+        region = Region(region_set=region_set, name=region_name)
+        db.session.add(region)
+        db.session.flush()
+        db.session.add_all(RegionGemeente(region_set_id=region_set.id, gemeente_id=g.id, region_id=region.id)
+                           for g in gemeenten)
+    db.session.flush()
+    return region_set
+
+
+def region_named(region_set: RegionSet, name: str) -> Region:
+    return next(r for r in region_set.regions if r.name == name)
+
+
 class ClubFactory(BaseFactory):
     class Meta:
         model = Club
@@ -154,7 +188,9 @@ def _owner_team(club: Club):
 
 
 def _team_of(organisation):
-    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+    kind = "loket" if isinstance(organisation, Loket) else "initiatief" if isinstance(organisation, Initiative) \
+        else "bond"
+    return ensure_team(kind, organisation)
 
 
 class SupportRequestFactory(BaseFactory):
@@ -315,7 +351,8 @@ class QualityRunFactory(BaseFactory):
 
 
 def make_user(role, organisation=None, *, name=None, email=None, team_lead=False) -> User:
-    """A user with one membership: organisation is a Club, Loket or Bond (None for national roles)."""
+    """A user with one membership: organisation is a Club, Loket, Bond or Initiative (their supporter roles), a
+    Gemeente (role gemeente) or a Region (role adviseur); None for national roles."""
     kwargs = {k: v for k, v in (("name", name), ("email", email)) if v}
     user = UserFactory(**kwargs)
     membership = Membership(role=role, is_team_lead=team_lead)
@@ -325,6 +362,12 @@ def make_user(role, organisation=None, *, name=None, email=None, team_lead=False
         membership.loket = organisation
     elif isinstance(organisation, Bond):
         membership.bond = organisation
+    elif isinstance(organisation, Initiative):
+        membership.initiative = organisation
+    elif isinstance(organisation, Gemeente):
+        membership.gemeente = organisation
+    elif isinstance(organisation, Region):
+        membership.region = organisation
     user.memberships.append(membership)
     db.session.flush()
     return user
@@ -336,6 +379,9 @@ def build_network() -> SimpleNamespace:
     - Utrecht → Sportloket Utrecht; Amersfoort + Leusden → Sportloket Eemland;
       Bunnik → a loket in oprichting; Zeist → no loket at all.
     - voetbal → KNVB (aangesloten); tennis → KNLTB (not aangesloten).
+    - a landelijk initiatief "SPN procesbegeleiders" (key spn) with one member;
+    - region set "VSG-regio's": "Regio Utrecht" (Utrecht, Bunnik, Zeist) and "Regio Eemland" (Amersfoort,
+      Leusden); an adviseur of Regio Utrecht and the gemeente Utrecht's sport officer (read-only roles).
     """
     n = SimpleNamespace()
     seed_categories()
@@ -368,5 +414,12 @@ def build_network() -> SimpleNamespace:
     n.bondsspecialist = make_user("bondsspecialist", n.knvb, name="Bas Bond")
     n.coordinator = make_user("coordinatiepunt", name="Carla Coördinatie")
     n.beheerder = make_user("beheer", name="Ben Beheer")
+    n.spn = InitiativeFactory(key="spn", name="SPN procesbegeleiders")
+    n.initiatiefmedewerker = make_user("initiatiefmedewerker", n.spn, name="Ilse Initiatief")
+    n.vsg = make_region_set("VSG-regio's", {"Regio Utrecht": [n.utrecht, n.bunnik, n.zeist],
+                                            "Regio Eemland": [n.amersfoort, n.leusden]}, slug="vsg")
+    n.regio_utrecht = region_named(n.vsg, "Regio Utrecht")
+    n.adviseur = make_user("adviseur", n.regio_utrecht, name="Arie Adviseur")
+    n.gemeente_utrecht = make_user("gemeente", n.utrecht, name="Gerda Gemeente")
     db.session.commit()
     return n

@@ -104,7 +104,7 @@ def test_seed_demo_builds_a_realistic_network(demo):
     roles = set(_db.session.scalars(select(Membership.role)))
     assert roles == set(ROLES)
     lead = _db.session.scalars(select(Membership).where(Membership.is_team_lead.is_(True))).all()
-    assert [m.loket.slug for m in lead] == ["utrecht"]
+    assert sorted(m.organisation.name for m in lead) == ["SPN procesbegeleiders", "Sportloket Utrecht"]
     contact = _db.session.scalar(select(ClubContact).where(ClubContact.email == "club@demo.loket.nl"))
     assert contact.user_id is not None
 
@@ -186,7 +186,7 @@ def test_users_create_for_each_role(app, runner, demo):
     ("a@example.nl", "superuser", [], PASSWORD, "Onbekende rol"),
     ("a@example.nl", "clubondersteuner", [], PASSWORD, "hoort bij precies één loket"),
     ("a@example.nl", "club", ["--loket", "utrecht"], PASSWORD, "hoort bij precies één club"),
-    ("a@example.nl", "beheer", ["--bond", "knvb"], PASSWORD, "hoort niet bij een club"),
+    ("a@example.nl", "beheer", ["--bond", "knvb"], PASSWORD, "hoort niet bij een organisatie"),
     ("a@example.nl", "clubondersteuner", ["--loket", "bestaat-niet"], PASSWORD, "bestaat niet"),
     ("a@example.nl", "bondsspecialist", ["--bond", "fifa"], PASSWORD, "bestaat niet"),
     ("a@example.nl", "club", ["--club", "999999"], PASSWORD, "bestaat niet"),

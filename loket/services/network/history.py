@@ -37,7 +37,8 @@ def _text(value) -> str | None:
 
 def record(subject: str, field: str, old, new, *, actor: User | None, loket_id: int | None = None,
            gemeente_id: int | None = None, bond_id: int | None = None, user_id: int | None = None,
-           reason: str | None = None, now: datetime | None = None) -> NetworkChange | None:
+           initiative_id: int | None = None, reason: str | None = None,
+           now: datetime | None = None) -> NetworkChange | None:
     """Add one change to the session (the caller commits). Values are kept as display text (booleans as
     ja/nee, dates ISO). Nothing is recorded when the value did not change."""
     old, new = _text(old), _text(new)
@@ -46,7 +47,7 @@ def record(subject: str, field: str, old, new, *, actor: User | None, loket_id: 
     change = NetworkChange(subject=subject, field=field, old_value=old, new_value=new, reason=reason,
                            actor_id=actor.id if actor is not None else None, loket_id=loket_id,
                            gemeente_id=gemeente_id, bond_id=bond_id, user_id=user_id,
-                           changed_at=now or utcnow())
+                           initiative_id=initiative_id, changed_at=now or utcnow())
     db.session.add(change)
     return change
 
@@ -61,6 +62,12 @@ def of_loket(loket_id: int, *, limit: int = 200) -> list[NetworkChange]:
 def of_bond(bond_id: int, *, limit: int = 200) -> list[NetworkChange]:
     return list(db.session.scalars(
         select(NetworkChange).where(NetworkChange.bond_id == bond_id)
+        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
+
+
+def of_initiative(initiative_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    return list(db.session.scalars(
+        select(NetworkChange).where(NetworkChange.initiative_id == initiative_id)
         .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
 
 

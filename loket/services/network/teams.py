@@ -1,29 +1,50 @@
 """Teams and who works in them: the one home of "which teams does this user work in" and "who are this
-team's members", plus finding and creating a loket's, bond's or the fallback queue's team."""
-from sqlalchemy import or_, select
+team's members", plus finding and creating a loket's, bond's, initiative's or the fallback queue's team."""
+from sqlalchemy import false, or_, select
 
 from loket.extensions import db
-from loket.models import Bond, Loket, Membership, Team, User
+from loket.models import Bond, Initiative, Loket, Membership, Team, User
 
-TEAM_KINDS_BY_TYPE = ("loket", "bond")
-# The role a membership needs to work in a team of each kind.
-MEMBER_ROLE = {"loket": "clubondersteuner", "bond": "bondsspecialist"}
+TEAM_KINDS_BY_TYPE = ("loket", "bond", "initiatief")
+# The role a membership needs to work in a team of each kind, and the column naming its organisation (the same
+# name on Membership, Team and TeamInvitation).
+MEMBER_ROLE = {"loket": "clubondersteuner", "bond": "bondsspecialist", "initiatief": "initiatiefmedewerker"}
+ORGANISATION_COLUMN = {"loket": "loket_id", "bond": "bond_id", "initiatief": "initiative_id"}
+KIND_OF_ROLE = {role: kind for kind, role in MEMBER_ROLE.items()}
+# How a team's organisation is named in URLs: a loket by slug, a bond and an initiative by key.
+_ORGANISATION = {"loket": (Loket, "slug"), "bond": (Bond, "key"), "initiatief": (Initiative, "key")}
+
+
+def kind_of(organisation) -> str:
+    """The team kind of a Loket, Bond or Initiative."""
+    return next(kind for kind, (model, _) in _ORGANISATION.items() if isinstance(organisation, model))
+
+
+def organisation_key(organisation) -> str:
+    """The URL key of a team's organisation (a loket's slug, a bond's or initiative's key)."""
+    return getattr(organisation, _ORGANISATION[kind_of(organisation)][1])
+
+
+def _organisation_ids(user: User, kind: str) -> tuple[int, ...]:
+    column = ORGANISATION_COLUMN[kind]
+    return tuple(getattr(m, column) for m in user.memberships if m.role == MEMBER_ROLE[kind])
 
 
 # ---------------------------------------------------------------- membership
 
 def team_ids_of(user: User) -> list[int]:
-    """The teams (loket/bond queues) a supporter works in.
+    """The teams (loket, bond and initiative queues) a supporter works in.
 
     A page asks this several times (queue, tab counts, filters); the answer is kept on the user object,
     keyed by its memberships, so a changed membership is never answered from a stale cache.
     """
-    key = (tuple(user.loket_ids), tuple(user.bond_ids))
+    key = tuple(_organisation_ids(user, kind) for kind in TEAM_KINDS_BY_TYPE)
     cache = user.__dict__.setdefault("_team_ids_by_memberships", {})
     if key not in cache:
         cache[key] = tuple(db.session.scalars(
-            select(Team.id).where(or_(Team.loket_id.in_(key[0]), Team.bond_id.in_(key[1])))
-        )) if key != ((), ()) else ()
+            select(Team.id).where(or_(*(getattr(Team, ORGANISATION_COLUMN[kind]).in_(ids)
+                                        for kind, ids in zip(TEAM_KINDS_BY_TYPE, key) if ids)))
+        )) if any(key) else ()
     return list(cache[key])
 
 
@@ -33,10 +54,11 @@ def loketten_of(user: User) -> list[Loket]:
 
 
 def is_team_lead(user: User, kind: str, organisation_id: int) -> bool:
-    """Is `user` a team lead (coördinator) of this loket or bond (`kind`)? Reads loaded memberships only."""
-    return any(m.role == MEMBER_ROLE.get(kind) and m.is_team_lead
-               and (m.loket_id if kind == "loket" else m.bond_id) == organisation_id
-               for m in user.memberships)
+    """Is `user` a team lead (coördinator) of this loket, bond or initiative (`kind`)? Reads loaded memberships
+    only."""
+    return kind in MEMBER_ROLE and any(
+        m.role == MEMBER_ROLE[kind] and m.is_team_lead and getattr(m, ORGANISATION_COLUMN[kind]) == organisation_id
+        for m in user.memberships)
 
 
 def is_loket_lead(user: User, loket_id: int) -> bool:
@@ -60,9 +82,7 @@ def leads_of(loket_ids: list[int]) -> dict[int, list[User]]:
 
 def works_in(user: User, team: Team) -> bool:
     """Whether the user is a member of the team (from the loaded memberships, no query)."""
-    return any(m.role == MEMBER_ROLE.get(team.kind)
-               and (m.loket_id == team.loket_id if team.kind == "loket" else m.bond_id == team.bond_id)
-               for m in user.memberships)
+    return team.kind in MEMBER_ROLE and team.organisation_id in _organisation_ids(user, team.kind)
 
 
 def members_of(team: Team) -> list[User]:
@@ -73,17 +93,19 @@ def members_of(team: Team) -> list[User]:
 
 
 def members_of_teams(team_ids: list[int]) -> list[User]:
-    """The active colleagues in any of the given loket/bond teams, by name (for the assignee filter)."""
+    """The active colleagues in any of the given loket, bond or initiative teams, by name (assignee filter)."""
     if not team_ids:
         return []
     return _active_users(_membership_in(db.session.scalars(select(Team).where(Team.id.in_(team_ids))).all()))
 
 
 def _membership_in(teams):
-    loket_ids = [t.loket_id for t in teams if t.kind == "loket"]
-    bond_ids = [t.bond_id for t in teams if t.kind == "bond"]
-    return or_((Membership.role == MEMBER_ROLE["loket"]) & Membership.loket_id.in_(loket_ids),
-               (Membership.role == MEMBER_ROLE["bond"]) & Membership.bond_id.in_(bond_ids))
+    conditions = []
+    for kind, role in MEMBER_ROLE.items():
+        ids = [t.organisation_id for t in teams if t.kind == kind]
+        if ids:
+            conditions.append((Membership.role == role) & getattr(Membership, ORGANISATION_COLUMN[kind]).in_(ids))
+    return or_(*conditions) if conditions else false()
 
 
 def _active_users(condition) -> list[User]:
@@ -94,25 +116,20 @@ def _active_users(condition) -> list[User]:
 # ---------------------------------------------------------------- finding and creating teams
 
 def team_of(kind: str, identifier: int | str) -> Team | None:
-    """The team of a loket or bond, given its numeric id, or a loket's slug / a bond's key."""
+    """The team of a loket, bond or initiative, given its numeric id, or a loket's slug / a bond's or
+    initiative's key."""
     if kind not in TEAM_KINDS_BY_TYPE or isinstance(identifier, bool):
         return None
-    query = select(Team).where(Team.kind == kind)
-    if kind == "loket":
-        query = query.join(Loket, Team.loket_id == Loket.id).where(
-            Loket.id == identifier if isinstance(identifier, int) else Loket.slug == identifier)
-    else:
-        query = query.join(Bond, Team.bond_id == Bond.id).where(
-            Bond.id == identifier if isinstance(identifier, int) else Bond.key == identifier)
-    return db.session.scalar(query)
+    model, key = _ORGANISATION[kind]
+    query = select(Team).where(Team.kind == kind).join(model, getattr(Team, ORGANISATION_COLUMN[kind]) == model.id)
+    return db.session.scalar(query.where(
+        model.id == identifier if isinstance(identifier, int) else getattr(model, key) == identifier))
 
 
 def _team_query(kind: str, organisation_id: int | None):
     query = db.select(Team).where(Team.kind == kind)
-    if kind == "loket":
-        query = query.where(Team.loket_id == organisation_id)
-    elif kind == "bond":
-        query = query.where(Team.bond_id == organisation_id)
+    if kind in ORGANISATION_COLUMN:
+        query = query.where(getattr(Team, ORGANISATION_COLUMN[kind]) == organisation_id)
     return query
 
 
@@ -125,10 +142,11 @@ def team_for(kind: str, organisation_id: int | None) -> Team:
 
 
 def ensure_team(kind: str, organisation=None) -> Team:
-    """Get or create the team of a loket, a bond, or the fallback queue (organisation None)."""
+    """Get or create the team of a loket, a bond, an initiative, or the fallback queue (organisation None)."""
     team = db.session.scalar(_team_query(kind, organisation.id if organisation else None))
     if team is None:
         team = Team(kind=kind, loket=organisation if kind == "loket" else None,
-                    bond=organisation if kind == "bond" else None)
+                    bond=organisation if kind == "bond" else None,
+                    initiative=organisation if kind == "initiatief" else None)
         db.session.add(team)
     return team

@@ -7,7 +7,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
-from loket.models import ROLES, Bond, Club, Loket, Membership, User
+from loket.models import ROLES, Bond, Club, Gemeente, Initiative, Loket, Membership, Region, User
 from loket.models.base import utcnow
 from loket.services import search, transaction
 from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -26,18 +26,34 @@ from loket.services.ids import row_by_id
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 EMAIL_IN_USE = "Er bestaat al een account met dit e-mailadres."
-ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond"}
+ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond",
+                        "initiatiefmedewerker": "initiative", "gemeente": "gemeente", "adviseur": "region"}
+# How each organisation is named in a spec, the Dutch word for messages, and whether it has a team with leads.
+_ORGANISATIONS = {
+    "club": (Club, None, "club", "Club {} bestaat niet.", "Deze club bestaat niet."),
+    "loket": (Loket, "slug", "loket", "Loket '{}' bestaat niet.", "Dit loket bestaat niet."),
+    "bond": (Bond, "key", "bond", "Bond '{}' bestaat niet.", "Deze bond bestaat niet."),
+    "initiative": (Initiative, "key", "landelijk initiatief", "Landelijk initiatief '{}' bestaat niet.",
+                   "Dit landelijk initiatief bestaat niet."),
+    "gemeente": (Gemeente, "code", "gemeente", "Gemeente '{}' bestaat niet.", "Deze gemeente bestaat niet."),
+    "region": (Region, None, "regio", "Regio {} bestaat niet.", "Deze regio bestaat niet."),
+}
+TEAM_ORGANISATIONS = ("loket", "bond", "initiative")
 
 
 @dataclass(frozen=True)
 class MembershipSpec:
-    """A role to grant, with the organisation it belongs to (a club id, a loket slug or a bond key)."""
+    """A role to grant, with the organisation it belongs to: a club id, a loket slug, a bond or initiative key,
+    a gemeente code (role gemeente) or a region id (role adviseur)."""
 
     role: str
     club: int | str | None = None
     loket: str | None = None
     bond: str | None = None
     team_lead: bool = False
+    initiative: str | None = None
+    gemeente: str | None = None
+    region: int | str | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -101,32 +117,32 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
         errors["role"] = f"Onbekende rol; kies uit {', '.join(ROLES)}."
         return None
     needed = ORGANISATION_OF_ROLE.get(spec.role)
-    given = {k for k in ("club", "loket", "bond") if getattr(spec, k) not in (None, "")}
+    given = {k for k in _ORGANISATIONS if getattr(spec, k) not in (None, "")}
     if needed is None and given:
-        errors["organisation"] = f"De rol {spec.role} hoort niet bij een club, loket of bond."
+        errors["organisation"] = f"De rol {spec.role} hoort niet bij een organisatie."
         return None
     if needed is not None and given != {needed}:
-        errors["organisation"] = f"De rol {spec.role} hoort bij precies één {needed}."
+        errors["organisation"] = f"De rol {spec.role} hoort bij precies één {_ORGANISATIONS[needed][2]}."
         return None
-    if spec.team_lead and needed not in ("loket", "bond"):
-        errors["team_lead"] = "Alleen leden van een loket of bond kunnen teamleider zijn."
+    if spec.team_lead and needed not in TEAM_ORGANISATIONS:
+        errors["team_lead"] = "Alleen leden van een loket, bond of landelijk initiatief kunnen teamleider zijn."
         return None
     membership = Membership(role=spec.role, is_team_lead=spec.team_lead)
+    if needed is None:
+        return membership
     # Text that can be no id, slug or key (too long, a NUL) finds nothing without asking the database.
-    wanted = str(getattr(spec, needed) if needed else "").strip()
+    wanted = str(getattr(spec, needed)).strip()
     typed = wanted if len(wanted) <= SLUG_MAX and wanted.isprintable() else None
-    if needed == "club":
-        membership.club = row_by_id(Club, typed) if typed is not None else None
-        if membership.club is None:
-            errors["organisation"] = f"Club {typed} bestaat niet." if typed else "Deze club bestaat niet."
-    elif needed == "loket":
-        membership.loket = db.session.scalar(select(Loket).where(Loket.slug == typed)) if typed else None
-        if membership.loket is None:
-            errors["organisation"] = f"Loket '{typed}' bestaat niet." if typed else "Dit loket bestaat niet."
-    elif needed == "bond":
-        membership.bond = db.session.scalar(select(Bond).where(Bond.key == typed)) if typed else None
-        if membership.bond is None:
-            errors["organisation"] = f"Bond '{typed}' bestaat niet." if typed else "Deze bond bestaat niet."
+    model, key, _, unknown, unknown_untyped = _ORGANISATIONS[needed]
+    if typed is None:
+        organisation = None
+    elif key is None:
+        organisation = row_by_id(model, typed)
+    else:
+        organisation = db.session.scalar(select(model).where(getattr(model, key) == typed))
+    if organisation is None:
+        errors["organisation"] = unknown.format(typed) if typed else unknown_untyped
+    setattr(membership, needed, organisation)
     return membership
 
 
@@ -244,14 +260,14 @@ def remove_membership(user: User, membership_id: int, *, actor: User | None) -> 
 
 
 def _same_place(held: Membership, wanted: Membership) -> bool:
-    return held.role == wanted.role and (held.club, held.loket, held.bond) == (
-        wanted.club, wanted.loket, wanted.bond)
+    return held.role == wanted.role and held.organisation is wanted.organisation
 
 
 def _record_membership(user: User, membership: Membership, *, old, new, actor: User | None) -> None:
     history.record("membership", "membership", old, new, actor=actor, user_id=user.id,
                    loket_id=membership.loket.id if membership.loket else None,
-                   bond_id=membership.bond.id if membership.bond else None)
+                   bond_id=membership.bond.id if membership.bond else None,
+                   initiative_id=membership.initiative.id if membership.initiative else None)
 
 
 def organisation_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

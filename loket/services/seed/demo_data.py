@@ -8,7 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import Bond, Category, Club, ClubContact, Gemeente, Loket, Sport, SupportOffer, User
+from loket.models import (
+    Bond, Category, Club, ClubContact, Gemeente, Initiative, Loket, Region, RegionGemeente, RegionSet, Sport,
+    SupportOffer, User,
+)
 from loket.models.base import day_in_amsterdam, utcnow
 from loket.services.network import history
 from loket.services.network.stages import record_stage
@@ -81,6 +84,31 @@ LOKET_OFFERS = {
     ),
 }
 
+# key: (name, description, email, offers as (title, description, category slugs)) — landelijke initiatieven with a
+# team that loketten and bonden refer to or invite (clubs never file to them directly).
+INITIATIVES = {
+    "spn-procesbegeleiders": (
+        "SPN procesbegeleiders", "Procesbegeleiders van het Sportplatform Nederland helpen gemeenten en loketten "
+        "bij het opzetten van clubondersteuning, en clubs bij lastige veranderingen.", "spn@demo.loket.nl",
+        (("Procesbegeleiding bij een fusie", "Een procesbegeleider begeleidt de gesprekken als twee clubs willen "
+          "samengaan of samenwerken.", ("bestuur-organisatie",)),)),
+    "clubkadercoaches": (
+        "Clubkadercoaches", "Landelijk programma dat clubs een coach geeft voor het opleiden en begeleiden van "
+        "trainers en vrijwillig kader.", "clubkadercoaches@demo.loket.nl",
+        (("Een clubkadercoach voor je trainers", "Een coach kijkt mee op het veld en helpt je trainers verder.",
+          ("kwaliteit-kader-opleiding",)),)),
+}
+
+# A small region set over the demo gemeenten, as beheer would import one (the real VSG regio's are imported from
+# a CSV): set name → region → gemeente names.
+REGION_SETS = {
+    "Sportregio's (demo)": {
+        "Regio Utrecht": ("Utrecht", "Zeist", "De Bilt"),
+        "Regio Amersfoort": ("Amersfoort", "Leusden", "Soest"),
+        "Regio Gooi": ("Hilversum", "Gooise Meren", "Huizen"),
+    },
+}
+
 AANGESLOTEN_BONDS = {"knvb": date(2024, 6, 1), "knhb": date(2025, 1, 15), "nevobo": date(2025, 9, 1)}
 
 V, M, N, O = "voldoet", "mee_bezig", "nee", "onbekend"
@@ -122,7 +150,8 @@ CLUBS = {
                  (("Kees Bakker", "secretaris@zvvkersbergen.example", "06 1234 5606", "secretaris"),)),
 }
 
-# (email local part, name, role, organisation (club key | loket slug | bond key), team lead)
+# (email local part, name, role, organisation (club key | loket slug | bond or initiative key | gemeente name |
+#  region name), team lead)
 USERS = (
     ("club", "Anouk Verbeek", "club", "domstad", False),
     ("club.eemland", "Mees Dekker", "club", "eemvogels", False),
@@ -131,7 +160,10 @@ USERS = (
     ("collega", "Cas Collega", "clubondersteuner", "utrecht", False),
     ("eemland", "Esra Eemland", "clubondersteuner", "eemland", False),
     ("bond", "Bart Bondsspecialist", "bondsspecialist", "knvb", False),
+    ("initiatief", "Ilse Initiatief", "initiatiefmedewerker", "spn-procesbegeleiders", True),
     ("coordinatie", "Carmen Coördinatie", "coordinatiepunt", None, False),
+    ("gemeente", "Gijs Gemeente", "gemeente", "Utrecht", False),
+    ("adviseur", "Ada Adviseur", "adviseur", "Regio Utrecht", False),
     ("beheer", "Boris Beheer", "beheer", None, False),
 )
 
@@ -174,8 +206,10 @@ def seed_demo() -> DemoSeed:
             bonden[key].aangesloten, bonden[key].aangesloten_at = True, since
         _create_loketten(gemeenten, now)
         _explore(gemeenten, now)
+        _create_initiatives()
+        regions = _create_region_sets(gemeenten)
         clubs = _create_clubs(gemeenten, sports)
-        users = _create_users(clubs)
+        users = _create_users(clubs, gemeenten, regions)
         commit()
     except BaseException:
         db.session.rollback()
@@ -191,7 +225,8 @@ def seed_demo() -> DemoSeed:
 
 def _reference_gemeenten() -> dict[str, Gemeente]:
     names = ({name for loket in LOKETTEN for name in loket[4]} | {club[2] for club in CLUBS.values()}
-             | {name for name, _ in EXPLORING_GEMEENTEN})
+             | {name for name, _ in EXPLORING_GEMEENTEN}
+             | {name for regions in REGION_SETS.values() for names in regions.values() for name in names})
     found = {g.name: g for g in db.session.scalars(select(Gemeente).where(Gemeente.name.in_(names)))}
     _require({"gemeenten": names - set(found)})
     return found
@@ -248,6 +283,35 @@ def _explore(gemeenten: dict[str, Gemeente], now) -> None:
             record_stage(gemeente, "geen", "verkennen", actor=None, loket_id=None, now=now - timedelta(days=days))
 
 
+def _create_initiatives() -> None:
+    categories = {c.slug: c for c in db.session.scalars(select(Category))}
+    for key, (name, description, email, offers) in INITIATIVES.items():
+        initiative = Initiative(key=key, name=name, description=description, email=email)
+        db.session.add(initiative)
+        db.session.flush()
+        team = ensure_team("initiatief", initiative)
+        for title, text, slugs in offers:
+            db.session.add(SupportOffer(team=team, title=title, description=text, active=True,
+                                        categories=[categories[c] for c in slugs]))
+
+
+def _create_region_sets(gemeenten: dict[str, Gemeente]) -> dict[str, Region]:
+    """The demo region sets; returns every region by name."""
+    regions = {}
+    for set_name, by_region in REGION_SETS.items():
+        region_set = RegionSet(name=set_name, slug="sportregios-demo")
+        db.session.add(region_set)
+        db.session.flush()
+        for region_name, names in by_region.items():
+            region = Region(region_set=region_set, name=region_name)
+            db.session.add(region)
+            db.session.flush()
+            db.session.add_all(RegionGemeente(region_set_id=region_set.id, gemeente_id=gemeenten[name].id,
+                                              region_id=region.id) for name in names)
+            regions[region_name] = region
+    return regions
+
+
 def _create_clubs(gemeenten: dict[str, Gemeente], sports: dict[str, Sport]) -> dict[str, Club]:
     clubs = {}
     today = date.today()
@@ -267,7 +331,8 @@ def _create_clubs(gemeenten: dict[str, Gemeente], sports: dict[str, Sport]) -> d
     return clubs
 
 
-def _create_users(clubs: dict[str, Club]) -> dict[str, User]:
+def _create_users(clubs: dict[str, Club], gemeenten: dict[str, Gemeente],
+                  regions: dict[str, Region]) -> dict[str, User]:
     users = {}
     for local, name, role, organisation, team_lead in USERS:
         spec = MembershipSpec(
@@ -275,6 +340,9 @@ def _create_users(clubs: dict[str, Club]) -> dict[str, User]:
             club=clubs[organisation].id if role == "club" else None,
             loket=organisation if role == "clubondersteuner" else None,
             bond=organisation if role == "bondsspecialist" else None,
+            initiative=organisation if role == "initiatiefmedewerker" else None,
+            gemeente=gemeenten[organisation].code if role == "gemeente" else None,
+            region=regions[organisation].id if role == "adviseur" else None,
         )
         user = create_user(email=f"{local}@{DEMO_DOMAIN}", name=name, password=DEMO_PASSWORD,
                            memberships=[spec], commit=False)

@@ -29,7 +29,7 @@ def test_search_by_name_or_address_and_filter_by_role(network):
     assert names(role="bondsspecialist") == ["Bas Bond"]
     assert names(role="clubondersteuner", text="ee") == ["Cees Collega", "Eva Eemland"]
     assert names(text="%") == [] and names(text="_") == []
-    assert len(names()) == users.search_users().total == 9
+    assert len(names()) == users.search_users().total == 12
     assert names(per_page=8, page=2) == ["Zoë Zeist"]
 
 

@@ -18,7 +18,7 @@ def test_team_lead_is_only_for_loket_or_bond_members(network):
     with pytest.raises(InvalidInput) as raised:
         create_user(email="lead@example.nl", name="Lead", password="lang-genoeg-123",
                     memberships=[MembershipSpec(role="beheer", team_lead=True)])
-    assert raised.value.errors["team_lead"] == "Alleen leden van een loket of bond kunnen teamleider zijn."
+    assert raised.value.errors["team_lead"] == "Alleen leden van een loket, bond of landelijk initiatief kunnen teamleider zijn."
     assert _count() == before
     user = create_user(email="lead@example.nl", name="Lead", password="lang-genoeg-123",
                        memberships=[MembershipSpec(role="clubondersteuner", loket="utrecht", team_lead=True)])
