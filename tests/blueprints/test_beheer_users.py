@@ -27,7 +27,7 @@ def _stored():
 def test_the_list_searches_filters_by_role_and_pages(app, login_as, network, monkeypatch):
     client = login_as("beheerder")
     page = client.get(URL).get_data(as_text=True)
-    assert len(_rows(page)) == 9 and "Clubondersteuner — Sportloket Utrecht" in page and "Nooit" in page
+    assert len(_rows(page)) == 12 and "Clubondersteuner — Sportloket Utrecht" in page and "Nooit" in page
     assert _rows(client.get(URL + "?q=Eemland").get_data(as_text=True)) == [network.ondersteuner_eemland.id]
     assert _rows(client.get(URL + "?q=uboys").get_data(as_text=True)) == [network.club_contact.id]
     shown = client.get(URL + "?rol=bondsspecialist").get_data(as_text=True)
