@@ -9,7 +9,8 @@ from loket.models.organisation import (
 )
 from loket.models.region import Region, RegionGemeente, RegionSet
 from loket.models.request import (
-    CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES, STATUS_LABELS, STATUSES,
+    CATEGORY_LAST_POSITION, CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES,
+    STATUS_LABELS, STATUSES,
     Category, Event, ReferenceSequence, SupportRequest,
 )
 from loket.models.user import (
@@ -40,7 +41,7 @@ __all__ = [
     "Audit", "AuditFinding", "CriteriaCorrection", "CriteriaSet", "Criterion", "Measurement", "QualityRun",
     "VerdictChange",
     "offer_categories", "OUTBOX_KINDS", "OUTBOX_STATUSES", "OutboxMessage", "PeriodicTask",
-    "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
+    "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_LAST_POSITION", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",
     "STATUS_LABELS", "TEAM_KINDS", "Bond", "Category", "Club", "ClubContact", "Event", "Gemeente",
     "Loket", "Membership", "ReferenceSequence", "Sport", "SupportRequest", "Team", "User",

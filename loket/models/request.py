@@ -45,6 +45,10 @@ EVENT_KINDS = (
 )
 
 
+# "Overig" keeps this position, so it sorts after every other category, also those beheer adds later.
+CATEGORY_LAST_POSITION = 1000
+
+
 class Category(db.Model):
     __tablename__ = "categories"
     __table_args__ = (choice_constraint("scope", CATEGORY_SCOPES),)
@@ -55,6 +59,8 @@ class Category(db.Model):
     scope: Mapped[str] = mapped_column(String(20), default="generiek")
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # What belongs here, in a club volunteer's words; shown where a club chooses a category.
+    description: Mapped[str | None] = mapped_column(String(300))
 
     @property
     def is_sport_specific(self) -> bool:

@@ -1,4 +1,5 @@
 """Beheer manages request categories: list, add, rename, (de)activate; nobody else may."""
+import re
 
 import pytest
 
@@ -58,6 +59,23 @@ def test_beheer_renames_a_category(login_as, network):
         "Er bestaat al een categorie met de naam ‘Sport &amp; zorg’.")
     _db.session.expire_all()
     assert _category("overig").name == "Overige vragen"
+
+
+def test_beheer_writes_the_explanation_clubs_see_when_they_file(login_as, network):
+    category = _category("samenwerken-met-andere-clubs")
+    client = login_as("beheerder")
+    response = client.post(f"/beheer/categorieen/{category.id}",
+                           data={"name": category.name, "description": "Samen een sporthal of trainers delen."})
+    assert response.status_code == 302
+    page = login_as("club_contact").get("/club/aanvragen/nieuw").get_data(as_text=True)
+    assert "Welke categorie kies ik?" in page and "Samen een sporthal of trainers delen." in page
+    # Trainers and coaches are under "Kwaliteit kader & opleiding" (issue #12): the guide says so.
+    assert re.search(r"<dt>Kwaliteit kader &amp; opleiding</dt><dd>Trainers en coaches", page)
+
+    response = client.post(f"/beheer/categorieen/{category.id}", data={"name": category.name,
+                                                                        "description": "x" * 301})
+    assert response.status_code == 400
+    assert error_of(response.get_data(as_text=True), "description").startswith("De uitleg mag maximaal 300")
 
 
 def test_unknown_category_is_404(login_as, network):

@@ -1,13 +1,13 @@
 """Forms of the beheer area. Field rules live in the services; forms carry CSRF and structure."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BOND_KIND_LABELS, ROLE_LABELS
 from loket.services.network.bonden import ABBREVIATION_MAX, KEY_MAX, SPORT_MAX
 from loket.services.network.bonden import NAME_MAX as BOND_NAME_MAX
 from loket.services.network.user_admin import REASON_MAX
-from loket.services.requests.categories import NAME_MAX
+from loket.services.requests.categories import DESCRIPTION_MAX, NAME_MAX
 from loket.services.text import SLUG_MAX
 
 SCOPE_CHOICES = {"generiek": "Generiek (het loket)", "sportspecifiek": "Sportspecifiek (de bond van de sport)"}
@@ -24,9 +24,12 @@ class CategoryForm(FlaskForm):
 
 
 class RenameCategoryForm(FlaskForm):
-    name = StringField("Nieuwe naam", render_kw={"maxlength": NAME_MAX},
+    name = StringField("Naam", render_kw={"maxlength": NAME_MAX},
                        description="Bestaande aanvragen tonen meteen de nieuwe naam.")
-    submit = SubmitField("Naam opslaan")
+    description = TextAreaField("Uitleg voor clubs (optioneel)", render_kw={"maxlength": DESCRIPTION_MAX, "rows": 3},
+                                description="Wat hoort in deze categorie? Clubs zien dit onder ‘Welke categorie "
+                                            "kies ik?’ als ze een aanvraag indienen.")
+    submit = SubmitField("Opslaan")
 
 
 class ActionForm(FlaskForm):

@@ -56,7 +56,8 @@ def create_category():
 
 def _render_edit(category, form=None, code=200):
     return render_template("beheer/category_edit.html", category=category,
-                           form=form or RenameCategoryForm(name=category.name)), code
+                           form=form or RenameCategoryForm(name=category.name,
+                                                          description=category.description)), code
 
 
 @bp.route("/categorieen/<int:category_id>")
@@ -73,11 +74,11 @@ def rename_category(category_id):
     if not form.validate_on_submit():
         return _render_edit(category, form, 400)
     try:
-        categories_service.rename_category(category.id, form.name.data)
+        categories_service.rename_category(category.id, form.name.data, description=form.description.data)
     except DomainError as error:
         attach_errors(form, error)
         return _render_edit(category, form, error.status_code)
-    flash(f"De categorie heet nu ‘{category.name}’.", "success")
+    flash(f"Categorie ‘{category.name}’ opgeslagen.", "success")
     return redirect(url_for("beheer.categories"))
 
 

@@ -18,13 +18,14 @@ from loket.services.requests import satisfaction as satisfaction_service
 
 
 def _fill_choices(form: RequestForm) -> list[Club]:
-    """The clubs the user may file for: those the loket approved (an aangemeld club waits, see filing)."""
+    """The clubs the user may file for: those the loket approved (an aangemeld club waits, see filing). The
+    categories offered are kept on the form (`form.category_guide`) for the "which category" help."""
     clubs = sorted((m.club for m in current_user.memberships if m.role == "club" and m.club.status == "actief"),
                    key=lambda c: c.name)
     form.club.choices = {str(c.id): c.name for c in clubs}
+    form.category_guide = categories.available_categories()
     form.category.choices = {"": "— kies een categorie —", **{
-        str(c.id): c.name + (" (sportspecifiek)" if c.is_sport_specific else "")
-        for c in categories.available_categories()}}
+        str(c.id): c.name + (" (sportspecifiek)" if c.is_sport_specific else "") for c in form.category_guide}}
     sports = {s for club in clubs for s in club.sports} or set(db.session.scalars(db.select(Sport)))
     form.sport.choices = {"": "— geen / niet van toepassing —", **{
         str(s.id): s.name for s in sorted(sports, key=lambda s: s.name)}}

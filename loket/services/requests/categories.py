@@ -4,10 +4,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
-from loket.models import CATEGORY_SCOPES, Category
+from loket.models import CATEGORY_LAST_POSITION as LAST_POSITION, CATEGORY_SCOPES, Category
 from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
-from loket.services.text import SLUG_MAX, SLUG_PATTERN, slugify
+from loket.services.text import SLUG_MAX, SLUG_PATTERN, has_control_characters, slugify
 from loket.services.transaction import commit
 
 
@@ -26,6 +26,7 @@ def queue_filter_categories() -> list[Category]:
 # ---------------------------------------------------------------- managed by beheer
 
 NAME_MAX = 120
+DESCRIPTION_MAX = 300
 NOT_FOUND_MESSAGE = "Deze categorie bestaat niet."
 
 
@@ -50,7 +51,7 @@ def get_category(category_id) -> Category:
 
 
 def create_category(name: str, scope: str, slug: str | None = None) -> Category:
-    """Add a category at the end of the list. Without a slug one is derived from the name.
+    """Add a category at the end of the list, before "Overig". Without a slug one is derived from the name.
 
     Side effects: commits.
     """
@@ -72,21 +73,31 @@ def create_category(name: str, scope: str, slug: str | None = None) -> Category:
             errors["name"] = "Gebruik in de naam minstens één letter of cijfer."
     if errors:
         raise InvalidInput(errors)
-    position = (db.session.scalar(select(func.max(Category.position))) or 0) + 1
+    highest = db.session.scalar(select(func.max(Category.position)).where(Category.position < LAST_POSITION))
+    position = min((highest or 0) + 1, LAST_POSITION - 1)
     category = Category(slug=slug, name=name, scope=scope, position=position, active=True)
     db.session.add(category)
     _commit_unique()
     return category
 
 
-def rename_category(category_id, name: str) -> Category:
-    """Give a category a new name; its slug stays, so links and seeds keep working. Commits."""
+def rename_category(category_id, name: str, *, description: str | None = None) -> Category:
+    """Give a category a new name and, when given, a new explanation for clubs ("" clears it, and the seed then
+    leaves it empty); its slug stays, so links and seeds keep working. Commits."""
     category = get_category(category_id)
     errors: dict[str, str] = {}
     name = _validate_name(errors, name, exclude_id=category.id)
+    if description is not None:
+        description = " ".join(description.split())
+        if len(description) > DESCRIPTION_MAX:
+            errors["description"] = f"De uitleg mag maximaal {DESCRIPTION_MAX} tekens lang zijn (nu {len(description)})."
+        elif has_control_characters(description):
+            errors["description"] = "De uitleg kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten."
     if errors:
         raise InvalidInput(errors)
     category.name = name
+    if description is not None:
+        category.description = description
     _commit_unique()
     return category
 

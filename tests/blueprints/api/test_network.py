@@ -247,7 +247,7 @@ def test_anyone_logged_in_reads_the_active_categories(api, network, who):
     items = api(who).get("/categories").get_json()["items"]
     assert {"slug": "sporttechnisch-competitie", "name": "Sporttechnisch & competitie",
             "scope": "sportspecifiek"} in items
-    assert len(items) == 11
+    assert len(items) == 12
 
 
 def test_inactive_categories_are_not_listed(api, network):

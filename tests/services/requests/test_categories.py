@@ -12,7 +12,7 @@ from loket.services.requests.categories import (
     set_category_active,
     slugify,
 )
-from loket.services.seed.categories import seed_categories
+from loket.services.seed.categories import SEED_CATEGORIES, seed_categories
 from tests.support.db import count_rows
 from tests.support.requests import file_request
 
@@ -21,19 +21,20 @@ def _count():
     return count_rows(Category)
 
 
+SEEDED_OVERIG = next(description for _, slug, _, _, description in SEED_CATEGORIES if slug == "overig")
+
+
 def _by_slug(slug):
     return _db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-def test_create_category_derives_slug_and_goes_last(network):
-    last = max(c.position for c in categories_service.search_categories(per_page=100).items)
+def test_create_category_derives_slug_and_goes_last_before_overig(network):
     category = create_category("  Vitaliteit &  Gezondheid ", "generiek")
     _db.session.expire_all()
     stored = _db.session.get(Category, category.id)
     assert (stored.name, stored.slug, stored.scope, stored.active) == (
         "Vitaliteit & Gezondheid", "vitaliteit-gezondheid", "generiek", True)
-    assert stored.position == last + 1
-    assert stored in categories_service.available_categories()
+    assert [c.slug for c in categories_service.available_categories()][-2:] == ["vitaliteit-gezondheid", "overig"]
 
 
 def test_create_category_with_explicit_slug(network):
@@ -89,6 +90,32 @@ def test_rename_refuses_duplicate_and_empty_names(network):
     assert _by_slug("overig").name == "Overig"
     # Renaming to its own name in another case is not a duplicate of itself.
     assert rename_category(category.id, "OVERIG").name == "OVERIG"
+
+
+def test_beheer_rewrites_or_clears_the_explanation_and_the_seed_keeps_its_choice(network):
+    category = _by_slug("sport-en-zorg")
+    assert category.description  # seeded
+    rename_category(category.id, category.name, description="  Samen met de  fysio. ")
+    assert _by_slug("sport-en-zorg").description == "Samen met de fysio."
+    rename_category(category.id, category.name, description="")
+    seed_categories()
+    _db.session.commit()
+    _db.session.expire_all()
+    assert _by_slug("sport-en-zorg").description == ""  # cleared on purpose: the seed does not refill it
+    rename_category(category.id, "Sport en zorg")  # without a description: it stays as it is
+    assert _by_slug("sport-en-zorg").description == ""
+
+
+@pytest.mark.parametrize("description, message", [
+    ("x" * 301, "De uitleg mag maximaal 300 tekens"), ("met\x00nul", "De uitleg kan geen stuurtekens"),
+])
+def test_a_bad_explanation_is_refused_and_nothing_changes(network, description, message):
+    category = _by_slug("overig")
+    with pytest.raises(InvalidInput) as caught:
+        rename_category(category.id, "Anders", description=description)
+    assert caught.value.errors["description"].startswith(message)
+    _db.session.rollback()
+    assert (_by_slug("overig").name, _by_slug("overig").description) == ("Overig", SEEDED_OVERIG)
 
 
 def test_unknown_category_is_not_found(network):

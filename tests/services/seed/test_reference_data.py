@@ -4,11 +4,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from loket.extensions import db as _db
 from loket.models import Bond, Category, Gemeente, Sport, Team
-from loket.services.seed.categories import SEED_CATEGORIES
+from loket.services.requests import categories as categories_service
+from loket.services.seed.categories import SEED_CATEGORIES, seed_categories
 from loket.services.seed.reference_data import ReferenceDataError, seed_reference
 
 
@@ -93,8 +94,9 @@ def test_loads_categories_and_one_fallback_team(db, data_dir):
     summary = seed_reference(data_dir)
 
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
-    assert set(categories) == {slug for slug, _, _ in SEED_CATEGORIES}
-    assert all(categories[slug].scope == scope for slug, _, scope in SEED_CATEGORIES)
+    assert set(categories) == {slug for _, slug, _, _, _ in SEED_CATEGORIES}
+    assert all(categories[slug].scope == scope for _, slug, _, scope, _ in SEED_CATEGORIES)
+    assert all(categories[slug].description for _, slug, _, _, _ in SEED_CATEGORIES)
     assert summary.categories.added == len(SEED_CATEGORIES)
     fallback = db.session.scalars(select(Team).where(Team.kind == "fallback")).all()
     assert len(fallback) == 1
@@ -226,3 +228,46 @@ def test_failure_while_writing_rolls_back(db, data_dir, monkeypatch):
         seed_reference(data_dir)
 
     assert row_count(db) == 0
+
+
+# The seed before issue #12: eleven categories at positions 0–9 and Overig (moved to the end by the migration).
+OLD_SEED = [(0, "bestuur-organisatie"), (1, "financien-subsidies-fondsen"), (2, "vrijwilligers-kader"),
+            (3, "sociaal-veilige-sport"), (4, "kwaliteit-kader-opleiding"), (5, "accommodatie-ruimte"),
+            (6, "ledenwerving-toeleiding-inclusie"), (7, "sport-en-zorg"), (8, "jeugd-veelzijdig-bewegen"),
+            (9, "sporttechnisch-competitie"), (1000, "overig")]
+
+
+def _order() -> list[str]:
+    return list(_db.session.scalars(select(Category.slug).order_by(Category.position, Category.name)))
+
+
+def test_a_database_seeded_before_gets_the_new_category_in_the_same_order_as_a_fresh_one(db):
+    seed_categories()
+    db.session.commit()
+    fresh = _order()
+    db.session.execute(delete(Category))
+    db.session.add_all(Category(slug=slug, name=f"Eigen naam {position}", position=position, scope="generiek",
+                                description="Door beheer geschreven" if slug == "sport-en-zorg" else None)
+                       for position, slug in OLD_SEED)
+    db.session.commit()
+    ids = dict(db.session.execute(select(Category.slug, Category.id)).all())
+
+    assert seed_categories() == 1
+    db.session.commit()
+
+    assert _order() == fresh
+    assert fresh[-1] == "overig" and "samenwerken-met-andere-clubs" in fresh
+    rows = {c.slug: c for c in db.session.scalars(select(Category))}
+    # Nothing renumbered or renamed; descriptions filled in only where beheer wrote none.
+    assert all(rows[slug].id == ids[slug] and rows[slug].position == position
+               and rows[slug].name == f"Eigen naam {position}" for position, slug in OLD_SEED)
+    assert rows["sport-en-zorg"].description == "Door beheer geschreven"
+    assert rows["bestuur-organisatie"].description.startswith("Het bestuur")
+    assert rows["samenwerken-met-andere-clubs"].name == "Samenwerken met andere clubs"
+
+
+def test_a_category_beheer_adds_sorts_before_overig(db):
+    seed_categories()
+    db.session.commit()
+    categories_service.create_category("Vervoer naar wedstrijden", "generiek")
+    assert _order()[-2:] == ["vervoer-naar-wedstrijden", "overig"]
