@@ -1,8 +1,8 @@
 """Importing a loket's clubs from a CSV file into its register: checked first, stored after confirmation.
 
-1. `preview` reads the upload and keeps a `ClubImport` in state `preview`: the valid rows (what each will do:
-   create, update or nothing) and a Dutch message per bad row. No club is touched. A file that cannot be read
-   as a whole — too large, too many rows, empty, not UTF-8, wrong columns, broken quoting — is refused with one
+1. `preview` reads the upload (with `services.csv_text`, the project's one CSV reader) and keeps a `ClubImport`
+   in state `preview`: the valid rows (what each will do: create, update or nothing) and a Dutch message per bad
+   row. No club is touched. A file that cannot be read as a whole — too large, too many rows, empty, not UTF-8, wrong columns, broken quoting — is refused with one
    message and nothing is stored; reading stops as soon as a limit is passed.
 2. `confirm` queues the job `workers.clubs.run_import` through the outbox (state `queued`).
 3. `run` (the job) stores the rows in batches of BATCH_SIZE, one commit each, counting `processed_rows` so the
@@ -28,9 +28,7 @@ club or the loket set them (the file never overwrites what someone typed). Impor
 creates nothing and changes nothing the second time. A match outside the werkgebied, or with a club still
 waiting for a decision on its registration, is an error for that row; rejected registrations are ignored.
 """
-import csv
 import logging
-import os
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -41,6 +39,8 @@ from loket.extensions import db
 from loket.models import CLUB_KINDS, Club, ClubImport, Gemeente, Loket, Sport, User
 from loket.models.base import utcnow
 from loket.models.club import club_sports
+from loket.services.csv_text import ENCODING_MESSAGE  # noqa: F401  (the page and tests name it here)
+from loket.services.csv_text import CsvFormat, Record, megabytes, read_records, shown, thousands
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import outbox
 from loket.services.network import clubs
@@ -67,9 +67,6 @@ FORMAT_HELP = ("Een CSV-bestand in UTF-8 met op de eerste regel de kolommen naam
 FIELD = "file"
 EMPTY_MESSAGE = "Het bestand is leeg. Kies een CSV-bestand met een kopregel en minstens één club."
 NO_ROWS_MESSAGE = "Het bestand heeft een kopregel maar geen clubs. Zet onder de kopregel één club per regel."
-ENCODING_MESSAGE = ("Het bestand is niet in UTF-8 opgeslagen (bijvoorbeeld als ‘CSV (gescheiden door "
-                    "lijstscheidingsteken)’ uit een oudere Excel). Sla het op als ‘CSV UTF-8’ en probeer het opnieuw.")
-BROKEN_MESSAGE = "Het bestand is geen geldige CSV (regel {line}): controleer de aanhalingstekens."
 NOTHING_TO_IMPORT = "Er staat geen goede rij in dit bestand, dus er is niets te importeren."
 NOT_FOUND_MESSAGE = "Deze import bestaat niet of hoort niet bij jouw loket."
 ALREADY_CONFIRMED = "Deze import is al bevestigd."
@@ -86,14 +83,18 @@ def max_bytes() -> int:
 
 
 def too_large_message(limit: int | None = None) -> str:
-    megabytes = f"{(limit or max_bytes()) / (1024 * 1024):.1f}".replace(".", ",")
-    return f"Het bestand is groter dan {megabytes} MB. Een werkgebied heeft minder clubs; importeer het in delen."
+    return (f"Het bestand is groter dan {megabytes(limit or max_bytes())} MB. Een werkgebied heeft minder clubs; "
+            "importeer het in delen.")
 
 
 def too_many_rows_message(limit: int) -> str:
-    rows = f"{limit:,}".replace(",", ".")
-    return (f"Het bestand heeft meer dan {rows} rijen. Een werkgebied heeft minder clubs; controleer het bestand "
-            "of importeer het in delen.")
+    return (f"Het bestand heeft meer dan {thousands(limit)} rijen. Een werkgebied heeft minder clubs; controleer het "
+            "bestand of importeer het in delen.")
+
+
+CSV_FORMAT = CsvFormat(columns=COLUMNS, aliases=HEADER_ALIASES, field=FIELD, empty_message=EMPTY_MESSAGE,
+                       no_rows_message=NO_ROWS_MESSAGE, too_large=too_large_message,
+                       too_many_rows=too_many_rows_message)
 
 
 # ---------------------------------------------------------------- step 1: the preview
@@ -106,17 +107,8 @@ def preview(loket: Loket, *, actor: User, filename: str | None, stream) -> ClubI
     """
     if loket.id not in actor.loket_ids:
         raise Forbidden("Je kunt alleen clubs importeren in het register van een loket waar je werkt.")
-    limit = max_bytes()
-    size = _size(stream)
-    if size is not None and size > limit:
-        raise InvalidInput({FIELD: too_large_message(limit)})
-    checker = _RowChecker(loket)
-    try:
-        rows, errors = checker.check(_records(_lines(stream, limit), max_rows()))
-    except UnicodeDecodeError:
-        raise InvalidInput({FIELD: ENCODING_MESSAGE}) from None
-    except csv.Error as error:
-        raise InvalidInput({FIELD: BROKEN_MESSAGE.format(line=getattr(error, "line", "?"))}) from None
+    records = read_records(stream, CSV_FORMAT, max_bytes=max_bytes(), max_rows=max_rows())
+    rows, errors = _RowChecker(loket).check(records)
     matcher = _Matcher(loket)
     matcher.load_kvk(row["kvk"] for row in rows)
     stored = []
@@ -135,104 +127,8 @@ def preview(loket: Loket, *, actor: User, filename: str | None, stream) -> ClubI
     return club_import
 
 
-def _size(stream) -> int | None:
-    """The upload's size without reading it (werkzeug spools uploads to a seekable file); None if unknown."""
-    try:
-        position = stream.tell()
-        stream.seek(0, os.SEEK_END)
-        size = stream.tell() - position
-        stream.seek(position)
-        return size
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
-def _lines(stream, limit: int):
-    """The file's lines as text, decoded one by one (UTF-8 never splits a character over a line break), without
-    a leading BOM; stops with the size message once more than `limit` bytes were read."""
-    read = 0
-    first = True
-    for raw in stream:
-        read += len(raw)
-        if read > limit:
-            raise InvalidInput({FIELD: too_large_message(limit)})
-        if first:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-            first = False
-        yield raw.decode("utf-8")
-
-
-@dataclass
-class _Record:
-    line: int
-    values: dict[str, str]
-    width_error: str | None = None
-
-
-def _records(lines, limit: int):
-    """The header checked, then each non-blank row as a _Record (values by column); refuses the file at the
-    first row beyond `limit`."""
-    lines = iter(lines)
-    header_line, skipped = next(lines, None), 0
-    while header_line is not None and not header_line.strip():
-        header_line, skipped = next(lines, None), skipped + 1
-    if header_line is None:
-        raise InvalidInput({FIELD: EMPTY_MESSAGE})
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(_chain(header_line, lines), delimiter=delimiter)
-    columns = _columns(next(reader))
-    count = 0
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        count += 1
-        if count > limit:
-            raise InvalidInput({FIELD: too_many_rows_message(limit)})
-        width_error = None
-        if len(cells) != len(columns):
-            width_error = (f"Deze regel heeft {len(cells)} kolom{'' if len(cells) == 1 else 'men'}; de kopregel "
-                           f"heeft er {len(columns)}. Controleer de scheidingstekens en aanhalingstekens.")
-        yield _Record(line=skipped + reader.line_num, values={c: (cells[i] if i < len(cells) else "") for i, c in
-                                                    enumerate(columns)}, width_error=width_error)
-    if count == 0:
-        raise InvalidInput({FIELD: NO_ROWS_MESSAGE})
-
-
-def _chain(first: str, rest):
-    yield first
-    yield from rest
-
-
-def _columns(header: list[str]) -> list[str]:
-    """The header's column names (normalised); a message about the columns unless they are exactly COLUMNS."""
-    expected = ";".join(COLUMNS)
-    names = ["".join(ch for ch in cell.casefold() if ch.isalnum()) for cell in header]
-    columns = [HEADER_ALIASES.get(name, name) for name in names]
-    unknown = [cell.strip() for cell, column in zip(header, columns) if column not in COLUMNS]
-    missing = [c for c in COLUMNS if c not in columns]
-    doubled = sorted({c for c in columns if columns.count(c) > 1 and c in COLUMNS})
-    problems = []
-    if missing:
-        problems.append(f"ontbrekende kolom{'' if len(missing) == 1 else 'men'}: {', '.join(missing)}")
-    if unknown:
-        shown = ", ".join(f"‘{_shown(u) or '(leeg)'}’" for u in unknown[:5])
-        problems.append(f"onbekende kolom{'' if len(unknown) == 1 else 'men'}: {shown}")
-    if doubled:
-        problems.append(f"dubbele kolom{'' if len(doubled) == 1 else 'men'}: {', '.join(doubled)}")
-    if problems:
-        raise InvalidInput({FIELD: f"De kopregel klopt niet ({'; '.join(problems)}). Gebruik precies de kolommen "
-                                   f"{expected}."})
-    return columns
-
-
-def _shown(text: str) -> str:
-    """Typed text safe to repeat in a message: no control characters, at most 60 characters."""
-    clean = "".join(ch for ch in text if not has_control_characters(ch)).strip()
-    return clean if len(clean) <= 60 else clean[:57] + "…"
-
-
 def _error(line: int | None, name: str, message: str) -> dict:
-    return {"line": line, "name": _shown(name or ""), "message": message}
+    return {"line": line, "name": shown(name or ""), "message": message}
 
 
 class _RowChecker:
@@ -275,12 +171,12 @@ class _RowChecker:
                 rows.append(row)
         return rows, errors
 
-    def _row(self, record: _Record) -> tuple[dict, list[str]]:
+    def _row(self, record: Record) -> tuple[dict, list[str]]:
         values, found = record.values, {}
         name = clubs.club_name(found, values["naam"])
         kind = values["soort"].strip().casefold()
         if kind not in CLUB_KINDS:
-            found["kind"] = (f"Onbekende soort ‘{_shown(values['soort'])}’: kies vereniging, onderneming of "
+            found["kind"] = (f"Onbekende soort ‘{shown(values['soort'])}’: kies vereniging, onderneming of "
                              "stichting." if kind else clubs.KIND_MESSAGE)
         gemeente = self._gemeente(found, values["gemeentecode"])
         sports = self._sports(found, values["sporten"])
@@ -296,7 +192,7 @@ class _RowChecker:
             code = f"GM{int(code):04d}"
         gemeente = self.gemeenten.get(code) if GEMEENTE_CODE_PATTERN.fullmatch(code) else None
         if gemeente is None:
-            found["gemeente"] = (f"Onbekende gemeentecode ‘{_shown(typed)}’; gebruik de CBS-code, bijvoorbeeld "
+            found["gemeente"] = (f"Onbekende gemeentecode ‘{shown(typed)}’; gebruik de CBS-code, bijvoorbeeld "
                                  "GM0344." if typed.strip() else "Vul de gemeentecode in, bijvoorbeeld GM0344.")
             return None
         gemeente_id, gemeente_name, loket_id = gemeente
@@ -313,7 +209,7 @@ class _RowChecker:
         unknown = [n for n in names if n.casefold() not in self.sports]
         if unknown:
             found["sports"] = (f"Onbekende sport{'' if len(unknown) == 1 else 'en'}: "
-                               f"{', '.join(_shown(n) for n in unknown)}. Gebruik de namen uit de sportenlijst.")
+                               f"{', '.join(shown(n) for n in unknown)}. Gebruik de namen uit de sportenlijst.")
             return []
         if not names:
             found["sports"] = "Vul minstens één sport in."
@@ -416,7 +312,7 @@ def _changes(known: _Known, row: dict) -> bool:
 
 def _filename(name: str | None) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return _shown(base)[:FILENAME_MAX] or "clubs.csv"
+    return shown(base)[:FILENAME_MAX] or "clubs.csv"
 
 
 # ---------------------------------------------------------------- reading imports
