@@ -2,8 +2,9 @@
 
 1. `preview` reads the upload (with `services.csv_text`, the project's one CSV reader) and keeps a `ClubImport`
    in state `preview`: the valid rows (what each will do: create, update or nothing) and a Dutch message per bad
-   row. No club is touched. A file that cannot be read as a whole — too large, too many rows, empty, not UTF-8, wrong columns, broken quoting — is refused with one
-   message and nothing is stored; reading stops as soon as a limit is passed.
+   row. No club is touched. A file that cannot be read as a whole — too large, too many rows, empty, not UTF-8,
+   wrong columns, broken quoting — is refused with one message and nothing is stored; reading stops as soon as a
+   limit is passed.
 2. `confirm` queues the job `workers.clubs.run_import` through the outbox (state `queued`).
 3. `run` (the job) stores the rows in batches of BATCH_SIZE, one commit each, counting `processed_rows` so the
    page can show its progress; then `done` with the created and updated counts (rows that no longer fit, e.g.
