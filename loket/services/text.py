@@ -1,6 +1,7 @@
 """Rules for text typed by people: required, trimmed, within its limit, with the Dutch message to show; slugs."""
 import re
 import unicodedata
+from datetime import date, datetime
 
 SLUG_MAX = 80
 EMAIL_MAX = 254  # the longest address SMTP allows (RFC 5321)
@@ -39,3 +40,20 @@ def slugify(name: str) -> str:
     """'Financiën, subsidies & fondsen' → 'financien-subsidies-fondsen'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_MAX].rstrip("-")
+
+
+def typed_day(value) -> date | None:
+    """A day typed as 2026-03-31 or 31-03-2026 (a date passes through; empty is None).
+
+    :raises ValueError: text that is no such day (the caller words the Dutch message for its field)."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValueError(text)

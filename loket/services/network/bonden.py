@@ -13,7 +13,7 @@ from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
-from loket.services.text import SLUG_PATTERN, clean_name, has_control_characters
+from loket.services.text import SLUG_PATTERN, clean_name, has_control_characters, typed_day
 from loket.services.transaction import commit
 from loket.services.ids import as_id
 
@@ -220,30 +220,15 @@ def _since(errors: dict, value: str | date | None, today: date) -> date | None:
         text = (value or "").strip()
         if not text:
             return None
-        since = _parse_date(text)
-        if since is None:
+        try:
+            since = typed_day(text)
+        except ValueError:
             errors["aangesloten_at"] = DATE_MESSAGE
             return None
     if since > today:
         errors["aangesloten_at"] = FUTURE_DATE_MESSAGE
         return None
     return since
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    day, _, rest = text.partition("-")
-    month, _, year = rest.partition("-")
-    if not (day.isascii() and day.isdigit() and month.isascii() and month.isdigit()
-            and year.isascii() and year.isdigit() and len(year) == 4):
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 def _chosen_sports(errors: dict, sport_ids, new_names: str | None, *, field: str = "sports") -> list[Sport]:

@@ -5,7 +5,7 @@ clubondersteuner of the loket serving the club's gemeente.
 """
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -26,7 +26,7 @@ from loket.models.base import today_in_amsterdam
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.ids import ID_MAX, row_by_id
 from loket.services.search import contains
-from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters
+from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters, typed_day
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
@@ -203,7 +203,7 @@ def basiseisen_values(errors: dict, basiseisen: dict, today: date) -> dict:
         if status not in BASISEIS_STATUSES:
             errors[f"basiseis_{key}_status"] = f"Kies een status voor ‘{label}’."
         try:
-            when = _parse_date(when)
+            when = typed_day(when)
         except ValueError:
             errors[f"basiseis_{key}_date"] = f"Vul bij ‘{label}’ een geldige datum in, bijvoorbeeld 31-03-2026."
         else:
@@ -212,20 +212,6 @@ def basiseisen_values(errors: dict, basiseisen: dict, today: date) -> dict:
         values[f"basiseis_{key}_status"] = status
         values[f"basiseis_{key}_date"] = when
     return values
-
-
-def _parse_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 # ---------------------------------------------------------------- contact persons
