@@ -76,6 +76,10 @@ class Config:
     # A CSV of clubs for a loket's register: far more rows than a werkgebied has clubs is a mistake.
     CLUB_IMPORT_MAX_ROWS = int(_env("CLUB_IMPORT_MAX_ROWS", "5000"))
     CLUB_IMPORT_MAX_BYTES = int(_env("CLUB_IMPORT_MAX_BYTES", str(1024 * 1024)))
+    # A CSV of a region set (beheer): one row per gemeente, so far fewer than this; carried between preview and
+    # confirmation in the form, which keeps it well under the form memory limit.
+    REGION_IMPORT_MAX_ROWS = int(_env("REGION_IMPORT_MAX_ROWS", "2000"))
+    REGION_IMPORT_MAX_BYTES = int(_env("REGION_IMPORT_MAX_BYTES", str(256 * 1024)))
 
     @classmethod
     def validate(cls):
