@@ -95,3 +95,45 @@ class DeactivateForm(FlaskForm):
     reason = StringField("Reden (optioneel)", render_kw={"maxlength": REASON_MAX},
                          description="Komt in de geschiedenis van de gebruiker.")
     submit = SubmitField("Account uitzetten")
+
+
+# ---------------------------------------------------------------- region sets (imports kept here: an appended part)
+
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import HiddenField
+
+from loket.services.network import regions as _regions
+
+
+class RegionImportSizeLimit(FileSize):
+    """FileSize with the limit of the app config (REGION_IMPORT_MAX_BYTES), read when the form is checked."""
+
+    def __init__(self):
+        super().__init__(max_size=0)
+
+    def __call__(self, form, field):
+        self.max_size = _regions.max_bytes()
+        self.message = _regions.too_large_message(self.max_size)
+        return super().__call__(form, field)
+
+
+class RegionImportForm(FlaskForm):
+    name = StringField("Naam van de indeling", render_kw={"maxlength": _regions.NAME_MAX, "autocomplete": "off"},
+                       description="Zoals hij in het overzicht staat, bijvoorbeeld ‘VSG-regio’s’ of ‘GGD-regio’s’.")
+    file = FileField("CSV-bestand", description=_regions.FORMAT_HELP,
+                     validators=[FileRequired("Kies een CSV-bestand met de regio’s."), RegionImportSizeLimit()],
+                     render_kw={"accept": ".csv,text/csv"})
+    replace = BooleanField("Bestaande indeling met deze naam vervangen",
+                           description="Alleen als er al een indeling met deze naam is: haar regio’s worden die uit "
+                                       "dit bestand. Regio’s met dezelfde naam blijven (met hun adviseurs).")
+    submit = SubmitField("Bestand controleren")
+
+
+class RegionConfirmForm(FlaskForm):
+    """The checked upload, carried to the confirmation: the file as base64 and its SHA-256."""
+
+    name = HiddenField()
+    csv_data = HiddenField()
+    digest = HiddenField()
+    replace = HiddenField()
+    submit = SubmitField("Indeling opslaan")
