@@ -2,6 +2,7 @@
 from loket.blueprints.aanbod import bp as aanbod_bp
 from loket.blueprints.aanmelden import bp as aanmelden_bp
 from loket.blueprints.account import bp as account_bp
+from loket.blueprints.afspraken import bp as afspraken_bp
 from loket.blueprints.api import bp as api_bp
 from loket.blueprints.auth import bp as auth_bp
 from loket.blueprints.beheer import bp as beheer_bp
@@ -21,5 +22,5 @@ from loket.blueprints.werkgebied import bp as werkgebied_bp
 BLUEPRINTS = [
     main_bp, auth_bp, account_bp, club_bp, queue_bp, coordinatie_bp, profiel_bp, aanbod_bp, beheer_bp,
     api_bp, inbound_bp, kwaliteit_bp, overzicht_bp, public_bp, aanmelden_bp,
-    netwerk_bp, team_bp, werkgebied_bp,
+    netwerk_bp, team_bp, werkgebied_bp, afspraken_bp,
 ]

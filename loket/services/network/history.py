@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "opening_hours": "Openingstijden", "url": "Website", "contact_reviewed_at": "Gegevens gecontroleerd",
     "team_lead": "Coördinator", "membership": "Rol", "active": "Account actief", "invitation": "Uitnodiging",
     "aanmelding": "Aanmelding van een club", "kind": "Soort", "agreement": "Afspraak (bevestigd)",
-    "agreement_proposed": "Afspraak voorgesteld",
+    "agreement_proposed": "Afspraak voorgesteld", "agreement_rejected": "Voorstel afgewezen",
 }
 VALUE_LABELS = {
     "stage": GEMEENTE_STAGE_LABELS,
