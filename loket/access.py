@@ -10,7 +10,7 @@ from loket.models import ROLES
 
 PUBLIC = "public"
 ANY_USER = "any_user"
-SUPPORTERS = ("clubondersteuner", "bondsspecialist")
+SUPPORTERS = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")
 # Blueprints whose routes authenticate by bearer token only: a browser session never counts there,
 # which is what makes exempting exactly these from CSRF safe (the factory does so).
 TOKEN_ONLY_BLUEPRINTS = frozenset({"api"})

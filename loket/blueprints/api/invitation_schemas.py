@@ -1,5 +1,5 @@
-"""The shapes of the team invitation API (api/invitations.py): a lead inviting a colleague into a loket's or bond's
-team, and the invitee accepting with the mailed token. Built from the same pieces as schemas.py (strict bodies,
+"""The shapes of the team invitation API (api/invitations.py): a lead inviting a colleague into a loket's, bond's
+or initiative's team, and the invitee accepting with the mailed token. Built from the same pieces as schemas.py (strict bodies,
 text without NUL, closed responses)."""
 from typing import Annotated, Literal
 
@@ -25,8 +25,8 @@ class AcceptBody(Body):
 
 
 class InvitationTeam(Shape):
-    type: Literal["loket", "bond"]
-    key: str = Field(description="De slug van het loket of de key van de bond.")
+    type: Literal["loket", "bond", "initiatief"]
+    key: str = Field(description="De slug van het loket of de key van de bond of het landelijk initiatief.")
     name: str
 
 

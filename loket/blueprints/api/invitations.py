@@ -1,5 +1,6 @@
-"""Team invitations over the API: a loket's or bond's lead (or beheer) invites a colleague by email; the invitee
-accepts with the token from the mailed link (no API token needed) and can then ask for an API token of their own.
+"""Team invitations over the API: a loket's, bond's or landelijk initiatief's lead (or beheer) invites a colleague
+by email; the invitee accepts with the token from the mailed link (no API token needed) and can then ask for an API
+token of their own.
 
 Accepting for an address that already has an account takes that account's password; a wrong one is refused with
 the words of a wrong token (400), so the answer never tells whether the address has an account.
@@ -15,7 +16,7 @@ from loket.blueprints.api.problems import problem
 from loket.blueprints.api.schemas import User
 from loket.blueprints.auth.limits import login_failed, login_limit
 from loket.extensions import limiter
-from loket.services.network import invitations
+from loket.services.network import invitations, teams
 from loket.services.network.account import InvalidLink
 
 NETWERK = ["netwerk"]
@@ -48,6 +49,18 @@ def create_bond_invitation(key, json: InvitationBody):
     return _invite("bond", key, json)
 
 
+@bp.post("/initiatives/<key>/invitations")
+@allow(*MANAGERS)
+@spec.validate(resp=Response("HTTP_409", HTTP_201=Invitation), tags=NETWERK)
+def create_initiative_invitation(key, json: InvitationBody):
+    """Nodig een collega uit voor het team van dit landelijk initiatief (coördinatoren ervan en beheer).
+
+    Als bij een loket of bond: een link per mail, alleen beheer nodigt uit als coördinator, 409 als het adres al
+    lid is.
+    """
+    return _invite("initiatief", key, json)
+
+
 @bp.post("/invitations/accept")
 @allow(PUBLIC)
 @limiter.shared_limit(login_limit, scope=ACCEPT_SCOPE, deduct_when=login_failed)
@@ -72,7 +85,7 @@ def _invite(kind: str, key: str, json: InvitationBody):
                                     team_lead=json.team_lead)
     organisation = invitation.organisation
     return {"id": invitation.id, "email": invitation.email, "name": invitation.name,
-            "team": {"type": kind, "key": organisation.slug if kind == "loket" else organisation.key,
+            "team": {"type": kind, "key": teams.organisation_key(organisation),
                      "name": organisation.name}, "team_lead": invitation.team_lead,
             "created_at": serializers.iso(invitation.created_at),
             "expires_at": serializers.iso(invitation.expires_at)}, 201

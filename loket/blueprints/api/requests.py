@@ -42,6 +42,7 @@ UNKNOWN_SPORT = "onbekend"
 AANVRAGEN, SAMENWERKEN = ["aanvragen"], ["samenwerken"]
 # The service's names for a new contact person's fields, as the API calls them.
 CONTACT_FIELDS = {"contact_name": "contact.name", "contact_email": "contact.email", "contact_phone": "contact.phone"}
+TEAM_WORDS = {"loket": "loket", "bond": "bond", "initiatief": "landelijk initiatief"}
 CLUB_OWN_MESSAGE = ("Een club dient zelf in via portaal, zonder contactpersoon; alleen een clubondersteuner die "
                     "namens een club indient, geeft kanaal en contactpersoon op.")
 
@@ -56,11 +57,11 @@ def fields_named(**renames):
 
 
 def _team(target: TeamTarget, field: str):
-    """The team a {type, id} target names; id is a number, a loket's slug or a bond's key."""
+    """The team a {type, id} target names; id is a number, a loket's slug or a bond's or initiative's key."""
     team = teams.team_of(target.type, target.id)
     if team is None:
-        what = "loket" if target.type == "loket" else "bond"
-        key = "id" if isinstance(target.id, int) else ("slug" if what == "loket" else "key")
+        what = TEAM_WORDS[target.type]
+        key = "id" if isinstance(target.id, int) else ("slug" if target.type == "loket" else "key")
         raise InvalidInput({f"{field}.id": f"Er is geen {what} met {key} ‘{target.id}’."})
     return team
 
@@ -100,7 +101,8 @@ def create_request(json: RequestBody):
     Een clubondersteuner dient in namens een goedgekeurde club in het werkgebied van zijn loket (anders 404),
     met `channel` (telefoon, bezoek of e-mail) en de contactpersoon die de vraag stelde: `contact_id` of een
     nieuwe `contact`. De routering is die van de club zelf; de contactpersonen van de club krijgen de
-    bevestiging en kunnen de aanvraag volgen. Een bondsspecialist dient niet namens clubs in (403).
+    bevestiging en kunnen de aanvraag volgen. Een bondsspecialist of medewerker van een landelijk initiatief
+    dient niet namens clubs in (403).
     """
     club_id = json.club
     sport = clubs_service.sport_by_name(json.sport) if json.sport else None

@@ -35,7 +35,7 @@ from loket.models import (
     STATUSES,
 )
 
-TEAM_TYPES = ("loket", "bond")
+TEAM_TYPES = ("loket", "bond", "initiatief")
 # Ids are 32-bit integers in the database; a larger number names nothing (and PostgreSQL would refuse it).
 MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
@@ -108,12 +108,13 @@ def _id_kind(value) -> str | None:
 TeamId = Annotated[
     Annotated[Id, Tag("integer")] | Annotated[text(min_length=1, max_length=80), Tag("text")],
     Discriminator(_id_kind, custom_error_type="int_or_text", custom_error_message=INT_OR_TEXT_MESSAGE),
-    Field(description="Het numerieke id van het loket of de bond, of de slug van het loket / de key van de bond."),
+    Field(description="Het numerieke id van het loket, de bond of het landelijk initiatief, of de slug van het "
+                      "loket / de key van de bond of het initiatief."),
 ]
 
 
 class TeamTarget(Body):
-    """Een loket of bond."""
+    """Een loket, bond of landelijk initiatief (`initiatief`)."""
 
     type: Literal[TEAM_TYPES]
     id: TeamId
@@ -170,6 +171,7 @@ class MembershipBody(Body):
     club: Id = optional("Bij rol club: het id van de club.")
     loket: text(max_length=80) = optional("Bij rol clubondersteuner: de slug van het loket.")
     bond: text(max_length=40) = optional("Bij rol bondsspecialist: de key van de bond.")
+    initiative: text(max_length=40) = optional("Bij rol initiatiefmedewerker: de key van het landelijk initiatief.")
     team_lead: bool = False
 
 
@@ -265,8 +267,9 @@ SUPPORTERS_ONLY = "Alleen voor ondersteuners."
 
 
 class TeamRef(Shape):
-    type: Literal["loket", "bond", "fallback"]
-    id: int | None = Field(description="Het id van het loket of de bond; null voor de opvang van het coördinatiepunt.")
+    type: Literal["loket", "bond", "initiatief", "fallback"]
+    id: int | None = Field(description="Het id van het loket, de bond of het landelijk initiatief; null voor de opvang "
+                                       "van het coördinatiepunt.")
     name: str
     team_id: int
 
@@ -415,7 +418,8 @@ class Membership(Shape):
     club: int | None
     loket: str | None
     bond: str | None
-    organisation: str | None = Field(description="De naam van de club, het loket of de bond.")
+    initiative: str | None = Field(description="De key van het landelijk initiatief (initiatiefmedewerker).")
+    organisation: str | None = Field(description="De naam van de club, het loket, de bond of het initiatief.")
 
 
 class User(Shape):

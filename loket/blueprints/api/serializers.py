@@ -90,6 +90,7 @@ def membership(value: Membership) -> dict:
         "role": value.role, "team_lead": value.is_team_lead,
         "club": value.club_id, "loket": value.loket.slug if value.loket else None,
         "bond": value.bond.key if value.bond else None,
+        "initiative": value.initiative.key if value.initiative else None,
         "organisation": value.organisation.name if value.organisation else None,
     }
 

@@ -56,7 +56,8 @@ def index():
 
 
 def _registration_count() -> int | None:
-    """The Aanmeldingen tab's count: clubondersteuners decide aanmeldingen, bondsspecialisten do not (None)."""
+    """The Aanmeldingen tab's count: clubondersteuners decide aanmeldingen, bond and initiative members do not
+    (None)."""
     return registrations_service.pending_count(current_user) if current_user.has_role("clubondersteuner") else None
 
 
@@ -79,10 +80,12 @@ def _render_detail(access, code=200, **forms):
     forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
     forms["assign_form"].assignee.choices = {"": "— niemand —", **{
         str(u.id): u.name for u in teams.members_of(support_request.owner_team)}}
-    targets = {str(t.id): t.name for t in teamwork.referral_targets(exclude_team_id=support_request.owner_team_id)}
+    # One <optgroup> per kind of team: loketten, bonden, landelijke initiatieven.
+    targets = {label: {str(t.id): t.name for t in group} for label, group in
+               teamwork.referral_target_groups(exclude_team_id=support_request.owner_team_id).items()}
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
-        forms[name].team.choices = {"": "— kies een loket of bond —", **targets}
+        forms[name].team.choices = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
     for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):

@@ -1,5 +1,5 @@
-"""Views of the team area: a loket's or bond's members, invitations and coördinatoren, and the page behind an
-invitation's mailed link."""
+"""Views of the team area: a loket's, bond's or landelijk initiatief's members, invitations and coördinatoren, and
+the page behind an invitation's mailed link."""
 from flask import abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -45,14 +45,14 @@ def index():
     return redirect(url_for("team.members", kind=kind, key=key))
 
 
-@bp.get("/<any(loket, bond):kind>/<key>")
+@bp.get("/<any(loket, bond, initiatief):kind>/<key>")
 @allow(*MANAGERS)
 def members(kind, key):
-    """The team of loket `key` (its slug) or bond `key`: members with last login, open invitations."""
+    """The team of loket `key` (its slug), bond or initiatief `key`: members with last login, open invitations."""
     return _render_team(kind, key, InviteForm(formdata=None), check_page=True)
 
 
-@bp.post("/<any(loket, bond):kind>/<key>/uitnodigen")
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/uitnodigen")
 @allow(*MANAGERS)
 def invite(kind, key):
     form = InviteForm()
@@ -70,7 +70,7 @@ def invite(kind, key):
     return redirect(url_for("team.members", kind=kind, key=key))
 
 
-@bp.post("/<any(loket, bond):kind>/<key>/uitnodigingen/<int:invitation_id>/intrekken")
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/uitnodigingen/<int:invitation_id>/intrekken")
 @allow(*MANAGERS)
 def revoke_invitation(kind, key, invitation_id):
     def revoke():
@@ -79,7 +79,7 @@ def revoke_invitation(kind, key, invitation_id):
     return _act(kind, key, ActionForm(), revoke)
 
 
-@bp.post("/<any(loket, bond):kind>/<key>/leden/<int:membership_id>/verwijderen")
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/leden/<int:membership_id>/verwijderen")
 @allow(*MANAGERS)
 def remove_member(kind, key, membership_id):
     def remove():
@@ -91,7 +91,7 @@ def remove_member(kind, key, membership_id):
     return _act(kind, key, ActionForm(), remove)
 
 
-@bp.post("/<any(loket, bond):kind>/<key>/leden/<int:membership_id>/coordinator")
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/leden/<int:membership_id>/coordinator")
 @allow(*MANAGERS)
 def set_team_lead(kind, key, membership_id):
     form = LeadForm()

@@ -25,7 +25,7 @@ from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
 from loket.services.transaction import commit
 
-SUPPORTER_ROLES = ("clubondersteuner", "bondsspecialist")
+SUPPORTER_ROLES = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")
 # Every notification (loket.services.messaging.notifications), in Dutch, with the roles that receive it.
 NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request_received": ("De bevestiging dat je aanvraag is ontvangen, met het kenmerk", ("club",)),

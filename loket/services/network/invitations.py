@@ -1,5 +1,5 @@
-"""Invitations into a loket's or bond's team: a lead (or beheer) invites a colleague by email, and the colleague
-accepts through the mailed link.
+"""Invitations into a loket's, bond's or landelijk initiatief's team: a lead (or beheer) invites a colleague by
+email, and the colleague accepts through the mailed link.
 
 - Only the team's own leads (coördinatoren) and beheer invite, and only into that team; only beheer invites
   someone as lead (beheer appoints coördinatoren).
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from loket.extensions import db
-from loket.models import ROLE_LABELS, Bond, Loket, Membership, TeamInvitation, User
+from loket.models import ROLE_LABELS, Bond, Initiative, Loket, Membership, TeamInvitation, User
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import outbox
@@ -29,7 +29,14 @@ from loket.services.messaging.mail import site_path
 from loket.services.network import account_tokens, history
 from loket.services.network.account import InvalidLink
 from loket.services.network.passwords import password_problem, verify_password
-from loket.services.network.teams import MEMBER_ROLE, is_team_lead
+from loket.services.network.teams import (
+    MEMBER_ROLE,
+    ORGANISATION_COLUMN,
+    is_team_lead,
+    kind_of,
+    organisation_key,
+    team_of,
+)
 from loket.services.network.users import (
     NAME_MAX,
     MembershipSpec,
@@ -75,40 +82,43 @@ class OpenInvitation:
 
 # ---------------------------------------------------------------- whose team
 
-def team_organisation(kind: str, key) -> Loket | Bond:
-    """The loket (by slug) or bond (by key) whose team this is. NotFound for anything else, also for typed text
-    that names nothing (too long, a NUL), checked before any query."""
+Organisation = Loket | Bond | Initiative
+
+
+def team_organisation(kind: str, key) -> Organisation:
+    """The loket (by slug), bond or landelijk initiatief (by key) whose team this is. NotFound for anything else,
+    also for typed text that names nothing (too long, a NUL), checked before any query."""
     if kind not in MEMBER_ROLE or not isinstance(key, str) or not key or len(key) > SLUG_MAX \
             or not key.isprintable():
         raise NotFound(NO_TEAM)
-    model, column = (Loket, Loket.slug) if kind == "loket" else (Bond, Bond.key)
-    organisation = db.session.scalar(select(model).where(column == key))
-    if organisation is None:
+    team = team_of(kind, key)
+    if team is None:
         raise NotFound(NO_TEAM)
-    return organisation
+    return team.organisation
 
 
-def kind_of(organisation: Loket | Bond) -> str:
-    return "loket" if isinstance(organisation, Loket) else "bond"
-
-
-def may_manage(user: User, organisation: Loket | Bond) -> bool:
+def may_manage(user: User, organisation: Organisation) -> bool:
     """Beheer, or a lead of this very team (a lead elsewhere manages nothing here). Loaded memberships only."""
     return user.has_role("beheer") or is_team_lead(user, kind_of(organisation), organisation.id)
 
 
-def organisation_ids(organisation: Loket | Bond) -> dict[str, int]:
-    """The history row's (and the membership's) foreign key of the organisation: loket_id or bond_id."""
-    return {f"{kind_of(organisation)}_id": organisation.id}
+def organisation_ids(organisation: Organisation) -> dict[str, int]:
+    """The history row's (and the membership's and invitation's) foreign key of the organisation: loket_id, bond_id
+    or initiative_id (teams.ORGANISATION_COLUMN)."""
+    return {ORGANISATION_COLUMN[kind_of(organisation)]: organisation.id}
 
 
-def open_invitations(organisation: Loket | Bond, *, now: datetime | None = None) -> list[TeamInvitation]:
+def _column(model, organisation: Organisation):
+    """The column of `model` (Membership, TeamInvitation) naming the organisation's team."""
+    return getattr(model, ORGANISATION_COLUMN[kind_of(organisation)])
+
+
+def open_invitations(organisation: Organisation, *, now: datetime | None = None) -> list[TeamInvitation]:
     """The team's invitations that still work, newest first, with who sent them (one query)."""
     now = now or utcnow()
-    column = TeamInvitation.loket_id if kind_of(organisation) == "loket" else TeamInvitation.bond_id
     return list(db.session.scalars(
         select(TeamInvitation).options(joinedload(TeamInvitation.invited_by))
-        .where(column == organisation.id, TeamInvitation.accepted_at.is_(None),
+        .where(_column(TeamInvitation, organisation) == organisation.id, TeamInvitation.accepted_at.is_(None),
                TeamInvitation.revoked_at.is_(None), TeamInvitation.expires_at > now)
         .order_by(TeamInvitation.id.desc())))
 
@@ -117,10 +127,10 @@ def open_invitations(organisation: Loket | Bond, *, now: datetime | None = None)
 
 def invite(actor: User, kind: str, key, *, email, name=None, team_lead: bool = False,
            now: datetime | None = None) -> TeamInvitation:
-    """Invite `email` into the team of loket/bond `key` and mail the link. Side effects: revokes an older open
-    invitation of the address into this team, the invitation, a history row and the mail, in one commit.
+    """Invite `email` into the team of loket/bond/initiative `key` and mail the link. Side effects: revokes an older
+    open invitation of the address into this team, the invitation, a history row and the mail, in one commit.
 
-    :raises NotFound: no such loket or bond.
+    :raises NotFound: no such loket, bond or initiative.
     :raises Forbidden: the actor is no lead of this team (nor beheer), or a lead asks to invite a lead.
     :raises InvalidInput: "email" or "name" (Dutch).
     :raises Conflict: the address already has this membership, or belongs to an account that is switched off.
@@ -183,8 +193,7 @@ def revoke(actor: User, kind: str, key, invitation_id, *, now: datetime | None =
 def _revoke_open(organisation, email: str, actor: User, now: datetime) -> None:
     for older in db.session.scalars(select(TeamInvitation).where(
             TeamInvitation.email == email, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None),
-            (TeamInvitation.loket_id if kind_of(organisation) == "loket" else TeamInvitation.bond_id)
-            == organisation.id)):
+            _column(TeamInvitation, organisation) == organisation.id)):
         older.revoked_at = now
         history.record("membership", "invitation", email, None, actor=actor, now=now,
                        reason="vervangen door een nieuwe uitnodiging", **organisation_ids(organisation))
@@ -274,8 +283,9 @@ def _create_member(invitation: TeamInvitation, name, password, *, signed_in: boo
     if errors:
         raise InvalidInput(errors)
     organisation = invitation.organisation
+    # MembershipSpec names a team's organisation by its relationship (loket, bond, initiative) and URL key.
     spec = MembershipSpec(role=invitation.role, team_lead=invitation.team_lead,
-                          **{"loket": organisation.slug} if invitation.loket_id else {"bond": organisation.key})
+                          **{_relationship(organisation): organisation_key(organisation)})
     user = create_user(email=invitation.email, name=name, password=password, memberships=[spec], commit=False,
                        confirmed=True)
     user.created_at = now
@@ -291,7 +301,7 @@ def _join(invitation: TeamInvitation, user: User, now: datetime) -> User:
     membership = membership_of(user, organisation)
     if membership is None:
         membership = Membership(role=invitation.role, is_team_lead=invitation.team_lead, created_at=now,
-                                **{kind_of(organisation): organisation})
+                                **{_relationship(organisation): organisation})
         user.memberships.append(membership)
         _record_joined(invitation, user, membership, now)
     elif invitation.team_lead and not membership.is_team_lead:
@@ -334,10 +344,16 @@ def _use(invitation: TeamInvitation, user: User, now: datetime) -> User:
 # ---------------------------------------------------------------- input
 
 def membership_of(user: User, organisation) -> Membership | None:
-    """The user's membership of this loket's or bond's team, from the loaded memberships (no query)."""
+    """The user's membership of this loket's, bond's or initiative's team, from the loaded memberships (no
+    query)."""
     kind = kind_of(organisation)
     return next((m for m in user.memberships if m.role == MEMBER_ROLE[kind]
-                 and getattr(m, f"{kind}_id") == organisation.id), None)
+                 and getattr(m, ORGANISATION_COLUMN[kind]) == organisation.id), None)
+
+
+def _relationship(organisation: Organisation) -> str:
+    """The name of the relationship on Membership (and the field of MembershipSpec): loket, bond, initiative."""
+    return ORGANISATION_COLUMN[kind_of(organisation)].removesuffix("_id")
 
 
 def _checked_email(errors: dict, email) -> str:

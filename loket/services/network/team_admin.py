@@ -1,4 +1,4 @@
-"""A loket's or bond's team as its people see and manage it: the members (role, lead or not, last login) and open
+"""A loket's, bond's or landelijk initiatief's team as its people see and manage it: the members (role, lead or not, last login) and open
 invitations; a lead removing a member of their own team; beheer appointing and removing team leads.
 
 Who may do what:
@@ -18,19 +18,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from loket.extensions import db
-from loket.models import ROLE_LABELS, Bond, Loket, Membership, TeamInvitation, User
+from loket.models import ROLE_LABELS, Bond, Initiative, Loket, Membership, TeamInvitation, User
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, NotFound
 from loket.services.network import account, history
 from loket.services.network.invitations import (
-    kind_of,
     may_manage,
     membership_of,
     open_invitations,
     organisation_ids,
     team_organisation,
 )
-from loket.services.network.teams import MEMBER_ROLE
+from loket.services.network.teams import MEMBER_ROLE, ORGANISATION_COLUMN, kind_of, organisation_key
 from loket.services.transaction import commit
 from loket.services.ids import row_by_id
 
@@ -49,8 +48,8 @@ NO_MEMBER = "Deze persoon zit niet (meer) in dit team."
 class TeamPage:
     """What the team page shows one viewer."""
 
-    kind: str  # loket | bond
-    organisation: Loket | Bond
+    kind: str  # loket | bond | initiatief
+    organisation: Loket | Bond | Initiative
     members: object  # a pagination of Membership rows (with .user), by name
     invitations: list[TeamInvitation]  # open ones; empty for a viewer who cannot manage
     lead_count: int
@@ -59,12 +58,17 @@ class TeamPage:
 
     @property
     def key(self) -> str:
-        return self.organisation.slug if self.kind == "loket" else self.organisation.key
+        return organisation_key(self.organisation)
+
+    @property
+    def member_label(self) -> str:
+        """What a member who is not a lead is called here: Clubondersteuner, Bondsspecialist, Medewerker …"""
+        return ROLE_LABELS[MEMBER_ROLE[self.kind]]
 
 
 def team_page(viewer: User, kind: str, key, *, page: int = 1, per_page: int = PAGE_SIZE,
               now: datetime | None = None) -> TeamPage:
-    """The team of loket/bond `key` as `viewer` may see it (four queries, whatever the team's size).
+    """The team of loket/bond/initiative `key` as `viewer` may see it (four queries, whatever the team's size).
 
     :raises NotFound: no such team. :raises Forbidden: the viewer is neither in the team nor beheer.
     """
@@ -83,12 +87,10 @@ def team_page(viewer: User, kind: str, key, *, page: int = 1, per_page: int = PA
 
 
 def own_team(user: User) -> tuple[str, str] | None:
-    """(kind, key) of the first loket or bond team the user works in, or None."""
+    """(kind, key) of the first loket, bond or initiative team the user works in, or None."""
     for membership in user.memberships:
-        if membership.role == MEMBER_ROLE["loket"]:
-            return "loket", membership.loket.slug
-        if membership.role == MEMBER_ROLE["bond"]:
-            return "bond", membership.bond.key
+        if membership.role in MEMBER_ROLE.values():
+            return kind_of(membership.organisation), organisation_key(membership.organisation)
     return None
 
 
@@ -150,8 +152,7 @@ def set_team_lead(actor: User, kind: str, key, membership_id, lead: bool, *,
 
 def _in_team(organisation):
     kind = kind_of(organisation)
-    column = Membership.loket_id if kind == "loket" else Membership.bond_id
-    return (Membership.role == MEMBER_ROLE[kind]) & (column == organisation.id)
+    return (Membership.role == MEMBER_ROLE[kind]) & (getattr(Membership, ORGANISATION_COLUMN[kind]) == organisation.id)
 
 
 def _lead_count(organisation) -> int:
@@ -163,6 +164,6 @@ def _lead_count(organisation) -> int:
 def _membership_in(organisation, membership_id) -> Membership:
     membership = row_by_id(Membership, membership_id) if isinstance(membership_id, int) else None
     if membership is None or membership.role != MEMBER_ROLE[kind_of(organisation)] \
-            or getattr(membership, f"{kind_of(organisation)}_id") != organisation.id:
+            or getattr(membership, ORGANISATION_COLUMN[kind_of(organisation)]) != organisation.id:
         raise NotFound(NO_MEMBER)
     return membership

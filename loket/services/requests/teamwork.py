@@ -6,8 +6,11 @@ collaborators (inschakelen). Each write commits exactly once.
 - An invited team reads, writes internal notes and public replies; ownership and the clock stay put.
 - The coördinatiepunt hands a request from the fallback queue to an operational loket (`hand_over_from_fallback`):
   a referral from the fallback team, which that loket accepts or declines like any other. It chooses from
-  metadata only and never passes `supporter_access` (it works in no loket or bond team), so it never reads the
-  request.
+  metadata only and never passes `supporter_access` (it works in no loket, bond or initiative team), so it never
+  reads the request.
+- Every kind of team (loket, bond, landelijk initiatief) can be referred to or invited; a club never files to an
+  initiative directly (routing picks only loketten, bonden and the fallback queue), so an initiative owns a request
+  only by accepting a referral.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,20 +132,37 @@ def _reason(value: str | None, field: str, missing: str) -> str:
 
 
 
+# How the choice lists group the teams a request can go to, in this order.
+TARGET_GROUPS = {"loket": "Loketten", "bond": "Bonden en brancheorganisaties",
+                 "initiatief": "Landelijke initiatieven"}
+TARGET_MISSING = "Kies een loket, bond of landelijk initiatief uit de lijst."
+
+
 def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
-    """Teams a request can be referred to or shared with: operational loketten and aangesloten bonden."""
+    """Teams a request can be referred to or shared with: operational loketten, aangesloten bonden and every
+    landelijk initiatief; loketten first, then bonden, then initiatieven, each by name. One query."""
     teams = db.session.scalars(
         select(Team).outerjoin(Loket, Team.loket_id == Loket.id).outerjoin(Bond, Team.bond_id == Bond.id)
         .where(((Team.kind == "loket") & (Loket.status == "operationeel"))
-               | ((Team.kind == "bond") & Bond.aangesloten))
+               | ((Team.kind == "bond") & Bond.aangesloten)
+               | (Team.kind == "initiatief"))
     ).all()
-    return sorted((t for t in teams if t.id != exclude_team_id), key=lambda t: (t.kind != "loket", t.name))
+    order = list(TARGET_GROUPS)
+    return sorted((t for t in teams if t.id != exclude_team_id), key=lambda t: (order.index(t.kind), t.name))
+
+
+def referral_target_groups(exclude_team_id: int | None = None) -> dict[str, list[Team]]:
+    """referral_targets by kind, under the Dutch group label (TARGET_GROUPS); groups without teams left out."""
+    groups: dict[str, list[Team]] = {}
+    for team in referral_targets(exclude_team_id):
+        groups.setdefault(TARGET_GROUPS[team.kind], []).append(team)
+    return groups
 
 
 def _target_team(team_id) -> Team:
     team = row_by_id(Team, team_id)
-    if team is None or team.kind == "fallback":
-        raise InvalidInput({"team": "Kies een loket of bond uit de lijst."})
+    if team is None or team.kind not in TARGET_GROUPS:
+        raise InvalidInput({"team": TARGET_MISSING})
     if team.kind == "loket" and not team.loket.is_operational:
         raise InvalidInput({"team": f"{team.name} is nog niet operationeel en kan geen aanvragen aannemen."})
     if team.kind == "bond" and not team.bond.aangesloten:

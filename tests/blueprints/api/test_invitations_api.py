@@ -44,7 +44,7 @@ def test_a_lead_invites_and_the_invitee_accepts_gets_a_token_and_sees_the_queue(
     user = accepted.get_json()
     assert (user["email"], user["name"]) == ("nieuw@loket.example", "Nina Nieuw")
     assert user["memberships"] == [{"role": "clubondersteuner", "team_lead": False, "club": None, "loket": "utrecht",
-                                    "bond": None, "organisation": "Sportloket Utrecht"}]
+                                    "bond": None, "initiative": None, "organisation": "Sportloket Utrecht"}]
 
     token = api().post("/auth/token", json={"email": "nieuw@loket.example", "password": NEW_PASSWORD})
     assert token.status_code == 201
