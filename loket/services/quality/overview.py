@@ -1,5 +1,7 @@
 """The coördinatiepunt's national overview (DESIGN §1, §6, §7): the 2026 targets, every loket's quality
-with its trend, and one loket's measurement history. (The demand for support over time is not quality:
+with its trend, and one loket's measurement history. Loketten and the realisation stages are grouped by
+province, or by the regions of any imported region set (`network.regions.Grouping`; gemeenten outside every
+region of the set are "Niet ingedeeld"). (The demand for support over time is not quality:
 it lives in loket/services/reporting/demand.py.)
 
 Aggregates only: nothing here selects a request's title, description, messages, satisfaction comment or
@@ -15,10 +17,20 @@ from sqlalchemy import case, func, select
 
 from loket.extensions import db
 from loket.formatting import number
-from loket.models import Bond, CriteriaSet, Criterion, Gemeente, Loket, Measurement
+from loket.models import (
+    GEMEENTE_STAGES,
+    Bond,
+    CriteriaSet,
+    Criterion,
+    Gemeente,
+    Loket,
+    Measurement,
+    RegionSet,
+)
 from loket.models.base import today_in_amsterdam
 from loket.services.errors import NotFound
 from loket.services.network import lifecycle
+from loket.services.network.regions import PROVINCES, Grouping
 from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import unit_of
 from loket.services.quality.voldoet import LoketQuality, evaluate
@@ -87,6 +99,7 @@ class LoketRow:
     gemeenten: int
     quality: LoketQuality
     trend: Trend | None = None
+    regions: tuple[str, ...] = ()  # its gemeenten's regions in the overview's region set (none: by province)
 
     @property
     def voldoet(self) -> bool:
@@ -100,8 +113,10 @@ class LoketRow:
     def trend_direction(self) -> str | None:
         return self.trend.direction if self.trend else None
 
-    def matches(self, *, province: str | None = None, status: str | None = None) -> bool:
+    def matches(self, *, province: str | None = None, status: str | None = None, region: str | None = None) -> bool:
         if province and province not in self.provinces:
+            return False
+        if region and region not in self.regions:
             return False
         if status in ("operationeel", "in_oprichting"):
             return self.status == status
@@ -119,13 +134,16 @@ class Overview:
     criteria_set: CriteriaSet | None
     loketten: list[LoketRow]
     provinces: list[str]  # every province with a gemeente, for the filter
+    grouping: Grouping = PROVINCES
+    regions: list[str] = field(default_factory=list)  # the region set's regions (+ NOT_GROUPED), for the filter
 
     @property
     def criteria(self) -> list[Criterion]:
         return list(self.criteria_set.criteria) if self.criteria_set else []
 
-    def filtered(self, *, province: str | None = None, status: str | None = None) -> list[LoketRow]:
-        return [row for row in self.loketten if row.matches(province=province, status=status)]
+    def filtered(self, *, province: str | None = None, status: str | None = None,
+                 region: str | None = None) -> list[LoketRow]:
+        return [row for row in self.loketten if row.matches(province=province, status=status, region=region)]
 
 
 def clean_filters(overview: Overview, province: str | None, status: str | None) -> tuple[str | None, str | None]:
@@ -134,19 +152,31 @@ def clean_filters(overview: Overview, province: str | None, status: str | None) 
             status if status in STATUS_FILTERS else None)
 
 
-def national_overview(today: date | None = None) -> Overview:
-    """The targets and every loket with its verdict and trend. Read-only; nine queries however many loketten."""
+def clean_region(overview: Overview, region: str | None) -> str | None:
+    """A region filter only with a region set, and only for one of its regions (or NOT_GROUPED)."""
+    return region if overview.grouping.region_set is not None and region in overview.regions else None
+
+
+def national_overview(today: date | None = None, *, region_set: RegionSet | None = None) -> Overview:
+    """The targets and every loket with its verdict and trend; with `region_set` also each loket's regions in
+    that set. Read-only; nine queries however many loketten (ten with a region set)."""
     today = today or today_in_amsterdam()
+    grouping = Grouping(region_set) if region_set is not None else PROVINCES
     loketten = db.session.execute(
         select(Loket.id, Loket.slug, Loket.name, Loket.status, Loket.aangehaakt).order_by(Loket.name, Loket.id)).all()
+    region = (grouping.key if region_set is not None else None)
+    columns = [Gemeente.loket_id, Gemeente.province, *([region.label("region")] if region is not None else [])]
     served = db.session.execute(
-        select(Gemeente.loket_id, Gemeente.province, func.count().label("gemeenten"))
-        .group_by(Gemeente.loket_id, Gemeente.province)).all()
-    provinces_of: dict[int, list[str]] = defaultdict(list)
+        grouping.join(select(*columns, func.count().label("gemeenten")).select_from(Gemeente))
+        .group_by(*columns)).all()
+    provinces_of: dict[int, set[str]] = defaultdict(set)
+    regions_of: dict[int, set[str]] = defaultdict(set)
     gemeenten_of: dict[int, int] = defaultdict(int)
     for row in served:
         if row.loket_id is not None:
-            provinces_of[row.loket_id].append(row.province)
+            provinces_of[row.loket_id].add(row.province)
+            if region is not None:
+                regions_of[row.loket_id].add(grouping.name_of(row.region))
             gemeenten_of[row.loket_id] += row.gemeenten
     criteria_set = current_set(today)
     ids = [loket.id for loket in loketten]
@@ -154,10 +184,17 @@ def national_overview(today: date | None = None) -> Overview:
     trends = loket_trends(ids, criteria_set)
     rows = [LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status,
                      aangehaakt=loket.aangehaakt, provinces=tuple(sorted(provinces_of[loket.id])),
-                     gemeenten=gemeenten_of[loket.id], quality=verdicts[loket.id], trend=trends.get(loket.id))
+                     gemeenten=gemeenten_of[loket.id], quality=verdicts[loket.id], trend=trends.get(loket.id),
+                     regions=tuple(_in_order(regions_of[loket.id])))
             for loket in loketten]
     return Overview(as_of=today, targets=_targets(rows), criteria_set=criteria_set, loketten=rows,
-                    provinces=sorted({row.province for row in served}))
+                    provinces=sorted({row.province for row in served}), grouping=grouping,
+                    regions=grouping.names() if region_set is not None else [])
+
+
+def _in_order(names) -> list[str]:
+    """Region names by name, NOT_GROUPED last."""
+    return sorted(names, key=lambda name: (name == Grouping.name_of(None), name))
 
 
 def _targets(rows: list[LoketRow]) -> Targets:
@@ -314,16 +351,48 @@ def _histories(loket_id: int, metrics: list[Criterion]) -> list[CriterionHistory
 
 @dataclass(frozen=True)
 class Realisation:
-    """How far the network has come: gemeenten per realisation stage, per province now and month by month."""
+    """How far the network has come: gemeenten per realisation stage, per province (or per region of a region
+    set) now, and month by month."""
 
     as_of: date
-    provinces: list[lifecycle.StageCounts]
+    provinces: list[lifecycle.StageCounts]  # per group of `grouping`: provinces, or regions then NOT_GROUPED
     total: lifecycle.StageCounts
     months: list[lifecycle.StageMonth]  # oldest first; the last is the month under way
+    grouping: Grouping = PROVINCES
+
+    @property
+    def groups(self) -> list[lifecycle.StageCounts]:
+        return self.provinces
 
 
-def realisation(today: date | None = None) -> Realisation:
-    """Stage counts per province now and over the last twelve months (three queries)."""
-    provinces, total = lifecycle.stage_counts_by_province()
-    return Realisation(as_of=today or today_in_amsterdam(), provinces=provinces, total=total,
-                       months=lifecycle.stage_counts_over_time(months=12))
+def realisation(today: date | None = None, *, region_set: RegionSet | None = None) -> Realisation:
+    """Stage counts per province (or per region of `region_set`) now and over the last twelve months (three
+    queries; four with a region set)."""
+    if region_set is None:
+        groups, total = lifecycle.stage_counts_by_province()
+        grouping = PROVINCES
+    else:
+        grouping = Grouping(region_set)
+        groups, total = _stage_counts_by_region(grouping)
+    return Realisation(as_of=today or today_in_amsterdam(), provinces=groups, total=total,
+                       months=lifecycle.stage_counts_over_time(months=12), grouping=grouping)
+
+
+def _stage_counts_by_region(grouping: Grouping) -> tuple[list[lifecycle.StageCounts], lifecycle.StageCounts]:
+    """Per region of the set (and NOT_GROUPED), how many gemeenten are in each stage now (two queries). A
+    gemeente's stage is its loket's status, else verkennen or geen (`network.stages.stage_of`, in SQL)."""
+    exploring = Gemeente.exploring_since.is_not(None)
+    rows = db.session.execute(
+        grouping.join(select(grouping.key.label("region"), Loket.status, exploring.label("exploring"),
+                             func.count().label("gemeenten")).select_from(Gemeente)
+                      .outerjoin(Loket, Loket.id == Gemeente.loket_id))
+        .group_by(grouping.key, Loket.status, exploring)).all()
+    per_region: dict[str, dict[str, int]] = {name: dict.fromkeys(GEMEENTE_STAGES, 0) for name in grouping.names()}
+    total = dict.fromkeys(GEMEENTE_STAGES, 0)
+    for row in rows:
+        stage = row.status or ("verkennen" if row.exploring else "geen")
+        counts = per_region.setdefault(grouping.name_of(row.region), dict.fromkeys(GEMEENTE_STAGES, 0))
+        counts[stage] += row.gemeenten
+        total[stage] += row.gemeenten
+    return ([lifecycle.StageCounts(name, counts) for name, counts in per_region.items()],
+            lifecycle.StageCounts("Nederland", total))

@@ -1,4 +1,5 @@
-"""The demand for support over time (DESIGN §1, §7): requests filed per month per category or province.
+"""The demand for support over time (DESIGN §1, §7): requests filed per month per category, province or region
+of a region set.
 
 Counts only: nothing here selects a request's title, description or anybody's contact details. Each
 function runs two queries whatever the number of requests (GROUP BY in SQL).
@@ -10,8 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import extract, func, select
 
 from loket.extensions import db
-from loket.models import Category, Club, Gemeente, SupportRequest
+from loket.models import Category, Club, Gemeente, RegionSet, SupportRequest
 from loket.models.base import last_months, next_month, today_in_amsterdam
+from loket.services.network.regions import NOT_GROUPED, Grouping
 
 DEMAND_MONTHS = 12
 
@@ -64,8 +66,23 @@ def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -
     return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))
 
 
-def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False) -> dict:
-    """{key: {first of month: count}} — one GROUP BY query over the window."""
+def demand_by_region(region_set: RegionSet, today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per region of `region_set` that holds the club's gemeente, over the last
+    `months` months (months in UTC); a gemeente outside every region of the set counts under "Niet ingedeeld"
+    (a series shown when the set leaves a gemeente out). Two queries; every region appears."""
+    window = last_months(months, today or today_in_amsterdam())
+    grouping = Grouping(region_set)
+    counts = _counts_per_month(grouping.key, window, join_gemeente=True, grouping=grouping)
+    names = grouping.names()
+    if None in counts and NOT_GROUPED not in names:  # cannot happen while the set covers every gemeente
+        names.append(NOT_GROUPED)
+    return Demand(window, tuple(
+        DemandSeries(name, name, _aligned(counts[None if name == NOT_GROUPED else name], window)) for name in names))
+
+
+def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False, grouping=None) -> dict:
+    """{key: {first of month: count}} — one GROUP BY query over the window (`grouping`: a regions.Grouping
+    whose joins the key needs, after the gemeente's)."""
     year = extract("year", SupportRequest.created_at)
     month = extract("month", SupportRequest.created_at)
     end = next_month(window[-1])
@@ -75,6 +92,8 @@ def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = Fa
              .group_by(key, year, month))
     if join_gemeente:
         query = query.join(Club, Club.id == SupportRequest.club_id).join(Gemeente, Gemeente.id == Club.gemeente_id)
+    if grouping is not None:
+        query = grouping.join(query)
     counts: dict = defaultdict(dict)
     for row in db.session.execute(query):
         counts[row.key][date(int(row.year), int(row.month), 1)] = row.requests
