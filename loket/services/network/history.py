@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "team_lead": "Coördinator", "membership": "Rol", "active": "Account actief", "invitation": "Uitnodiging",
     "aanmelding": "Aanmelding van een club", "kind": "Soort", "agreement": "Afspraak (bevestigd)",
     "agreement_proposed": "Afspraak voorgesteld", "agreement_rejected": "Voorstel afgewezen",
+    "description": "Beschrijving",
 }
 VALUE_LABELS = {
     "stage": GEMEENTE_STAGE_LABELS,
