@@ -305,3 +305,61 @@ def test_a_bonds_page_uses_a_constant_number_of_queries(app, login_as, network):
     with count_queries(app) as many:
         assert client.get("/afspraken/knvb").status_code == 200
     assert len(many) == len(few), "\n".join(many)
+
+
+# ---------------------------------------------------------------- the public pages: per sport, where a question goes
+
+def _confirm_knvb(network):
+    agreements.propose("knvb", [(SAFE, "bond"), (MONEY, "samen")], actor=knvb_lead(network))
+    agreements.confirm("knvb", actor=network.coordinator)
+
+
+def _section(page: str) -> str:
+    return page.split('<section aria-labelledby="questions-title"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_loket_page_shows_per_sport_where_a_question_goes(client, network):
+    assert "Waar gaat je vraag heen?" not in client.get("/loketten/utrecht").get_data(as_text=True)  # no agreements
+    _confirm_knvb(network)
+    response = client.get("/loketten/utrecht")
+    assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
+    section = _section(response.get_data(as_text=True))
+    assert "<h3>voetbal</h3>" in section and "tennis" not in section  # KNLTB: no agreements, not aangesloten
+    assert re.search(r"<dt>Naar KNVB</dt>\s*<dd>Sociaal veilige sport, Sporttechnisch &amp; competitie</dd>", section)
+    assert re.search(r"<dt>Naar het loket, samen met KNVB</dt>\s*<dd>Financiën, subsidies &amp; fondsen</dd>", section)
+    assert re.search(r"<dt>Naar het loket</dt>\s*<dd>Alle andere vragen</dd>", section)
+    assert "Voor de andere sporten gaan vragen over sporttechnisch &amp; competitie naar de" in section
+
+
+def test_without_an_operational_loket_the_section_names_the_coordinatiepunt(client, network):
+    _confirm_knvb(network)
+    section = _section(client.get("/loketten/bunnik").get_data(as_text=True))  # in oprichting
+    assert "Naar KNVB (tot er een loket is; daarna samen met het loket)" in section
+    assert "<dt>Naar het landelijk coördinatiepunt</dt>" in section
+    gemeente = _section(client.get(f"/gemeenten/{network.zeist.code}").get_data(as_text=True))  # no loket
+    assert "<dt>Naar het landelijk coördinatiepunt</dt>" in gemeente
+
+
+def test_vind_je_loket_leads_to_a_gemeente_page_with_the_section(client, network):
+    _confirm_knvb(network)
+    found = client.get("/vind-je-loket?q=Utrecht")
+    assert found.status_code == 302
+    page = client.get(found.headers["Location"]).get_data(as_text=True)
+    assert "<dt>Naar KNVB</dt>" in _section(page)
+
+
+def test_a_public_page_with_the_section_uses_a_constant_number_of_queries(app, client, network):
+    _confirm_knvb(network)
+    with count_queries(app) as few:
+        assert client.get("/loketten/utrecht").status_code == 200
+    for i in range(6):
+        bond = BondFactory(key=f"extra{i:02d}", name=f"Extra bond {i:02d}", aangesloten=True,
+                           sports=[SportFactory(name=f"extra sport {i:02d}")])
+        lead = make_user("bondsspecialist", bond, team_lead=True)
+        _db.session.commit()
+        agreements.propose(bond.key, [(SAFE, "bond")], actor=lead)
+        agreements.confirm(bond.key, actor=network.coordinator)
+    with count_queries(app) as many:
+        page = client.get("/loketten/utrecht").get_data(as_text=True)
+    assert "<h3>extra sport 05</h3>" in page
+    assert len(many) == len(few), "\n".join(many)

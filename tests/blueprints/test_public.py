@@ -257,4 +257,4 @@ def test_public_pages_take_a_constant_number_of_queries(app, client, network, pa
     network.loket_utrecht.gemeenten.extend(GemeenteFactory.create_batch(5, name="Utrechtse wijk"))
     _db.session.commit()
     assert _queries(app, client, path) == few
-    assert few <= 5
+    assert few <= 6  # five for the directory, one for per sport where a question goes (agreements)

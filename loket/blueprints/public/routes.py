@@ -10,7 +10,7 @@ from flask_login import current_user
 from loket.access import PUBLIC, allow
 from loket.blueprints.public import bp
 from loket.services.errors import InvalidInput, NotFound
-from loket.services.network import directory
+from loket.services.network import agreements, directory
 
 PUBLIC_MAX_AGE = 300
 CACHEABLE_STATUSES = (200, 301, 302)
@@ -42,7 +42,7 @@ def gemeente(code):
         return _not_found(error)
     if page.code != code:  # gm0344 → GM0344: one address per gemeente
         return _public(redirect(url_for("public.gemeente", code=page.code), 301))
-    return _public(render_template("public/gemeente.html", page=page))
+    return _public(render_template("public/gemeente.html", page=page, questions=agreements.where_questions_go()))
 
 
 @bp.route("/loketten/<slug>")
@@ -54,7 +54,7 @@ def loket(slug):
         return _not_found(error)
     if page.loket.slug != slug:
         return _public(redirect(url_for("public.loket", slug=page.loket.slug), 301))
-    return _public(render_template("public/loket.html", page=page))
+    return _public(render_template("public/loket.html", page=page, questions=agreements.where_questions_go()))
 
 
 def _not_found(error: NotFound):

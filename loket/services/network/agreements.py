@@ -422,29 +422,30 @@ def where_questions_go(sport_ids: list[int] | None = None) -> QuestionsBySport:
     """Per sport (by name) where a club's question in each category goes, for the sports of aangesloten bonden
     with confirmed agreements (of `sport_ids` only, when given): to a bond, to the loket together with a bond, or
     to the loket. Other sports keep the default: `sport_specific` names the categories that go to their bond.
-    Only public facts (bond names, categories). Three queries.
+    Only public facts (bond names, categories). One query: every bond of those sports × every active category,
+    with the bond's confirmed agreement for it.
     """
-    categories = list(db.session.scalars(select(Category).where(Category.active)
-                                         .order_by(Category.position, Category.name, Category.id)))
     agreed = (select(bond_sports.c.sport_id)
               .join(Bond, Bond.id == bond_sports.c.bond_id)
               .join(BondAgreement, BondAgreement.bond_id == Bond.id)
               .where(Bond.aangesloten.is_(True), BondAgreement.state == "confirmed"))
     if sport_ids is not None:
         agreed = agreed.where(bond_sports.c.sport_id.in_(list(sport_ids)))
-    pairs = db.session.execute(
-        select(Sport.id, Sport.name, Bond).select_from(bond_sports)
+    rows = db.session.execute(
+        select(Sport.id, Sport.name, Bond, Category, BondAgreement.handled_by).select_from(bond_sports)
         .join(Sport, Sport.id == bond_sports.c.sport_id).join(Bond, Bond.id == bond_sports.c.bond_id)
+        .join(Category, Category.active.is_(True))
+        .outerjoin(BondAgreement, (BondAgreement.bond_id == Bond.id) & (BondAgreement.category_id == Category.id)
+                   & (BondAgreement.state == "confirmed"))
         .where(bond_sports.c.sport_id.in_(agreed.distinct()))).all()
-    bond_ids = {bond.id for _, _, bond in pairs}
-    handled = {(bond_id, category_id): handled_by for bond_id, category_id, handled_by in db.session.execute(
-        select(BondAgreement.bond_id, BondAgreement.category_id, BondAgreement.handled_by)
-        .where(BondAgreement.state == "confirmed", BondAgreement.bond_id.in_(bond_ids)))} if bond_ids else {}
-    by_sport: dict[tuple[str, int], list[Bond]] = {}
-    for sport_id, sport_name, bond in pairs:
-        by_sport.setdefault((sport_name, sport_id), []).append(bond)
+    categories = sorted({row.Category for row in rows}, key=lambda c: (c.position, c.name, c.id))
+    handled = {(row.Bond.id, row.Category.id): row.handled_by for row in rows if row.handled_by}
+    by_sport: dict[tuple[str, int], dict[int, Bond]] = {}
+    for row in rows:
+        by_sport.setdefault((row.name, row.id), {})[row.Bond.id] = row.Bond
     sports = []
-    for (sport_name, _), bonden in sorted(by_sport.items(), key=lambda item: (item[0][0].casefold(), item[0][1])):
+    for (sport_name, _), found in sorted(by_sport.items(), key=lambda item: (item[0][0].casefold(), item[0][1])):
+        bonden = sorted(found.values(), key=lambda b: b.key)
         groups = [(label, serving(bonden, kind)) for label, kind in AUDIENCES]
         if {b.id for b in groups[0][1]} == {b.id for b in groups[1][1]}:
             groups = [(None, groups[0][1])]
