@@ -208,6 +208,9 @@ def _check_rows(records, gemeenten: dict[str, tuple[int, str]]) -> list[PreviewR
             problems = []
             if not region:
                 problems.append("Vul de naam van de regio in.")
+            elif region.casefold() == NOT_GROUPED.casefold():
+                problems.append(f"‘{NOT_GROUPED}’ is de naam voor de gemeenten zonder regio; geef deze regio een "
+                                "andere naam, of laat de gemeente weg.")
             elif len(region) > REGION_NAME_MAX:
                 problems.append(f"De naam van de regio mag maximaal {REGION_NAME_MAX} tekens lang zijn "
                                 f"(nu {len(region)}).")

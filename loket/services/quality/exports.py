@@ -70,17 +70,24 @@ def targets_table(targets: Targets) -> Table:
                  (Column("Doel"), Column("Stand", INTEGER), Column("Doel 2026", INTEGER)), rows)
 
 
-def loketten_table(overview: Overview, *, province: str | None = None, status: str | None = None) -> Table:
+def loketten_table(overview: Overview, *, province: str | None = None, status: str | None = None,
+                   region: str | None = None) -> Table:
+    """The loketten of the overview; grouped by a region set (overview.grouping) with a column of each loket's
+    regions in that set, and optionally only those of one `region`."""
     codes = [c.code for c in overview.criteria]
-    columns = (Column("Slug"), Column("Loket"), Column("Status"), Column("Provincies"),
+    region_set = overview.grouping.region_set
+    by_region = (Column(f"Regio’s ({region_set.name})"),) if region_set else ()
+    columns = (Column("Slug"), Column("Loket"), Column("Status"), Column("Provincies"), *by_region,
                Column("Gemeenten", INTEGER), Column("Aangehaakt", YESNO), Column("Voldoet", YESNO),
                *(Column(code, YESNO) for code in codes), Column("Trend"))
     rows = tuple(
         (row.slug, row.name, LOKET_STATUS_LABELS.get(row.status, row.status), ", ".join(row.provinces),
+         *((", ".join(row.regions),) if region_set else ()),
          row.gemeenten, row.aangehaakt, row.voldoet, *(row.criteria.get(code) for code in codes),
          TREND_LABELS.get(row.trend_direction, "").lower())
-        for row in overview.filtered(province=province, status=status))
-    suffix = "-".join(_slug(part) for part in (province, status) if part)
+        for row in overview.filtered(province=province, status=status, region=region))
+    suffix = "-".join(_slug(part) for part in (region_set.slug if region_set else None, province, region, status)
+                      if part)
     title = "Loketten" + (f" ({STATUS_FILTERS[status].lower()})" if status else "")
     return Table("loketten" + (f"-{suffix}" if suffix else ""), title, columns, rows)
 
@@ -98,13 +105,14 @@ def history_table(detail: LoketDetail, code: str | None = None) -> Table:
     return Table(name, f"Metingen {code or ''}".strip(), columns, rows)
 
 
-def demand_table(demand: Demand, *, by: str) -> Table:
-    """One row per category (by="categorie") or province (by="provincie"), one column per month."""
+def demand_table(demand: Demand, *, by: str, indeling: str = "") -> Table:
+    """One row per category (by="categorie"), province (by="provincie") or region (by="regio", `indeling` the
+    region set's slug for the file name), one column per month."""
     columns = (Column(by.capitalize()), *(Column(month.strftime("%Y-%m"), INTEGER) for month in demand.months),
                Column("Totaal", INTEGER))
     rows = tuple((s.label, *s.counts, s.total) for s in demand.series)
     rows += (("Totaal", *demand.totals, demand.total),)
-    return Table(f"vraag-per-{by}", f"Vraag per {by}", columns, rows)
+    return Table(f"vraag-per-{by}" + (f"-{_slug(indeling)}" if indeling else ""), f"Vraag per {by}", columns, rows)
 
 
 def _norm(comparison: str, threshold: float | None, unit: str) -> str:
