@@ -104,6 +104,9 @@ def _values(planted) -> dict[str, list]:
         "registration_id": [planted.registration.id],
         "code": [gemeente.code for gemeente in (planted.utrecht, planted.zeist, planted.bunnik)],
         "key": [bond.key for bond in (planted.knvb, planted.knltb)],
+        # query parameters of the overview (test_the_overview_grouped_by_a_region_set_shows_no_contents_either)
+        "indeling": ["provincie", planted.vsg.slug],
+        "regio": ["Regio Utrecht", "Niet ingedeeld"],
     }
 
 
@@ -236,3 +239,16 @@ def test_the_recompute_answer_shows_no_contents_either(app, login_as, planted):
     token = api_tokens.issue_token(planted.beheerder.email, PASSWORD).token
     response = app.test_client().post("/api/v1/quality/recompute", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 202 and _leaks(response) == []
+
+
+GROUPED_PAGES = ("/overzicht/", "/overzicht/realisatie", "/overzicht/vraag/provincie", "/overzicht/loketten.csv",
+                 "/overzicht/loketten.xlsx", "/overzicht/vraag/provincie.csv", "/overzicht/vraag/provincie.xlsx")
+
+
+def test_the_overview_grouped_by_a_region_set_shows_no_contents_either(login_as, planted):
+    browser = login_as("coordinator")
+    values = _values(planted)
+    for path, indeling, regio in itertools.product(GROUPED_PAGES, values["indeling"], values["regio"]):
+        response = browser.get(path, query_string={"indeling": indeling, "regio": regio})
+        assert response.status_code == 200, (path, indeling, response.status_code)
+        assert _leaks(response) == [], f"{path}?indeling={indeling} shows {_leaks(response)}"
