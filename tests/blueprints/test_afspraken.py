@@ -363,3 +363,47 @@ def test_a_public_page_with_the_section_uses_a_constant_number_of_queries(app, c
         page = client.get("/loketten/utrecht").get_data(as_text=True)
     assert "<h3>extra sport 05</h3>" in page
     assert len(many) == len(few), "\n".join(many)
+
+
+# ---------------------------------------------------------------- audits: the agreements as evidence for K8
+
+def _k8(page: str) -> str:
+    return page.split('id="k8-afspraken"', 1)[1].split("</section>", 1)[0]
+
+
+def test_an_audit_shows_the_agreements_for_the_lokets_clubs_beside_k8(login_as, network, lead):
+    from loket.services.quality import audits
+    from tests.support.quality import pass_audit
+
+    concept = audits.start_audit(network.loket_utrecht.id, actor=network.coordinator, kind="audit")
+    coordinator = login_as("coordinator")
+    empty = _k8(coordinator.get(f"/kwaliteit/audits/{concept.id}").get_data(as_text=True))
+    assert "nog geen bevestigde afspraken" in empty and "Afspraken met bonden" not in empty
+
+    _confirm_knvb(network)
+    page = coordinator.get(f"/kwaliteit/audits/{concept.id}").get_data(as_text=True)
+    k8_panel = page.split("K8 Afspraken met bonden", 1)[1].split("</section>", 1)[0]
+    assert 'id="k8-afspraken"' in k8_panel  # beside K8, inside its panel
+    evidence = _k8(page)
+    assert "<strong>KNVB</strong> (voetbal)" in evidence
+    assert re.search(r"<dt>Behandelt de bond</dt><dd>Sociaal veilige sport</dd>", evidence)
+    assert re.search(r"<dt>Samen met het loket</dt><dd>Financiën, subsidies &amp; fondsen</dd>", evidence)
+    assert "door Carla Coördinatie" in evidence
+
+    final = pass_audit(network, network.loket_utrecht)
+    for client in (coordinator, login_as("beheerder")):
+        shown = client.get(f"/kwaliteit/audits/{final.id}")
+        assert shown.status_code == 200
+        assert 'href="#k8-afspraken"' in shown.get_data(as_text=True)
+        assert "<strong>KNVB</strong>" in _k8(shown.get_data(as_text=True))
+    own = login_as("ondersteuner").get(f"/kwaliteit/ons-loket/audits/{final.id}").get_data(as_text=True)
+    assert "<strong>KNVB</strong>" in _k8(own)
+
+
+def test_another_lokets_audit_shows_only_its_own_clubs_bonden(login_as, network):
+    from loket.services.quality import audits
+
+    _confirm_knvb(network)
+    bunnik = audits.start_audit(network.loket_bunnik.id, actor=network.coordinator, kind="audit")  # tennis only
+    evidence = _k8(login_as("coordinator").get(f"/kwaliteit/audits/{bunnik.id}").get_data(as_text=True))
+    assert "KNVB" not in evidence and "nog geen bevestigde afspraken" in evidence

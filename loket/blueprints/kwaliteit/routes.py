@@ -15,7 +15,7 @@ from loket.blueprints.kwaliteit.forms import (
     criteria_set_form,
 )
 from loket.services.errors import Conflict, DomainError
-from loket.services.network import loketten, teams
+from loket.services.network import agreements, loketten, teams
 from loket.services.quality import audits, contact_review, criteria
 from loket.services.quality.audits import (
     KIND_LABELS,
@@ -274,8 +274,12 @@ def _render_audit(audit, *, side, form=None, code=200):
     findings = sorted(audit.findings, key=lambda f: f.criterion.position)
     measurements = audits.latest_measurements(
         audit.loket_id, [f.criterion_id for f in findings if f.criterion.kind == "metric"])
+    # K8's evidence: the confirmed agreements of the bonden of the loket's clubs, as they are now (two queries).
+    evidence = agreements.evidence_for_loket(audit.loket_id) \
+        if any(f.criterion.code == audits.AGREEMENTS_CRITERION for f in findings) else None
     return render_template("kwaliteit/audit.html", audit=audit, findings=findings, measurements=measurements,
-                           form=form, editable=editable, side=side, save_endpoint=SAVE_ENDPOINTS[side]), code
+                           form=form, editable=editable, side=side, save_endpoint=SAVE_ENDPOINTS[side],
+                           evidence=evidence, agreements_code=audits.AGREEMENTS_CRITERION), code
 
 
 def _save(audit_id, *, side):

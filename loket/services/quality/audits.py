@@ -73,6 +73,9 @@ ASSESSMENT_ADVICE = {
           "bij de audit.",
     "K9": "Zet jullie ondersteuningsaanbod in de catalogus en houd het actueel.",
 }
+# The criterion whose evidence is the bonden's confirmed agreements for the loket's clubs (network.agreements
+# .evidence_for_loket), shown beside it on the audit page.
+AGREEMENTS_CRITERION = "K8"
 NO_AUDIT_ADVICE = "Vraag het landelijk coördinatiepunt om een audit; een zelfevaluatie helpt je die voor te bereiden."
 NEGATIVE_AUDIT_ADVICE = "Bespreek de uitkomst van de laatste audit met het coördinatiepunt en plan een nieuwe audit."
 
