@@ -14,15 +14,10 @@ from tests.factories import make_user
 from tests.support.account import mailed_path, mailed_token
 from tests.support.db import count_queries
 from tests.support.mails import outbox_rows
-from tests.support.teams import knvb_lead
+from tests.support.teams import TEAM_KINDS, other_team
 
 TEAM = "/team/loket/utrecht"
 NEW_PASSWORD = "een nieuw teamlid erbij"
-
-
-@pytest.fixture()
-def bond_lead(network):
-    return knvb_lead(network)
 
 
 def _membership_id(user, loket):
@@ -45,6 +40,7 @@ def test_team_redirects_a_supporter_to_their_own_team(login_as):
     response = login_as("ondersteuner").get("/team/")
     assert response.status_code == 302 and response.headers["Location"] == TEAM
     assert login_as("bondsspecialist").get("/team/").headers["Location"] == "/team/bond/knvb"
+    assert login_as("initiatiefmedewerker").get("/team/").headers["Location"] == "/team/initiatief/spn"
 
 
 def test_a_member_sees_colleagues_but_no_buttons(login_as, lead):
@@ -80,7 +76,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, network):
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("path", ["/team/loket/nergens", "/team/bond/nergens", "/team/loket/utrecht%00",
+@pytest.mark.parametrize("path", ["/team/loket/nergens", "/team/bond/nergens", "/team/initiatief/nergens",
+                                  "/team/initiatief/knvb", "/team/bond/spn", "/team/loket/utrecht%00",
                                   "/team/loket/" + "u" * 300, "/team/fallback/utrecht"])
 def test_unknown_teams_are_404(login_as, path):
     assert login_as("beheerder").get(path).status_code == 404
@@ -117,12 +114,70 @@ def test_a_lead_cannot_invite_a_lead(login_as, lead):
     assert outbox_rows("team_invitation") == []
 
 
-def test_a_bond_lead_invites_into_the_bond_only(login_as, bond_lead):
-    client = login_as(bond_lead)
-    assert _invite(client, "/team/bond/knvb").status_code == 302
-    assert _invite(client, "/team/bond/knltb").status_code == 403
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_a_bond_lead_invites_into_the_bond_only(login_as, network, kind):
+    """A lead of a bond's or an initiative's team invites into that team, and into no other."""
+    team = other_team(network, kind)
+    lead = team.make_member(name="Lea Lead", team_lead=True)
+    client = login_as(lead)
+    path = f"/team/{kind}/{team.key}"
+    assert _invite(client, path).status_code == 302
+    assert _invite(client, "/team/bond/knltb", email="a@x.example").status_code == 403
+    assert _invite(client, "/team/initiatief/" + ("spn" if kind == "bond" else "anders"),
+                   email="b@x.example").status_code in (403, 404)
     assert _invite(client, TEAM, email="ander@knvb.example").status_code == 403
     assert [row.payload["to"] for row in outbox_rows("team_invitation")] == ["nieuw@loket.example"]
+    invitation = _db.session.scalar(select(TeamInvitation))
+    assert invitation.organisation is team.organisation and invitation.role == team.role
+    assert not invitation.team_lead
+
+
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_the_team_page_of_a_bond_or_initiative(login_as, network, kind):
+    """Its members see their colleagues (no buttons); members of other teams, the coördinatiepunt and clubs are
+    refused; beheer sees it with the buttons to appoint the coördinator."""
+    team = other_team(network, kind)
+    path = f"/team/{kind}/{team.key}"
+    html = login_as(team.member_name).get(path).get_data(as_text=True)
+    assert f"Team {team.organisation.name}" in html and team.member.name in html
+    assert "Uitnodiging versturen" not in html
+    if kind == "initiatief":
+        assert "het landelijk initiatief" in html and "Medewerker landelijk initiatief" in html
+    outsiders = ["ondersteuner", "coordinator", "club_contact",
+                 "initiatiefmedewerker" if kind == "bond" else "bondsspecialist"]
+    for who in outsiders:
+        assert login_as(who).get(path).status_code == 403, who
+    beheer = login_as("beheerder").get(path).get_data(as_text=True)
+    assert "Als coördinator van het team" in beheer and "Maak coördinator" in beheer
+
+
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_beheer_invites_the_coordinator_who_invites_a_colleague_who_works_the_queue(app, login_as, network, kind):
+    team = other_team(network, kind)
+    path = f"/team/{kind}/{team.key}"
+    assert _invite(login_as("beheerder"), path, email="coord@team.example", team_lead="y").status_code == 302
+    browser = app.test_client()
+    link = mailed_path("team_invitation", "coord@team.example")
+    assert f"Word lid van {team.organisation.name}" in browser.get(link).get_data(as_text=True)
+    assert browser.post(link, data={"name": "Cora Coördinator", "password": NEW_PASSWORD,
+                                    "password_repeat": NEW_PASSWORD}).headers["Location"] == "/wachtrij/"
+    coordinator = _db.session.scalar(select(User).where(User.email == "coord@team.example"))
+    assert works_in(coordinator, team.team) and is_team_lead(coordinator, kind, team.organisation.id)
+
+    # The new coördinator invites a colleague (as a member, never as a lead), who joins and works the queue.
+    assert _invite(browser, path, email="collega@team.example", team_lead="y").status_code == 403
+    assert _invite(browser, path, email="collega@team.example").status_code == 302
+    colleague_browser = app.test_client()
+    link = mailed_path("team_invitation", "collega@team.example")
+    colleague_browser.post(link, data={"name": "Kim Collega", "password": NEW_PASSWORD,
+                                       "password_repeat": NEW_PASSWORD})
+    colleague = _db.session.scalar(select(User).where(User.email == "collega@team.example"))
+    assert works_in(colleague, team.team) and not is_team_lead(colleague, kind, team.organisation.id)
+    assert [m.role for m in colleague.memberships] == [team.role]
+    assert colleague_browser.get("/wachtrij/").status_code == 200
+    assert colleague_browser.get("/team/").headers["Location"] == path
+    html = browser.get(path).get_data(as_text=True)
+    assert "Kim Collega" in html and "Uit het team halen" in html
 
 
 def test_beheer_invites_a_lead_into_any_team(login_as, network):

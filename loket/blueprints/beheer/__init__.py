@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")
 
 from loket.blueprints.beheer import bonden, regios, routes, users  # noqa: E402,F401
+from loket.blueprints.beheer import initiatieven  # noqa: E402,F401

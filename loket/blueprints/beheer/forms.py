@@ -6,9 +6,13 @@ from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BOND_KIND_LABELS, ROLE_LABELS
 from loket.services.network.bonden import ABBREVIATION_MAX, KEY_MAX, SPORT_MAX
 from loket.services.network.bonden import NAME_MAX as BOND_NAME_MAX
+from loket.services.network.initiatives import DESCRIPTION_MAX as INITIATIVE_DESCRIPTION_MAX
+from loket.services.network.initiatives import KEY_MAX as INITIATIVE_KEY_MAX
+from loket.services.network.initiatives import NAME_MAX as INITIATIVE_NAME_MAX
+from loket.services.network.initiatives import URL_MAX as INITIATIVE_URL_MAX
 from loket.services.network.user_admin import REASON_MAX
 from loket.services.requests.categories import DESCRIPTION_MAX, NAME_MAX
-from loket.services.text import SLUG_MAX
+from loket.services.text import EMAIL_MAX, SLUG_MAX
 
 SCOPE_CHOICES = {"generiek": "Generiek (het loket)", "sportspecifiek": "Sportspecifiek (de bond van de sport)"}
 
@@ -137,3 +141,24 @@ class RegionConfirmForm(FlaskForm):
     digest = HiddenField()
     replace = HiddenField()
     submit = SubmitField("Indeling opslaan")
+
+
+# ---------------------------------------------------------------- landelijke initiatieven
+
+class InitiativeEditForm(FlaskForm):
+    name = StringField("Naam", render_kw={"maxlength": INITIATIVE_NAME_MAX})
+    description = TextAreaField("Beschrijving (optioneel)", render_kw={"maxlength": INITIATIVE_DESCRIPTION_MAX,
+                                                                       "rows": 4},
+                                description="Waarmee het initiatief clubs helpt; collega’s zien dit als ze "
+                                            "doorverwijzen of inschakelen.")
+    email = EmailField("E-mailadres (optioneel)", render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"})
+    url = StringField("Website (optioneel)", render_kw={"maxlength": INITIATIVE_URL_MAX, "inputmode": "url"},
+                      description="Het volledige adres, beginnend met https://.")
+    submit = SubmitField("Gegevens opslaan")
+
+
+class InitiativeForm(InitiativeEditForm):
+    key = StringField("Sleutel", render_kw={"maxlength": INITIATIVE_KEY_MAX, "autocomplete": "off"},
+                      description="Kleine letters, cijfers en streepjes, bijvoorbeeld ‘spn-procesbegeleiders’. Staat "
+                                  "in de adressen van het team en kan later niet worden gewijzigd.")
+    submit = SubmitField("Landelijk initiatief toevoegen")
