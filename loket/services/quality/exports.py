@@ -76,7 +76,7 @@ def loketten_table(overview: Overview, *, province: str | None = None, status: s
     regions in that set, and optionally only those of one `region`."""
     codes = [c.code for c in overview.criteria]
     region_set = overview.grouping.region_set
-    by_region = (Column(f"Regio’s ({region_set.name})"),) if region_set else ()
+    by_region = (Column(f"Regio’s in {region_set.name}"),) if region_set else ()
     columns = (Column("Slug"), Column("Loket"), Column("Status"), Column("Provincies"), *by_region,
                Column("Gemeenten", INTEGER), Column("Aangehaakt", YESNO), Column("Voldoet", YESNO),
                *(Column(code, YESNO) for code in codes), Column("Trend"))

@@ -137,7 +137,7 @@ def test_the_loketten_export_has_the_regions_column_and_filter(quality):
     grouped = overview.national_overview(TODAY, region_set=quality.vsg)
     table = exports.loketten_table(grouped, region=NOT_GROUPED)
     rows = _csv(table)
-    assert rows[0][:5] == ["Slug", "Loket", "Status", "Provincies", "Regio’s (VSG-regio's)"]
+    assert rows[0][:5] == ["Slug", "Loket", "Status", "Provincies", "Regio’s in VSG-regio's"]
     assert [(row[0], row[4]) for row in rows[1:]] == [("arnhem", NOT_GROUPED),
                                                       ("eemland", f"Regio Eemland, {NOT_GROUPED}")]
     assert table.name == "loketten-vsg-niet-ingedeeld"
