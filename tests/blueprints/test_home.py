@@ -64,10 +64,19 @@ def test_supporter_sees_mine_deadlines_and_the_queue_views(login_as, network):
     assert "Onze aanvragen" not in page
 
 
-def test_bondsspecialist_sees_the_bond_queue(login_as, network):
-    page = login_as("bondsspecialist").get("/").get_data(as_text=True)
+@pytest.mark.parametrize("who", ["bondsspecialist", "initiatiefmedewerker"])
+def test_bondsspecialist_sees_the_bond_queue(login_as, network, who):
+    page = login_as(who).get("/").get_data(as_text=True)
     assert "Werk voor je team" in page
     assert "Er is nu niets aan jou toegewezen." in page
+    assert 'href="/wachtrij/"' in page and "Aanmeldingen" not in page
+
+
+def test_an_initiative_member_sees_a_referral_waiting_for_the_teams_decision(login_as, network):
+    ReferralFactory(request=SupportRequestFactory(club=network.club_utrecht), to_team=network.spn.team)
+    _db.session.commit()
+    page = login_as("initiatiefmedewerker").get("/").get_data(as_text=True)
+    assert "doorverwijzing wacht op ons besluit" in page and 'href="/wachtrij/?weergave=inkomend"' in page
 
 
 def test_coordinatiepunt_sees_the_targets_and_the_week(login_as, network):
@@ -125,7 +134,8 @@ def _rows(network, count):
     _db.session.commit()
 
 
-@pytest.mark.parametrize("who", ["club_contact", "ondersteuner", "bondsspecialist", "coordinator", "beheerder"])
+@pytest.mark.parametrize("who", ["club_contact", "ondersteuner", "bondsspecialist", "initiatiefmedewerker",
+                                 "coordinator", "beheerder"])
 def test_the_start_page_uses_the_same_number_of_queries_for_one_row_and_many(app, login_as, network, who):
     extend_network(network)
     quality_history(network)

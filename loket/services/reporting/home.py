@@ -75,7 +75,7 @@ def club_home(user: User) -> ClubHome:
                     waiting_total=counts.waiting, open_total=counts.open)
 
 
-# ---------------------------------------------------------------- clubondersteuner / bondsspecialist
+# ---------------------------------------------------------------- clubondersteuner / bondsspecialist / initiatiefmedewerker
 
 @dataclass(frozen=True)
 class SupporterHome:

@@ -5,6 +5,7 @@ once, to exactly the right people, through the real SendGrid client (to the fake
 """
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -405,3 +406,50 @@ def test_overdue_referral_escalates_to_the_sending_team_once(fake, filed, networ
     assert len(to_proposer) == 1
     assert filed.reference in to_proposer[0].subject
     assert {m.to for m in mails} <= {network.ondersteuner.email, network.collega.email}
+
+
+# ---------------------------------------------------------------- a bond's and an initiative's team alike
+
+@pytest.fixture(params=["bond", "initiatief"])
+def other(request, network):
+    """KNVB's or SPN procesbegeleiders' team, with a second member (so 'the whole team' is two people)."""
+    from tests.support.teams import other_team
+    team = other_team(network, request.param)
+    return SimpleNamespace(**vars(team), member=team.member, second=team.make_member(name="Tweede Teamlid"))
+
+
+def test_a_referral_to_the_team_tells_all_its_members_and_its_decision_the_proposer(fake, filed, network, other):
+    teamwork.propose_referral(_access(network.ondersteuner, filed), actor=network.ondersteuner,
+                              to_team_id=other.organisation.team.id, reason="Dit past bij jullie.")
+    assert sent_to(fake) == Counter({("referral_proposed", other.member.email): 1,
+                                     ("referral_proposed", other.second.email): 1})
+    assert all("Dit past bij jullie." in m.text for m in accepted_mails(fake))
+    fake.calls.clear()
+    teamwork.accept_referral(_access(other.member, filed), actor=other.member)
+    assert sent_to(fake) == Counter({("referral_decided", network.ondersteuner.email): 1})
+
+
+def test_the_owning_team_hears_of_club_replies_and_deadlines_and_the_club_of_its_replies(fake, network, other):
+    from tests.support.teams import other_team, owned_request
+    request = owned_request(network, other_team(network, other.kind))
+    fake.calls.clear()
+    _club_reply(network, request, "Aanvulling van de club.")
+    assert sent_to(fake) == Counter({("club_replied", other.member.email): 1, ("club_replied", other.second.email): 1})
+    fake.calls.clear()
+    teamwork.post_message(_access(other.second, request), actor=other.second, body="Ons antwoord.", internal=False)
+    assert sent_to(fake) == Counter({("public_reply", network.club_contact.email): 1})
+    fake.calls.clear()
+    service_levels.sweep(_reload(request).due_at + timedelta(hours=1))
+    assert sent_to(fake) == Counter({("sla_overdue", other.member.email): 1, ("sla_overdue", other.second.email): 1})
+
+
+def test_an_overdue_referral_from_the_team_escalates_to_its_proposer(fake, network, other):
+    from tests.support.teams import other_team, owned_request
+    request = owned_request(network, other_team(network, other.kind))
+    teamwork.post_message(_access(other.member, request), actor=other.member, body="Eerste reactie.", internal=False)
+    referral = teamwork.propose_referral(_access(other.member, request), actor=other.member,
+                                         to_team_id=network.loket_eemland.team.id, reason="Hoort bij Eemland.")
+    fake.calls.clear()
+    service_levels.sweep(referral.due_at + timedelta(hours=1))
+    assert ("referral_overdue", other.member.email) in sent_to(fake)
+    assert {to for _, to in sent_to(fake)} <= {other.member.email, network.ondersteuner_eemland.email}

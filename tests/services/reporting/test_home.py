@@ -1,6 +1,8 @@
 """Each role's start page numbers: what needs doing now."""
 from datetime import timedelta
 
+import pytest
+
 from loket.extensions import db as _db
 from loket.models import VerdictChange
 from loket.models.base import utcnow
@@ -8,6 +10,7 @@ from loket.services.reporting import home
 from loket.services.requests import actions
 from tests.factories import BondFactory, CollaboratorFactory, OutboxMessageFactory, ReferralFactory, SupportRequestFactory
 from tests.support.requests import file_request
+from tests.support.teams import TEAM_KINDS, other_team
 
 
 def test_club_home_lists_what_waits_for_the_club_first(network, resolved):
@@ -61,12 +64,23 @@ def test_supporter_home_counts_mine_deadlines_referrals_and_invitations(network)
     assert (result.referred_to_us, result.invited) == (1, 1)
 
 
-def test_supporter_home_of_a_bondsspecialist_counts_the_bond_queue(network):
-    SupportRequestFactory(club=network.club_utrecht, owner_team=network.knvb.team,
-                          due_at=utcnow() - timedelta(hours=1))
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_supporter_home_of_a_bondsspecialist_counts_the_bond_queue(network, kind):
+    """A bond's or an initiative's member: their team's queue, referrals to it and invitations, no aanmeldingen."""
+    team = other_team(network, kind)
+    now = utcnow()
+    mine = SupportRequestFactory(club=network.club_utrecht, owner_team=team.team, assignee=team.member,
+                                 due_at=now + timedelta(days=5))
+    SupportRequestFactory(club=network.club_utrecht, owner_team=team.team, due_at=now - timedelta(hours=1))
+    SupportRequestFactory(club=network.club_utrecht, owner_team=team.team, due_at=now + timedelta(hours=3))
+    SupportRequestFactory(club=network.club_utrecht, due_at=now - timedelta(hours=1))  # the loket's
+    ReferralFactory(request=SupportRequestFactory(club=network.club_amersfoort), to_team=team.team)
+    CollaboratorFactory(request=SupportRequestFactory(club=network.club_amersfoort), team=team.team)
     _db.session.commit()
-    result = home.supporter_home(network.bondsspecialist)
-    assert (result.mine_total, result.overdue, result.counts["team"]) == (0, 1, 1)
+    result = home.supporter_home(team.member, now)
+    assert [r.id for r in result.mine] == [mine.id] and result.mine_total == 1
+    assert (result.overdue, result.at_risk, result.counts["team"]) == (1, 1, 3)
+    assert (result.referred_to_us, result.invited, result.registrations) == (1, 1, None)
 
 
 def test_coordinatie_home_has_the_targets_and_the_week(quality):
