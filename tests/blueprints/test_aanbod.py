@@ -11,6 +11,7 @@ from tests.factories import BondFactory, LoketFactory, MembershipFactory, Suppor
 from tests.support.db import count_queries, count_rows
 from tests.support.lookups import category, team_of
 from tests.support.pages import error_of
+from tests.support.teams import TEAM_KINDS, other_team
 
 
 def _count():
@@ -88,16 +89,28 @@ def test_invalid_offer_is_refused_next_to_the_field(login_as, network, overrides
     assert _db.session.get(SupportOffer, offer.id).title == "Bestaand"
 
 
-def test_bond_specialist_manages_bond_catalogue(login_as, network):
-    client = login_as("bondsspecialist")
-    team_id = team_of(network.knvb).id
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_bond_specialist_manages_bond_catalogue(login_as, network, kind):
+    """A bond's or an initiative's member (here its lead) keeps its offers; the catalogue shows them by the team's
+    name, an initiative's marked as a landelijk initiatief."""
+    team = other_team(network, kind)
+    client = login_as(team.make_member(name="Lea Lead", team_lead=True))
+    team_id = team_of(team.organisation).id
     assert client.get("/aanbod/team").headers["Location"] == f"/aanbod/team/{team_id}"
     assert client.post(f"/aanbod/team/{team_id}", data=_data(
         title="Trainerscursus", categories=[str(category("sporttechnisch-competitie").id)])).status_code == 302
-    assert _db.session.scalar(select(SupportOffer.team_id)) == team_id
+    offer = _db.session.scalar(select(SupportOffer))
+    assert offer.team_id == team_id
+    assert client.post(f"/aanbod/{offer.id}/bewerken", data=_data(title="Trainerscursus 2")).status_code == 302
+    catalogue = login_as("club_contact").get("/aanbod/").get_data(as_text=True)
+    shown = catalogue[catalogue.index("Trainerscursus 2"):]
+    assert f"Aangeboden door {team.organisation.name}" in shown[:400]
+    assert ("(landelijk initiatief)" in shown[:400]) == (kind == "initiatief")
+    assert client.post(f"/aanbod/{offer.id}/deactiveren").status_code == 302
+    assert "Trainerscursus 2" not in login_as("club_contact").get("/aanbod/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist"])
+@pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist", "initiatiefmedewerker"])
 def test_supporters_of_other_teams_get_404(login_as, network, who):
     offer = _offer(network.loket_utrecht, "Van Utrecht")
     client = login_as(who)

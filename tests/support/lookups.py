@@ -2,8 +2,8 @@
 from sqlalchemy import select
 
 from loket.extensions import db as _db
-from loket.models import AuditFinding, Category, CriteriaSet, Criterion, Loket
-from loket.services.network.teams import ensure_team
+from loket.models import AuditFinding, Category, CriteriaSet, Criterion
+from loket.services.network.teams import ensure_team, kind_of
 
 CURRENT_VERSION = "2026.1"
 METRIC_CODES = ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K10")
@@ -33,5 +33,5 @@ def finding(audit, code: str) -> AuditFinding:
 
 
 def team_of(organisation):
-    """The team of a Loket or Bond."""
-    return ensure_team("loket" if isinstance(organisation, Loket) else "bond", organisation)
+    """The team of a Loket, Bond or Initiative."""
+    return ensure_team(kind_of(organisation), organisation)
