@@ -405,13 +405,15 @@ class Audience:
 
 @dataclass(frozen=True)
 class SportQuestions:
-    sport: str
+    """Sports whose questions go the same way (a bond's sports usually do), by name."""
+
+    sports: tuple[str, ...]
     audiences: tuple[Audience, ...]
 
 
 @dataclass(frozen=True)
 class QuestionsBySport:
-    sports: list[SportQuestions]  # only sports of an aangesloten bond with confirmed agreements
+    sports: list[SportQuestions]  # only sports of an aangesloten bond with confirmed agreements, by first name
     sport_specific: tuple[str, ...]  # the categories that go to an aangesloten bond by default
 
 
@@ -419,9 +421,9 @@ AUDIENCES = (("verenigingen", "vereniging"), ("ondernemingen", "onderneming"))
 
 
 def where_questions_go(sport_ids: list[int] | None = None) -> QuestionsBySport:
-    """Per sport (by name) where a club's question in each category goes, for the sports of aangesloten bonden
-    with confirmed agreements (of `sport_ids` only, when given): to a bond, to the loket together with a bond, or
-    to the loket. Other sports keep the default: `sport_specific` names the categories that go to their bond.
+    """Per sport where a club's question in each category goes, for the sports of aangesloten bonden with
+    confirmed agreements (of `sport_ids` only, when given): to a bond, to the loket together with a bond, or to the
+    loket; sports whose questions go the same way come together. Other sports keep the default: `sport_specific` names the categories that go to their bond.
     Only public facts (bond names, categories). One query: every bond of those sports × every active category,
     with the bond's confirmed agreement for it.
     """
@@ -443,14 +445,15 @@ def where_questions_go(sport_ids: list[int] | None = None) -> QuestionsBySport:
     by_sport: dict[tuple[str, int], dict[int, Bond]] = {}
     for row in rows:
         by_sport.setdefault((row.name, row.id), {})[row.Bond.id] = row.Bond
-    sports = []
+    alike: dict[tuple[Audience, ...], list[str]] = {}  # sports whose questions go the same way, together
     for (sport_name, _), found in sorted(by_sport.items(), key=lambda item: (item[0][0].casefold(), item[0][1])):
         bonden = sorted(found.values(), key=lambda b: b.key)
         groups = [(label, serving(bonden, kind)) for label, kind in AUDIENCES]
         if {b.id for b in groups[0][1]} == {b.id for b in groups[1][1]}:
             groups = [(None, groups[0][1])]
-        sports.append(SportQuestions(sport_name, tuple(
-            _audience(label, group, categories, handled) for label, group in groups)))
+        audiences = tuple(_audience(label, group, categories, handled) for label, group in groups)
+        alike.setdefault(audiences, []).append(sport_name)
+    sports = [SportQuestions(tuple(names), audiences) for audiences, names in alike.items()]
     return QuestionsBySport(sports=sports,
                             sport_specific=tuple(c.name for c in categories if c.is_sport_specific))
 

@@ -293,7 +293,7 @@ def _routes_now(network, club, category_slug):
 
 
 def _shown(questions, sport, clubs=None):
-    [entry] = [s for s in questions.sports if s.sport == sport]
+    [entry] = [s for s in questions.sports if sport in s.sports]
     [audience] = [a for a in entry.audiences if a.clubs == clubs]
     return {name: (place.handled_by, place.bond_name) for place in audience.destinations for name in place.categories}
 
@@ -305,12 +305,18 @@ def test_where_questions_go_shows_only_sports_with_confirmed_agreements(network)
     assert agreements.where_questions_go().sports == []  # a proposal is not shown
     agreements.confirm("knvb", actor=network.coordinator)
     questions = agreements.where_questions_go()
-    assert [s.sport for s in questions.sports] == ["voetbal"] and questions.sport_specific == ("Sporttechnisch & competitie",)
+    assert [s.sports for s in questions.sports] == [("voetbal",)]
+    assert questions.sport_specific == ("Sporttechnisch & competitie",)
     shown = _shown(questions, "voetbal")
     assert shown["Sociaal veilige sport"] == ("bond", "KNVB") and shown["Sporttechnisch & competitie"] == ("bond", "KNVB")
     assert shown["Financiën, subsidies & fondsen"] == ("samen", "KNVB") and shown["Overig"] == ("loket", None)
     assert [place.handled_by for place in questions.sports[0].audiences[0].destinations] == ["bond", "samen", "loket"]
     assert agreements.where_questions_go([network.tennis.id]).sports == []
+    zaalvoetbal = SportFactory(name="zaalvoetbal")
+    network.knvb.sports.append(zaalvoetbal)
+    _db.session.commit()
+    assert [s.sports for s in agreements.where_questions_go().sports] == [("voetbal", "zaalvoetbal")]  # together
+    assert [s.sports for s in agreements.where_questions_go([zaalvoetbal.id]).sports] == [("zaalvoetbal",)]
 
 
 def test_what_the_pages_show_is_where_routing_sends_the_request(network):
@@ -331,7 +337,7 @@ def test_what_the_pages_show_is_where_routing_sends_the_request(network):
     agreements.confirm("knvb", actor=network.coordinator)
 
     questions = agreements.where_questions_go()
-    assert [s.sport for s in questions.sports] == ["fitness", "voetbal"]
+    assert [s.sports for s in questions.sports] == [("fitness",), ("voetbal",)]
     assert [a.clubs for a in questions.sports[0].audiences] == ["verenigingen", "ondernemingen"]
     for club, sport, clubs in ((gym, "fitness", "ondernemingen"), (vereniging, "fitness", "verenigingen"),
                                (voetbalclub, "voetbal", None)):
