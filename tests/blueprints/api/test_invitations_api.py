@@ -147,3 +147,22 @@ def test_failed_accepts_are_rate_limited(app, api, network):
     for _ in range(attempts):
         assert api().post("/invitations/accept", json=body).status_code == 400
     assert_problem(api().post("/invitations/accept", json=body), 429)
+
+
+def test_an_initiatives_lead_invites_into_the_initiative_only(api, network):
+    from tests.support.teams import other_team
+    lead = other_team(network, "initiatief").make_member(name="Lea Lead", team_lead=True)
+    response = _invite(api(lead), "/initiatives/spn/invitations")
+    assert response.status_code == 201
+    assert response.get_json()["team"] == {"type": "initiatief", "key": "spn", "name": "SPN procesbegeleiders"}
+    assert_problem(_invite(api(lead), "/bonds/knvb/invitations", email="b@x.example"), 403)
+    assert_problem(_invite(api(lead), "/lokets/utrecht/invitations", email="c@x.example"), 403)
+    assert_problem(_invite(api(lead), "/initiatives/spn/invitations", email="d@x.example", team_lead=True), 403)
+    assert_problem(_invite(api("initiatiefmedewerker"), "/initiatives/spn/invitations", email="e@x.example"), 403)
+    assert_problem(_invite(api("beheerder"), "/initiatives/nergens/invitations"), 404)
+    accepted = api().post("/invitations/accept", json={"token": mailed_token("team_invitation"), "name": "Ivo",
+                                                       "password": NEW_PASSWORD})
+    assert accepted.status_code == 201
+    assert accepted.get_json()["memberships"] == [
+        {"role": "initiatiefmedewerker", "team_lead": False, "club": None, "loket": None, "bond": None,
+         "initiative": "spn", "organisation": "SPN procesbegeleiders"}]

@@ -433,3 +433,46 @@ def test_collaboration_errors(api, network):
     assert_problem(api("ondersteuner_eemland").post(path, json={"team": {"type": "bond", "id": "knvb"}}), 404)
     assert_problem(api("club_contact").post(path, json={"team": {"type": "bond", "id": "knvb"}}), 403)
     assert _count(Collaborator) == 0
+
+
+# ---------------------------------------------------------------- landelijke initiatieven, like any team
+
+def test_a_loket_refers_to_an_initiative_which_accepts_and_works_the_request(api, network):
+    filed = _file(api, network)
+    loket, spn = api("ondersteuner"), api("initiatiefmedewerker")
+    assert_problem(spn.get(f"/requests/{filed['id']}"), 404)
+    response = loket.post(f"/requests/{filed['id']}/referrals", json={
+        "to": {"type": "initiatief", "id": "spn"}, "reason": "Procesbegeleiding past hier."})
+    assert response.status_code == 201
+    referral = response.get_json()
+    assert referral["to"] == {"type": "initiatief", "id": network.spn.id, "name": "SPN procesbegeleiders",
+                              "team_id": network.spn.team.id}
+    incoming = spn.get("/requests?view=inkomend").get_json()["items"]
+    assert [item["id"] for item in incoming] == [filed["id"]]
+    assert spn.post(f"/referrals/{referral['id']}/accept").status_code == 200
+    detail = spn.get(f"/requests/{filed['id']}").get_json()
+    assert detail["owner"]["type"] == "initiatief" and detail["permissions"]["manage"] is True
+    assert spn.post(f"/requests/{filed['id']}/messages", json={"body": "We bellen je.", "internal": False}) \
+        .status_code == 201
+    assert_problem(loket.get(f"/requests/{filed['id']}"), 404)
+    assert_problem(api("bondsspecialist").get(f"/requests/{filed['id']}"), 404)
+
+
+def test_an_initiative_is_invited_by_type_and_key_and_steps_out_by_path(api, network):
+    filed = _file(api, network)
+    loket, spn = api("ondersteuner"), api("initiatiefmedewerker")
+    path = f"/requests/{filed['id']}/collaborators"
+    response = loket.post(path, json={"team": {"type": "initiatief", "id": "spn"}})
+    assert response.status_code == 201 and response.get_json()["team"]["name"] == "SPN procesbegeleiders"
+    assert spn.get(f"/requests/{filed['id']}").get_json()["permissions"] == {"manage": False, "reply": True,
+                                                                               "note": True}
+    assert_problem(loket.post(path, json={"team": {"type": "initiatief", "id": "nergens"}}), 422, field="team.id")
+    assert spn.delete(f"{path}/initiatief/spn").status_code == 204
+    assert_problem(spn.get(f"/requests/{filed['id']}"), 404)
+
+
+def test_an_initiative_member_files_no_request(api, network):
+    response = api("initiatiefmedewerker").post("/requests", json={
+        "club": network.club_utrecht.id, "category": "overig", "title": "Hulp", "description": "Tekst"})
+    assert_problem(response, 403)
+    assert _count(SupportRequest) == 0
