@@ -55,7 +55,7 @@ def create_bond_invitation(key, json: InvitationBody):
 def create_initiative_invitation(key, json: InvitationBody):
     """Nodig een collega uit voor het team van dit landelijk initiatief (coördinatoren ervan en beheer).
 
-    Als bij een loket of bond: een link per mail, alleen beheer nodigt uit als coördinator, 409 als het adres al
+    Als bij een loket of een bond: een link per mail, alleen beheer nodigt uit als coördinator, 409 als het adres al
     lid is.
     """
     return _invite("initiatief", key, json)

@@ -183,9 +183,9 @@ def change_status(request_id, json: StatusBody):
 @allow(*SUPPORTERS)
 @spec.validate(resp=Response("HTTP_409", HTTP_201=Referral), tags=SAMENWERKEN)
 def propose_referral(request_id, json: ReferralBody):
-    """Verwijs de aanvraag door naar een loket of bond.
+    """Verwijs de aanvraag door naar een loket, bond of landelijk initiatief (`to.type`: loket, bond, initiatief).
 
-    `to.id` is het numerieke id, of de slug van het loket / de key van de bond. Het andere team
+    `to.id` is het numerieke id, of de slug van het loket / de key van de bond of het initiatief. Het andere team
     accepteert of wijst af binnen 3 werkdagen.
     """
     access = _access(request_id)
@@ -240,7 +240,8 @@ def end_collaboration(request_id, json: CollaboratorEndBody):
 @allow(*SUPPORTERS)
 @spec.validate(resp=Response("HTTP_204"), tags=SAMENWERKEN)
 def end_collaboration_by_path(request_id, kind, identifier):
-    """Beëindig een samenwerking; het team staat in het pad (loket/{id of slug}, bond/{id of key})."""
+    """Beëindig een samenwerking; het team staat in het pad (loket/{id of slug}, bond/{id of key},
+    initiatief/{id of key})."""
     access = _access(request_id)
     numeric = identifier.isascii() and identifier.isdigit() and int(identifier) <= MAX_ID
     team = teams.team_of(kind, int(identifier) if numeric else identifier)
