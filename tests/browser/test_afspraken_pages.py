@@ -97,3 +97,21 @@ def test_a_lead_proposes_and_the_coordinatiepunt_decides(open_page, width):
     assert section.get_by_role("heading", name=re.compile(r"(^|, )voetbal(,|$)")).is_visible()
     assert "Sporttechnisch & competitie" in section.inner_text() and "Alle andere vragen" in section.inner_text()
     check_page(visitor, "loket-waar-gaat-je-vraag-heen", width)
+
+
+def test_an_audit_shows_the_agreements_beside_k8(open_page, width):
+    """The coördinatiepunt opens (or starts, the first time) a concept audit of Sportloket Utrecht: K8's panel
+    holds the agreements of the bonden of its clubs' sports."""
+    page = open_page(width, as_user="coordinatie")
+    page.goto("/kwaliteit/audits")
+    row = page.locator("tbody tr", has=page.get_by_role("rowheader", name="Sportloket Utrecht"))
+    concept = row.get_by_role("link", name=re.compile("^Concept van"))
+    if concept.count():
+        concept.click()
+    else:
+        row.get_by_role("button", name=re.compile("^Nieuwe audit")).click()
+    page.wait_for_load_state()
+    assert re.search(r"/kwaliteit/audits/\d+$", page.url)
+    k8 = page.locator("section", has=page.get_by_role("heading", name=re.compile("^K8 ")))
+    assert k8.get_by_role("heading", name=re.compile("^Bewijs: afspraken met bonden")).is_visible()
+    check_page(page, "audit-k8-afspraken", width)
