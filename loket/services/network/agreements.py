@@ -77,8 +77,8 @@ class BondAgreements:
 
 def agreements_of(bond: Bond) -> BondAgreements:
     """What routes now for every active category, and the pending proposal if any (two queries)."""
-    categories = list(db.session.scalars(select(Category).where(Category.active).order_by(Category.position,
-                                                                                          Category.id)))
+    categories = list(db.session.scalars(select(Category).where(Category.active)
+                                         .order_by(Category.position, Category.name, Category.id)))
     rows = list(db.session.scalars(select(BondAgreement).where(BondAgreement.bond_id == bond.id)))
     confirmed = {row.category_id: row.handled_by for row in rows if row.state == "confirmed"}
     pending = {row.category_id: row.handled_by for row in rows if row.state == "proposed"}
