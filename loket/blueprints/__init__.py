@@ -8,6 +8,7 @@ from loket.blueprints.auth import bp as auth_bp
 from loket.blueprints.beheer import bp as beheer_bp
 from loket.blueprints.club import bp as club_bp
 from loket.blueprints.coordinatie import bp as coordinatie_bp
+from loket.blueprints.gebied import bp as gebied_bp
 from loket.blueprints.inbound import bp as inbound_bp
 from loket.blueprints.kwaliteit import bp as kwaliteit_bp
 from loket.blueprints.main import bp as main_bp
@@ -22,5 +23,5 @@ from loket.blueprints.werkgebied import bp as werkgebied_bp
 BLUEPRINTS = [
     main_bp, auth_bp, account_bp, club_bp, queue_bp, coordinatie_bp, profiel_bp, aanbod_bp, beheer_bp,
     api_bp, inbound_bp, kwaliteit_bp, overzicht_bp, public_bp, aanmelden_bp,
-    netwerk_bp, team_bp, werkgebied_bp, afspraken_bp,
+    netwerk_bp, team_bp, werkgebied_bp, afspraken_bp, gebied_bp,
 ]

@@ -22,6 +22,7 @@ def home():
         "supporter": home_service.supporter_home(user, now) if user.has_role(*SUPPORTERS) else None,
         "coordinatie": home_service.coordinatie_home(now) if user.has_role("coordinatiepunt") else None,
         "beheer": home_service.beheer_home() if user.has_role("beheer") else None,
+        "area": home_service.area_home(user) if user.has_role("gemeente", "adviseur") else None,
     }
     return render_template("main/home.html", memberships=user.memberships, now=now, workflow=workflow,
                            waiting=registrations.status_of_own_clubs(user),

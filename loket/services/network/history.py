@@ -77,3 +77,19 @@ def of_user(user_id: int, *, limit: int = 200) -> list[NetworkChange]:
     return list(db.session.scalars(
         select(NetworkChange).where(NetworkChange.user_id == user_id)
         .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
+
+
+def of_gemeente(gemeente_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    """A gemeente's own history, newest first: its realisation stage and the loket serving it (two queries). A
+    move between loketten is kept in both loketten's histories; here it shows once."""
+    changes = db.session.scalars(
+        select(NetworkChange).where(NetworkChange.field.in_(("stage", "gemeente")),
+                                    NetworkChange.gemeente_id == gemeente_id, NetworkChange.subject == "gemeente")
+        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit))
+    seen, result = set(), []
+    for change in changes:
+        key = (change.field, change.changed_at, change.old_value, change.new_value)
+        if key not in seen:
+            seen.add(key)
+            result.append(change)
+    return result

@@ -43,13 +43,15 @@ class Demand:
         return sum(self.totals)
 
 
-def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS, *,
+                       gemeente_ids: list[int] | None = None) -> Demand:
     """Requests filed per month per category over the last `months` months (months in UTC). Two queries.
 
     Every active category appears, also with no requests; an inactive one only when it had requests.
+    `gemeente_ids`: count only requests of clubs in these gemeenten (None: everywhere).
     """
     window = last_months(months, today or today_in_amsterdam())
-    counts = _counts_per_month(SupportRequest.category_id, window)
+    counts = _counts_per_month(SupportRequest.category_id, window, gemeente_ids=gemeente_ids)
     categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
                                     .order_by(Category.position, Category.name)).all()
     return Demand(window, tuple(
@@ -57,12 +59,15 @@ def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS) -
         for c in categories if c.active or c.id in counts))
 
 
-def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+def demand_by_province(today: date | None = None, months: int = DEMAND_MONTHS, *,
+                       gemeente_ids: list[int] | None = None) -> Demand:
     """Requests filed per month per province of the club's gemeente over the last `months` months
-    (months in UTC). Two queries; every province with a gemeente appears."""
+    (months in UTC). Two queries; every province with a gemeente appears (with `gemeente_ids`: only requests of
+    clubs in these gemeenten, and only their provinces)."""
     window = last_months(months, today or today_in_amsterdam())
-    counts = _counts_per_month(Gemeente.province, window, join_gemeente=True)
-    provinces = db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province)).all()
+    counts = _counts_per_month(Gemeente.province, window, join_gemeente=True, gemeente_ids=gemeente_ids)
+    provinces = db.session.scalars(_only(select(Gemeente.province), gemeente_ids)
+                                   .distinct().order_by(Gemeente.province)).all()
     return Demand(window, tuple(DemandSeries(p, p, _aligned(counts[p], window)) for p in provinces))
 
 
@@ -80,9 +85,26 @@ def demand_by_region(region_set: RegionSet, today: date | None = None, months: i
         DemandSeries(name, name, _aligned(counts[None if name == NOT_GROUPED else name], window)) for name in names))
 
 
-def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False, grouping=None) -> dict:
+def demand_by_gemeente(gemeente_ids: list[int], today: date | None = None, months: int = DEMAND_MONTHS) -> Demand:
+    """Requests filed per month per gemeente (of the club), for these gemeenten only, over the last `months`
+    months (months in UTC): what a gemeente officer or an adviseur sees. Two queries; every one of the
+    gemeenten appears, by name."""
+    window = last_months(months, today or today_in_amsterdam())
+    counts = _counts_per_month(Club.gemeente_id, window, gemeente_ids=gemeente_ids)
+    gemeenten = db.session.execute(_only(select(Gemeente.id, Gemeente.code, Gemeente.name), gemeente_ids)
+                                   .order_by(Gemeente.name, Gemeente.id)).all()
+    return Demand(window, tuple(DemandSeries(g.code, g.name, _aligned(counts[g.id], window)) for g in gemeenten))
+
+
+def _only(query, gemeente_ids: list[int] | None):
+    """The query on gemeenten restricted to `gemeente_ids` (None: all of them)."""
+    return query if gemeente_ids is None else query.where(Gemeente.id.in_(gemeente_ids))
+
+
+def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False, grouping=None,
+                      gemeente_ids: list[int] | None = None) -> dict:
     """{key: {first of month: count}} — one GROUP BY query over the window (`grouping`: a regions.Grouping
-    whose joins the key needs, after the gemeente's)."""
+    whose joins the key needs, after the gemeente's; `gemeente_ids`: only requests of clubs in these gemeenten)."""
     year = extract("year", SupportRequest.created_at)
     month = extract("month", SupportRequest.created_at)
     end = next_month(window[-1])
@@ -90,8 +112,12 @@ def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = Fa
              .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
                     SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
              .group_by(key, year, month))
+    if join_gemeente or gemeente_ids is not None:
+        query = query.join(Club, Club.id == SupportRequest.club_id)
     if join_gemeente:
-        query = query.join(Club, Club.id == SupportRequest.club_id).join(Gemeente, Gemeente.id == Club.gemeente_id)
+        query = query.join(Gemeente, Gemeente.id == Club.gemeente_id)
+    if gemeente_ids is not None:
+        query = query.where(Club.gemeente_id.in_(gemeente_ids))
     if grouping is not None:
         query = grouping.join(query)
     counts: dict = defaultdict(dict)

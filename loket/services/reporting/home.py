@@ -26,6 +26,7 @@ from loket.services.network import registrations
 from loket.services.network.teams import team_ids_of
 from loket.services.quality.overview import LoketRow, Targets, national_overview
 from loket.services.quality import verdict_log
+from loket.services.reporting.area import area_overview
 from loket.services.requests import workflow
 from loket.services.requests.queues import QueueFilter, queue_counts, queue_query
 from loket.services.requests.satisfaction import RATABLE_STATUSES, can_give_satisfaction
@@ -195,3 +196,24 @@ def beheer_home() -> BeheerHome:
         .scalar_subquery().label("bonden_niet_aangesloten"),
     )).one()
     return BeheerHome(**row._asdict())
+
+
+# ---------------------------------------------------------------- gemeente officer / adviseur
+
+@dataclass(frozen=True)
+class AreaHome:
+    pipeline: dict[str, int]  # the area's gemeenten per pipeline stage (reporting.area.PIPELINE)
+    gemeenten: int
+    loketten: int  # loketten serving a gemeente of the area
+    loketten_voldoen: int
+    regions: list[str]  # the adviseur's regions ("Regio Utrecht (VSG-regio's)"); none for a gemeente officer
+
+
+def area_home(user: User) -> AreaHome:
+    """How far the user's gemeenten or region are: the pipeline and how many of their loketten voldoen
+    (reporting.area.area_overview's fixed number of queries)."""
+    overview = area_overview(user)
+    loketten = {g.loket.id: g.loket for g in overview.gemeenten if g.loket is not None}
+    return AreaHome(pipeline=overview.pipeline, gemeenten=len(overview.gemeenten), loketten=len(loketten),
+                    loketten_voldoen=sum(loket.voldoet for loket in loketten.values()),
+                    regions=[f"{r.name} ({r.set_name})" for r in overview.regions])
