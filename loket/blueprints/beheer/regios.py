@@ -13,7 +13,11 @@ from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
-from loket.blueprints.beheer.forms import ActionForm, RegionConfirmForm, RegionImportForm
+from loket.blueprints.beheer.forms import (
+    ActionForm,
+    RegionConfirmForm,
+    RegionImportForm,
+)
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.services.errors import DomainError, InvalidInput
 from loket.services.network import regions
