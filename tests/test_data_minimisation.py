@@ -1,10 +1,12 @@
-"""DESIGN §7: the coördinatiepunt sees aggregates only, never the contents of a request.
+"""DESIGN §7: the coördinatiepunt, a gemeente's sport officer and an adviseur see aggregates only, never the
+contents of a request.
 
 Unmistakable strings are planted in requests of several loketten and of the fallback queue (title,
 description, the club's contact person, an internal note, a public reply, a satisfaction comment, a
 referral reason); the quality measurements are computed; then every GET route the coördinatiepunt can
 open — found in the app's url_map from each view's @allow policy, so a page added later is covered
-without touching this test — is fetched as the coördinatiepunt, with every value its URL can take, and
+without touching this test — is fetched as the coördinatiepunt (and likewise as the roles gemeente and
+adviseur), with every value its URL can take, and
 no planted string may appear in any answer: HTML, JSON, CSV, or any cell of an XLSX workbook.
 """
 import io
@@ -110,9 +112,9 @@ def _values(planted) -> dict[str, list]:
     }
 
 
-def _coordinatiepunt_urls(app, planted) -> list[tuple[str, str]]:
-    """(endpoint, url) for every GET route whose policy lets the coördinatiepunt in (by role, any logged-in
-    user, or public), with every combination of parameter values."""
+def _urls_open_to(app, planted, role="coordinatiepunt") -> list[tuple[str, str]]:
+    """(endpoint, url) for every GET route whose policy lets `role` in (by role, any logged-in user, or
+    public), with every combination of parameter values."""
     values = _values(planted)
     urls = []
     adapter = app.url_map.bind("localhost")
@@ -120,7 +122,7 @@ def _coordinatiepunt_urls(app, planted) -> list[tuple[str, str]]:
         policy = policy_of(app.view_functions[rule.endpoint])
         if rule.endpoint == "static" or "GET" not in rule.methods:
             continue
-        if not policy & {"coordinatiepunt", ANY_USER, PUBLIC}:
+        if not policy & {role, ANY_USER, PUBLIC}:
             continue
         options = {}
         for name, converter in rule._converters.items():
@@ -169,12 +171,43 @@ def test_the_planted_strings_are_findable_where_they_belong(app, login_as, plant
     assert found == set(SECRETS)
 
 
+# Besides the coördinatiepunt (below), the roles that see aggregates only (DESIGN §7): the network user holding
+# each, and pages the walk must reach.
+AGGREGATE_ONLY = {
+    "gemeente": ("gemeente_utrecht", ("/mijn-gebied/", "/mijn-gebied/gemeente/GM0344", "/mijn-gebied/vraag", "/")),
+    "adviseur": ("adviseur", ("/mijn-gebied/", "/mijn-gebied/gemeente/GM0344", "/mijn-gebied/gemeente/GM0355",
+                              "/mijn-gebied/gemeente/GM0312", "/mijn-gebied/vraag", "/")),
+}
+
+
+@pytest.mark.parametrize("role", ["gemeente", "adviseur"])
+def test_no_page_of_a_gemeente_officer_or_adviseur_shows_request_contents(app, login_as, planted, role):
+    """The same walk as the coördinatiepunt's: every GET route the role may open, every value of its URL."""
+    who, reached = AGGREGATE_ONLY[role]
+    browser = login_as(who)
+    token = api_tokens.issue_token(getattr(planted, who).email, PASSWORD).token
+    api = app.test_client()
+    checked = {}
+    for endpoint, url in _urls_open_to(app, planted, role):
+        if endpoint.startswith("api."):
+            response = api.get(url, headers={"Authorization": f"Bearer {token}"})
+        else:
+            response = browser.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        if role in policy_of(app.view_functions[endpoint]):
+            assert response.status_code in (200, 404), (url, response.status_code)  # 404: outside their area
+        assert _leaks(response) == [], f"{url} shows {_leaks(response)}"
+        checked[url] = response.status_code
+    for url in reached:
+        assert checked.get(url) == 200, (url, checked.get(url))
+
+
 def test_no_coordinatiepunt_page_shows_request_contents(app, login_as, planted):
     browser = login_as("coordinator")
     token = api_tokens.issue_token(planted.coordinator.email, PASSWORD).token
     api = app.test_client()
     checked = {}
-    for endpoint, url in _coordinatiepunt_urls(app, planted):
+    for endpoint, url in _urls_open_to(app, planted):
         if endpoint.startswith("api."):
             response = api.get(url, headers={"Authorization": f"Bearer {token}"})
         else:

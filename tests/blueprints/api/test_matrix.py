@@ -14,7 +14,8 @@ from tests.support.api import assert_problem
 
 # One network user per role (the test network has exactly these).
 USER_OF_ROLE = {"club": "club_contact", "clubondersteuner": "ondersteuner", "bondsspecialist": "bondsspecialist",
-                "initiatiefmedewerker": "initiatiefmedewerker", "coordinatiepunt": "coordinator", "beheer": "beheerder"}
+                "initiatiefmedewerker": "initiatiefmedewerker", "coordinatiepunt": "coordinator", "beheer": "beheerder",
+                "gemeente": "gemeente_utrecht", "adviseur": "adviseur"}
 OPERATIONS = spec.operations(create_app(TestingConfig))
 PATH_VALUES = {"request_id": "1", "referral_id": "1", "key": "knvb", "kind": "loket", "identifier": "eemland", "slug": "eemland",
                "registration_id": "1"}
