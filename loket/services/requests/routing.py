@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from loket.extensions import db
 from loket.models import Bond, BondAgreement, Category, Club, Sport, Team, bond_sports
-from loket.services.network.agreements import default_handler
+from loket.services.network.agreements import default_handler, serving
 from loket.services.network.teams import team_for
 
 
@@ -102,9 +102,9 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
     """
     loket = club.gemeente.loket
     sport_ids = [sport.id] if sport else [s.id for s in club.sports]
-    bonden = _bonden_serving(club, list(db.session.scalars(
+    bonden = serving(list(db.session.scalars(
         select(Bond).join(bond_sports, bond_sports.c.bond_id == Bond.id)
-        .where(bond_sports.c.sport_id.in_(sport_ids)).distinct().order_by(Bond.id)))) if sport_ids else []
+        .where(bond_sports.c.sport_id.in_(sport_ids)).distinct().order_by(Bond.id))), club.kind) if sport_ids else []
     handled_by = dict(db.session.execute(
         select(BondAgreement.bond_id, BondAgreement.handled_by)
         .where(BondAgreement.state == "confirmed", BondAgreement.category_id == category.id,
@@ -118,8 +118,3 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
         category_name=category.name,
     )
     return team_for(decision.team_kind, decision.organisation_id), decision
-
-
-def _bonden_serving(club: Club, bonden: list[Bond]) -> list[Bond]:
-    preferred = "brancheorganisatie" if club.kind == "onderneming" else "bond"
-    return [b for b in bonden if b.kind == preferred] or bonden
