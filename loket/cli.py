@@ -89,11 +89,17 @@ def seed_demo_command():
 @click.option("--loket", "loket_slug", default=None, help="Slug van het loket (clubondersteuner).")
 @click.option("--bond", "bond_key", default=None, help="Sleutel van de bond (bondsspecialist).")
 @click.option("--club", "club_id", default=None, help="Id van de club (club).")
-@click.option("--team-lead", is_flag=True, help="Teamleider (coördinator) van het loket of de bond.")
+@click.option("--initiatief", "initiative_key", default=None,
+              help="Sleutel van het landelijk initiatief (initiatiefmedewerker).")
+@click.option("--gemeente", "gemeente_code", default=None, help="CBS-code van de gemeente (gemeente), bv. GM0344.")
+@click.option("--regio", "region_id", default=None, help="Id van de regio (adviseur); zie beheer › regio-indelingen.")
+@click.option("--team-lead", is_flag=True, help="Teamleider (coördinator) van het loket, de bond of het initiatief.")
 @click.pass_context
-def users_create_command(ctx, email, name, password, role, loket_slug, bond_key, club_id, team_lead):
+def users_create_command(ctx, email, name, password, role, loket_slug, bond_key, club_id, initiative_key,
+                         gemeente_code, region_id, team_lead):
     """Een gebruiker met één rol aanmaken."""
-    spec = MembershipSpec(role=role, club=club_id, loket=loket_slug, bond=bond_key, team_lead=team_lead)
+    spec = MembershipSpec(role=role, club=club_id, loket=loket_slug, bond=bond_key, initiative=initiative_key,
+                          gemeente=gemeente_code, region=region_id, team_lead=team_lead)
     try:
         user = create_user(email=email, name=name, password=password, memberships=[spec])
     except InvalidInput as error:

@@ -11,6 +11,8 @@ from loket.models import (
     Gemeente,
     Loket,
     Membership,
+    Region,
+    RegionSet,
     SupportRequest,
     User,
 )
@@ -242,3 +244,40 @@ def test_seed_reference_after_demo_keeps_the_demo_intact(runner, demo):
     _db.session.expire_all()
     assert _db.session.scalar(select(Bond).where(Bond.key == "knvb")).aangesloten is True
     assert _db.session.scalar(select(Loket).where(Loket.slug == "eemland")).gemeenten
+
+
+def test_users_create_for_an_initiative_a_gemeente_and_a_region(runner, demo):
+    region = _db.session.scalar(select(Region).join(RegionSet).where(RegionSet.slug == "sportregios-demo",
+                                                                     Region.name == "Regio Utrecht"))
+    cases = [
+        ("initiatiefmedewerker", ["--initiatief", "spn-procesbegeleiders", "--team-lead"],
+         "Medewerker landelijk initiatief — SPN procesbegeleiders"),
+        ("gemeente", ["--gemeente", "gm0355"], "Gemeente (sportbeleid) — Zeist"),
+        ("adviseur", ["--regio", str(region.id)], "Adviseur lokale sport — Regio Utrecht"),
+    ]
+    for role, options, label in cases:
+        email = f"nieuw.{role}@example.nl"
+        result = _create(runner, email, role, *options)
+        assert result.exit_code == 0, result.output
+        assert label in result.output
+        [membership] = _db.session.scalar(select(User).where(User.email == email)).memberships
+        assert membership.role == role and membership.label == label
+        assert membership.is_team_lead == (role == "initiatiefmedewerker")
+
+
+@pytest.mark.parametrize("role, options, message", [
+    ("initiatiefmedewerker", ["--initiatief", "bestaat-niet"], "bestaat niet"),
+    ("gemeente", ["--gemeente", "GM9999"], "bestaat niet"),
+    ("gemeente", [], "hoort bij precies één gemeente"),
+    ("adviseur", ["--regio", "abc"], "bestaat niet"),
+    ("adviseur", ["--regio", "999999"], "bestaat niet"),
+    ("adviseur", ["--gemeente", "GM0344"], "hoort bij precies één regio"),
+    ("gemeente", ["--gemeente", "GM0344", "--team-lead"], "teamleider"),
+])
+def test_users_create_refuses_a_wrong_organisation_for_the_new_roles(runner, demo, role, options, message):
+    users, memberships = count(User), count(Membership)
+    result = _create(runner, "b@example.nl", role, *options)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    _db.session.rollback()
+    assert (count(User), count(Membership)) == (users, memberships)

@@ -7,8 +7,18 @@ import pytest
 from loket.access import policy_of
 from loket.extensions import db as _db
 from loket.models import Membership, NetworkChange
-from tests.factories import make_user
+from loket.services.network import api_tokens
+from loket.services.network.users import find_by_email
+from loket.services.reporting.area import gemeenten_of
+from tests.factories import (
+    PASSWORD,
+    GemeenteFactory,
+    InitiativeFactory,
+    make_region_set,
+    make_user,
+)
 from tests.support.db import count_queries, count_rows, reloaded
+from tests.support.mails import outbox_rows
 from tests.support.pages import error_of
 from tests.support.requests import file_request
 
@@ -151,7 +161,8 @@ def test_unknown_users_are_404(login_as, network):
 def _beheer_urls(app, network):
     """(method, url) of every beheer route, its parameters filled in with things that exist."""
     values = {"key": "knvb", "sport_id": network.voetbal.id, "user_id": network.collega.id,
-              "membership_id": network.collega.memberships[0].id, "category_id": 1, "outbox_id": 1}
+              "membership_id": network.collega.memberships[0].id, "category_id": 1, "outbox_id": 1,
+              "slug": network.vsg.slug}
     adapter = app.url_map.bind("localhost")
     urls = []
     for rule in app.url_map.iter_rules():
@@ -162,7 +173,8 @@ def _beheer_urls(app, network):
     return urls
 
 
-@pytest.mark.parametrize("who", ["club_contact", "ondersteuner", "bondsspecialist", "coordinator"])
+@pytest.mark.parametrize("who", ["club_contact", "ondersteuner", "bondsspecialist", "coordinator", "initiatiefmedewerker",
+                                 "gemeente_utrecht", "adviseur"])
 def test_every_beheer_page_is_closed_to_every_other_role(app, login_as, network, who):
     lead = make_user("clubondersteuner", network.loket_utrecht, team_lead=True)
     _db.session.commit()
@@ -182,3 +194,96 @@ def test_the_beheer_index_links_every_area(login_as, network):
     for href in ("/netwerk/loketten", "/netwerk/gemeenten", "/beheer/bonden", "/beheer/gebruikers",
                  "/beheer/categorieen", "/beheer/uitgaand"):
         assert f'href="{href}"' in page, href
+
+
+# ---------------------------------------------------------------- the roles of issue #12: initiative, gemeente, region
+
+def test_the_role_form_offers_initiatives_gemeenten_and_regions(login_as, network):
+    page = login_as("beheerder").get(f"{URL}/{network.collega.id}").get_data(as_text=True)
+    assert '<option value="spn">SPN procesbegeleiders</option>' in page
+    assert '<option value="GM0344">Utrecht (GM0344)</option>' in page
+    assert f'<option value="{network.regio_utrecht.id}">VSG-regio&#39;s — Regio Utrecht</option>' in page
+    assert "Adviseur lokale sport" in page and "Gemeente (sportbeleid)" in page
+
+
+@pytest.mark.parametrize("data, label, attribute", [
+    ({"role": "gemeente", "gemeente": "GM0355"}, "Gemeente (sportbeleid) — Zeist", "gemeente_ids"),
+    ({"role": "adviseur", "region": "{region}"}, "Adviseur lokale sport — Regio Utrecht", "region_ids"),
+    ({"role": "initiatiefmedewerker", "initiative": "spn", "team_lead": "y"},
+     "Medewerker landelijk initiatief — SPN procesbegeleiders (coördinator)", "initiative_ids"),
+])
+def test_beheer_gives_the_new_roles(login_as, network, data, label, attribute):
+    client = login_as("beheerder")
+    data = {k: v.format(region=network.regio_utrecht.id) for k, v in data.items()}
+    response = client.post(f"{URL}/{network.collega.id}/rollen", data={"club": "", "loket": "", "bond": "", **data})
+    assert response.status_code == 302, error_of(response.get_data(as_text=True), "organisation")
+    collega = reloaded(network.collega)
+    assert len(getattr(collega, attribute)) == 1 and collega.has_role(data["role"])
+    page = client.get(f"{URL}/{collega.id}").get_data(as_text=True)
+    assert label in page.split('id="geschiedenis-titel"')[1]
+    if data["role"] == "adviseur":
+        assert "VSG-regio&#39;s — Regio Utrecht" in page
+    if data["role"] == "initiatiefmedewerker":
+        assert 'href="/team/initiatief/spn"' in page
+
+
+def test_a_new_adviseur_sees_their_region(login_as, network):
+    client = login_as("beheerder")
+    response = client.post(f"{URL}/nieuw", data={
+        "email": "adje@regio.example", "name": "Adje Adviseur", "role": "adviseur", "club": "", "loket": "",
+        "bond": "", "region": str(network.regio_utrecht.id)})
+    assert response.status_code == 302
+    assert outbox_rows("account_welcome", to="adje@regio.example")
+    adje = find_by_email("adje@regio.example")
+    assert [g.name for g in gemeenten_of(adje)] == ["Bunnik", "Utrecht", "Zeist"]
+
+
+@pytest.mark.parametrize("data", [
+    {"role": "gemeente", "gemeente": "GM9999"},
+    {"role": "gemeente", "gemeente": "GM03\x0044"},
+    {"role": "gemeente"},
+    {"role": "adviseur", "region": "abc"},
+    {"role": "adviseur", "region": str(2**31)},
+    {"role": "adviseur", "region": "9999"},
+    {"role": "adviseur", "gemeente": "GM0344"},
+    {"role": "gemeente", "gemeente": "GM0344", "region": "{region}"},
+    {"role": "initiatiefmedewerker", "initiative": "onbekend"},
+    {"role": "gemeente", "gemeente": "GM0344", "team_lead": "y"},
+    {"role": "clubondersteuner", "loket": "utrecht", "gemeente": "GM0344"},
+])
+def test_a_wrong_new_role_is_a_dutch_400_and_nothing_stored(login_as, network, data):
+    before = _stored()
+    data = {k: v.format(region=network.regio_utrecht.id) for k, v in data.items()}
+    response = login_as("beheerder").post(f"{URL}/{network.collega.id}/rollen",
+                                          data={"club": "", "loket": "", "bond": "", **data})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Controleer het formulier" in page and re.search(r"(bestaat niet|hoort|teamleider)", page)
+    assert _stored() == before
+
+
+def test_the_user_page_uses_a_constant_number_of_queries_however_many_choices(app, login_as, network):
+    client = login_as("beheerder")
+    with count_queries(app) as few:
+        assert client.get(f"{URL}/{network.adviseur.id}").status_code == 200
+    gemeenten = [GemeenteFactory() for _ in range(5)]
+    make_region_set("GGD-regio's", {f"GGD {i}": [g] for i, g in enumerate(gemeenten)}, slug="ggd")
+    for _ in range(3):
+        InitiativeFactory()
+    _db.session.commit()
+    with count_queries(app) as many:
+        assert client.get(f"{URL}/{network.adviseur.id}").status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_the_users_api_names_the_gemeente_the_region_and_the_initiative(app, network):
+    token = api_tokens.issue_token(network.beheerder.email, PASSWORD).token
+    body = app.test_client().get("/api/v1/users?per_page=100", headers={"Authorization": f"Bearer {token}"})
+    assert body.status_code == 200
+    memberships = {user["email"]: user["memberships"][0] for user in body.get_json()["items"]}
+    officer, adviseur = memberships[network.gemeente_utrecht.email], memberships[network.adviseur.email]
+    assert (officer["role"], officer["gemeente"], officer["region"], officer["organisation"]) == (
+        "gemeente", "GM0344", None, "Utrecht")
+    assert (adviseur["role"], adviseur["region"], adviseur["region_set"], adviseur["gemeente"]) == (
+        "adviseur", network.regio_utrecht.id, "vsg", None)
+    assert memberships[network.initiatiefmedewerker.email]["initiative"] == "spn"

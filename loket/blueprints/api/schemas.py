@@ -419,7 +419,11 @@ class Membership(Shape):
     loket: str | None
     bond: str | None
     initiative: str | None = Field(description="De key van het landelijk initiatief (initiatiefmedewerker).")
-    organisation: str | None = Field(description="De naam van de club, het loket, de bond of het initiatief.")
+    gemeente: str | None = Field(description="De CBS-code van de gemeente (rol gemeente), bv. GM0344.")
+    region: int | None = Field(description="Het id van de regio (rol adviseur).")
+    region_set: str | None = Field(description="De slug van de regio-indeling waar die regio bij hoort (adviseur).")
+    organisation: str | None = Field(description="De naam van de club, het loket, de bond, het initiatief, de "
+                                                  "gemeente of de regio.")
 
 
 class User(Shape):

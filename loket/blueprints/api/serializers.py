@@ -91,6 +91,9 @@ def membership(value: Membership) -> dict:
         "club": value.club_id, "loket": value.loket.slug if value.loket else None,
         "bond": value.bond.key if value.bond else None,
         "initiative": value.initiative.key if value.initiative else None,
+        "gemeente": value.gemeente.code if value.gemeente else None,
+        "region": value.region.id if value.region else None,
+        "region_set": value.region.region_set.slug if value.region else None,
         "organisation": value.organisation.name if value.organisation else None,
     }
 

@@ -83,7 +83,12 @@ class MembershipForm(FlaskForm):
                        description="Alleen bij de rol Clubcontact: het nummer van de club.")
     loket = SelectField("Loket", validate_choice=False, description="Alleen bij de rol Clubondersteuner.")
     bond = SelectField("Bond", validate_choice=False, description="Alleen bij de rol Bondsspecialist.")
-    team_lead = BooleanField("Coördinator (teamleider) van dit loket of deze bond")
+    initiative = SelectField("Landelijk initiatief", validate_choice=False,
+                             description="Alleen bij de rol Medewerker landelijk initiatief.")
+    gemeente = SelectField("Gemeente", validate_choice=False, description="Alleen bij de rol Gemeente (sportbeleid).")
+    region = SelectField("Regio", validate_choice=False,
+                         description="Alleen bij de rol Adviseur lokale sport: de indeling en de regio.")
+    team_lead = BooleanField("Coördinator (teamleider) van dit loket, deze bond of dit landelijk initiatief")
     submit = SubmitField("Rol toevoegen")
 
 

@@ -5,7 +5,12 @@ from flask_login import current_user
 
 from loket.access import allow
 from loket.blueprints.beheer import bp
-from loket.blueprints.beheer.forms import ActionForm, DeactivateForm, MembershipForm, NewUserForm
+from loket.blueprints.beheer.forms import (
+    ActionForm,
+    DeactivateForm,
+    MembershipForm,
+    NewUserForm,
+)
 from loket.blueprints.beheer.lists import moved, search_list
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import ROLE_LABELS
@@ -24,16 +29,20 @@ def users():
 
 
 def _with_organisations(form):
-    loketten, bonden = users_service.organisation_choices()
-    form.loket.choices = {"": "Geen loket", **dict(loketten)}
-    form.bond.choices = {"": "Geen bond", **dict(bonden)}
+    choices = users_service.organisation_choices()
+    form.loket.choices = {"": "Geen loket", **dict(choices.loketten)}
+    form.bond.choices = {"": "Geen bond", **dict(choices.bonden)}
+    form.initiative.choices = {"": "Geen landelijk initiatief", **dict(choices.initiatives)}
+    form.gemeente.choices = {"": "Geen gemeente", **dict(choices.gemeenten)}
+    form.region.choices = {"": "Geen regio", **dict(choices.regions)}
     return form
 
 
 def _spec(form) -> users_service.MembershipSpec:
     return users_service.MembershipSpec(role=form.role.data, club=form.club.data or None,
                                         loket=form.loket.data or None, bond=form.bond.data or None,
-                                        team_lead=form.team_lead.data)
+                                        initiative=form.initiative.data or None, gemeente=form.gemeente.data or None,
+                                        region=form.region.data or None, team_lead=form.team_lead.data)
 
 
 def _render_new_user(form, code=200):

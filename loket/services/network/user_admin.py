@@ -34,15 +34,17 @@ def reactivate_user(user: User, *, actor: User) -> None:
 
 
 def create_account(*, actor: User, email: str, name: str, membership: users.MembershipSpec) -> User:
-    """Beheer makes an account with one role (e.g. for the coördinatiepunt, or the first lead of a loket) and the
-    person is mailed a link to choose their password (TEAM_INVITATION_DAYS, once); nobody else ever knows it.
+    """Beheer makes an account with one role (e.g. for the coördinatiepunt, the first lead of a loket or an
+    initiative, a gemeente's sport officer or an adviseur of a region) and the person is mailed a link to choose
+    their password (TEAM_INVITATION_DAYS, once); nobody else ever knows it.
     Side effects: commits the account, its history and the mail. :raises InvalidInput: per field, in Dutch."""
     user = users.create_user(email=email, name=name, password=secrets.token_urlsafe(32), memberships=[membership],
                              commit=False)
     db.session.flush()
     for row in user.memberships:
         history.record("membership", "membership", None, row.label, actor=actor, user_id=user.id,
-                       loket_id=row.loket_id, bond_id=row.bond_id, reason="Account aangemaakt door beheer")
+                       loket_id=row.loket_id, bond_id=row.bond_id, initiative_id=row.initiative_id,
+                       reason="Account aangemaakt door beheer")
     account.mail_password_choice(user, "account_welcome", key=f"welcome:u{user.id}", actor_name=actor.name)
     commit()
     return user

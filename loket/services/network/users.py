@@ -7,10 +7,22 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
-from loket.models import ROLES, Bond, Club, Gemeente, Initiative, Loket, Membership, Region, User
+from loket.models import (
+    ROLES,
+    Bond,
+    Club,
+    Gemeente,
+    Initiative,
+    Loket,
+    Membership,
+    Region,
+    RegionSet,
+    User,
+)
 from loket.models.base import utcnow
 from loket.services import search, transaction
 from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from loket.services.ids import row_by_id
 from loket.services.network import history
 from loket.services.network.passwords import (
     PASSWORD_MIN,
@@ -21,7 +33,6 @@ from loket.services.network.passwords import (
     verify_password,
 )
 from loket.services.text import EMAIL_MAX, SLUG_MAX, has_control_characters
-from loket.services.ids import row_by_id
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
@@ -132,6 +143,8 @@ def _membership(spec: MembershipSpec, errors: dict[str, str]) -> Membership | No
         return membership
     # Text that can be no id, slug or key (too long, a NUL) finds nothing without asking the database.
     wanted = str(getattr(spec, needed)).strip()
+    if needed == "gemeente":  # CBS codes are stored as GM0344; gm0344 names the same gemeente
+        wanted = wanted.upper()
     typed = wanted if len(wanted) <= SLUG_MAX and wanted.isprintable() else None
     model, key, _, unknown, unknown_untyped = _ORGANISATIONS[needed]
     if typed is None:
@@ -270,9 +283,29 @@ def _record_membership(user: User, membership: Membership, *, old, new, actor: U
                    initiative_id=membership.initiative.id if membership.initiative else None)
 
 
-def organisation_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(slug, name) of every loket and (key, name) of every bond, by name: where a role can be given (two
-    queries)."""
-    loketten = db.session.execute(select(Loket.slug, Loket.name).order_by(Loket.name, Loket.id)).all()
-    bonden = db.session.execute(select(Bond.key, Bond.name).order_by(Bond.name, Bond.id)).all()
-    return [tuple(row) for row in loketten], [tuple(row) for row in bonden]
+@dataclass(frozen=True)
+class OrganisationChoices:
+    """Where a role can be given, as (value, label) pairs by name: the value is what a MembershipSpec takes."""
+
+    loketten: list[tuple[str, str]]  # (slug, name)
+    bonden: list[tuple[str, str]]  # (key, name)
+    initiatives: list[tuple[str, str]]  # (key, name)
+    gemeenten: list[tuple[str, str]]  # (CBS code, "name (code)")
+    regions: list[tuple[str, str]]  # (id, "<set> — <region>")
+
+
+def organisation_choices() -> OrganisationChoices:
+    """Every loket, bond, landelijk initiatief, gemeente and region (five queries)."""
+    def pairs(query):
+        return [tuple(row) for row in db.session.execute(query)]
+
+    regions = db.session.execute(select(Region.id, Region.name, RegionSet.name.label("set_name"))
+                                 .join(RegionSet, RegionSet.id == Region.region_set_id)
+                                 .order_by(RegionSet.name, Region.name, Region.id)).all()
+    return OrganisationChoices(
+        loketten=pairs(select(Loket.slug, Loket.name).order_by(Loket.name, Loket.id)),
+        bonden=pairs(select(Bond.key, Bond.name).order_by(Bond.name, Bond.id)),
+        initiatives=pairs(select(Initiative.key, Initiative.name).order_by(Initiative.name, Initiative.id)),
+        gemeenten=[(code, f"{name} ({code})") for code, name in pairs(
+            select(Gemeente.code, Gemeente.name).order_by(Gemeente.name, Gemeente.code))],
+        regions=[(str(row.id), f"{row.set_name} — {row.name}") for row in regions])

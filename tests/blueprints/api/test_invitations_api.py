@@ -44,7 +44,7 @@ def test_a_lead_invites_and_the_invitee_accepts_gets_a_token_and_sees_the_queue(
     user = accepted.get_json()
     assert (user["email"], user["name"]) == ("nieuw@loket.example", "Nina Nieuw")
     assert user["memberships"] == [{"role": "clubondersteuner", "team_lead": False, "club": None, "loket": "utrecht",
-                                    "bond": None, "initiative": None, "organisation": "Sportloket Utrecht"}]
+                                    "bond": None, "initiative": None, "gemeente": None, "region": None, "region_set": None, "organisation": "Sportloket Utrecht"}]
 
     token = api().post("/auth/token", json={"email": "nieuw@loket.example", "password": NEW_PASSWORD})
     assert token.status_code == 201
@@ -165,4 +165,4 @@ def test_an_initiatives_lead_invites_into_the_initiative_only(api, network):
     assert accepted.status_code == 201
     assert accepted.get_json()["memberships"] == [
         {"role": "initiatiefmedewerker", "team_lead": False, "club": None, "loket": None, "bond": None,
-         "initiative": "spn", "organisation": "SPN procesbegeleiders"}]
+         "initiative": "spn", "gemeente": None, "region": None, "region_set": None, "organisation": "SPN procesbegeleiders"}]

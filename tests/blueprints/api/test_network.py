@@ -195,9 +195,9 @@ def test_beheer_creates_a_user_who_can_then_use_the_api(api, network):
     assert user["email"] == "nieuw@example.nl" and user["active"] is True
     assert user["memberships"] == [
         {"role": "clubondersteuner", "team_lead": True, "club": None, "loket": "eemland", "bond": None, "initiative": None,
-         "organisation": "Sportloket Eemland"},
+         "gemeente": None, "region": None, "region_set": None, "organisation": "Sportloket Eemland"},
         {"role": "club", "team_lead": False, "club": network.club_amersfoort.id, "loket": None, "bond": None, "initiative": None,
-         "organisation": "HC Amersfoort"}]
+         "gemeente": None, "region": None, "region_set": None, "organisation": "HC Amersfoort"}]
     assert "password" not in str(user) and "hash" not in str(user)
     token = api().post("/auth/token", json={"email": "nieuw@example.nl", "password": "lang-genoeg-wachtwoord"})
     assert api(token=token.get_json()["token"]).get("/requests?view=inkomend").status_code == 200
