@@ -155,3 +155,57 @@ def test_only_beheer_manages_initiatives(login_as, network, who):
     assert client.post(URL + "/nieuw", data={"key": "nieuw", "name": "Nieuw"}).status_code == 403
     assert client.post(URL + "/spn", data={"name": "Overgenomen"}).status_code == 403
     assert count_rows(Initiative) == 1 and reloaded(network.spn).name == "SPN procesbegeleiders"
+
+
+# ---------------------------------------------------------------- the authorization of an initiative's member
+
+def _closed_to_initiatives(app):
+    """(method, url) of every page route an initiatiefmedewerker may not use, its parameters filled in."""
+    from loket.access import ANY_USER, PUBLIC, policy_of
+
+    def value(rule, name):
+        converter = rule._converters[name]
+        if hasattr(converter, "items"):  # <any(…)>: its first choice
+            return sorted(converter.items)[0]
+        return {"key": "knvb", "slug": "utrecht", "token": "x"}.get(name, 1)
+
+    adapter = app.url_map.bind("localhost")
+    urls = []
+    for rule in app.url_map.iter_rules():
+        policy = policy_of(app.view_functions[rule.endpoint])
+        if rule.endpoint.startswith(("api.", "static")) or policy & {PUBLIC, ANY_USER, "initiatiefmedewerker"}:
+            continue
+        url = adapter.build(rule.endpoint, {name: value(rule, name) for name in rule.arguments})
+        urls += [(method, url) for method in ("GET", "POST") if method in rule.methods]
+    return urls
+
+
+def test_an_initiative_member_gets_403_on_every_page_not_meant_for_it(app, login_as, network):
+    """Filing for a club, aanmeldingen, the club register, a bond's clubs, quality, the overview, beheer,
+    coördinatie …: whatever the route's declaration leaves out, the initiative's member (also as its lead) gets 403
+    and nothing changes."""
+    from loket.models import SupportRequest
+    from tests.factories import make_user
+    lead_user = make_user("initiatiefmedewerker", InitiativeFactory(key="ander", name="Ander programma"),
+                          team_lead=True)
+    _db.session.commit()
+    urls = _closed_to_initiatives(app)
+    assert len(urls) > 100 and {"/wachtrij/nieuw", "/wachtrij/aanmeldingen", URL} <= {url for _, url in urls}
+    before = (_stored(), count_rows(SupportRequest))
+    for client in (login_as("initiatiefmedewerker"), login_as(lead_user)):
+        for method, url in urls:
+            response = client.post(url, data={"x": "1"}) if method == "POST" else client.get(url)
+            assert response.status_code == 403, (method, url, response.status_code)
+    assert (_stored(), count_rows(SupportRequest)) == before
+
+
+def test_an_initiative_member_uses_every_supporter_page(login_as, network):
+    client = login_as("initiatiefmedewerker")
+    for path in ("/", "/wachtrij/", "/wachtrij/?weergave=inkomend", "/wachtrij/?weergave=samenwerking",
+                 "/aanbod/", "/aanbod/team", f"/aanbod/team/{network.spn.team.id}", "/team/initiatief/spn",
+                 "/account/"):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 200, path
+    menu = client.get("/").get_data(as_text=True).split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    assert 'href="/wachtrij/"' in menu and 'href="/team/"' in menu and 'href="/aanbod/team"' in menu
+    assert "/werkgebied/" not in menu and "/kwaliteit/" not in menu
