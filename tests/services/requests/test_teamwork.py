@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db as _db
 from loket.models import SupportRequest
-from loket.services.errors import Conflict
+from loket.services.errors import Conflict, InvalidInput, NotFound
 from loket.services.requests import actions, teamwork
 from loket.services.requests.workdays import add_workdays
 from tests.support.db import ON_POSTGRES
@@ -134,3 +134,50 @@ def test_two_simultaneous_claims_exactly_one_wins(app, network):
         _db.session.expire_all()
         winner = next(uid for uid, v in outcomes.items() if v == "won")
         assert _db.session.get(SupportRequest, request_id).assignee_id == winner
+
+
+# ---------------------------------------------------------------- every kind of team receives referrals
+
+def test_referral_targets_are_operational_loketten_aangesloten_bonden_and_every_initiative(network):
+    from tests.factories import InitiativeFactory
+    InitiativeFactory(key="clubkadercoaches", name="Clubkadercoaches")
+    _db.session.commit()
+    targets = teamwork.referral_targets(exclude_team_id=network.loket_utrecht.team.id)
+    assert [(t.kind, t.name) for t in targets] == [
+        ("loket", "Sportloket Eemland"), ("bond", "KNVB"),
+        ("initiatief", "Clubkadercoaches"), ("initiatief", "SPN procesbegeleiders")]
+    groups = teamwork.referral_target_groups(exclude_team_id=network.spn.team.id)
+    assert {label: [t.name for t in teams] for label, teams in groups.items()} == {
+        "Loketten": ["Sportloket Eemland", "Sportloket Utrecht"], "Bonden en brancheorganisaties": ["KNVB"],
+        "Landelijke initiatieven": ["Clubkadercoaches"]}
+    assert list(groups) == ["Loketten", "Bonden en brancheorganisaties", "Landelijke initiatieven"]
+
+
+@pytest.mark.parametrize("kind", ["bond", "initiatief"])
+def test_a_team_accepting_a_referral_owns_it_with_a_fresh_resolution_clock(network, kind):
+    from tests.support.teams import other_team, referred
+    team = other_team(network, kind)
+    request = _file(network, now=datetime(2026, 3, 2, 9))
+    actions.add_message(request, actor=network.ondersteuner, body="Eerste reactie", internal=False,
+                        as_supporter=True, now=datetime(2026, 3, 2, 10))
+    referral = referred(network, request, team, now=datetime(2026, 3, 3, 9))
+    assert referral.due_at == add_workdays(datetime(2026, 3, 3, 9), 3)
+    assert teamwork.supporter_access(team.member, request.id).is_referral_receiver
+    accepted_at = datetime(2026, 3, 4, 9)
+    teamwork.accept_referral(teamwork.supporter_access(team.member, request.id), actor=team.member, now=accepted_at)
+    _db.session.refresh(request)
+    assert request.owner_team_id == team.team.id and request.status == "nieuw"
+    assert request.first_response_at == datetime(2026, 3, 2, 10)
+    assert request.resolution_due_at == add_workdays(accepted_at, 15) == request.due_at
+    access = teamwork.supporter_access(team.member, request.id)
+    assert access.is_owner and access.can_manage
+    with pytest.raises(NotFound):
+        teamwork.supporter_access(network.ondersteuner, request.id)
+
+
+def test_the_fallback_queue_is_no_referral_target(network):
+    request = _file(network)
+    with pytest.raises(InvalidInput) as raised:
+        teamwork.propose_referral(teamwork.supporter_access(network.ondersteuner, request.id),
+                                  actor=network.ondersteuner, to_team_id=network.fallback_team.id, reason="x")
+    assert raised.value.errors == {"team": teamwork.TARGET_MISSING}
