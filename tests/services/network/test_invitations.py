@@ -15,7 +15,7 @@ from loket.services.network.teams import is_team_lead, works_in
 from tests.factories import PASSWORD
 from tests.support.account import mailed_path, mailed_token
 from tests.support.mails import outbox_rows, rendered
-from tests.support.teams import knvb_lead
+from tests.support.teams import TEAM_KINDS, knvb_lead, other_team
 
 NEW_PASSWORD = "een nieuw teamlid erbij"
 
@@ -62,6 +62,34 @@ def test_a_lead_of_another_loket_may_not_invite_here(network, lead):
 def test_who_is_not_a_lead_of_the_team_may_not_invite(network, who):
     with pytest.raises(Forbidden):
         invitations.invite(getattr(network, who), "loket", "utrecht", email="x@loket.example")
+
+
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_a_lead_of_a_bond_or_initiative_invites_into_that_team_and_the_invitee_joins_it(network, kind):
+    team = other_team(network, kind)
+    lead = team.make_member(name="Lea Lead", team_lead=True)
+    invitation = invitations.invite(lead, kind, team.key, email="nieuw@team.example")
+    assert invitation.role == team.role and invitation.organisation is team.organisation
+    [change] = _changes("invitation")
+    assert (change.bond_id, change.initiative_id) == (
+        (team.organisation.id, None) if kind == "bond" else (None, team.organisation.id))
+    assert invitations.open_invitations(team.organisation) == [invitation]
+    with pytest.raises(Forbidden):
+        invitations.invite(lead, "loket", "utrecht", email="nieuw@team.example")
+    with pytest.raises(Forbidden):
+        invitations.invite(lead, kind, team.key, email="lead@team.example", team_lead=True)
+    user = invitations.accept_with_new_account(mailed_token("team_invitation", "nieuw@team.example"),
+                                               name="Nina Nieuw", password=NEW_PASSWORD)
+    assert works_in(user, team.team) and not is_team_lead(user, kind, team.organisation.id)
+    assert [m.role for m in user.memberships] == [team.role]
+    assert invitations.open_invitations(team.organisation) == []
+    # Someone with an account (here a loket's supporter) joins with it, and keeps the loket.
+    invitations.invite(network.beheerder, kind, team.key, email=network.collega.email, team_lead=True)
+    joined = invitations.join_with_account(mailed_token("team_invitation", network.collega.email), network.collega)
+    assert works_in(joined, team.team) and works_in(joined, network.loket_utrecht.team)
+    assert is_team_lead(joined, kind, team.organisation.id)
+    with pytest.raises(Conflict):
+        invitations.invite(lead, kind, team.key, email=network.collega.email)
 
 
 def test_a_bond_lead_invites_into_their_bond_only(network, bond_lead):

@@ -10,6 +10,7 @@ from loket.services.network import api_tokens, team_admin
 from loket.services.network.teams import is_team_lead
 from tests.factories import PASSWORD, make_user
 from tests.support.db import count_queries
+from tests.support.teams import TEAM_KINDS, other_team
 
 
 def _membership(user, loket):
@@ -33,17 +34,22 @@ def test_the_team_page_lists_members_by_name_with_leads(network, lead):
     assert beheer_view.can_manage and beheer_view.can_appoint
 
 
-@pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist"])
+@pytest.mark.parametrize("who", ["ondersteuner_eemland", "bondsspecialist", "initiatiefmedewerker"])
 def test_another_team_does_not_see_the_team(network, who):
     with pytest.raises(Forbidden):
         team_admin.team_page(getattr(network, who), "loket", "utrecht")
 
 
-def test_a_bond_team_page(network):
-    page = team_admin.team_page(network.bondsspecialist, "bond", "knvb")
-    assert [m.user.name for m in page.members.items] == ["Bas Bond"] and page.key == "knvb"
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_a_bond_team_page(network, kind):
+    team = other_team(network, kind)
+    page = team_admin.team_page(team.member, kind, team.key)
+    assert [m.user.name for m in page.members.items] == [team.member.name] and page.key == team.key
+    assert page.member_label == {"bond": "Bondsspecialist", "initiatief": "Medewerker landelijk initiatief"}[kind]
     with pytest.raises(NotFound):
-        team_admin.team_page(network.beheerder, "bond", "nergens")
+        team_admin.team_page(network.beheerder, kind, "nergens")
+    with pytest.raises(Forbidden):  # a member of the other kind of team
+        team_admin.team_page(other_team(network, "initiatief" if kind == "bond" else "bond").member, kind, team.key)
 
 
 def test_the_page_costs_the_same_queries_for_a_bigger_team(app, network, lead):
@@ -62,6 +68,7 @@ def test_the_page_costs_the_same_queries_for_a_bigger_team(app, network, lead):
 def test_own_team_is_the_first_team_membership(network):
     assert team_admin.own_team(network.ondersteuner) == ("loket", "utrecht")
     assert team_admin.own_team(network.bondsspecialist) == ("bond", "knvb")
+    assert team_admin.own_team(network.initiatiefmedewerker) == ("initiatief", "spn")
     assert team_admin.own_team(network.beheerder) is None
 
 
@@ -148,11 +155,31 @@ def test_beheer_appoints_and_removes_a_lead(network):
     assert (change.loket_id, change.actor_id) == (network.loket_utrecht.id, network.beheerder.id)
 
 
-def test_a_bond_lead_is_appointed_in_the_bond(network):
-    membership = network.bondsspecialist.memberships[0].id
-    team_admin.set_team_lead(network.beheerder, "bond", "knvb", membership, True)
-    assert is_team_lead(_db.session.get(User, network.bondsspecialist.id), "bond", network.knvb.id)
-    assert _db.session.scalar(select(NetworkChange.bond_id).where(NetworkChange.field == "team_lead")) == network.knvb.id
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_a_bond_lead_is_appointed_in_the_bond(network, kind):
+    team = other_team(network, kind)
+    membership = team.member.memberships[0].id
+    team_admin.set_team_lead(network.beheerder, kind, team.key, membership, True)
+    assert is_team_lead(_db.session.get(User, team.member.id), kind, team.organisation.id)
+    change = _db.session.scalar(select(NetworkChange).where(NetworkChange.field == "team_lead"))
+    assert (change.bond_id, change.initiative_id) == (
+        (team.organisation.id, None) if kind == "bond" else (None, team.organisation.id))
+    with pytest.raises(NotFound):  # the membership is not one of the other team
+        team_admin.set_team_lead(network.beheerder, kind, team.key, network.collega.memberships[0].id, True)
+
+
+@pytest.mark.parametrize("kind", TEAM_KINDS)
+def test_a_bond_or_initiative_lead_removes_a_member_of_their_own_team_only(network, kind):
+    team = other_team(network, kind)
+    lead = team.make_member(name="Lea Lead", team_lead=True)
+    removed = team_admin.remove_member(lead, kind, team.key, team.member.memberships[0].id)
+    assert removed.id == team.member.id and not _db.session.get(User, team.member.id).active
+    change = _db.session.scalar(select(NetworkChange).where(NetworkChange.field == "membership"))
+    assert change.reason == "uit het team gehaald" and (change.bond_id or change.initiative_id) == team.organisation.id
+    with pytest.raises(NotFound):
+        team_admin.remove_member(lead, kind, team.key, network.collega.memberships[0].id)
+    with pytest.raises(Conflict):  # the last lead stays
+        team_admin.remove_member(lead, kind, team.key, lead.memberships[0].id)
 
 
 def test_a_lead_appoints_nobody(network, lead):
