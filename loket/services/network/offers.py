@@ -1,6 +1,7 @@
-"""The support offer catalogue (ondersteuningsaanbod): what loketten and bonden offer clubs, by category.
+"""The support offer catalogue (ondersteuningsaanbod): what loketten, bonden and landelijke initiatieven offer clubs,
+by category.
 
-Only members of a team manage its offers. Every function that writes commits exactly once.
+Only members of a team manage its offers (any kind of team alike). Every function that writes commits exactly once.
 """
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
@@ -31,7 +32,7 @@ CATALOGUE_PAGE_SIZE = 25
 # ---------------------------------------------------------------- reading
 
 def managed_teams(user: User) -> list[Team]:
-    """The loket and bond teams whose catalogue `user` manages."""
+    """The loket, bond and initiative teams whose catalogue `user` manages."""
     team_ids = team_ids_of(user)
     if not team_ids:
         return []
@@ -105,7 +106,8 @@ def suggest_offers(category_id: int, team_ids: list[int], limit: int = 5) -> lis
 
 def suggestion_team_ids(club: Club) -> list[int]:
     """The teams whose offers suit a club best: its gemeente's loket, then the aangesloten bonden of
-    its sports (by team id). One query.
+    its sports (by team id). One query. Landelijke initiatieven serve every club alike, so their offers follow these
+    (suggest_offers: the rest, by title).
     """
     connected_bonden = (select(bond_sports.c.bond_id)
                        .join(Bond, Bond.id == bond_sports.c.bond_id)
