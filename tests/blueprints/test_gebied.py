@@ -10,7 +10,14 @@ from loket.access import ANY_USER, PUBLIC, policy_of
 from loket.models.base import utcnow
 from loket.models.region import RegionGemeente
 from loket.services.network import api_tokens, lifecycle
-from tests.factories import PASSWORD, GemeenteFactory, LoketFactory
+from tests.factories import (
+    PASSWORD,
+    GemeenteFactory,
+    LoketFactory,
+    make_region_set,
+    make_user,
+    region_named,
+)
 from tests.support.db import count_queries
 from tests.support.quality import LAST_MONTH, measure_month, pass_audit, stored_request
 from tests.support.requests import DESCRIPTION, TITLE, file_request
@@ -153,7 +160,7 @@ def test_the_new_roles_get_403_on_the_requests_api(app, network, who):
         assert api.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == 403, path
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", [*PAGES, "/"])
 def test_pages_use_a_constant_number_of_queries(app, login_as, network, db, path):
     browser = login_as("adviseur")
     with count_queries(app) as few:
@@ -169,3 +176,14 @@ def test_pages_use_a_constant_number_of_queries(app, login_as, network, db, path
     with count_queries(app) as many:
         assert browser.get(path).status_code == 200
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_an_adviseur_of_an_empty_region_gets_empty_pages_not_errors(login_as, network, db):
+    empty = make_region_set("Leeg", {"Niemandsland": []}, slug="leeg")
+    lonely = make_user("adviseur", region_named(empty, "Niemandsland"), name="Eenzame Adviseur")
+    db.session.commit()
+    browser = login_as(lonely)
+    assert "Er zijn (nog) geen gemeenten" in browser.get("/mijn-gebied/").get_data(as_text=True)
+    assert browser.get("/mijn-gebied/vraag").status_code == 200
+    assert browser.get("/").status_code == 200
+    assert browser.get("/mijn-gebied/gemeente/GM0344").status_code == 404
