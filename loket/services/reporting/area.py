@@ -56,10 +56,12 @@ def _area_rows(user: User) -> list[tuple[Gemeente, int | None]]:
     region_ids = [r for r in user.region_ids if r is not None]
     if not own and not region_ids:
         return []
-    in_region = and_(RegionGemeente.gemeente_id == Gemeente.id, RegionGemeente.region_id.in_(region_ids or [-1]))
+    # The outer join finds the gemeente's rows among the user's regions only (ix_region_gemeenten_region).
+    in_region = and_(RegionGemeente.gemeente_id == Gemeente.id, RegionGemeente.region_id.in_(region_ids))
+    visible = [*([Gemeente.id.in_(own)] if own else []),
+               *([RegionGemeente.region_id.is_not(None)] if region_ids else [])]
     rows = db.session.execute(
-        select(Gemeente, RegionGemeente.region_id).outerjoin(RegionGemeente, in_region)
-        .where(or_(Gemeente.id.in_(own or [-1]), RegionGemeente.region_id.is_not(None)))
+        select(Gemeente, RegionGemeente.region_id).outerjoin(RegionGemeente, in_region).where(or_(*visible))
         .options(joinedload(Gemeente.loket)).order_by(Gemeente.name, Gemeente.id)).all()
     return [(row[0], row[1]) for row in rows]
 
