@@ -32,6 +32,12 @@ def _why(request: SupportRequest) -> str:
         select(Event).where(Event.request_id == request.id).order_by(Event.id)))
 
 
+def _pipeline(html: str) -> list[int]:
+    """The five counts of Regio Utrecht's pipeline: geen, verkennen, in oprichting, operationeel, aangehaakt."""
+    section = html.split('aria-label="Gemeenten van Regio Utrecht per fase"', 1)[1].split("</ol>", 1)[0]
+    return [int(n) for n in re.findall(r"<strong[^>]*>(\d+)</strong>", section)]
+
+
 def test_agreements_route_a_football_clubs_questions_and_the_network_works_them_together(app, login_as, network):
     lead = make_user("bondsspecialist", network.knvb, name="Kim KNVB", team_lead=True)
     _db.session.commit()
@@ -81,3 +87,32 @@ def test_agreements_route_a_football_clubs_questions_and_the_network_works_them_
     assert response.status_code == 302, response.get_data(as_text=True)
     _db.session.expire_all()
     assert _db.session.get(SupportRequest, money.id).owner_team_id == network.spn.team.id
+
+
+def test_an_adviseur_sees_the_pipeline_of_their_region_and_nothing_of_any_request(login_as, network):
+    """Regio Utrecht holds Utrecht (loket aangehaakt), Bunnik (loket in oprichting) and Zeist (no loket)."""
+    utrecht_club = login_as("club_contact")
+    response = utrecht_club.post("/club/aanvragen/nieuw", data={
+        "club": network.club_utrecht.id, "category": category_id(SAFETY), "sport": "",
+        "title": SECRET_TITLE, "description": f"{SECRET_TEXT}: bel Anna op anna@uboys.example"})
+    assert response.status_code == 302
+    adviseur = login_as("adviseur")
+    overview = adviseur.get("/mijn-gebied/")
+    assert overview.status_code == 200
+    assert _pipeline(overview.get_data(as_text=True)) == [1, 0, 1, 0, 1]
+
+    # Zeist starts exploring a loket: the adviseur's pipeline moves with it.
+    assert login_as("coordinator").post("/netwerk/gemeenten/GM0355/verkennen").status_code == 302
+    html = adviseur.get("/mijn-gebied/").get_data(as_text=True)
+    assert _pipeline(html) == [0, 1, 1, 0, 1]
+
+    # Every page of the area, and the start page: aggregates only, never a request's contents or contact data.
+    pages = [html] + [adviseur.get(path).get_data(as_text=True) for path in (
+        "/", "/mijn-gebied/vraag", "/mijn-gebied/gemeente/GM0344", "/mijn-gebied/gemeente/GM0355")]
+    for page in pages:
+        assert SECRET_TITLE not in page and SECRET_TEXT not in page and "anna@uboys.example" not in page
+    # The request itself, the loket's queue and another region's gemeente stay closed.
+    filed = _db.session.scalars(select(SupportRequest).order_by(SupportRequest.id.desc())).first()
+    assert adviseur.get(f"/wachtrij/{filed.id}").status_code == 403
+    assert adviseur.get(f"/club/aanvragen/{filed.id}").status_code == 403
+    assert adviseur.get("/mijn-gebied/gemeente/GM0307").status_code == 404
