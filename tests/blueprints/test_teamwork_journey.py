@@ -342,3 +342,16 @@ def test_a_club_cannot_file_to_the_team_directly_and_routing_never_picks_an_init
     assert member.post("/wachtrij/nieuw", data={"club": network.club_utrecht.id}).status_code == 403
     assert member.post("/club/aanvragen/nieuw", data={"club": network.club_utrecht.id}).status_code == 403
     assert _db.session.scalar(select(func.count()).select_from(SupportRequest)) == 0
+
+
+def test_the_request_page_says_what_each_landelijk_initiatief_does(login_as, network):
+    network.spn.description = "Procesbegeleiding bij fusies en lastige veranderingen."
+    _db.session.commit()
+    request = file_request(network, category="vrijwilligers-kader")
+    page = login_as("ondersteuner").get(f"/wachtrij/{request.id}").get_data(as_text=True)
+    guide = page[page.index("Welke landelijke initiatieven zijn er?"):]
+    assert "SPN procesbegeleiders" in guide and "Procesbegeleiding bij fusies en lastige veranderingen." in guide
+    # Only the owning team chooses where a request goes, so only it sees the guide.
+    other = login_as("initiatiefmedewerker")
+    login_as("ondersteuner").post(f"/wachtrij/{request.id}/inschakelen", data={"team": network.spn.team.id})
+    assert "Welke landelijke initiatieven zijn er?" not in other.get(f"/wachtrij/{request.id}").get_data(as_text=True)

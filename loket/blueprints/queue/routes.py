@@ -81,8 +81,9 @@ def _render_detail(access, code=200, **forms):
     forms["assign_form"].assignee.choices = {"": "— niemand —", **{
         str(u.id): u.name for u in teams.members_of(support_request.owner_team)}}
     # One <optgroup> per kind of team: loketten, bonden, landelijke initiatieven.
-    targets = {label: {str(t.id): t.name for t in group} for label, group in
-               teamwork.referral_target_groups(exclude_team_id=support_request.owner_team_id).items()}
+    groups = teamwork.referral_target_groups(exclude_team_id=support_request.owner_team_id)
+    targets = {label: {str(t.id): t.name for t in group} for label, group in groups.items()}
+    initiatives = [t.initiative for t in groups.get(teamwork.TARGET_GROUPS["initiatief"], [])]
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
         forms[name].team.choices = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
@@ -92,6 +93,7 @@ def _render_detail(access, code=200, **forms):
         forms.setdefault(name, form_class())
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
+        initiatives=initiatives,
         events=queues_service.timeline(support_request, include_internal=True),
         offers=offers_service.suggest_offers(support_request.category_id,
                                              offers_service.suggestion_team_ids(support_request.club)),
