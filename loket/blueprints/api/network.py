@@ -1,4 +1,5 @@
-"""The network: loketten, bonden, clubs, users (beheer), and the categories anyone may read."""
+"""The network: loketten, bonden, landelijke initiatieven, clubs, users (beheer), and the categories anyone may
+read."""
 from datetime import date
 
 from flask_login import current_user
@@ -15,6 +16,7 @@ from loket.blueprints.api.schemas import (
     Club,
     ClubBody,
     ClubPage,
+    InitiativePage,
     Loket,
     LoketBody,
     LoketPage,
@@ -27,6 +29,7 @@ from loket.blueprints.api.schemas import (
 from loket.services.errors import InvalidInput
 from loket.services.network import bonden as bonden_service
 from loket.services.network import clubs as clubs_service
+from loket.services.network import initiatives as initiatives_service
 from loket.services.network import lifecycle
 from loket.services.network import loketten as loketten_service
 from loket.services.network import users as users_service
@@ -100,6 +103,16 @@ def _day(text: str) -> date:
 def list_bonds(query: PageQuery):  # the view name is the published operationId: it follows the path
     """Bonden met hun sporten en team (beheer en ondersteuners)."""
     return serializers.page(bonden_service.list_bonden(page=query.page, per_page=query.per_page), serializers.bond)
+
+
+@bp.get("/initiatives")
+@allow(*BEHEER, *SUPPORTERS)
+@spec.validate(resp=Response(HTTP_200=InitiativePage), tags=NETWERK)
+def list_initiatives(query: PageQuery):
+    """Landelijke initiatieven met hun team (beheer en ondersteuners): waarnaar je kunt doorverwijzen of wie je kunt
+    inschakelen. Clubs dienen er niet zelf bij in."""
+    return serializers.page(initiatives_service.list_initiatives(page=query.page, per_page=query.per_page),
+                            serializers.initiative)
 
 
 @bp.patch("/bonds/<key>")

@@ -442,6 +442,18 @@ class Token(Shape):
     expires_at: Moment | None
 
 
+class Initiative(Shape):
+    """Een landelijk initiatief of programma met een eigen team (geen club dient er zelf bij in)."""
+
+    id: int
+    key: str = Field(description="Unieke sleutel, ook in de URL (`to: {type: initiatief, id: key}`).")
+    name: str
+    description: str | None
+    email: str | None
+    url: str | None
+    team_id: int | None = Field(description="Het team van het initiatief: doel voor doorverwijzen en inschakelen.")
+
+
 class Page(Shape):
     page: int
     per_page: int
@@ -455,6 +467,10 @@ class LoketPage(Page):
 
 class BondPage(Page):
     items: list[Bond]
+
+
+class InitiativePage(Page):
+    items: list[Initiative]
 
 
 class ClubPage(Page):

@@ -76,6 +76,11 @@ def bond(value: Bond) -> dict:
     }
 
 
+def initiative(value) -> dict:
+    return {"id": value.id, "key": value.key, "name": value.name, "description": value.description,
+            "email": value.email, "url": value.url, "team_id": value.team.id if value.team else None}
+
+
 def club(value: Club) -> dict:
     return {
         "id": value.id, "name": value.name, "kind": value.kind,

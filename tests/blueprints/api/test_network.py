@@ -305,3 +305,14 @@ def test_a_gemeente_taken_between_check_and_write_is_not_stolen(network, monkeyp
     assert _db.session.get(Gemeente, gemeente.id).loket.slug == "loket-a"
     assert _db.session.scalar(select(Loket).where(Loket.slug == "loket-b")) is None
     assert _count(Team) == 8  # fallback, three lokets, two bonds, one initiative, loket-a
+
+
+def test_supporters_and_beheer_list_the_initiatives_to_refer_to(api, network):
+    for who in ("ondersteuner", "bondsspecialist", "initiatiefmedewerker", "beheerder"):
+        response = api(who).get("/initiatives")
+        assert response.status_code == 200, who
+        assert response.get_json()["items"] == [{
+            "id": network.spn.id, "key": "spn", "name": "SPN procesbegeleiders", "description": None, "email": None,
+            "url": None, "team_id": network.spn.team.id}]
+    for who in ("club_contact", "coordinator"):
+        assert api(who).get("/initiatives").status_code == 403
