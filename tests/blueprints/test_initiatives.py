@@ -166,7 +166,7 @@ def _closed_to_initiatives(app):
     def value(rule, name):
         converter = rule._converters[name]
         if hasattr(converter, "items"):  # <any(…)>: its first choice
-            return sorted(converter.items)[0]
+            return min(converter.items)
         return {"key": "knvb", "slug": "utrecht", "token": "x"}.get(name, 1)
 
     adapter = app.url_map.bind("localhost")

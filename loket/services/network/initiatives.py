@@ -15,7 +15,12 @@ from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
-from loket.services.text import EMAIL_MAX, SLUG_PATTERN, clean_name, has_control_characters
+from loket.services.text import (
+    EMAIL_MAX,
+    SLUG_PATTERN,
+    clean_name,
+    has_control_characters,
+)
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Dit landelijk initiatief bestaat niet."
