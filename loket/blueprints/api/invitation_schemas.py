@@ -1,6 +1,6 @@
 """The shapes of the team invitation API (api/invitations.py): a lead inviting a colleague into a loket's, bond's
-or initiative's team, and the invitee accepting with the mailed token. Built from the same pieces as schemas.py (strict bodies,
-text without NUL, closed responses)."""
+or initiative's team, and the invitee accepting with the mailed token. Built from the same pieces as schemas.py
+(strict bodies, text without NUL, closed responses)."""
 from typing import Annotated, Literal
 
 from pydantic import Field

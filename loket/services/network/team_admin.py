@@ -1,5 +1,6 @@
-"""A loket's, bond's or landelijk initiatief's team as its people see and manage it: the members (role, lead or not, last login) and open
-invitations; a lead removing a member of their own team; beheer appointing and removing team leads.
+"""A loket's, bond's or landelijk initiatief's team as its people see and manage it: the members (role, lead or not,
+last login) and open invitations; a lead removing a member of their own team; beheer appointing and removing team
+leads.
 
 Who may do what:
 - the team's own members see the page (their colleagues), without any of the buttons; beheer sees every team;
