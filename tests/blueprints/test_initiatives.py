@@ -209,3 +209,17 @@ def test_an_initiative_member_uses_every_supporter_page(login_as, network):
     menu = client.get("/").get_data(as_text=True).split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
     assert 'href="/wachtrij/"' in menu and 'href="/team/"' in menu and 'href="/aanbod/team"' in menu
     assert "/werkgebied/" not in menu and "/kwaliteit/" not in menu
+
+
+def test_the_list_and_page_say_how_big_the_team_is_and_whether_it_has_a_coordinator(login_as, network):
+    client = login_as("beheerder")
+    row = client.get(URL).get_data(as_text=True).split('<tr id="initiatief-spn">')[1].split("</tr>")[0]
+    assert "1 lid" in row and "nog geen coördinator" in row
+    page = client.get(URL + "/spn").get_data(as_text=True)
+    assert "1 lid, 0 coördinatoren: nodig op de teampagina de coördinator uit" in page
+    from tests.factories import make_user
+    make_user("initiatiefmedewerker", network.spn, team_lead=True)
+    _db.session.commit()
+    row = client.get(URL).get_data(as_text=True).split('<tr id="initiatief-spn">')[1].split("</tr>")[0]
+    assert "2 leden" in row and "nog geen coördinator" not in row
+    assert "2 leden, 1 coördinator" in client.get(URL + "/spn").get_data(as_text=True)

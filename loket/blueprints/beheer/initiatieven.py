@@ -17,8 +17,9 @@ from loket.services.network import initiatives as initiatives_service
 @allow("beheer")
 def initiatives():
     listing = search_list(initiatives_service.list_initiatives)
+    sizes = initiatives_service.team_sizes(i.id for i in listing.pagination.items) if listing.pagination else {}
     return moved(listing, "beheer.initiatives") or (
-        render_template("beheer/initiatieven.html", listing=listing), listing.status)
+        render_template("beheer/initiatieven.html", listing=listing, sizes=sizes), listing.status)
 
 
 def _render_new(form=None, code=200):
@@ -53,6 +54,7 @@ def _render_initiative(initiative, form=None, code=200):
     form = form or InitiativeEditForm(name=initiative.name, description=initiative.description or "",
                                       email=initiative.email or "", url=initiative.url or "")
     return render_template("beheer/initiatief.html", initiative=initiative, form=form,
+                           size=initiatives_service.team_sizes([initiative.id]).get(initiative.id, (0, 0)),
                            changes=history.of_initiative(initiative.id)), code
 
 

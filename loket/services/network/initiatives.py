@@ -5,12 +5,12 @@ bonden like any team, but clubs never file to it directly (routing does not know
 Every change is a history row (subject `initiative`) in the same transaction as the change.
 """
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
-from loket.models import Initiative, User
+from loket.models import Initiative, Membership, User
 from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
@@ -62,6 +62,21 @@ def get_initiative(key) -> Initiative:
     if initiative is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     return initiative
+
+
+def team_sizes(initiative_ids) -> dict[int, tuple[int, int]]:
+    """initiative id → (active members, of whom coördinatoren) of its team; one query for all of them. An initiative
+    without members is missing from the answer: referrals to it reach nobody until beheer invites its coördinator."""
+    ids = list(initiative_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.initiative_id, func.count(Membership.id),
+               func.count(Membership.id).filter(Membership.is_team_lead.is_(True)))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.role == "initiatiefmedewerker", Membership.initiative_id.in_(ids), User.active)
+        .group_by(Membership.initiative_id))
+    return {initiative_id: (members, leads) for initiative_id, members, leads in rows}
 
 
 # ---------------------------------------------------------------- changing

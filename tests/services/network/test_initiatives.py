@@ -105,3 +105,18 @@ def test_an_unknown_key_is_not_found(network, key):
         initiatives.get_initiative(key)
     with pytest.raises(NotFound):
         initiatives.update_initiative(key, name="X", actor=network.beheerder)
+
+
+def test_team_sizes_count_active_members_and_leads_in_one_query(app, network):
+    from tests.factories import make_user
+    from tests.support.db import count_queries
+    other = InitiativeFactory(key="leeg", name="Nog leeg")
+    make_user("initiatiefmedewerker", network.spn, team_lead=True)
+    gone = make_user("initiatiefmedewerker", network.spn)
+    gone.active = False
+    _db.session.commit()
+    ids = [network.spn.id, other.id]
+    with count_queries(app) as queries:
+        sizes = initiatives.team_sizes(ids)
+    assert sizes == {ids[0]: (2, 1)} and len(queries) == 1
+    assert initiatives.team_sizes([]) == {}
