@@ -34,6 +34,7 @@ from loket.services.network.teams import is_loket_lead
 from loket.services.quality import voldoet
 from loket.services.quality.criteria import current_set
 from loket.services.quality.verdict_log import record_verdicts
+from loket.services.text import typed_day
 from loket.services.transaction import commit
 
 EVIDENCE_MAX = 5000
@@ -327,21 +328,11 @@ def _check_finalizable(audit: Audit, results: dict[int, str], verdict: str | Non
 
 
 def _audit_date(errors: dict, value, today: date) -> date | None:
-    if value is None or isinstance(value, date):
-        parsed = value
-    else:
-        text = str(value).strip()
-        parsed = None
-        if text:
-            for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
-                try:
-                    parsed = parse(text)
-                    break
-                except ValueError:
-                    continue
-            else:
-                errors["audit_date"] = "Vul een geldige datum in, bijvoorbeeld 31-03-2026."
-                return None
+    try:
+        parsed = typed_day(value)
+    except ValueError:
+        errors["audit_date"] = "Vul een geldige datum in, bijvoorbeeld 31-03-2026."
+        return None
     if parsed is not None and parsed > today:
         errors["audit_date"] = "De datum van de audit mag niet in de toekomst liggen."
         return None
