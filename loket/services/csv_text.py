@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from loket.services.errors import InvalidInput
-from loket.services.text import has_control_characters
+from loket.services.text import GEMEENTE_CODE_PATTERN, has_control_characters
 
 BOM = b"\xef\xbb\xbf"
 ENCODING_MESSAGE = ("Het bestand is niet in UTF-8 opgeslagen (bijvoorbeeld als ‘CSV (gescheiden door "
@@ -162,3 +162,19 @@ def shown(text: str) -> str:
     """Typed text safe to repeat in a message: no control characters, at most SHOWN_MAX characters."""
     clean = "".join(ch for ch in text if not has_control_characters(ch)).strip()
     return clean if len(clean) <= SHOWN_MAX else clean[:SHOWN_MAX - 3] + "…"
+
+
+def gemeente_code(typed: str) -> str | None:
+    """A gemeente's CBS code as a file gives it (GM0344, gm0344, 0344 or 344) in its stored form; None for text
+    that is no such code."""
+    code = typed.strip().upper()
+    if code.isdigit() and len(code) <= 4:
+        code = f"GM{int(code):04d}"
+    return code if GEMEENTE_CODE_PATTERN.fullmatch(code) else None
+
+
+def unknown_gemeente_message(typed: str) -> str:
+    """The row's message for a gemeente code that names no gemeente (or is left empty)."""
+    if not typed.strip():
+        return "Vul de gemeentecode in, bijvoorbeeld GM0344."
+    return f"Onbekende gemeentecode ‘{shown(typed)}’; gebruik de CBS-code, bijvoorbeeld GM0344."

@@ -40,13 +40,22 @@ from loket.extensions import db
 from loket.models import CLUB_KINDS, Club, ClubImport, Gemeente, Loket, Sport, User
 from loket.models.base import utcnow
 from loket.models.club import club_sports
-from loket.services.csv_text import ENCODING_MESSAGE  # noqa: F401  (the page and tests name it here)
-from loket.services.csv_text import CsvFormat, Record, megabytes, read_records, shown, thousands
+from loket.services.csv_text import (
+    ENCODING_MESSAGE,  # noqa: F401  (the page and tests name it here)
+    CsvFormat,
+    Record,
+    gemeente_code,
+    megabytes,
+    read_records,
+    shown,
+    thousands,
+    unknown_gemeente_message,
+)
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import outbox
 from loket.services.network import clubs
 from loket.services.network.registrations import normalised_name
-from loket.services.text import GEMEENTE_CODE_PATTERN, has_control_characters
+from loket.services.text import has_control_characters
 from loket.services.transaction import commit
 from loket.services.ids import as_id
 
@@ -188,13 +197,10 @@ class _RowChecker:
         return row, list(found.values())
 
     def _gemeente(self, found: dict, typed: str):
-        code = typed.strip().upper()
-        if code.isdigit() and len(code) <= 4:
-            code = f"GM{int(code):04d}"
-        gemeente = self.gemeenten.get(code) if GEMEENTE_CODE_PATTERN.fullmatch(code) else None
+        code = gemeente_code(typed)
+        gemeente = self.gemeenten.get(code) if code else None
         if gemeente is None:
-            found["gemeente"] = (f"Onbekende gemeentecode ‘{shown(typed)}’; gebruik de CBS-code, bijvoorbeeld "
-                                 "GM0344." if typed.strip() else "Vul de gemeentecode in, bijvoorbeeld GM0344.")
+            found["gemeente"] = unknown_gemeente_message(typed)
             return None
         gemeente_id, gemeente_name, loket_id = gemeente
         if loket_id != self.loket.id:

@@ -27,15 +27,17 @@ from sqlalchemy.exc import IntegrityError
 from loket.extensions import db
 from loket.models import Gemeente, Membership, Region, RegionGemeente, RegionSet, User
 from loket.models.base import utcnow
-from loket.services.csv_text import CsvFormat, megabytes, read_records, shown, thousands
-from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from loket.services.text import (
-    GEMEENTE_CODE_PATTERN,
-    SLUG_MAX,
-    clean_name,
-    has_control_characters,
-    slugify,
+from loket.services.csv_text import (
+    CsvFormat,
+    gemeente_code,
+    megabytes,
+    read_records,
+    shown,
+    thousands,
+    unknown_gemeente_message,
 )
+from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.text import SLUG_MAX, clean_name, has_control_characters, slugify
 from loket.services.transaction import commit
 
 NAME_MAX = 120  # RegionSet.name
@@ -195,10 +197,8 @@ def _check_rows(records, gemeenten: dict[str, tuple[int, str]]) -> list[PreviewR
         typed_region, typed_code = record.values["regio"], record.values["gemeentecode"]
         region = " ".join(typed_region.split())
         region = spelling.setdefault(region.casefold(), region) if region else ""
-        code = typed_code.strip().upper()
-        if code.isdigit() and len(code) <= 4:
-            code = f"GM{int(code):04d}"
-        gemeente = gemeenten.get(code) if GEMEENTE_CODE_PATTERN.fullmatch(code) else None
+        code = gemeente_code(typed_code)
+        gemeente = gemeenten.get(code) if code else None
         error = None
         if record.width_error:
             error = record.width_error
@@ -215,8 +215,7 @@ def _check_rows(records, gemeenten: dict[str, tuple[int, str]]) -> list[PreviewR
                 problems.append(f"De naam van de regio mag maximaal {REGION_NAME_MAX} tekens lang zijn "
                                 f"(nu {len(region)}).")
             if gemeente is None:
-                problems.append(f"Onbekende gemeentecode ‘{shown(typed_code)}’; gebruik de CBS-code, bijvoorbeeld "
-                                "GM0344." if typed_code.strip() else "Vul de gemeentecode in, bijvoorbeeld GM0344.")
+                problems.append(unknown_gemeente_message(typed_code))
             elif gemeente[0] in seen:
                 first = seen[gemeente[0]]
                 problems.append(f"Gemeente {gemeente[1]} ({code}) staat al op regel {first.line} (regio "
