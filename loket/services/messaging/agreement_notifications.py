@@ -6,12 +6,10 @@ These notices are essential (a decision waits, or was taken): they go whatever `
 """
 from datetime import datetime
 
-from sqlalchemy import select
-
-from loket.extensions import db
-from loket.models import Bond, Membership, User
+from loket.models import Bond, User
 from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
+from loket.services.network.teams import coordinatiepunt_users, team_leads
 
 TEMPLATES = ("agreement_proposed", "agreement_confirmed", "agreement_rejected")
 
@@ -23,28 +21,12 @@ def agreements_proposed(bond: Bond, *, proposer: User, now: datetime) -> None:
 
 def agreements_confirmed(bond: Bond, *, now: datetime) -> None:
     """The coördinatiepunt confirmed the bond's proposal: its leads hear that it routes from now on."""
-    _mail("agreement_confirmed", bond_leads(bond.id), bond, now)
+    _mail("agreement_confirmed", team_leads(bond), bond, now)
 
 
 def agreements_rejected(bond: Bond, *, reason: str, now: datetime) -> None:
     """The coördinatiepunt rejected the bond's proposal: its leads read why."""
-    _mail("agreement_rejected", bond_leads(bond.id), bond, now, reason=reason)
-
-
-def coordinatiepunt_users() -> list[User]:
-    """The active people of the landelijk coördinatiepunt, by name. One query."""
-    return _active(Membership.role == "coordinatiepunt")
-
-
-def bond_leads(bond_id: int) -> list[User]:
-    """The active team leads (coördinatoren) of a bond's team, by name. One query."""
-    return _active((Membership.role == "bondsspecialist") & (Membership.bond_id == bond_id)
-                   & Membership.is_team_lead.is_(True))
-
-
-def _active(condition) -> list[User]:
-    return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                                   .where(condition, User.active).distinct().order_by(User.name, User.id)))
+    _mail("agreement_rejected", team_leads(bond), bond, now, reason=reason)
 
 
 def _mail(template: str, users: list[User], bond: Bond, now: datetime, **context) -> None:

@@ -30,7 +30,7 @@ from loket.services.network.invitations import (
     organisation_ids,
     team_organisation,
 )
-from loket.services.network.teams import MEMBER_ROLE, ORGANISATION_COLUMN, kind_of, organisation_key
+from loket.services.network.teams import MEMBER_ROLE, ORGANISATION_COLUMN, in_team, kind_of, organisation_key
 from loket.services.transaction import commit
 from loket.services.ids import row_by_id
 
@@ -78,7 +78,7 @@ def team_page(viewer: User, kind: str, key, *, page: int = 1, per_page: int = PA
         raise Forbidden(NOT_IN_TEAM)
     members = db.paginate(
         select(Membership).join(Membership.user).options(contains_eager(Membership.user))
-        .where(_in_team(organisation)).order_by(User.name, User.id),
+        .where(in_team(organisation)).order_by(User.name, User.id),
         page=page, per_page=per_page, error_out=False)
     can_manage = may_manage(viewer, organisation)
     return TeamPage(kind=kind, organisation=organisation, members=members,
@@ -151,15 +151,10 @@ def set_team_lead(actor: User, kind: str, key, membership_id, lead: bool, *,
     return membership
 
 
-def _in_team(organisation):
-    kind = kind_of(organisation)
-    return (Membership.role == MEMBER_ROLE[kind]) & (getattr(Membership, ORGANISATION_COLUMN[kind]) == organisation.id)
-
-
 def _lead_count(organisation) -> int:
     """The team's leads whose account is on (a switched-off lead manages nothing)."""
     return db.session.scalar(select(func.count(Membership.id)).join(User, User.id == Membership.user_id)
-                             .where(_in_team(organisation), Membership.is_team_lead.is_(True), User.active))
+                             .where(in_team(organisation), Membership.is_team_lead.is_(True), User.active))
 
 
 def _membership_in(organisation, membership_id) -> Membership:

@@ -88,8 +88,24 @@ def works_in(user: User, team: Team) -> bool:
 def members_of(team: Team) -> list[User]:
     """The active people who work a team's queue, by name; the coördinatiepunt works the fallback queue."""
     if team.kind == "fallback":
-        return _active_users(Membership.role == "coordinatiepunt")
+        return coordinatiepunt_users()
     return _active_users(_membership_in([team]))
+
+
+def coordinatiepunt_users() -> list[User]:
+    """The active people of the landelijk coördinatiepunt, by name. One query."""
+    return _active_users(Membership.role == "coordinatiepunt")
+
+
+def in_team(organisation):
+    """The condition on Membership: a membership of this loket's, bond's or initiative's team."""
+    kind = kind_of(organisation)
+    return (Membership.role == MEMBER_ROLE[kind]) & (getattr(Membership, ORGANISATION_COLUMN[kind]) == organisation.id)
+
+
+def team_leads(organisation) -> list[User]:
+    """The active team leads (coördinatoren) of a loket's, bond's or initiative's team, by name. One query."""
+    return _active_users(in_team(organisation) & Membership.is_team_lead.is_(True))
 
 
 def members_of_teams(team_ids: list[int]) -> list[User]:
