@@ -17,6 +17,7 @@ from loket.models import GEMEENTE_STAGES, Gemeente, Loket, NetworkChange, User
 from loket.models.base import AMSTERDAM, day_in_amsterdam, last_months, next_month, today_in_amsterdam, utcnow
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history, loketten, stages
+from loket.services.network.regions import PROVINCES, Grouping
 from loket.services.network.stages import stage_of
 from loket.services.network.teams import leads_of
 from loket.services.search import contains, search_text
@@ -294,19 +295,29 @@ class StageCounts:
 
 def stage_counts_by_province() -> tuple[list[StageCounts], StageCounts]:
     """Per province, how many gemeenten are in each stage now; and the national total (one query)."""
+    return stage_counts_by_group(PROVINCES)
+
+
+def stage_counts_by_group(grouping: Grouping) -> tuple[list[StageCounts], StageCounts]:
+    """Per group of `grouping` (a province, or a region of a region set then NOT_GROUPED), how many gemeenten are
+    in each stage now; and the national total. A gemeente's stage is its loket's status, else verkennen or geen
+    (`stages.stage_of`, in SQL). One query by province (the provinces with a gemeente, by name); two by a region
+    set (every region of the set, also an empty one, in `grouping.names()` order)."""
+    exploring = Gemeente.exploring_since.is_not(None)
     rows = db.session.execute(
-        select(Gemeente.province, Loket.status, Gemeente.exploring_since.is_not(None).label("exploring"),
-               func.count().label("gemeenten"))
-        .outerjoin(Loket, Loket.id == Gemeente.loket_id)
-        .group_by(Gemeente.province, Loket.status, Gemeente.exploring_since.is_not(None))).all()
-    per_province: dict[str, Counter] = defaultdict(Counter)
+        grouping.join(select(grouping.key.label("group"), Loket.status, exploring.label("exploring"),
+                             func.count().label("gemeenten")).select_from(Gemeente)
+                      .outerjoin(Loket, Loket.id == Gemeente.loket_id))
+        .group_by(grouping.key, Loket.status, exploring)).all()
+    per_group: dict[str, Counter] = {name: Counter() for name in grouping.names()} if grouping.region_set else {}
     for row in rows:
         key = row.status or ("verkennen" if row.exploring else "geen")
-        per_province[row.province][key] += row.gemeenten
+        per_group.setdefault(grouping.name_of(row.group), Counter())[key] += row.gemeenten
     total = Counter()
-    for counts in per_province.values():
+    for counts in per_group.values():
         total.update(counts)
-    return ([StageCounts(name, _all_stages(counts)) for name, counts in sorted(per_province.items())],
+    groups = per_group.items() if grouping.region_set else sorted(per_group.items())
+    return ([StageCounts(name, _all_stages(counts)) for name, counts in groups],
             StageCounts("Nederland", _all_stages(total)))
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import case, func, select
 from loket.extensions import db
 from loket.formatting import number
 from loket.models import (
-    GEMEENTE_STAGES,
     Bond,
     CriteriaSet,
     Criterion,
@@ -368,31 +367,7 @@ class Realisation:
 def realisation(today: date | None = None, *, region_set: RegionSet | None = None) -> Realisation:
     """Stage counts per province (or per region of `region_set`) now and over the last twelve months (three
     queries; four with a region set)."""
-    if region_set is None:
-        groups, total = lifecycle.stage_counts_by_province()
-        grouping = PROVINCES
-    else:
-        grouping = Grouping(region_set)
-        groups, total = _stage_counts_by_region(grouping)
+    grouping = Grouping(region_set) if region_set is not None else PROVINCES
+    groups, total = lifecycle.stage_counts_by_group(grouping)
     return Realisation(as_of=today or today_in_amsterdam(), provinces=groups, total=total,
                        months=lifecycle.stage_counts_over_time(months=12), grouping=grouping)
-
-
-def _stage_counts_by_region(grouping: Grouping) -> tuple[list[lifecycle.StageCounts], lifecycle.StageCounts]:
-    """Per region of the set (and NOT_GROUPED), how many gemeenten are in each stage now (two queries). A
-    gemeente's stage is its loket's status, else verkennen or geen (`network.stages.stage_of`, in SQL)."""
-    exploring = Gemeente.exploring_since.is_not(None)
-    rows = db.session.execute(
-        grouping.join(select(grouping.key.label("region"), Loket.status, exploring.label("exploring"),
-                             func.count().label("gemeenten")).select_from(Gemeente)
-                      .outerjoin(Loket, Loket.id == Gemeente.loket_id))
-        .group_by(grouping.key, Loket.status, exploring)).all()
-    per_region: dict[str, dict[str, int]] = {name: dict.fromkeys(GEMEENTE_STAGES, 0) for name in grouping.names()}
-    total = dict.fromkeys(GEMEENTE_STAGES, 0)
-    for row in rows:
-        stage = row.status or ("verkennen" if row.exploring else "geen")
-        counts = per_region.setdefault(grouping.name_of(row.region), dict.fromkeys(GEMEENTE_STAGES, 0))
-        counts[stage] += row.gemeenten
-        total[stage] += row.gemeenten
-    return ([lifecycle.StageCounts(name, counts) for name, counts in per_region.items()],
-            lifecycle.StageCounts("Nederland", total))
