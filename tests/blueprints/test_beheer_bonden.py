@@ -92,7 +92,7 @@ def test_beheer_adds_a_bond_with_sports_and_a_team(login_as, network):
 def test_bad_input_for_a_new_bond_is_a_dutch_400_and_stores_nothing(login_as, network, data, field, message):
     before = _stored()
     response = login_as("beheerder").post(URL + "/nieuw", data={
-        "key": "nieuw", "abbreviation": "NW", "name": "Nieuwe bond", **data})
+        "key": "nieuwe-bond", "abbreviation": "NW", "name": "Nieuwe bond", **data})
     assert response.status_code == 400
     shown = error_of(response.get_data(as_text=True), field)
     assert shown and (message is None or shown == message)

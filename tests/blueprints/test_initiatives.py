@@ -95,6 +95,8 @@ def test_beheer_adds_an_initiative_with_a_team_and_invites_its_coordinator(login
     ({"key": "spn"}, "key", "Er bestaat al een landelijk initiatief met de sleutel ‘spn’."),
     ({"key": "k\x00"}, "key", None),
     ({"key": "Met Spaties"}, "key", None),
+    # /beheer/initiatieven/nieuw is the form: an initiative with that key could never be opened or edited.
+    ({"key": "Nieuw"}, "key", "De sleutel ‘nieuw’ is gereserveerd; kies een andere."),
     ({"name": ""}, "name", "Vul de naam van het landelijk initiatief in."),
     ({"name": "Naam\x00"}, "name", "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."),
     ({"name": "n" * 201}, "name", None),
@@ -104,7 +106,8 @@ def test_beheer_adds_an_initiative_with_a_team_and_invites_its_coordinator(login
 ])
 def test_bad_input_for_a_new_initiative_is_a_dutch_400_and_stores_nothing(login_as, network, data, field, message):
     before = _stored()
-    response = login_as("beheerder").post(URL + "/nieuw", data={"key": "nieuw", "name": "Nieuw programma", **data})
+    response = login_as("beheerder").post(URL + "/nieuw", data={"key": "nieuw-programma", "name": "Nieuw programma",
+                                                                 **data})
     assert response.status_code == 400
     shown = error_of(response.get_data(as_text=True), field)
     assert shown and (message is None or shown == message)

@@ -27,6 +27,8 @@ CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 KEY_MESSAGE = (f"Een sleutel bestaat uit kleine letters, cijfers en streepjes (hooguit {KEY_MAX} tekens), "
                "bijvoorbeeld ‘knvb’ of ‘badminton-nederland’.")
 KEY_TAKEN_MESSAGE = "Er bestaat al een bond met de sleutel ‘{}’."
+# Paths beside a bond's key that are pages, not a bond: /beheer/bonden/nieuw, /afspraken/mijn-bond.
+RESERVED_KEYS = frozenset({"nieuw", "mijn-bond"})
 DATE_MESSAGE = "Vul een datum in als dd-mm-jjjj (of jjjj-mm-dd)."
 FUTURE_DATE_MESSAGE = "De datum van aansluiten kan niet in de toekomst liggen."
 
@@ -83,6 +85,8 @@ def create_bond(*, key: str | None, abbreviation: str | None, name: str | None, 
     key = (key or "").strip().lower()
     if has_control_characters(key) or len(key) > KEY_MAX or not SLUG_PATTERN.match(key):
         errors["key"] = KEY_MESSAGE
+    elif key in RESERVED_KEYS:
+        errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
     elif db.session.scalar(select(Bond.id).where(Bond.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     abbreviation, name = _names(errors, abbreviation, name)

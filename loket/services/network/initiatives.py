@@ -32,6 +32,8 @@ CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 KEY_MESSAGE = (f"Een sleutel bestaat uit kleine letters, cijfers en streepjes (hooguit {KEY_MAX} tekens), "
                "bijvoorbeeld ‘spn-procesbegeleiders’.")
 KEY_TAKEN_MESSAGE = "Er bestaat al een landelijk initiatief met de sleutel ‘{}’."
+# Paths under /beheer/initiatieven/ that are pages, not an initiative.
+RESERVED_KEYS = frozenset({"nieuw"})
 EMAIL_MESSAGE = "Vul een geldig e-mailadres in, zoals info@initiatief.nl, of laat het leeg."
 URL_MESSAGE = "Vul het volledige webadres in, beginnend met https://, of laat het leeg."
 # The fields beheer edits, in the order the history shows them.
@@ -91,6 +93,8 @@ def create_initiative(*, key, name, description=None, email=None, url=None, acto
     key = key.strip().lower() if isinstance(key, str) else ""
     if has_control_characters(key) or len(key) > KEY_MAX or not SLUG_PATTERN.match(key):
         errors["key"] = KEY_MESSAGE
+    elif key in RESERVED_KEYS:
+        errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
     elif db.session.scalar(select(Initiative.id).where(Initiative.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     values = _values(errors, name=name, description=description, email=email, url=url)

@@ -46,6 +46,9 @@ def test_a_known_sport_name_is_reused_not_doubled(network):
     ({"key": "KN VB"}, "key", bonden.KEY_MESSAGE),
     ({"key": "kn\x00vb"}, "key", bonden.KEY_MESSAGE),
     ({"key": "x" * 41}, "key", bonden.KEY_MESSAGE),
+    # Pages beside a bond's key: /beheer/bonden/nieuw, /afspraken/mijn-bond.
+    ({"key": "nieuw"}, "key", "De sleutel ‘nieuw’ is gereserveerd; kies een andere."),
+    ({"key": "Mijn-Bond"}, "key", "De sleutel ‘mijn-bond’ is gereserveerd; kies een andere."),
     ({"name": ""}, "name", "Vul de naam van de bond in."),
     ({"name": "Bond\x00"}, "name", bonden.CONTROL_MESSAGE),
     ({"name": "x" * 201}, "name", "De naam mag maximaal 200 tekens lang zijn (nu 201)."),
@@ -59,7 +62,7 @@ def test_a_known_sport_name_is_reused_not_doubled(network):
 ])
 def test_bad_input_for_a_new_bond_stores_nothing(network, values, field, message):
     before = _stored()
-    arguments = {"key": "nieuw", "abbreviation": "NW", "name": "Nieuwe bond", "sport_ids": [],
+    arguments = {"key": "nieuwe-bond", "abbreviation": "NW", "name": "Nieuwe bond", "sport_ids": [],
                  "new_sports": "korfbal", **values}
     with pytest.raises(InvalidInput) as raised:
         bonden.create_bond(**arguments, actor=network.beheerder)

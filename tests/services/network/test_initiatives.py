@@ -54,6 +54,7 @@ def test_optional_fields_may_stay_empty(network):
     ({"key": "met spatie"}, "key", "Een sleutel bestaat uit kleine letters"),
     ({"key": "a" * 41}, "key", "Een sleutel bestaat uit kleine letters"),
     ({"key": "nul\x00"}, "key", "Een sleutel bestaat uit kleine letters"),
+    ({"key": "nieuw"}, "key", "De sleutel ‘nieuw’ is gereserveerd"),  # /beheer/initiatieven/nieuw is a page
     ({"name": ""}, "name", "Vul de naam van het landelijk initiatief in."),
     ({"name": "   "}, "name", "Vul de naam van het landelijk initiatief in."),
     ({"name": "N" * 201}, "name", "De naam mag maximaal 200 tekens lang zijn"),
@@ -68,7 +69,7 @@ def test_optional_fields_may_stay_empty(network):
 ])
 def test_bad_input_is_a_dutch_message_and_nothing_is_stored(network, fields, field, message):
     before = _stored()
-    values = {"key": "nieuw", "name": "Nieuw programma", **fields}
+    values = {"key": "nieuw-programma", "name": "Nieuw programma", **fields}
     with pytest.raises(InvalidInput) as raised:
         initiatives.create_initiative(**values, actor=network.beheerder)
     assert message in raised.value.errors[field]
