@@ -1,12 +1,24 @@
 """Forms of the beheer area. Field rules live in the services; forms carry CSRF and structure."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BOND_KIND_LABELS, ROLE_LABELS
+from loket.services.network import regions as _regions
 from loket.services.network.bonden import ABBREVIATION_MAX, KEY_MAX, SPORT_MAX
 from loket.services.network.bonden import NAME_MAX as BOND_NAME_MAX
-from loket.services.network.initiatives import DESCRIPTION_MAX as INITIATIVE_DESCRIPTION_MAX
+from loket.services.network.initiatives import (
+    DESCRIPTION_MAX as INITIATIVE_DESCRIPTION_MAX,
+)
 from loket.services.network.initiatives import KEY_MAX as INITIATIVE_KEY_MAX
 from loket.services.network.initiatives import NAME_MAX as INITIATIVE_NAME_MAX
 from loket.services.network.initiatives import URL_MAX as INITIATIVE_URL_MAX
@@ -106,13 +118,7 @@ class DeactivateForm(FlaskForm):
     submit = SubmitField("Account uitzetten")
 
 
-# ---------------------------------------------------------------- region sets (imports kept here: an appended part)
-
-from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import HiddenField
-
-from loket.services.network import regions as _regions
-
+# ---------------------------------------------------------------- region sets
 
 class RegionImportSizeLimit(FileSize):
     """FileSize with the limit of the app config (REGION_IMPORT_MAX_BYTES), read when the form is checked."""
