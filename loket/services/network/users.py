@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from loket.extensions import db
 from loket.models import (
+    ROLE_ORGANISATION,
     ROLES,
     Bond,
     Club,
@@ -32,13 +33,15 @@ from loket.services.network.passwords import (
     password_problem,
     verify_password,
 )
+from loket.services.network.teams import MEMBER_ROLE
 from loket.services.text import EMAIL_MAX, SLUG_MAX, has_control_characters
 
 MIN_PASSWORD_LENGTH = PASSWORD_MIN
 NAME_MAX = 120
 EMAIL_IN_USE = "Er bestaat al een account met dit e-mailadres."
-ORGANISATION_OF_ROLE = {"club": "club", "clubondersteuner": "loket", "bondsspecialist": "bond",
-                        "initiatiefmedewerker": "initiative", "gemeente": "gemeente", "adviseur": "region"}
+# The organisation each role belongs to, named as the MembershipSpec field and Membership relationship
+# ("loket" for the column loket_id); models.ROLE_ORGANISATION is the one list.
+ORGANISATION_OF_ROLE = {role: column.removesuffix("_id") for role, column in ROLE_ORGANISATION.items() if column}
 # How each organisation is named in a spec, the Dutch word for messages, and whether it has a team with leads.
 _ORGANISATIONS = {
     "club": (Club, None, "club", "Club {} bestaat niet.", "Deze club bestaat niet."),
@@ -49,7 +52,8 @@ _ORGANISATIONS = {
     "gemeente": (Gemeente, "code", "gemeente", "Gemeente '{}' bestaat niet.", "Deze gemeente bestaat niet."),
     "region": (Region, None, "regio", "Regio {} bestaat niet.", "Deze regio bestaat niet."),
 }
-TEAM_ORGANISATIONS = ("loket", "bond", "initiative")
+# The organisations whose members work a team (and can lead it): loket, bond, initiative.
+TEAM_ORGANISATIONS = tuple(ORGANISATION_OF_ROLE[role] for role in MEMBER_ROLE.values())
 
 
 @dataclass(frozen=True)
