@@ -10,8 +10,9 @@ from sqlalchemy import select
 from loket.extensions import db
 from loket.models import CATEGORY_LAST_POSITION as LAST_POSITION, Category
 
-# (position, slug, name, scope, description) in display order. The descriptions say, in a club volunteer's words,
-# what belongs where; they are filled in where a category has none and never overwrite beheer's text.
+# (position, slug, name, scope, description); clubs see them by position, then name. The descriptions say, in a
+# club volunteer's words, what belongs where; they are filled in where a category has none and never overwrite
+# beheer's text.
 SEED_CATEGORIES = (
     (0, "bestuur-organisatie", "Bestuur & organisatie", "generiek",
      "Het bestuur, taken verdelen, vergaderen, statuten, fuseren, beleid en plannen."),
