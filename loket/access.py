@@ -6,11 +6,11 @@ from flask import abort, g, request
 from flask_login import current_user
 
 from loket.extensions import login_manager
-from loket.models import ROLES
+from loket.models import ROLES, SUPPORTER_ROLES
 
 PUBLIC = "public"
 ANY_USER = "any_user"
-SUPPORTERS = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")
+SUPPORTERS = SUPPORTER_ROLES
 # Blueprints whose routes authenticate by bearer token only: a browser session never counts there,
 # which is what makes exempting exactly these from CSRF safe (the factory does so).
 TOKEN_ONLY_BLUEPRINTS = frozenset({"api"})

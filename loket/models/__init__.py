@@ -14,7 +14,8 @@ from loket.models.request import (
     Category, Event, ReferenceSequence, SupportRequest,
 )
 from loket.models.user import (
-    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, AccountToken, Membership, TeamInvitation, User,
+    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, SUPPORTER_ROLES, AccountToken, Membership,
+    TeamInvitation, User,
 )
 from loket.models.network_history import (
     CHANGE_SUBJECTS, GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, NetworkChange,
@@ -31,7 +32,7 @@ from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Pe
 
 __all__ = [
     "AGREEMENT_HANDLERS", "AGREEMENT_STATES", "BOND_KINDS", "BOND_KIND_LABELS", "BondAgreement",
-    "Initiative", "Region", "RegionGemeente", "RegionSet", "ROLE_ORGANISATION",
+    "Initiative", "Region", "RegionGemeente", "RegionSet", "ROLE_ORGANISATION", "SUPPORTER_ROLES",
     "CHANGE_SUBJECTS", "CHANNELS", "CHANNEL_LABELS", "CLUB_IMPORT_STATES", "ClubImport", "GEMEENTE_STAGES",
     "GEMEENTE_STAGE_LABELS", "NetworkChange", "TeamInvitation",
     "ACCOUNT_TOKEN_PURPOSES", "AccountToken", "CLUB_STATUSES", "ClubRegistration", "REGISTRATION_KINDS",

@@ -13,6 +13,9 @@ from loket.models.base import choice_constraint, utcnow
 # sport or procesbegeleider for one region of a region set) see aggregates only, like the coördinatiepunt.
 ROLES = ("club", "clubondersteuner", "bondsspecialist", "initiatiefmedewerker", "coordinatiepunt", "beheer",
          "gemeente", "adviseur")
+# The roles that work a team's queue: a loket's, a bond's, a landelijk initiatief's (the roles a team invitation
+# grants; teams.MEMBER_ROLE pairs each with its kind of team).
+SUPPORTER_ROLES = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")
 ROLE_LABELS = {
     "club": "Clubcontact",
     "clubondersteuner": "Clubondersteuner",
@@ -181,7 +184,7 @@ class TeamInvitation(db.Model):
 
     __tablename__ = "team_invitations"
     __table_args__ = (
-        choice_constraint("role", ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")),
+        choice_constraint("role", SUPPORTER_ROLES),
         CheckConstraint(
             "(role = 'clubondersteuner' AND loket_id IS NOT NULL AND bond_id IS NULL AND initiative_id IS NULL)"
             " OR (role = 'bondsspecialist' AND bond_id IS NOT NULL AND loket_id IS NULL AND initiative_id IS NULL)"

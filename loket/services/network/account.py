@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 
 from loket.extensions import db
-from loket.models import AccountToken, User
+from loket.models import SUPPORTER_ROLES, AccountToken, User
 from loket.models.base import utcnow
 from loket.services.errors import DomainError, InvalidInput
 from loket.services.messaging import outbox
@@ -25,7 +25,6 @@ from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
 from loket.services.transaction import commit
 
-SUPPORTER_ROLES = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker")
 # Every notification (loket.services.messaging.notifications), in Dutch, with the roles that receive it.
 NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request_received": ("De bevestiging dat je aanvraag is ontvangen, met het kenmerk", ("club",)),
