@@ -34,6 +34,7 @@ from loket.services.errors import Conflict, Forbidden, InvalidInput
 from loket.services.messaging import agreement_notifications
 from loket.services.network import history
 from loket.services.network.bonden import get_bond
+from loket.services.network.bonden import matching as bond_matching
 from loket.services.network.teams import is_team_lead
 from loket.services.pagination import paginate_rows
 from loket.services.text import has_control_characters
@@ -278,9 +279,7 @@ def list_bonden(*, page: int = 1, per_page: int = 50, text: str | None = None, k
              .options(selectinload(Bond.sports))
              .order_by(case((proposed_at.is_not(None), 0), else_=1), proposed_at, Bond.name, Bond.id))
     if text:
-        by_sport = (select(bond_sports.c.bond_id).join(Sport, Sport.id == bond_sports.c.sport_id)
-                    .where(bond_sports.c.bond_id == Bond.id, search.contains(text, Sport.name)).exists())
-        query = query.where(search.contains(text, Bond.name, Bond.abbreviation, Bond.key) | by_sport)
+        query = query.where(bond_matching(text))
     if kind in BOND_KINDS:
         query = query.where(Bond.kind == kind)
     if state in STATES:

@@ -46,14 +46,20 @@ def list_bonden(*, page: int = 1, per_page: int = 50, text: str | None = None, a
     query = (select(Bond).options(selectinload(Bond.sports), selectinload(Bond.team))
              .order_by(Bond.name, Bond.id))
     if text:
-        by_sport = exists().where(bond_sports.c.bond_id == Bond.id, bond_sports.c.sport_id == Sport.id,
-                                  search.contains(text, Sport.name))
-        query = query.where(search.contains(text, Bond.name, Bond.abbreviation, Bond.key) | by_sport)
+        query = query.where(matching(text))
     if aangesloten is not None:
         query = query.where(Bond.aangesloten.is_(aangesloten))
     if kind in BOND_KINDS:
         query = query.where(Bond.kind == kind)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def matching(text: str):
+    """The condition of a bond search box (text already through search.search_text): the bond's name,
+    abbreviation or key, or the name of one of its sports, contains `text`."""
+    by_sport = exists().where(bond_sports.c.bond_id == Bond.id, bond_sports.c.sport_id == Sport.id,
+                              search.contains(text, Sport.name))
+    return search.contains(text, Bond.name, Bond.abbreviation, Bond.key) | by_sport
 
 
 def get_bond(key) -> Bond:
