@@ -168,7 +168,7 @@ def gemeente_code(typed: str) -> str | None:
     """A gemeente's CBS code as a file gives it (GM0344, gm0344, 0344 or 344) in its stored form; None for text
     that is no such code."""
     code = typed.strip().upper()
-    if code.isdigit() and len(code) <= 4:
+    if code.isascii() and code.isdigit() and len(code) <= 4:  # "³⁴⁴" is digits to isdigit(), not to int()
         code = f"GM{int(code):04d}"
     return code if GEMEENTE_CODE_PATTERN.fullmatch(code) else None
 

@@ -7,6 +7,7 @@ from loket.services.csv_text import gemeente_code, unknown_gemeente_message
 @pytest.mark.parametrize("typed, code", [
     ("GM0344", "GM0344"), (" gm0344 ", "GM0344"), ("0344", "GM0344"), ("344", "GM0344"),
     ("GM344", None), ("03441", None), ("Utrecht", None), ("", None),
+    ("³⁴⁴", None), ("²", None), ("٣٤٤", None),  # digits to str.isdigit(), but only ASCII digits are a code
 ])
 def test_gemeente_code(typed, code):
     assert gemeente_code(typed) == code

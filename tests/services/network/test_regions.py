@@ -64,7 +64,7 @@ def test_bom_semicolon_comma_and_header_aliases_are_read(network):
 def test_row_errors_unknown_code_empty_region_twice_and_control_characters(network):
     preview = regions.preview_import("Test", csv_bytes(
         "Noord;GM9999", ";GM0344", "Noord;GM0307", "Zuid;GM0307", "Noord;GM0307", "Noord\x00;GM0327",
-        "Noord;", "Noord;GM0312;extra", "niet  ingedeeld;GM0355"))
+        "Noord;", "Noord;GM0312;extra", "niet  ingedeeld;GM0355", "Noord;³⁴⁴"))
     errors = {r.line: r.error for r in preview.errors}
     assert "Onbekende gemeentecode ‘GM9999’" in errors[2]
     assert errors[3] == "Vul de naam van de regio in."
@@ -75,6 +75,7 @@ def test_row_errors_unknown_code_empty_region_twice_and_control_characters(netwo
     assert errors[8] == "Vul de gemeentecode in, bijvoorbeeld GM0344."
     assert "3 kolommen" in errors[9]
     assert "‘Niet ingedeeld’ is de naam voor de gemeenten zonder regio" in errors[10]
+    assert "Onbekende gemeentecode ‘³⁴⁴’" in errors[11]  # superscript digits: a row error, not a crash
     assert not preview.ok and preview.covered == 1
 
 
