@@ -4,6 +4,8 @@ import unicodedata
 from datetime import date, datetime
 
 SLUG_MAX = 80
+# The message for typed text with a control character (has_control_characters), where no other words fit better.
+CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 EMAIL_MAX = 254  # the longest address SMTP allows (RFC 5321)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A CBS gemeente code (GM0344): checked before any query, which also keeps NUL and long text from the database.

@@ -37,7 +37,7 @@ from loket.services.network.bonden import get_bond
 from loket.services.network.bonden import matching as bond_matching
 from loket.services.network.teams import is_team_lead
 from loket.services.pagination import paginate_rows
-from loket.services.text import has_control_characters
+from loket.services.text import CONTROL_MESSAGE, has_control_characters
 from loket.services.transaction import commit
 
 HANDLER_LABELS = {"bond": "de bond", "loket": "het loket", "samen": "samen"}
@@ -168,7 +168,7 @@ def reject(key: str, reason: str | None, *, actor: User, now: datetime | None = 
     now = now or utcnow()
     reason = " ".join((reason or "").split())
     if has_control_characters(reason):
-        raise InvalidInput({"reason": "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."})
+        raise InvalidInput({"reason": CONTROL_MESSAGE})
     if not reason:
         raise InvalidInput({"reason": REASON_MISSING})
     if len(reason) > REASON_MAX:

@@ -13,7 +13,7 @@ from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
-from loket.services.text import SLUG_PATTERN, clean_name, has_control_characters, typed_day
+from loket.services.text import CONTROL_MESSAGE, SLUG_PATTERN, clean_name, has_control_characters, typed_day
 from loket.services.transaction import commit
 from loket.services.ids import as_id
 
@@ -23,7 +23,6 @@ KEY_MAX = 40
 ABBREVIATION_MAX = 40
 NAME_MAX = 200
 SPORT_MAX = 80
-CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 KEY_MESSAGE = (f"Een sleutel bestaat uit kleine letters, cijfers en streepjes (hooguit {KEY_MAX} tekens), "
                "bijvoorbeeld ‘knvb’ of ‘badminton-nederland’.")
 KEY_TAKEN_MESSAGE = "Er bestaat al een bond met de sleutel ‘{}’."

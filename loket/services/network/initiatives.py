@@ -16,6 +16,7 @@ from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
 from loket.services.text import (
+    CONTROL_MESSAGE,
     EMAIL_MAX,
     SLUG_PATTERN,
     clean_name,
@@ -28,7 +29,6 @@ KEY_MAX = 40
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
 URL_MAX = 300
-CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 KEY_MESSAGE = (f"Een sleutel bestaat uit kleine letters, cijfers en streepjes (hooguit {KEY_MAX} tekens), "
                "bijvoorbeeld ‘spn-procesbegeleiders’.")
 KEY_TAKEN_MESSAGE = "Er bestaat al een landelijk initiatief met de sleutel ‘{}’."

@@ -12,7 +12,7 @@ from loket.models.base import AMSTERDAM, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput
 from loket.services.messaging import notifications
 from loket.services.requests import workflow
-from loket.services.text import has_control_characters, required_text
+from loket.services.text import CONTROL_MESSAGE, has_control_characters, required_text
 from loket.services.transaction import commit
 
 
@@ -160,7 +160,7 @@ def log_contact_moment(access, *, actor: User, channel: str, summary: str, momen
     summary = required_text(errors, "summary", summary, missing="Vat kort samen wat er besproken is.",
                             limit=CONTACT_SUMMARY_MAX, what="De samenvatting")
     if "summary" not in errors and has_control_characters(summary, allowed="\n\r\t"):
-        errors["summary"] = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
+        errors["summary"] = CONTROL_MESSAGE
     moment = _moment(errors, moment, now)
     if moment is not None and moment > now:
         errors["moment"] = "Een contactmoment kan niet in de toekomst liggen."

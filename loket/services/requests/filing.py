@@ -28,7 +28,7 @@ from loket.services.requests.routing import route_for
 
 AGREED_TOGETHER = "Volgens de afspraak tussen bond en loket behandelen ze deze vraag samen."
 from loket.services.requests.service_levels import service_levels_of
-from loket.services.text import has_control_characters, required_text
+from loket.services.text import CONTROL_MESSAGE, has_control_characters, required_text
 from loket.services.transaction import commit
 
 # A club files once its loket (or the coördinatiepunt) approved its registration (services.network.registrations).
@@ -46,7 +46,6 @@ SUPPORTER_CHANNELS = CONTACT_CHANNELS  # how a question reaches a supporter: not
 CHANNEL_MESSAGE = "Kies hoe de vraag binnenkwam: telefoon, bezoek of e-mail."
 CONTACT_MISSING_MESSAGE = "Kies een contactpersoon van de club, of vul de gegevens van een nieuwe in."
 ONLY_SUPPORTERS_MESSAGE = "Alleen clubondersteuners van een loket kunnen namens een club een aanvraag indienen."
-CONTROL_MESSAGE = "Gebruik geen stuurtekens (zoals een NUL- of escape-teken)."
 TEXT_WHITESPACE = "\n\r\t\f\v"  # layout a longer text (or a mail) may hold
 
 
