@@ -46,6 +46,8 @@ def test_queue_filters_by_status_category_and_assignee(login_as, network):
     assert titles("?behandelaar=niemand") == {"Vraag A"}
     assert titles(f"?behandelaar={network.collega.id}") == {"Vraag B"}
     assert titles("?behandelaar=ik") == set()
+    assert titles(f"?behandelaar={2**64}") == set()  # no user has that id (and the database is not asked)
+    assert titles("?behandelaar=²") == {"Vraag A", "Vraag B"}  # not a number: no filter, not a 500
     assert a.status == "nieuw"
 
 
@@ -113,6 +115,13 @@ def test_stale_status_form_is_refused(login_as, network):
     assert "net gewijzigd" in response.get_data(as_text=True)
     _db.session.refresh(request)
     assert request.status == "in_behandeling"
+
+
+def test_a_version_of_digits_int_refuses_is_no_500(login_as, network):
+    request = _file(network)
+    response = login_as("ondersteuner").post(f"/wachtrij/{request.id}/status",
+                                             data={"status": "in_behandeling", "version": "²"})
+    assert response.status_code < 500
 
 
 def test_second_claim_gets_clear_message(login_as, network):

@@ -227,6 +227,10 @@ def test_assign_to_colleague_only_within_owning_team(login_as, network):
     response = loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": network.ondersteuner_eemland.id})
     assert response.status_code == 400
     assert "Kies een collega uit het team" in response.get_data(as_text=True)
+    # Digits that int() refuses (superscript) or that no id can be: the same refusal, never a 500.
+    for typed in ("²", str(2**64)):
+        refused = loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": typed})
+        assert refused.status_code == 400 and "Kies een collega uit het team" in refused.get_data(as_text=True)
     _db.session.refresh(request)
     assert request.assignee_id == network.collega.id
     assert loket.post(f"/wachtrij/{request.id}/toewijzen", data={"assignee": ""}).status_code == 302

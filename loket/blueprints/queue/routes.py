@@ -156,7 +156,8 @@ def change_status(request_id):
                     access, new_status, actor=actor, expected_version=expected_version),
                 f"Status gewijzigd naar ‘{STATUS_LABELS.get(form.status.data, form.status.data)}’.",
                 new_status=lambda f: f.status.data,
-                expected_version=lambda f: int(f.version.data) if (f.version.data or "").isdigit() else None)
+                expected_version=lambda f: int(f.version.data)
+                if (f.version.data or "").isascii() and (f.version.data or "").isdigit() else None)
 
 
 @bp.route("/<int:request_id>/oppakken", methods=["POST"])

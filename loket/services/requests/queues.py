@@ -97,8 +97,9 @@ def queue_query(user: User, filters: QueueFilter):
         query = query.where(SupportRequest.assignee_id == user.id)
     elif filters.assignee == "niemand":
         query = query.where(SupportRequest.assignee_id.is_(None))
-    elif filters.assignee and filters.assignee.isdigit():
-        query = query.where(SupportRequest.assignee_id == int(filters.assignee))
+    elif filters.assignee and filters.assignee.isascii() and filters.assignee.isdigit():
+        # A number that can name no user (too large) finds no request, as an unknown id does.
+        query = query.where(SupportRequest.assignee_id == (as_id(filters.assignee) or 0))
     return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
                           selectinload(SupportRequest.filed_by).lazyload(User.memberships),
                           selectinload(SupportRequest.open_referral))

@@ -370,7 +370,7 @@ def assign(access: SupporterAccess, *, actor: User, assignee_id, now: datetime |
     _require_owner(access)
     assignee = None
     if assignee_id not in (None, "", "0"):
-        assignee = db.session.get(User, int(assignee_id)) if str(assignee_id).isdigit() else None
+        assignee = row_by_id(User, assignee_id)
         if assignee is None or not assignee.active or not works_in(assignee, access.request.owner_team):
             raise InvalidInput({"assignee": "Kies een collega uit het team dat de aanvraag behandelt."})
     actions.assign(access.request, actor=actor, assignee=assignee, now=now)
