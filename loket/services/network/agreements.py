@@ -31,6 +31,7 @@ from loket.models import (
 from loket.models.base import utcnow
 from loket.services import search
 from loket.services.errors import Conflict, Forbidden, InvalidInput
+from loket.services.ids import as_key
 from loket.services.messaging import agreement_notifications
 from loket.services.network import history
 from loket.services.network.bonden import get_bond
@@ -201,7 +202,7 @@ def _checked(bond: Bond, entries) -> list[tuple[Category, str]]:
         raise InvalidInput({"agreements": EMPTY_PROPOSAL})
     slugs = [slug for slug, _ in entries]
     categories = {c.slug: c for c in db.session.scalars(select(Category).where(Category.slug.in_(
-        [s for s in slugs if isinstance(s, str) and s.isprintable() and len(s) <= 80]), Category.active))}
+        [s for s in slugs if as_key(s) is not None]), Category.active))}
     chosen, seen = [], set()
     for slug, handled_by in entries:
         category = categories.get(slug) if isinstance(slug, str) else None

@@ -15,7 +15,7 @@ from loket.services.network import history
 from loket.services.network.teams import ensure_team
 from loket.services.text import CONTROL_MESSAGE, SLUG_PATTERN, clean_name, has_control_characters, typed_day
 from loket.services.transaction import commit
-from loket.services.ids import as_id
+from loket.services.ids import as_id, as_key
 
 BOND_NOT_FOUND_MESSAGE = "Deze bond bestaat niet."
 SPORT_NOT_FOUND_MESSAGE = "Kies een sport uit de lijst."
@@ -63,7 +63,7 @@ def matching(text: str):
 
 def get_bond(key) -> Bond:
     """The bond with this key, its sports and team loaded; NotFound for anything else (also text no key is)."""
-    if not isinstance(key, str) or len(key) > KEY_MAX or not key.isprintable():
+    if as_key(key, KEY_MAX) is None:
         raise NotFound(BOND_NOT_FOUND_MESSAGE)
     bond = db.session.scalar(select(Bond).where(Bond.key == key)
                              .options(selectinload(Bond.sports), selectinload(Bond.team)))

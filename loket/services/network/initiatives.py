@@ -13,6 +13,7 @@ from loket.extensions import db
 from loket.models import Initiative, Membership, User
 from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
+from loket.services.ids import as_key
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
 from loket.services.text import (
@@ -57,7 +58,7 @@ def list_initiatives(*, page: int = 1, per_page: int = 50, text: str | None = No
 
 def get_initiative(key) -> Initiative:
     """The initiative with this key, its team loaded; NotFound for anything else (also text no key is)."""
-    if not isinstance(key, str) or not key or len(key) > KEY_MAX or not key.isprintable():
+    if as_key(key, KEY_MAX) is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     initiative = db.session.scalar(select(Initiative).where(Initiative.key == key)
                                    .options(selectinload(Initiative.team)))

@@ -44,9 +44,9 @@ from loket.services.network.users import (
     find_by_email,
     normalise_email,
 )
-from loket.services.text import EMAIL_MAX, SLUG_MAX, clean_name, has_control_characters
+from loket.services.text import EMAIL_MAX, clean_name, has_control_characters
 from loket.services.transaction import commit
-from loket.services.ids import row_by_id
+from loket.services.ids import as_key, row_by_id
 
 NO_TEAM = "Dit team bestaat niet."
 NOT_A_LEAD = "Alleen de coördinatoren van dit team en beheer nodigen collega's uit."
@@ -88,8 +88,7 @@ Organisation = Loket | Bond | Initiative
 def team_organisation(kind: str, key) -> Organisation:
     """The loket (by slug), bond or landelijk initiatief (by key) whose team this is. NotFound for anything else,
     also for typed text that names nothing (too long, a NUL), checked before any query."""
-    if kind not in MEMBER_ROLE or not isinstance(key, str) or not key or len(key) > SLUG_MAX \
-            or not key.isprintable():
+    if kind not in MEMBER_ROLE or as_key(key) is None:
         raise NotFound(NO_TEAM)
     team = team_of(kind, key)
     if team is None:

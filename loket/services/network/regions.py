@@ -37,6 +37,7 @@ from loket.services.csv_text import (
     unknown_gemeente_message,
 )
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.ids import as_key
 from loket.services.text import SLUG_MAX, clean_name, has_control_characters, slugify
 from loket.services.transaction import commit
 
@@ -353,7 +354,7 @@ def set_choices() -> list[tuple[str, str]]:
 
 def region_set(slug) -> RegionSet:
     """The set with this slug; NotFound for anything else (also text that is no slug)."""
-    if not isinstance(slug, str) or not slug or len(slug) > SLUG_MAX or not slug.isprintable():
+    if as_key(slug) is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     found = db.session.scalar(select(RegionSet).where(RegionSet.slug == slug))
     if found is None:
