@@ -47,7 +47,8 @@ def propose_bond_agreements(key, json: AgreementsBody):
 
 @bp.post("/bonds/<key>/agreements/confirm")
 @allow("coordinatiepunt")
-@spec.validate(resp=Response("HTTP_409", HTTP_200=BondAgreements), tags=NETWERK)
+@spec.validate(resp=Response("HTTP_409", "HTTP_422", HTTP_200=BondAgreements), tags=NETWERK)
 def confirm_bond_agreements(key):
-    """Het coördinatiepunt bevestigt het voorstel: vanaf nu routeert het (409 zonder voorstel)."""
+    """Het coördinatiepunt bevestigt het voorstel: vanaf nu routeert het (409 zonder voorstel; 422 als het voorstel
+    niet meer kan gelden, bijvoorbeeld omdat de bond intussen niet meer is aangesloten)."""
     return _shape(agreements.confirm(key, actor=current_user))

@@ -2,6 +2,7 @@
 coördinatiepunt confirms, and confirmed agreements route requests."""
 import pytest
 
+from loket.extensions import db as _db
 from loket.models import BondAgreement
 from tests.factories import make_user
 from tests.support.api import assert_problem
@@ -76,3 +77,14 @@ def test_bad_proposals_are_422_in_dutch_and_store_nothing(api, network):
 
 def test_confirming_without_a_proposal_is_409(api, network):
     assert_problem(api("coordinator").post("/bonds/knvb/agreements/confirm"), 409)
+
+
+def test_confirming_a_proposal_that_no_longer_holds_is_a_documented_422_and_stores_nothing(api, network):
+    """KNVB proposed to handle a generic category itself, then was disconnected: the proposal cannot route."""
+    assert api(knvb_lead(network)).put("/bonds/knvb/agreements", json=PROPOSAL).status_code == 200
+    network.knvb.aangesloten = False
+    _db.session.commit()
+    problem = assert_problem(api("coordinator").post("/bonds/knvb/agreements/confirm"), 422, field="agreements")
+    assert "nog niet aangesloten" in problem["errors"]["agreements"]
+    assert count_rows(BondAgreement, BondAgreement.state == "confirmed") == 0
+    assert count_rows(BondAgreement, BondAgreement.state == "proposed") == 2
