@@ -425,15 +425,6 @@ def delete_region_set(slug, *, actor: User) -> str:
 
 # ---------------------------------------------------------------- grouping gemeenten
 
-def groups_of(region_set_slug) -> dict[int, str]:
-    """gemeente id → its region's name in the set (one query); gemeenten outside every region are absent
-    (they are NOT_GROUPED)."""
-    found = region_set(region_set_slug)
-    return dict(db.session.execute(
-        select(RegionGemeente.gemeente_id, Region.name).join(Region, Region.id == RegionGemeente.region_id)
-        .where(RegionGemeente.region_set_id == found.id)).all())
-
-
 @dataclass(frozen=True)
 class Grouping:
     """How gemeenten are grouped above the gemeente: by province (no region set) or by the regions of a set.
