@@ -38,6 +38,17 @@ def has_control_characters(text: str, *, allowed: str = "") -> bool:
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
+WEB_SCHEMES = ("https", "http")
+
+
+def is_web_address(url: str) -> bool:
+    """Whether typed text is a web address a page may link: http(s), a host after it, no spaces or control
+    characters (a `javascript:` link would run)."""
+    scheme, _, rest = url.partition("://")
+    return (scheme.lower() in WEB_SCHEMES and bool(rest.strip("/")) and not has_control_characters(url)
+            and not any(c.isspace() for c in url))
+
+
 def slugify(name: str) -> str:
     """'Financiën, subsidies & fondsen' → 'financien-subsidies-fondsen'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

@@ -43,6 +43,8 @@ def test_saving_without_confirming_leaves_the_review_date(login_as, lead, networ
 @pytest.mark.parametrize("field, value, message", [
     ("email", "geen-adres", "Vul een geldig e-mailadres in"),
     ("url", "javascript:alert(1)", "beginnend met https://"),
+    ("url", "https://", "beginnend met https://"),  # no host: the public page would not link it
+    ("url", "https://sport loket.example", "beginnend met https://"),
     ("phone", "0" * 41, "maximaal 40 tekens"),
     ("address", "Straat\x001", "stuurtekens"),
 ])

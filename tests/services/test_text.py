@@ -1,9 +1,9 @@
-"""The typed-text rules shared by every form: typed days."""
+"""The typed-text rules shared by every form: typed days, web addresses."""
 from datetime import date
 
 import pytest
 
-from loket.services.text import typed_day
+from loket.services.text import is_web_address, typed_day
 
 
 @pytest.mark.parametrize("typed, day", [
@@ -18,3 +18,12 @@ def test_a_day_is_typed_the_iso_or_the_dutch_way(typed, day):
 def test_text_that_is_no_day_is_refused(typed):
     with pytest.raises(ValueError):
         typed_day(typed)
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://sportloket.example/clubs", True), ("HTTP://sportloket.example", True),
+    ("https://", False), ("https:///", False), ("javascript:alert(1)", False), ("JavaScript://%0aalert(1)", False),
+    ("www.sportloket.example", False), ("https://sport loket.example", False), ("https://a\x00b", False), ("", False),
+])
+def test_a_web_address_is_http_or_https_with_a_host(url, ok):
+    assert is_web_address(url) is ok

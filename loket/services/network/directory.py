@@ -17,7 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from loket.extensions import db
 from loket.models import Bond, Gemeente, Loket, Sport, SupportOffer, Team, bond_sports
 from loket.services.errors import InvalidInput, NotFound
-from loket.services.text import GEMEENTE_CODE_PATTERN, SLUG_MAX, SLUG_PATTERN, has_control_characters
+from loket.services.text import (
+    GEMEENTE_CODE_PATTERN,
+    SLUG_MAX,
+    SLUG_PATTERN,
+    has_control_characters,
+    is_web_address,
+)
 
 SEARCH_MAX = 100  # far longer than any gemeente name ("Nuenen, Gerwen en Nederwetten": 29)
 SEARCH_LIMIT = 20
@@ -29,7 +35,6 @@ SEARCH_CONTROL = "Typ alleen letters, cijfers en leestekens."
 ALSO_KNOWN_AS = {"GM0518": ("Den Haag",), "GM0796": ("Den Bosch",)}
 # "gemeente Utrecht" is how many people write it; the word itself finds nothing.
 LEADING_NOISE = ("gemeente ",)
-WEB_SCHEMES = ("https", "http")
 
 # Match ranks, best first.
 EXACT, NAME_PREFIX, WORD_PREFIX, CONTAINS = range(4)
@@ -274,8 +279,7 @@ def _public_loket(loket: Loket) -> PublicLoket:
 def _web_address(url: str | None) -> str | None:
     """The loket's website only as an http(s) address: pages link it, and a `javascript:` link would run."""
     url = (url or "").strip()
-    scheme, _, rest = url.partition("://")
-    return url if scheme.lower() in WEB_SCHEMES and rest.strip("/") else None
+    return url if is_web_address(url) else None
 
 
 def _active_offers(loket_id: int) -> list[PublicOffer]:

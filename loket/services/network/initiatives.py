@@ -22,6 +22,7 @@ from loket.services.text import (
     SLUG_PATTERN,
     clean_name,
     has_control_characters,
+    is_web_address,
 )
 from loket.services.transaction import commit
 
@@ -161,10 +162,8 @@ def _values(errors: dict, *, name, description, email, url) -> dict:
                 errors["email"] = EMAIL_MESSAGE
     url = (url if isinstance(url, str) else "").strip()
     if url:
-        scheme, _, rest = url.partition("://")
         if len(url) > URL_MAX:
             errors["url"] = f"Het webadres mag maximaal {URL_MAX} tekens lang zijn (nu {len(url)})."
-        elif has_control_characters(url) or any(c.isspace() for c in url) or scheme.lower() not in ("https", "http") \
-                or not rest.strip("/"):
+        elif not is_web_address(url):
             errors["url"] = URL_MESSAGE
     return {"name": name, "description": description or None, "email": email or None, "url": url or None}

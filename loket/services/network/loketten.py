@@ -25,6 +25,7 @@ from loket.services.text import (
     SLUG_PATTERN,
     clean_name,
     has_control_characters,
+    is_web_address,
 )
 from loket.services.transaction import commit
 
@@ -201,7 +202,7 @@ def clean_public_details(errors: dict, details: dict, fields=tuple(PUBLIC_DETAIL
             cleaned["email"] = validate_email(cleaned["email"], check_deliverability=False).normalized
         except EmailNotValidError:
             errors["email"] = "Vul een geldig e-mailadres in, zoals loket@gemeente.nl."
-    if cleaned.get("url") and "url" not in errors and not cleaned["url"].lower().startswith(("https://", "http://")):
+    if cleaned.get("url") and "url" not in errors and not is_web_address(cleaned["url"]):
         errors["url"] = "Vul het volledige webadres in, beginnend met https://."
     return cleaned
 
