@@ -36,12 +36,8 @@ def index():
 @allow(*WHO)
 def gemeente(code):
     page = or_404(area.gemeente_page, current_user._get_current_object(), code)
-    history_charts = {}
-    if page.loket is not None:
-        history_charts = {h.criterion.code: charts.history_chart(h, chart_id=f"grafiek-{h.criterion.code.lower()}",
-                                                                 loket_name=page.loket.row.name)
-                          for h in page.loket.histories}
-    return render_template("gebied/gemeente.html", page=page, row=page.gemeente, charts=history_charts)
+    return render_template("gebied/gemeente.html", page=page, row=page.gemeente,
+                           charts=charts.history_charts(page.loket) if page.loket is not None else {})
 
 
 @bp.route("/vraag")

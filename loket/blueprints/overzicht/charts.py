@@ -134,6 +134,14 @@ def _every(count: int, room: int) -> int:
     return max(1, math.ceil(count / room))
 
 
+def history_charts(detail) -> dict[str, Chart]:
+    """criterion code → the history_chart of each measured criterion of a loket (a quality.overview.LoketDetail),
+    with the ids the loket pages use (grafiek-k2, …)."""
+    return {h.criterion.code: history_chart(h, chart_id=f"grafiek-{h.criterion.code.lower()}",
+                                            loket_name=detail.row.name)
+            for h in detail.histories}
+
+
 def history_chart(history: CriterionHistory, *, chart_id: str, loket_name: str) -> Chart:
     """A line through the measured months, a marker per month (filled circle: voldoet, square: voldoet
     niet, none: not measurable), and the norm as a dashed line. Months are evenly spaced from the first

@@ -108,10 +108,8 @@ def recompute():
 @allow(*WHO)
 def loket(slug):
     detail = or_404(overview_service.loket_detail, slug)
-    history_charts = {h.criterion.code: charts.history_chart(h, chart_id=f"grafiek-{h.criterion.code.lower()}",
-                                                             loket_name=detail.row.name)
-                      for h in detail.histories}
-    return render_template("overzicht/loket.html", detail=detail, row=detail.row, charts=history_charts)
+    return render_template("overzicht/loket.html", detail=detail, row=detail.row,
+                           charts=charts.history_charts(detail))
 
 
 @bp.route("/loketten/<slug>/metingen.<any(csv, xlsx):fmt>")
