@@ -163,12 +163,7 @@ def area_overview(user: User, today: date | None = None) -> AreaOverview:
     codes_in: dict[int, list[str]] = {}
     for gemeente, region_id in rows:
         if gemeente.id not in by_id:
-            loket = gemeente.loket
-            by_id[gemeente.id] = AreaGemeente(
-                code=gemeente.code, name=gemeente.name, province=gemeente.province, stage=stage_of(gemeente),
-                exploring_since=gemeente.exploring_since,
-                loket=AreaLoket(loket.id, loket.slug, loket.name, loket.status, loket.aangehaakt,
-                                loket.aangehaakt_at, verdicts[loket.id]) if loket is not None else None)
+            by_id[gemeente.id] = _area_gemeente(gemeente, verdicts.get(gemeente.loket.id) if gemeente.loket else None)
         if region_id is not None:
             codes_in.setdefault(region_id, []).append(gemeente.code)
     gemeenten = list(by_id.values())
@@ -178,6 +173,16 @@ def area_overview(user: User, today: date | None = None) -> AreaOverview:
                for region in _regions_of(user)]
     return AreaOverview(as_of=today, gemeenten=gemeenten, regions=regions,
                         criteria=list(criteria_set.criteria) if criteria_set else [])
+
+
+def _area_gemeente(gemeente: Gemeente, quality: LoketQuality | None) -> AreaGemeente:
+    """One gemeente's row (its loket loaded), with its loket's verdict."""
+    loket = gemeente.loket
+    return AreaGemeente(
+        code=gemeente.code, name=gemeente.name, province=gemeente.province, stage=stage_of(gemeente),
+        exploring_since=gemeente.exploring_since,
+        loket=AreaLoket(loket.id, loket.slug, loket.name, loket.status, loket.aangehaakt, loket.aangehaakt_at,
+                        quality) if loket is not None else None)
 
 
 def _regions_of(user: User) -> list[Region]:
@@ -215,11 +220,7 @@ def gemeente_page(user: User, code: str, today: date | None = None) -> GemeenteP
         raise NotFound(NOT_IN_AREA_MESSAGE)
     loket = gemeente.loket
     detail = loket_detail(loket.slug, today) if loket is not None else None
-    row = AreaGemeente(
-        code=gemeente.code, name=gemeente.name, province=gemeente.province, stage=stage_of(gemeente),
-        exploring_since=gemeente.exploring_since,
-        loket=AreaLoket(loket.id, loket.slug, loket.name, loket.status, loket.aangehaakt, loket.aangehaakt_at,
-                        detail.row.quality) if loket is not None else None)
+    row = _area_gemeente(gemeente, detail.row.quality if detail is not None else None)
     audits = [AuditVerdict(r.audit_date, r.verdict) for r in db.session.execute(
         select(Audit.audit_date, Audit.verdict)
         .where(Audit.loket_id == loket.id, Audit.kind == "audit", Audit.state == "definitief")
