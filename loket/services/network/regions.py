@@ -234,11 +234,7 @@ def _check_rows(records, gemeenten: dict[str, tuple[int, str]]) -> list[PreviewR
 def _plan_replacement(preview: ImportPreview, existing: RegionSet) -> None:
     """Which regions of the existing set disappear, and whether an adviseur still has one of them (one query)."""
     kept = {name.casefold() for name, _ in preview.regions}
-    adviseurs = db.session.execute(
-        select(Region.id, Region.name, func.count(Membership.id).label("adviseurs"))
-        .outerjoin(Membership, and_(Membership.region_id == Region.id, Membership.role == "adviseur"))
-        .where(Region.region_set_id == existing.id).group_by(Region.id, Region.name).order_by(Region.name)).all()
-    removed = [row for row in adviseurs if row.name.casefold() not in kept]
+    removed = [row for row in _regions_with_adviseurs(existing.id) if row.name.casefold() not in kept]
     preview.removed_regions = [row.name for row in removed]
     holding = [row for row in removed if row.adviseurs]
     if holding:
@@ -249,6 +245,14 @@ def _plan_replacement(preview: ImportPreview, existing: RegionSet) -> None:
                            f"{count} {'adviseur heeft' if count == 1 else 'adviseurs hebben'} daar nog een rol. "
                            "Geef hen eerst een andere regio of neem de rol af (Beheer → Gebruikers), of houd de "
                            "regio in het bestand.")
+
+
+def _regions_with_adviseurs(set_id: int):
+    """(id, name, adviseurs) of every region of the set, by name: how many adviseurs have it (one query)."""
+    return db.session.execute(
+        select(Region.id, Region.name, func.count(Membership.id).label("adviseurs"))
+        .outerjoin(Membership, and_(Membership.region_id == Region.id, Membership.role == "adviseur"))
+        .where(Region.region_set_id == set_id).group_by(Region.id, Region.name).order_by(Region.name)).all()
 
 
 # ---------------------------------------------------------------- the import: storing
@@ -388,10 +392,7 @@ def region_set_detail(slug) -> RegionSetDetail:
     per_region: dict[int, list[tuple[str, str]]] = {}
     for row in members:
         per_region.setdefault(row.region_id, []).append((row.code, row.name))
-    regions = db.session.execute(
-        select(Region.id, Region.name, func.count(Membership.id).label("adviseurs"))
-        .outerjoin(Membership, and_(Membership.region_id == Region.id, Membership.role == "adviseur"))
-        .where(Region.region_set_id == found.id).group_by(Region.id, Region.name).order_by(Region.name)).all()
+    regions = _regions_with_adviseurs(found.id)
     grouped = (select(RegionGemeente.gemeente_id).where(RegionGemeente.region_set_id == found.id))
     outside = [(row.code, row.name) for row in db.session.execute(
         select(Gemeente.code, Gemeente.name).where(Gemeente.id.not_in(grouped)).order_by(Gemeente.name))]
