@@ -38,6 +38,7 @@ from loket.services.network.bonden import get_bond
 from loket.services.network.bonden import matching as bond_matching
 from loket.services.network.teams import is_team_lead
 from loket.services.pagination import paginate_rows
+from loket.services.requests.categories import available_categories, display_key
 from loket.services.text import CONTROL_MESSAGE, has_control_characters
 from loket.services.transaction import commit
 
@@ -79,8 +80,7 @@ class BondAgreements:
 
 def agreements_of(bond: Bond) -> BondAgreements:
     """What routes now for every active category, and the pending proposal if any (two queries)."""
-    categories = list(db.session.scalars(select(Category).where(Category.active)
-                                         .order_by(Category.position, Category.name, Category.id)))
+    categories = available_categories()
     rows = list(db.session.scalars(select(BondAgreement).where(BondAgreement.bond_id == bond.id)))
     confirmed = {row.category_id: row.handled_by for row in rows if row.state == "confirmed"}
     pending = {row.category_id: row.handled_by for row in rows if row.state == "proposed"}
@@ -440,7 +440,7 @@ def where_questions_go(sport_ids: list[int] | None = None) -> QuestionsBySport:
         .outerjoin(BondAgreement, (BondAgreement.bond_id == Bond.id) & (BondAgreement.category_id == Category.id)
                    & (BondAgreement.state == "confirmed"))
         .where(bond_sports.c.sport_id.in_(agreed.distinct()))).all()
-    categories = sorted({row.Category for row in rows}, key=lambda c: (c.position, c.name, c.id))
+    categories = sorted({row.Category for row in rows}, key=display_key)
     handled = {(row.Bond.id, row.Category.id): row.handled_by for row in rows if row.handled_by}
     by_sport: dict[tuple[str, int], dict[int, Bond]] = {}
     for row in rows:
@@ -514,7 +514,7 @@ def evidence_for_loket(loket_id: int) -> LoketEvidence:
         agreed.setdefault(row.bond_id, []).append((row, name))
     evidence = []
     for bond_id, found in agreed.items():
-        found.sort(key=lambda pair: (pair[0].category.position, pair[0].category.name))
+        found.sort(key=lambda pair: display_key(pair[0].category))
 
         def named(handler, found=found):
             return tuple(row.category.name for row, _ in found if row.handled_by == handler)

@@ -20,6 +20,7 @@ from loket.models import (
 )
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.network.teams import team_ids_of
+from loket.services.requests.categories import ORDER as CATEGORY_ORDER
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Dit aanbod bestaat niet of je hebt er geen toegang toe."
@@ -77,7 +78,7 @@ def offer_category_choices(offer: SupportOffer | None = None) -> list[Category]:
     """Active categories, plus any inactive ones the offer already has (so editing keeps them)."""
     current_ids = [c.id for c in offer.categories] if offer is not None else []
     condition = or_(Category.active, Category.id.in_(current_ids)) if current_ids else Category.active
-    return list(db.session.scalars(select(Category).where(condition).order_by(Category.position, Category.name)))
+    return list(db.session.scalars(select(Category).where(condition).order_by(*CATEGORY_ORDER)))
 
 
 def _has_category(category_id: int):

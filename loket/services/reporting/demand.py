@@ -14,6 +14,7 @@ from loket.extensions import db
 from loket.models import Category, Club, Gemeente, RegionSet, SupportRequest
 from loket.models.base import last_months, next_month, today_in_amsterdam
 from loket.services.network.regions import NOT_GROUPED, Grouping
+from loket.services.requests.categories import ORDER as CATEGORY_ORDER
 
 DEMAND_MONTHS = 12
 
@@ -53,7 +54,7 @@ def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS, *
     window = last_months(months, today or today_in_amsterdam())
     counts = _counts_per_month(SupportRequest.category_id, window, gemeente_ids=gemeente_ids)
     categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
-                                    .order_by(Category.position, Category.name)).all()
+                                    .order_by(*CATEGORY_ORDER)).all()
     return Demand(window, tuple(
         DemandSeries(c.slug, c.name if c.active else f"{c.name} (niet meer te kiezen)", _aligned(counts[c.id], window))
         for c in categories if c.active or c.id in counts))

@@ -11,16 +11,23 @@ from loket.services.text import SLUG_MAX, SLUG_PATTERN, has_control_characters, 
 from loket.services.transaction import commit
 
 
+# The order categories are shown in everywhere: by position (seed.categories), then name. ORDER for a query,
+# display_key for categories already loaded.
+ORDER = (Category.position, Category.name, Category.id)
+
+
+def display_key(category: Category) -> tuple:
+    return category.position, category.name, category.id
+
+
 def available_categories() -> list[Category]:
     """The categories a club can file under, in display order."""
-    return list(db.session.scalars(select(Category).where(Category.active).order_by(Category.position,
-                                                                                     Category.name)))
+    return list(db.session.scalars(select(Category).where(Category.active).order_by(*ORDER)))
 
 
 def queue_filter_categories() -> list[Category]:
     """Every category, deactivated ones last (old requests keep them, so queues can filter on them)."""
-    return list(db.session.scalars(select(Category).order_by(Category.active.desc(), Category.position,
-                                                             Category.name)))
+    return list(db.session.scalars(select(Category).order_by(Category.active.desc(), *ORDER)))
 
 
 # ---------------------------------------------------------------- managed by beheer
@@ -34,7 +41,7 @@ def search_categories(*, text: str | None = None, page: int = 1, per_page: int =
     """One page of categories, active or not, in display order, whose name or slug contains `text` (two
     queries). :raises InvalidInput: {"q": …} for unusable search text."""
     text = search.search_text(text)
-    query = select(Category).order_by(Category.position, Category.name, Category.id)
+    query = select(Category).order_by(*ORDER)
     if text:
         query = query.where(search.contains(text, Category.name, Category.slug))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
