@@ -92,6 +92,9 @@ def create_bond(*, key: str | None, abbreviation: str | None, name: str | None, 
         errors["key"] = KEY_MESSAGE
     elif key in RESERVED_KEYS:
         errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
+    elif key.isdigit():  # /collaborators/bond/<id of key>: "7" would name bond 7, not this one
+        errors["key"] = (f"De sleutel ‘{key}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
+                         "Voeg een letter toe.")
     elif db.session.scalar(select(Bond.id).where(Bond.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     abbreviation, name = _names(errors, abbreviation, name)

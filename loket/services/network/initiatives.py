@@ -97,6 +97,9 @@ def create_initiative(*, key, name, description=None, email=None, url=None, acto
         errors["key"] = KEY_MESSAGE
     elif key in RESERVED_KEYS:
         errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
+    elif key.isdigit():  # /collaborators/initiatief/<id of key>: "7" would name initiative 7, not this one
+        errors["key"] = (f"De sleutel ‘{key}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
+                         "Voeg een letter toe.")
     elif db.session.scalar(select(Initiative.id).where(Initiative.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     values = _values(errors, name=name, description=description, email=email, url=url)

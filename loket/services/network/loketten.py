@@ -58,6 +58,9 @@ def _clean_slug(errors: dict, slug: str | None) -> str:
                           "bijvoorbeeld ‘utrecht’.")
     elif slug in RESERVED_SLUGS:
         errors["slug"] = f"De slug ‘{slug}’ is gereserveerd; kies een andere."
+    elif slug.isdigit():  # /collaborators/loket/<id of slug>: "7" would name loket 7, not this one
+        errors["slug"] = (f"De slug ‘{slug}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
+                          "Voeg een letter toe.")
     elif db.session.scalar(select(Loket.id).where(Loket.slug == slug)):
         errors["slug"] = f"De slug ‘{slug}’ is al in gebruik door een ander loket."
     return slug

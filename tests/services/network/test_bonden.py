@@ -49,6 +49,9 @@ def test_a_known_sport_name_is_reused_not_doubled(network):
     # Pages beside a bond's key: /beheer/bonden/nieuw, /afspraken/mijn-bond.
     ({"key": "nieuw"}, "key", "De sleutel ‘nieuw’ is gereserveerd; kies een andere."),
     ({"key": "Mijn-Bond"}, "key", "De sleutel ‘mijn-bond’ is gereserveerd; kies een andere."),
+    # The API's /collaborators/bond/<id or key> reads "2030" as bond 2030: such a key would name another bond.
+    ({"key": "2030"}, "key", "De sleutel ‘2030’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
+                             "Voeg een letter toe."),
     ({"name": ""}, "name", "Vul de naam van de bond in."),
     ({"name": "Bond\x00"}, "name", bonden.CONTROL_MESSAGE),
     ({"name": "x" * 201}, "name", "De naam mag maximaal 200 tekens lang zijn (nu 201)."),

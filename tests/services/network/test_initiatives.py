@@ -55,6 +55,8 @@ def test_optional_fields_may_stay_empty(network):
     ({"key": "a" * 41}, "key", "Een sleutel bestaat uit kleine letters"),
     ({"key": "nul\x00"}, "key", "Een sleutel bestaat uit kleine letters"),
     ({"key": "nieuw"}, "key", "De sleutel ‘nieuw’ is gereserveerd"),  # /beheer/initiatieven/nieuw is a page
+    # The API's /collaborators/initiatief/<id or key> reads "1" as initiative 1: it would name another one.
+    ({"key": "1"}, "key", "De sleutel ‘1’ bestaat alleen uit cijfers"),
     ({"name": ""}, "name", "Vul de naam van het landelijk initiatief in."),
     ({"name": "   "}, "name", "Vul de naam van het landelijk initiatief in."),
     ({"name": "N" * 201}, "name", "De naam mag maximaal 200 tekens lang zijn"),

@@ -248,6 +248,13 @@ def test_the_slug_of_a_page_is_not_a_loket_slug(network):
     assert "gereserveerd" in raised.value.errors["slug"]
 
 
+def test_a_slug_of_only_digits_is_refused(network):
+    """The API's /collaborators/loket/<id or slug> reads "7" as loket 7: such a slug would name another loket."""
+    with pytest.raises(InvalidInput) as raised:
+        loketten.create_loket("Loket zeven", "7", ["GM0355"])
+    assert "alleen uit cijfers" in raised.value.errors["slug"]
+
+
 # ---------------------------------------------------------------- counts
 
 def test_stage_counts_per_province_now(network):
