@@ -368,7 +368,7 @@ def bond_page(key, *, viewer: User) -> AgreementPage:
         confirmed_by=users.get(confirmed.confirmed_by_id) if confirmed else None,
         confirmed_at=confirmed.confirmed_at if confirmed else None,
         stamp=proposal.proposed_at.isoformat() if proposal else None,
-        changes=[c for c in history.of_bond(bond.id) if c.field.startswith("agreement")],
+        changes=history.of_bond(bond.id, field_prefix="agreement"),
         may_propose=is_team_lead(viewer, "bond", bond.id),
         may_decide=viewer.has_role("coordinatiepunt") and state.proposed is not None,
     )

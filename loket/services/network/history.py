@@ -60,15 +60,19 @@ def of_loket(loket_id: int, *, limit: int = 200) -> list[NetworkChange]:
         .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
 
 
-def of_bond(bond_id: int, *, limit: int = 200) -> list[NetworkChange]:
-    return list(db.session.scalars(
-        select(NetworkChange).where(NetworkChange.bond_id == bond_id)
-        .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
+def of_bond(bond_id: int, *, limit: int = 200, field_prefix: str | None = None) -> list[NetworkChange]:
+    """The bond's history, newest first; with `field_prefix` only those fields (e.g. its agreements)."""
+    return _newest_first(NetworkChange.bond_id == bond_id,
+                         *([NetworkChange.field.startswith(field_prefix)] if field_prefix else []), limit=limit)
 
 
 def of_initiative(initiative_id: int, *, limit: int = 200) -> list[NetworkChange]:
+    return _newest_first(NetworkChange.initiative_id == initiative_id, limit=limit)
+
+
+def _newest_first(*conditions, limit: int) -> list[NetworkChange]:
     return list(db.session.scalars(
-        select(NetworkChange).where(NetworkChange.initiative_id == initiative_id)
+        select(NetworkChange).where(*conditions)
         .options(selectinload(NetworkChange.actor)).order_by(NetworkChange.id.desc()).limit(limit)))
 
 

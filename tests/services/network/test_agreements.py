@@ -7,7 +7,7 @@ from sqlalchemy import select
 from loket.extensions import db as _db
 from loket.models import Bond, BondAgreement, Category, Collaborator, NetworkChange
 from loket.services.errors import Conflict, Forbidden, InvalidInput
-from loket.services.network import agreements
+from loket.services.network import agreements, history
 from loket.services.requests.routing import BondState, LoketState, route, route_for
 from tests.factories import BondFactory, ClubFactory, SportFactory, make_user
 from tests.support.db import count_rows
@@ -368,3 +368,14 @@ def test_the_evidence_for_k8_lists_the_agreements_that_apply_to_the_lokets_clubs
     _db.session.commit()
     assert [b.key for b in agreements.evidence_for_loket(network.loket_eemland.id).without] == ["knhb"]
     assert agreements.evidence_for_loket(network.loket_bunnik.id).agreements == []  # TV Bunnik: tennis only
+
+
+def test_the_bonds_page_keeps_its_agreement_history_however_much_else_changed(network):
+    lead = knvb_lead(network)
+    agreements.propose("knvb", [(SAFE, "bond")], actor=lead)
+    agreements.confirm("knvb", actor=network.coordinator)
+    for n in range(205):  # more other changes than one history page holds
+        history.record("bond", "name", f"KNVB {n}", f"KNVB {n + 1}", actor=network.beheerder, bond_id=network.knvb.id)
+    _db.session.commit()
+    changes = agreements.bond_page("knvb", viewer=network.coordinator).changes
+    assert {c.field for c in changes} == {"agreement_proposed", "agreement"}
