@@ -155,11 +155,12 @@ def create_user(json: UserBody):
     """Maak een gebruiker aan met een of meer rollen.
 
     Elke rol hoort bij precies één organisatie: club (id) voor rol club, loket (slug) voor
-    clubondersteuner, bond (key) voor bondsspecialist, initiative (key) voor initiatiefmedewerker; geen voor
-    coordinatiepunt en beheer.
+    clubondersteuner, bond (key) voor bondsspecialist, initiative (key) voor initiatiefmedewerker, gemeente
+    (CBS-code) voor gemeente, region (id) voor adviseur; geen voor coordinatiepunt en beheer.
     """
     memberships = [users_service.MembershipSpec(role=m.role, club=m.club, loket=m.loket, bond=m.bond,
-                                                initiative=m.initiative, team_lead=m.team_lead)
+                                                initiative=m.initiative, gemeente=m.gemeente, region=m.region,
+                                                team_lead=m.team_lead)
                    for m in json.memberships]
     user = users_service.create_user(email=json.email, name=json.name, password=json.password,
                                      memberships=memberships)

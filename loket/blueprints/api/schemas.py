@@ -172,6 +172,8 @@ class MembershipBody(Body):
     loket: text(max_length=80) = optional("Bij rol clubondersteuner: de slug van het loket.")
     bond: text(max_length=40) = optional("Bij rol bondsspecialist: de key van de bond.")
     initiative: text(max_length=40) = optional("Bij rol initiatiefmedewerker: de key van het landelijk initiatief.")
+    gemeente: text(max_length=6) = optional("Bij rol gemeente: de CBS-code van de gemeente (GM0344).")
+    region: Id = optional("Bij rol adviseur: het id van de regio (zie region in de rollen van een gebruiker).")
     team_lead: bool = False
 
 

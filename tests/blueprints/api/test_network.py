@@ -203,8 +203,23 @@ def test_beheer_creates_a_user_who_can_then_use_the_api(api, network):
     assert api(token=token.get_json()["token"]).get("/requests?view=inkomend").status_code == 200
 
 
+def test_beheer_gives_the_read_only_roles_over_the_api(api, network):
+    response = api("beheerder").post("/users", json={
+        "email": "sport@gemeente.example", "name": "Saar Sportbeleid", "password": "lang-genoeg-wachtwoord",
+        "memberships": [{"role": "gemeente", "gemeente": "GM0307"},
+                        {"role": "adviseur", "region": network.regio_utrecht.id}]})
+    assert response.status_code == 201, response.get_json()
+    roles = [(m["role"], m["gemeente"], m["region"], m["region_set"], m["organisation"])
+             for m in response.get_json()["memberships"]]
+    assert roles == [("gemeente", "GM0307", None, None, "Amersfoort"),
+                     ("adviseur", None, network.regio_utrecht.id, "vsg", "Regio Utrecht")]
+
+
 @pytest.mark.parametrize("change, field", [
     ({"email": "anna@uboys.example"}, "email"),
+    ({"memberships": [{"role": "gemeente", "gemeente": "GM9999"}]}, "organisation"),
+    ({"memberships": [{"role": "adviseur", "region": 999999}]}, "organisation"),
+    ({"memberships": [{"role": "adviseur", "gemeente": "GM0307"}]}, "organisation"),
     ({"email": "geen-adres"}, "email"),
     ({"password": "kort"}, "password"),
     ({"memberships": []}, "memberships"),
