@@ -55,6 +55,22 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_MAX].rstrip("-")
 
 
+def url_key_problem(key: str, *, format_message: str, limit: int, reserved=frozenset(), word: str = "sleutel"
+                    ) -> str | None:
+    """What is wrong with a new slug or key that names a row in URLs (a loket's slug, a bond's or initiative's key),
+    as the Dutch message, or None. `key` is trimmed and lower-cased already; whether it is taken is the caller's.
+
+    A key of digits only is refused: API paths take an id or a key (/collaborators/bond/7), so "7" would name
+    row 7. Reserved keys are paths beside the row's own page (…/nieuw)."""
+    if not key or len(key) > limit or not SLUG_PATTERN.match(key):
+        return format_message
+    if key in reserved:
+        return f"De {word} ‘{key}’ is gereserveerd; kies een andere."
+    if key.isdigit():
+        return f"De {word} ‘{key}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). Voeg een letter toe."
+    return None
+
+
 def typed_day(value) -> date | None:
     """A day typed as 2026-03-31 or 31-03-2026 (a date passes through; empty is None).
 

@@ -1,4 +1,4 @@
-"""The typed-text rules shared by every form: typed days, web addresses."""
+"""The typed-text rules shared by every form: typed days and the keys that name rows in URLs."""
 from datetime import date
 
 import pytest
@@ -27,3 +27,13 @@ def test_text_that_is_no_day_is_refused(typed):
 ])
 def test_a_web_address_is_http_or_https_with_a_host(url, ok):
     assert is_web_address(url) is ok
+
+
+@pytest.mark.parametrize("key, problem", [
+    ("knvb", None), ("badminton-nederland", None), ("knvb2", None),
+    ("", "FORMAT"), ("KN VB", "FORMAT"), ("kn\x00vb", "FORMAT"), ("-knvb", "FORMAT"), ("x" * 41, "FORMAT"),
+    ("nieuw", "De sleutel ‘nieuw’ is gereserveerd; kies een andere."),
+    ("2024", "De sleutel ‘2024’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). Voeg een letter toe."),
+])
+def test_a_new_url_key_is_lower_case_words_not_reserved_and_not_a_number(key, problem):
+    assert url_key_problem(key, format_message="FORMAT", limit=40, reserved={"nieuw"}) == problem

@@ -13,7 +13,7 @@ from loket.services import search
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import history
 from loket.services.network.teams import ensure_team
-from loket.services.text import CONTROL_MESSAGE, SLUG_PATTERN, clean_name, has_control_characters, typed_day
+from loket.services.text import CONTROL_MESSAGE, clean_name, has_control_characters, typed_day, url_key_problem
 from loket.services.transaction import commit
 from loket.services.ids import as_id, as_key
 
@@ -88,13 +88,8 @@ def create_bond(*, key: str | None, abbreviation: str | None, name: str | None, 
     """
     errors: dict[str, str] = {}
     key = (key or "").strip().lower()
-    if has_control_characters(key) or len(key) > KEY_MAX or not SLUG_PATTERN.match(key):
-        errors["key"] = KEY_MESSAGE
-    elif key in RESERVED_KEYS:
-        errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
-    elif key.isdigit():  # /collaborators/bond/<id of key>: "7" would name bond 7, not this one
-        errors["key"] = (f"De sleutel ‘{key}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
-                         "Voeg een letter toe.")
+    if problem := url_key_problem(key, format_message=KEY_MESSAGE, limit=KEY_MAX, reserved=RESERVED_KEYS):
+        errors["key"] = problem
     elif db.session.scalar(select(Bond.id).where(Bond.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     abbreviation, name = _names(errors, abbreviation, name)

@@ -19,10 +19,10 @@ from loket.services.network.teams import ensure_team
 from loket.services.text import (
     CONTROL_MESSAGE,
     EMAIL_MAX,
-    SLUG_PATTERN,
     clean_name,
     has_control_characters,
     is_web_address,
+    url_key_problem,
 )
 from loket.services.transaction import commit
 
@@ -93,13 +93,8 @@ def create_initiative(*, key, name, description=None, email=None, url=None, acto
     """
     errors: dict[str, str] = {}
     key = key.strip().lower() if isinstance(key, str) else ""
-    if has_control_characters(key) or len(key) > KEY_MAX or not SLUG_PATTERN.match(key):
-        errors["key"] = KEY_MESSAGE
-    elif key in RESERVED_KEYS:
-        errors["key"] = f"De sleutel ‘{key}’ is gereserveerd; kies een andere."
-    elif key.isdigit():  # /collaborators/initiatief/<id of key>: "7" would name initiative 7, not this one
-        errors["key"] = (f"De sleutel ‘{key}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
-                         "Voeg een letter toe.")
+    if problem := url_key_problem(key, format_message=KEY_MESSAGE, limit=KEY_MAX, reserved=RESERVED_KEYS):
+        errors["key"] = problem
     elif db.session.scalar(select(Initiative.id).where(Initiative.key == key)):
         errors["key"] = KEY_TAKEN_MESSAGE.format(key)
     values = _values(errors, name=name, description=description, email=email, url=url)

@@ -26,6 +26,7 @@ from loket.services.text import (
     clean_name,
     has_control_characters,
     is_web_address,
+    url_key_problem,
 )
 from loket.services.transaction import commit
 
@@ -53,14 +54,10 @@ def clean_status(errors: dict, status: str | None) -> str | None:
 
 def _clean_slug(errors: dict, slug: str | None) -> str:
     slug = (slug or "").strip().lower()
-    if not slug or len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
-        errors["slug"] = (f"Een slug bestaat uit kleine letters, cijfers en streepjes (hooguit {SLUG_MAX} tekens), "
-                          "bijvoorbeeld ‘utrecht’.")
-    elif slug in RESERVED_SLUGS:
-        errors["slug"] = f"De slug ‘{slug}’ is gereserveerd; kies een andere."
-    elif slug.isdigit():  # /collaborators/loket/<id of slug>: "7" would name loket 7, not this one
-        errors["slug"] = (f"De slug ‘{slug}’ bestaat alleen uit cijfers: de API leest dat als een nummer (id). "
-                          "Voeg een letter toe.")
+    if problem := url_key_problem(slug, word="slug", limit=SLUG_MAX, reserved=RESERVED_SLUGS, format_message=(
+            f"Een slug bestaat uit kleine letters, cijfers en streepjes (hooguit {SLUG_MAX} tekens), "
+            "bijvoorbeeld ‘utrecht’.")):
+        errors["slug"] = problem
     elif db.session.scalar(select(Loket.id).where(Loket.slug == slug)):
         errors["slug"] = f"De slug ‘{slug}’ is al in gebruik door een ander loket."
     return slug
