@@ -1,9 +1,9 @@
-"""The typed-text rules shared by every form: typed days and the keys that name rows in URLs."""
+"""The typed-text rules shared by every form: typed days, web addresses and the keys that name rows in URLs."""
 from datetime import date
 
 import pytest
 
-from loket.services.text import is_web_address, typed_day
+from loket.services.text import is_web_address, typed_day, url_key_problem
 
 
 @pytest.mark.parametrize("typed, day", [
