@@ -113,6 +113,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 63072000  # two years: production is served over HTTPS only
 
     @classmethod
     def validate(cls):

@@ -168,9 +168,10 @@ def register_cli(app):
 
 
 def register_access_control(app):
-    from loket import access
+    from loket import access, security_headers
 
     access.init_app(app)
+    security_headers.init_app(app)
 
 
 def _ensure_sqlite_folder(uri: str) -> None:

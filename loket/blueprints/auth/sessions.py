@@ -8,6 +8,8 @@ def start_session(user, *, remember: bool = False) -> bool:
     """Log `user` in on a fresh session: nothing of the session before it is carried over (no session
     fixation), and its id holds the user's current session version (User.get_id). False if refused."""
     session.clear()
+    # Flask-Login keeps what it is given as the request's user: never its own current_user proxy.
+    user = getattr(user, "_get_current_object", lambda: user)()
     return login_user(user, remember=remember)
 
 
