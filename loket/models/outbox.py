@@ -8,7 +8,7 @@ from loket.extensions import db
 from loket.models.base import choice_constraint, utcnow
 
 OUTBOX_KINDS = ("email", "job")
-OUTBOX_STATUSES = ("pending", "enqueued", "sent", "failed")
+OUTBOX_STATUSES = ("pending", "enqueued", "sending", "sent", "failed")
 
 
 class OutboxMessage(db.Model):
