@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := LOKET_CONFIG=development $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: venv run test worker scheduler
+.PHONY: venv run test worker scheduler loadtest
 
 venv: $(STAMP)
 
@@ -34,3 +34,10 @@ worker: venv
 
 scheduler: venv
 	$(FLASK) scheduler
+
+# Load and faults (issue #13): its own PostgreSQL, Redis, gunicorn, RQ workers, planner and fake SendGrid on
+# 127.0.0.1; 50 clients file 10,000 requests and reply to each while PostgreSQL restarts, Redis stops for 20 s
+# and an RQ worker is killed; then it counts what was lost or duplicated. LOADTEST_ARGS="--requests 500" for less.
+LOADTEST_ARGS ?=
+loadtest: venv
+	$(BIN)/python tools/loadtest.py $(LOADTEST_ARGS)
