@@ -29,6 +29,7 @@ from loket.models.quality import (
     VerdictChange,
 )
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
+from loket.models.idempotency import IDEMPOTENCY_STATES, FormToken, IdempotencyKey  # noqa: F401
 
 __all__ = [
     "AGREEMENT_HANDLERS", "AGREEMENT_STATES", "BOND_KINDS", "BOND_KIND_LABELS", "BondAgreement",
