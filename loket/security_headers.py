@@ -37,4 +37,5 @@ def _signed_in() -> bool:
     access check loads it for every non-public route); never a query here, so an answer to a failed request
     cannot fail again."""
     user = g.get("_login_user")
-    return bool(user is not None and user.is_authenticated)
+    # is_anonymous, not is_authenticated: that reads User.active, which a commit earlier in the request expired.
+    return bool(user is not None and not user.is_anonymous)

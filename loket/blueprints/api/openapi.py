@@ -14,7 +14,7 @@ from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.utils import get_request_model_hints
 
 from loket.access import ANY_USER, PUBLIC, allow, policy_of
-from loket.blueprints.api import bp, schemas, validation
+from loket.blueprints.api import bp, idempotency, schemas, validation
 from loket.blueprints.api.problems import DEFAULT_DETAILS, PROBLEM_MIMETYPE
 
 DESCRIPTION = """\
@@ -42,6 +42,15 @@ onbekende velden worden geweigerd (422). Onbekende query-parameters worden geneg
 stand (al opgepakt, al doorverwezen, tussentijds gewijzigd); 413 te groot; 415 geen JSON;
 422 ongeldige velden, met `errors` per veld; 429 te vaak geprobeerd; 500 onze fout. Na een fout is niets opgeslagen.
 
+**Opnieuw versturen.** Stuur bij een schrijvende operatie (POST, PUT, PATCH, DELETE met een token) de header
+`Idempotency-Key: <sleutel>` mee (1 tot 255 tekens: letters, cijfers en `. _ : ~ + / = -`, bijvoorbeeld een
+UUID) en stuur na een time-out of verbroken verbinding precies hetzelfde verzoek opnieuw met dezelfde sleutel:
+het wordt dan één keer uitgevoerd. Het eerste geslaagde antwoord (status, body, `Location`) wordt samen met de
+wijziging opgeslagen; een herhaling krijgt dat antwoord terug met `Idempotent-Replayed: true`. Dezelfde sleutel
+met een andere methode, ander pad of andere body geeft 422; zolang het eerste verzoek nog loopt 409; een
+ongeldige sleutel 400. Sleutels zijn per gebruiker en vervallen na 24 uur. Een foutantwoord wordt niet bewaard:
+dan is er niets opgeslagen en mag hetzelfde verzoek met dezelfde sleutel opnieuw.
+
 **Tijden** zijn ISO 8601 in UTC met `Z`; datums `JJJJ-MM-DD`. Lijsten zijn gepagineerd met `page` en
 `per_page` (hooguit 100).
 """
@@ -54,6 +63,13 @@ TAGS = [
     {"name": "documentatie", "description": "Dit document."},
 ]
 BEARER = "bearerAuth"
+IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER, "in": "header", "required": False,
+    "description": ("Optioneel: een eigen sleutel voor dit verzoek (bijvoorbeeld een UUID; letters, cijfers en "
+                    "`. _ : ~ + / = -`), zodat opnieuw versturen het niet twee keer uitvoert. Zie ‘Opnieuw "
+                    "versturen’ bovenaan."),
+    "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.KEY_MAX},
+}
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -84,6 +100,8 @@ class Operation:
             statuses.update({400, 413, 415, 422})
         if self.query is not None:
             statuses.add(422)
+        if idempotency.takes_key(self.method, self.who):  # a bad key, a key in use, a key of another request
+            statuses.update({400, 409, 422})
         return sorted(statuses)
 
 
@@ -131,6 +149,8 @@ def _complete(operation: dict, declared: Operation) -> None:
         operation["description"] = f"{operation.get('description', '')}\n\nToegang: {who}.".strip()
     elif not operation.get("description"):
         operation.pop("description", None)
+    if idempotency.takes_key(declared.method, declared.who):
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
     for parameter in operation.get("parameters", []):
         if not parameter.get("description"):
             parameter.pop("description", None)
