@@ -1,4 +1,5 @@
 """Rules for text typed by people: required, trimmed, within its limit, with the Dutch message to show; slugs."""
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -32,10 +33,43 @@ def clean_name(errors: dict, name: str | None, limit: int, *, missing: str) -> s
     return name
 
 
+# The one input-cleaning rule for every text that enters (forms, query strings, paths, API JSON, the CLI, inbound
+# mail): no control character (C0, DEL, C1: NUL, escape, …) and no lone surrogate (half a UTF-16 pair, which no
+# database or encoder can store). Longer texts may keep their line breaks and tabs (LINE_CHARACTERS).
+LINE_CHARACTERS = "\t\n\r"
+_CONTROLS = [chr(code) for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+
+
+@functools.lru_cache(maxsize=32)
+def _refused(allowed: str) -> re.Pattern:
+    """The characters refused when `allowed` may stay, compiled once per `allowed`."""
+    kept = "".join(re.escape(char) for char in _CONTROLS if char not in allowed)
+    return re.compile(f"[{kept}\ud800-\udfff]")
+
+
 def has_control_characters(text: str, *, allowed: str = "") -> bool:
-    """Whether typed text holds a control character (NUL, escape, …) that no name has; PostgreSQL refuses NUL.
-    `allowed` lists those that may stay (a line break in a longer text)."""
-    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
+    """Whether typed text holds a control character (NUL, escape, …) that no name has, or a lone surrogate;
+    PostgreSQL refuses NUL. `allowed` lists those that may stay (LINE_CHARACTERS in a longer text)."""
+    return _refused(allowed).search(text) is not None
+
+
+def without_control_characters(text: str, *, allowed: str = LINE_CHARACTERS) -> str:
+    """The text with what has_control_characters refuses taken out (for text nobody can be asked to retype, such as
+    an inbound mail: it is cleaned, not refused)."""
+    return _refused(allowed).sub("", text)
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """Whether the text holds half a UTF-16 pair (JSON's "\\ud800"): not Unicode, so nothing can store it."""
+    return _SURROGATE.search(text) is not None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def control_character_problem(text: str, *, allowed: str = "") -> str | None:
+    """CONTROL_MESSAGE when the text breaks the rule, else None (for callers that collect Dutch messages)."""
+    return CONTROL_MESSAGE if has_control_characters(text, allowed=allowed) else None
 
 
 WEB_SCHEMES = ("https", "http")

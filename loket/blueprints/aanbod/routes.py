@@ -8,13 +8,14 @@ from loket.blueprints.aanbod.forms import ActionForm, EditOfferForm, OfferForm
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.services.errors import DomainError
+from loket.services.ids import as_id
 from loket.services.network import offers as offers_service
 
 
 @bp.route("/")
 @allow(ANY_USER)
 def catalogue():
-    category_id = request.args.get("categorie", type=int)
+    category_id = request.args.get("categorie", type=as_id)
     pagination = offers_service.catalogue(category_id=category_id, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "aanbod.catalogue")) is not None:
         return moved

@@ -3,8 +3,8 @@ and responses (validated after it). spectree puts their JSON Schemas (2020-12) i
 so what is documented is what is checked.
 
 Bodies are strict JSON: a number is not text, `true` is not a number, unknown fields are refused, text
-with a NUL character is refused (PostgreSQL cannot store it). Query strings are text by nature, so their
-numbers are converted, but only plain digits count as a number.
+with a control character other than a line break or tab is refused (services/text; PostgreSQL cannot store NUL).
+Query strings are text by nature, so their numbers are converted, but only plain digits count as a number.
 """
 from typing import Annotated, Any, Literal
 
@@ -34,19 +34,21 @@ from loket.models import (
     RUN_STATES,
     STATUSES,
 )
+from loket.services.text import LINE_CHARACTERS, has_control_characters
 
 TEAM_TYPES = ("loket", "bond", "initiatief")
 # Ids are 32-bit integers in the database; a larger number names nothing (and PostgreSQL would refuse it).
 MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
-NUL_MESSAGE = "Mag geen NUL-teken (\\u0000) bevatten."
+NUL_MESSAGE = "Mag geen stuurtekens bevatten, zoals een NUL-teken (\\u0000) of een escape-teken (\\u001b)."
 INT_OR_TEXT_MESSAGE = "Moet een geheel getal zijn. Of: Moet tekst zijn."
 # Tags of the one union below; they appear in pydantic's error locations and are not field names.
 UNION_TAGS = frozenset({"integer", "text"})
 
 
 def _refuse_nul(value):
-    if isinstance(value, str) and "\x00" in value:
+    """Text follows the one rule (services/text): no control character but a line break or a tab."""
+    if isinstance(value, str) and has_control_characters(value, allowed=LINE_CHARACTERS):
         raise PydanticCustomError("nul_character", NUL_MESSAGE)
     return value
 

@@ -5,7 +5,7 @@ Messages are keyed by the field's path (`to.id`, `memberships.0.role`), the firs
 """
 import re
 
-from flask import request
+from flask import current_app, request
 from pydantic import ValidationError
 from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
@@ -13,6 +13,7 @@ from spectree.utils import get_multidict_items
 
 from loket.blueprints.api.problems import MalformedBody, UnsupportedMediaType
 from loket.blueprints.api.schemas import UNION_TAGS
+from loket.input_guard import UnreadableJSON
 from loket.services.errors import InvalidInput
 
 REQUIRED_MESSAGE = "Dit veld is verplicht."
@@ -76,12 +77,18 @@ def json_object() -> dict:
     """The request's JSON object, before any field is looked at.
 
     :raises UnsupportedMediaType: not sent as application/json (415).
-    :raises MalformedBody: not valid JSON, or not a JSON object (400).
+    :raises MalformedBody: not valid JSON, not a JSON object, nested too deep or with a lone surrogate (400).
     """
     if not request.is_json:
         raise UnsupportedMediaType(
             "Stuur de gegevens als JSON, met de header ‘Content-Type: application/json’.")
-    body = request.get_json(silent=True)  # reading the body enforces the size limit (413) first
+    raw = request.get_data(cache=True)  # reading the body enforces the size limit (413) first
+    try:
+        body = current_app.json.loads(raw)
+    except UnreadableJSON as error:  # too deep, a lone surrogate: the Dutch reason
+        raise MalformedBody(str(error)) from None
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise MalformedBody("De inhoud van het verzoek is geen geldig JSON-object.")
     return body

@@ -24,6 +24,7 @@ from loket.blueprints.queue.forms import (
 from loket.models import STATUS_LABELS
 from loket.models.base import utcnow
 from loket.services.errors import DomainError, InvalidInput, NotFound
+from loket.services.ids import as_id
 from loket.services.network import clubs as clubs_service
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
@@ -41,7 +42,7 @@ def index():
     filters = queues_service.QueueFilter(
         view=request.args.get("weergave") or "team",
         status=request.args.get("status") or None,
-        category_id=request.args.get("categorie", type=int),
+        category_id=request.args.get("categorie", type=as_id),
         assignee=request.args.get("behandelaar") or None,
     )
     pagination = queues_service.queue(current_user, filters, page=requested_page())

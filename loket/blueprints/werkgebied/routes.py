@@ -10,6 +10,7 @@ from loket.blueprints.werkgebied import bp
 from loket.blueprints.werkgebied.forms import AddClubForm, BasiseisenForm, ConfirmForm, UploadForm
 from loket.models import BASISEISEN
 from loket.services.errors import DomainError, InvalidInput
+from loket.services.ids import as_id
 from loket.services.network import club_import, club_register, clubs, teams
 from loket.services.network.clubs import BASISEIS_STATUS_LABELS, CLUB_KIND_LABELS
 
@@ -34,8 +35,7 @@ def _args_for_loket(loket_id: int) -> dict:
 
 
 def _int_arg(name: str) -> int | None:
-    value = (request.args.get(name) or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 else None
+    return as_id(request.args.get(name))
 
 
 # ---------------------------------------------------------------- the register

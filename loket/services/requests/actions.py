@@ -12,7 +12,7 @@ from loket.models.base import AMSTERDAM, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput
 from loket.services.messaging import notifications
 from loket.services.requests import workflow
-from loket.services.text import CONTROL_MESSAGE, has_control_characters, required_text
+from loket.services.text import CONTROL_MESSAGE, LINE_CHARACTERS, has_control_characters, required_text
 from loket.services.transaction import commit
 
 
@@ -26,6 +26,8 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
     errors: dict[str, str] = {}
     body = required_text(errors, "body", body, missing="Schrijf een bericht.",
                           limit=current_app.config["REQUEST_BODY_MAX"], what="Het bericht")
+    if "body" not in errors and has_control_characters(body, allowed=LINE_CHARACTERS):
+        errors["body"] = CONTROL_MESSAGE
     if errors:
         raise InvalidInput(errors)
     if not accepts_messages(request):
