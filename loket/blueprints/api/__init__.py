@@ -44,5 +44,5 @@ def domain_error(error):
 
 
 from loket.blueprints.api import (  # noqa: E402,F401
-    agreements, auth, idempotency, invitations, network, openapi, public, quality, registrations, requests,
+    agreements, auth, conflicts, idempotency, invitations, network, openapi, public, quality, registrations, requests,
 )
