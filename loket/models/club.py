@@ -59,8 +59,10 @@ class Club(db.Model):
 
     gemeente: Mapped[Gemeente] = relationship(lazy="joined")
     sports: Mapped[list[Sport]] = relationship(secondary=club_sports, order_by="Sport.name")
+    # A removed contact stays as an anonymised row (removed_at set): it is never one of the club's contacts.
     contacts: Mapped[list["ClubContact"]] = relationship(
-        back_populates="club", cascade="all, delete-orphan", order_by="ClubContact.id"
+        back_populates="club", cascade="all, delete-orphan", order_by="ClubContact.id",
+        primaryjoin="and_(Club.id == ClubContact.club_id, ClubContact.removed_at.is_(None))",
     )
 
     def basiseis_status(self, key: str) -> str:
@@ -87,6 +89,8 @@ class ClubContact(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     function: Mapped[str | None] = mapped_column(String(80))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Removing a contact anonymises the row (name replaced, address, phone and function gone) and sets this.
+    removed_at: Mapped[datetime | None]
 
     club: Mapped[Club] = relationship(back_populates="contacts")
 

@@ -93,6 +93,10 @@ class SupportRequest(db.Model):
         # Quality metrics and demand aggregates scan by filing and resolution time.
         Index("ix_support_requests_created_at", "created_at"),
         Index("ix_support_requests_resolved_at", "resolved_at"),
+        # The requests a person filed (AVG export and erasure).
+        Index("ix_support_requests_requester", "requester_id"),
+        # The retention job: closed requests whose texts are still there, oldest first.
+        Index("ix_support_requests_retention", "anonymised_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +133,8 @@ class SupportRequest(db.Model):
     satisfaction_score: Mapped[int | None]
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    # Set when the retention period (or an erasure) replaced its texts: the statistics stay, the words go.
+    anonymised_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -160,7 +166,11 @@ class Event(db.Model):
 
     __tablename__ = "events"
     # No CHECK on `kind`: kinds grow with features; `Event.__init__` callers use EVENT_KINDS.
-    __table_args__ = (Index("ix_events_request_created", "request_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_request_created", "request_id", "id"),
+        # A person's own messages (AVG export and erasure).
+        Index("ix_events_actor", "actor_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id"))

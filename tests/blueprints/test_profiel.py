@@ -142,7 +142,9 @@ def test_profile_post_without_csrf_token_is_rejected(login_as, network):
 # ---------------------------------------------------------------- contact persons
 
 def _contacts(network):
-    return _db.session.scalars(select(ClubContact).where(ClubContact.club_id == network.club_utrecht.id)
+    """The club's contacts (a removed contact stays only as an anonymised tombstone)."""
+    return _db.session.scalars(select(ClubContact).where(ClubContact.club_id == network.club_utrecht.id,
+                                                         ClubContact.removed_at.is_(None))
                                .order_by(ClubContact.id)).all()
 
 
@@ -168,6 +170,7 @@ def test_add_edit_and_remove_a_contact(login_as, network):
 
     assert client.post(_url(network, f"contactpersonen/{piet.id}/verwijderen")).status_code == 302
     assert [c.name for c in _contacts(network)] == ["Anna de Vries"]
+    assert "piet@uboys.example" not in client.get(_url(network)).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data, field, message", [

@@ -23,6 +23,7 @@ from loket.services.network.initiatives import KEY_MAX as INITIATIVE_KEY_MAX
 from loket.services.network.initiatives import NAME_MAX as INITIATIVE_NAME_MAX
 from loket.services.network.initiatives import URL_MAX as INITIATIVE_URL_MAX
 from loket.services.network.user_admin import REASON_MAX
+from loket.services.privacy.erasure import REASON_MAX as ERASURE_REASON_MAX
 from loket.services.requests.categories import DESCRIPTION_MAX, NAME_MAX
 from loket.services.text import EMAIL_MAX, SLUG_MAX
 
@@ -173,3 +174,28 @@ class InitiativeForm(InitiativeEditForm):
                       description="Kleine letters, cijfers en streepjes, bijvoorbeeld ‘spn-procesbegeleiders’. Staat "
                                   "in de adressen van het team en kan later niet worden gewijzigd.")
     submit = SubmitField("Landelijk initiatief toevoegen")
+
+
+class PersonLookupForm(FlaskForm):
+    """Which person (by e-mail address) an AVG request is about; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    email = EmailField("E-mailadres van de persoon", render_kw={"maxlength": EMAIL_MAX},
+                       description="Het adres van het account, van een contactpersoon of waarnaar Loket mailde.")
+
+
+class PersonExportForm(FlaskForm):
+    email = HiddenField()
+    submit = SubmitField("Exporteer als JSON")
+
+
+class PersonErasureForm(FlaskForm):
+    email = HiddenField()
+    confirmation = StringField("Typ het e-mailadres nog eens ter bevestiging", render_kw={"maxlength": EMAIL_MAX,
+                                                                                        "autocomplete": "off"})
+    reason = StringField("Reden", render_kw={"maxlength": ERASURE_REASON_MAX},
+                         description="Bijvoorbeeld: verzoek van de persoon per mail van 3 maart. Komt in het "
+                                     "auditlog.")
+    submit = SubmitField("Wis deze persoon")

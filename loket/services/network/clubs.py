@@ -22,7 +22,7 @@ from loket.models import (
     Sport,
     User,
 )
-from loket.models.base import today_in_amsterdam
+from loket.models.base import today_in_amsterdam, utcnow
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.ids import ID_MAX, row_by_id
 from loket.services.search import contains
@@ -30,6 +30,7 @@ from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, ha
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Deze club bestaat niet of je hebt er geen toegang toe."
+REMOVED_CONTACT_NAME = "Verwijderde contactpersoon"
 CONTACT_NOT_FOUND_MESSAGE = "Deze contactpersoon hoort niet bij deze club."
 LAST_CONTACT_MESSAGE = "Een club heeft minstens één contactpersoon nodig."
 FORBIDDEN_MESSAGE = "Je mag het profiel van deze club niet wijzigen."
@@ -226,7 +227,7 @@ def get_contact(club: Club, contact_id) -> ClubContact:
         contact = db.session.get(ClubContact, int(contact_id))
     except (TypeError, ValueError):
         contact = None
-    if contact is None or contact.club_id != club.id:
+    if contact is None or contact.club_id != club.id or contact.removed_at is not None:
         raise NotFound(CONTACT_NOT_FOUND_MESSAGE)
     return contact
 
@@ -254,18 +255,30 @@ def update_contact(club: Club, contact_id, *, actor: User, name: str, email: str
 
 
 def remove_contact(club: Club, contact_id, *, actor: User) -> None:
-    """Remove a contact person; the last one stays. Side effects: commits."""
+    """Remove a contact person (anonymising the row); the last one stays. Side effects: commits."""
     _require_editor(actor, club)
     contact = get_contact(club, contact_id)
     # Lock the club row (PostgreSQL) so two simultaneous removals cannot both leave zero contacts.
     db.session.execute(select(Club.id).where(Club.id == club.id).with_for_update())
     remaining = db.session.scalar(
-        select(func.count()).select_from(ClubContact).where(ClubContact.club_id == club.id)) - 1
+        select(func.count()).select_from(ClubContact)
+        .where(ClubContact.club_id == club.id, ClubContact.removed_at.is_(None))) - 1
     if remaining < 1:
         db.session.rollback()
         raise InvalidInput({"contact": LAST_CONTACT_MESSAGE})
-    club.contacts.remove(contact)
+    # Anonymised, not deleted (AVG): the row stays as a tombstone without the person's data.
+    anonymise_contact(contact, now=utcnow())
+    db.session.expire(club, ["contacts"])
     commit()
+
+
+def anonymise_contact(contact: ClubContact, *, now) -> None:
+    """A contact person leaves the club's contacts: the row stays as a tombstone without personal data (a
+    removal and an AVG erasure both end here)."""
+    contact.name = REMOVED_CONTACT_NAME
+    contact.email = contact.phone = contact.function = None
+    contact.user_id = None
+    contact.removed_at = now
 
 
 def contact_values(*, name, email, phone, function) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from loket.extensions import db
 from loket.models import GEMEENTE_STAGE_LABELS, NetworkChange, User
 from loket.models.base import utcnow
+from loket.services import audit
 
 # How each recorded field reads in a history table, and the values shown in words rather than as stored.
 FIELD_LABELS = {
@@ -22,6 +23,8 @@ FIELD_LABELS = {
     "agreement_proposed": "Afspraak voorgesteld", "agreement_rejected": "Voorstel afgewezen",
     "description": "Beschrijving",
 }
+# The membership fields that give or take a role (an invitation is not one yet).
+ROLE_FIELDS = ("membership", "team_lead")
 VALUE_LABELS = {
     "stage": GEMEENTE_STAGE_LABELS,
     "status": {"in_oprichting": "In oprichting", "operationeel": "Operationeel"},
@@ -50,6 +53,11 @@ def record(subject: str, field: str, old, new, *, actor: User | None, loket_id: 
                            gemeente_id=gemeente_id, bond_id=bond_id, user_id=user_id,
                            initiative_id=initiative_id, changed_at=now or utcnow())
     db.session.add(change)
+    if subject == "membership" and field in ROLE_FIELDS and user_id is not None:
+        # A role given or taken is also security-relevant: the audit log has it beside logins and denials.
+        gained = new is not None and new != "nee"
+        audit.record("role_granted" if gained else "role_removed", actor=actor, subject_kind="user",
+                     subject_id=user_id, label=f"{FIELD_LABELS[field]}: {old or '—'} → {new or '—'}")
     return change
 
 
