@@ -58,6 +58,10 @@ class Config:
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    # AVG retention (services/privacy/retention.py, nightly): closed requests lose their texts after this many
+    # days (seven years), outbox rows their recipient and context after this many.
+    REQUEST_RETENTION_DAYS = int(_env("REQUEST_RETENTION_DAYS", str(7 * 365)))
+    OUTBOX_RETENTION_DAYS = int(_env("OUTBOX_RETENTION_DAYS", "90"))
     REQUEST_TITLE_MAX = REQUEST_TITLE_MAX
     REQUEST_BODY_MAX = REQUEST_BODY_MAX
     QUEUE_PAGE_SIZE = 50

@@ -168,9 +168,10 @@ def register_cli(app):
 
 
 def register_access_control(app):
-    from loket import access, input_guard, security_headers
+    from loket import access, auditing, input_guard, security_headers
 
     access.init_app(app)
+    auditing.init_app(app)
     security_headers.init_app(app)
     input_guard.init_app(app)  # its check runs before every other before_request hook
 

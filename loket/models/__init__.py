@@ -29,6 +29,7 @@ from loket.models.quality import (
     VerdictChange,
 )
 from loket.models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, PeriodicTask
+from loket.models.audit import AUDIT_ACTION_LABELS, AUDIT_ACTIONS, AUDIT_SUBJECTS, AuditEntry  # noqa: F401
 from loket.models.idempotency import IDEMPOTENCY_STATES, FormToken, IdempotencyKey  # noqa: F401
 
 __all__ = [

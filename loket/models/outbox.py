@@ -26,6 +26,8 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_status_available", "status", "available_at"),
         # Beheer's outbox list: newest first, optionally one status.
         Index("ix_outbox_status_id", "status", "id"),
+        # The retention job: rows whose recipient is still there, oldest first.
+        Index("ix_outbox_retention", "anonymised_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +44,8 @@ class OutboxMessage(db.Model):
     available_at: Mapped[datetime] = mapped_column(default=utcnow)
     enqueued_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # Set when the recipient and the mail's context were removed (90 days after it was written, or an erasure).
+    anonymised_at: Mapped[datetime | None]
 
 
 class PeriodicTask(db.Model):

@@ -43,6 +43,9 @@ PERIODIC = (
     # 06:00 UTC, before the working day: leads whose contact review (K1) lapses within a month get a reminder.
     Periodic("contact_review_reminders", "workers.quality.contact_review_reminders", timedelta(hours=24),
              at=time(6, 0)),
+    # 02:00 UTC: the AVG retention periods (closed requests after seven years, outbox rows after 90 days).
+    Periodic("privacy_retention", "workers.privacy.apply_retention", timedelta(hours=24), queue="reports",
+             at=time(2, 0)),
 )
 
 
