@@ -80,17 +80,12 @@ def register_extensions(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        """The user of a session or remember cookie, only while its session version is the user's current one
-        (see User.get_id); an id of another shape (an older session) counts as logged out."""
-        user_part, _, version = str(user_id).partition(":")
-        if not (user_part.isascii() and user_part.isdigit() and version.isascii() and version.isdigit()):
-            return None
-        if int(user_part) > 2**31 - 1:
-            return None
-        user = db.session.get(models.User, int(user_part))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+        """The user of a session or remember cookie, only while its login session is live and its session
+        version is the user's current one (services/network/login_sessions); any other id counts as logged
+        out."""
+        from loket.services.network import login_sessions
+
+        return login_sessions.resolve(user_id)
 
 
 def register_blueprints(app):

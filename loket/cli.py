@@ -10,7 +10,7 @@ from loket.extensions import db
 from loket.models import ROLE_LABELS, ROLES
 from loket.services.errors import InvalidInput
 from loket.services.network.users import MembershipSpec, create_user
-from loket.services.seed.demo_data import DEMO_PASSWORD, DemoDataError, seed_demo
+from loket.services.seed.demo_data import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoDataError, seed_demo
 from loket.services.seed.reference_data import ReferenceDataError, seed_reference
 
 seed_cli = AppGroup("seed", help="Referentie- en demogegevens laden.")
@@ -78,13 +78,15 @@ def seed_demo_command():
         click.echo(f"  {ROLE_LABELS[role]:<32} {email}")
     click.echo("")
     click.echo(f"  Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")
+    click.echo(f"  Coördinatiepunt, beheer en teamleiders vragen daarna een code: sleutel {DEMO_TOTP_SECRET} in je"
+               " authenticator-app.")
 
 
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="Volledige naam.")
 @click.option("--password", prompt="Wachtwoord", hide_input=True, confirmation_prompt=True,
-              help="Wachtwoord (minstens 10 tekens); zonder deze optie wordt erom gevraagd.")
+              help="Wachtwoord (minstens 12 tekens, niet gangbaar); zonder deze optie wordt erom gevraagd.")
 @click.option("--role", required=True, help=f"Rol: {', '.join(ROLES)}.")
 @click.option("--loket", "loket_slug", default=None, help="Slug van het loket (clubondersteuner).")
 @click.option("--bond", "bond_key", default=None, help="Sleutel van de bond (bondsspecialist).")
@@ -94,14 +96,17 @@ def seed_demo_command():
 @click.option("--gemeente", "gemeente_code", default=None, help="CBS-code van de gemeente (gemeente), bv. GM0344.")
 @click.option("--regio", "region_id", default=None, help="Id van de regio (adviseur); zie beheer › regio-indelingen.")
 @click.option("--team-lead", is_flag=True, help="Teamleider (coördinator) van het loket, de bond of het initiatief.")
+@click.option("--totp-secret", default=None,
+              help="Base32-sleutel voor tweestapsverificatie (voor automatisering): het account krijgt die meteen "
+                   "aan, met deze sleutel.")
 @click.pass_context
 def users_create_command(ctx, email, name, password, role, loket_slug, bond_key, club_id, initiative_key,
-                         gemeente_code, region_id, team_lead):
+                         gemeente_code, region_id, team_lead, totp_secret):
     """Een gebruiker met één rol aanmaken."""
     spec = MembershipSpec(role=role, club=club_id, loket=loket_slug, bond=bond_key, initiative=initiative_key,
                           gemeente=gemeente_code, region=region_id, team_lead=team_lead)
     try:
-        user = create_user(email=email, name=name, password=password, memberships=[spec])
+        user = create_user(email=email, name=name, password=password, memberships=[spec], totp_secret=totp_secret)
     except InvalidInput as error:
         db.session.rollback()
         click.echo("Gebruiker niet aangemaakt:", err=True)
@@ -109,7 +114,7 @@ def users_create_command(ctx, email, name, password, role, loket_slug, bond_key,
             click.echo(f"  - {message}", err=True)
         ctx.exit(2)
     click.echo(f"Gebruiker aangemaakt: {user.email} ({'; '.join(m.label for m in user.memberships)}"
-               f"{', teamleider' if team_lead else ''}).")
+               f"{', teamleider' if team_lead else ''}{', tweestapsverificatie aan' if totp_secret else ''}).")
 
 
 @quality_cli.command("recompute")

@@ -39,12 +39,16 @@ from loket.models import (
     User,
 )
 from loket.models.base import utcnow
+from loket.services.network import two_factor
 from loket.services.network.passwords import hash_password
 from loket.services.network.teams import ensure_team
 from loket.services.seed.categories import seed_categories
 from loket.services.seed.criteria import seed_criteria
 
 PASSWORD = "correct-horse-battery"
+# The authenticator secret of every factory user whose role requires two-factor authentication (coördinatiepunt,
+# beheer, team leads): the test helpers compute the code a person's app would show (totp_code).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def _ensure_team(kind, organisation):
@@ -166,6 +170,9 @@ class MembershipFactory(BaseFactory):
     role = "club"
     club = factory.Maybe("is_club", yes_declaration=factory.SubFactory(ClubFactory), no_declaration=None)
     is_team_lead = False
+
+    required_two_factor = factory.PostGeneration(
+        lambda obj, create, extracted, **kwargs: give_required_two_factor(obj.user) if obj.user else None)
 
 
 class ClubContactFactory(BaseFactory):
@@ -369,8 +376,36 @@ def make_user(role, organisation=None, *, name=None, email=None, team_lead=False
     elif isinstance(organisation, Region):
         membership.region = organisation
     user.memberships.append(membership)
+    give_required_two_factor(user)
     db.session.flush()
     return user
+
+
+def give_required_two_factor(user: User) -> None:
+    """Switch two-factor authentication on with TOTP_SECRET when the user's roles require it, as such a person
+    has done before their first day (tests of enrolling itself start from a user without it)."""
+    if two_factor.required_for(user) and not user.has_two_factor:
+        two_factor.provision(user, TOTP_SECRET)
+
+
+def totp_code(user: User, *, wait: bool = True) -> str | None:
+    """The code the user's authenticator app would accept now: the earliest time step within the accepted
+    drift that was not used yet (a code is accepted once), waiting for the next step when all were used by
+    earlier logins of this test. None for a user without two-factor authentication."""
+    import time
+
+    db.session.refresh(user)
+    if not user.has_two_factor:
+        return None
+    while True:
+        step = two_factor.current_step()
+        free = [s for s in range(step - two_factor.DRIFT_STEPS, step + two_factor.DRIFT_STEPS + 1)
+                if user.totp_last_step is None or s > user.totp_last_step]
+        if free:
+            return two_factor.code_at(user.totp_secret, free[0])
+        if not wait:
+            return None
+        time.sleep(two_factor.STEP_SECONDS - time.time() % two_factor.STEP_SECONDS + 0.05)
 
 
 def build_network() -> SimpleNamespace:

@@ -192,7 +192,7 @@ def test_users_create_for_each_role(app, runner, demo):
     ("a@example.nl", "clubondersteuner", ["--loket", "bestaat-niet"], PASSWORD, "bestaat niet"),
     ("a@example.nl", "bondsspecialist", ["--bond", "fifa"], PASSWORD, "bestaat niet"),
     ("a@example.nl", "club", ["--club", "999999"], PASSWORD, "bestaat niet"),
-    ("a@example.nl", "beheer", [], "kort", "minstens 10 tekens"),
+    ("a@example.nl", "beheer", [], "kort", "minstens 12 tekens"),
     ("geen-adres", "beheer", [], PASSWORD, "geldig e-mailadres"),
     ("Beheer@Demo.Loket.NL", "beheer", [], PASSWORD, "bestaat al een account"),
 ])

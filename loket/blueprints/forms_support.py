@@ -6,10 +6,9 @@ from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from loket.services.errors import DomainError, InvalidInput, NotFound
-from loket.services.network.passwords import PASSWORD_MIN
+from loket.services.network.passwords import PASSWORD_RULE
 
-NEW_PASSWORD_HINT = (f"Minstens {PASSWORD_MIN} tekens. Een zin van een paar woorden is goed te onthouden en "
-                     "moeilijk te raden.")
+NEW_PASSWORD_HINT = PASSWORD_RULE
 PASSWORDS_DIFFER = "De twee wachtwoorden zijn niet hetzelfde. Typ het nieuwe wachtwoord twee keer precies gelijk."
 
 

@@ -14,8 +14,8 @@ from loket.models.request import (
     Category, Event, ReferenceSequence, SupportRequest,
 )
 from loket.models.user import (
-    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, SUPPORTER_ROLES, AccountToken, Membership,
-    TeamInvitation, User,
+    ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, SUPPORTER_ROLES, AccountToken, LoginSession,
+    Membership, RecoveryCode, TeamInvitation, User,
 )
 from loket.models.network_history import (
     CHANGE_SUBJECTS, GEMEENTE_STAGE_LABELS, GEMEENTE_STAGES, NetworkChange,
@@ -47,6 +47,7 @@ __all__ = [
     "BASISEIS_STATUSES", "BASISEISEN", "CATEGORY_LAST_POSITION", "CATEGORY_SCOPES", "CLUB_KINDS", "EVENT_KINDS",
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",
     "STATUS_LABELS", "TEAM_KINDS", "Bond", "Category", "Club", "ClubContact", "Event", "Gemeente",
-    "Loket", "Membership", "ReferenceSequence", "Sport", "SupportRequest", "Team", "User",
+    "Loket", "LoginSession", "Membership", "RecoveryCode", "ReferenceSequence", "Sport", "SupportRequest", "Team",
+    "User",
     "bond_sports", "club_sports",
 ]

@@ -64,6 +64,11 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None]
     # Part of the login session's id: raising it (password change, "sign out everywhere") ends every session.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor authentication (services/network/two_factor): the TOTP secret (base32), set once a code from
+    # it was confirmed; the last time step a code was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
@@ -74,9 +79,14 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember-me cookie: the id with the session version,
-        so raising `session_version` ends every session and remember cookie of this user."""
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and the remember-me cookie: the id, the session version and
+        the token of this login's LoginSession (set on the object by services/network/login_sessions), so a
+        remember cookie differs per login and ends with that login; raising `session_version` ends them all."""
+        return f"{self.id}:{self.session_version}:{getattr(self, 'login_session_token', '')}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def roles(self) -> frozenset[str]:
@@ -175,6 +185,40 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class LoginSession(db.Model):
+    """One login on one device (services/network/login_sessions): a random token that the Flask session and the
+    remember-me cookie carry (only its SHA-256 stored). Logging out revokes this row; a password change,
+    "overal uitloggen" or a deactivation revokes every row of the user."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (Index("ix_login_sessions_user_live", "user_id", "revoked_at"),)  # the account page's list
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)  # a remember-me cookie carries it
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # which browser, for the account page
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for an authenticator code (ten per enrolment, shown once; only the
+    SHA-256 stored: they are random, so a fast hash is enough)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class TeamInvitation(db.Model):

@@ -55,7 +55,14 @@ def test_logging_in_starts_a_fresh_session(client, network):
     client.login(network.club_contact)
     with client.session_transaction() as session:
         assert "left_behind" not in session
-        assert session["_user_id"] == f"{network.club_contact.id}:0"
+        assert session["_user_id"].startswith(f"{network.club_contact.id}:0:")  # id, version, login token
+
+
+def test_a_session_of_the_version_only_shape_counts_as_logged_out(client, network):
+    client.login(network.club_contact)
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{network.club_contact.id}:0"  # before login sessions
+    assert not _logged_in(client)
 
 
 def test_a_session_of_the_old_shape_counts_as_logged_out(client, network):

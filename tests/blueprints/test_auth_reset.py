@@ -90,7 +90,7 @@ def test_an_expired_or_wrong_link_gets_a_clear_page(app, client, network):
 
 
 @pytest.mark.parametrize("password, repeat, message", [
-    ("kort", None, "Kies een wachtwoord van minstens 10 tekens."),
+    ("kort", None, "Kies een wachtwoord van minstens 12 tekens."),
     ("wachtwoord123", None, "Dit wachtwoord is te gangbaar"),
     ("anna de vries", None, "lijkt te veel op je naam of e-mailadres"),
     (NEW_PASSWORD, "iets anders dan dat", "De twee wachtwoorden zijn niet hetzelfde"),

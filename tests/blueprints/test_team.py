@@ -163,6 +163,7 @@ def test_beheer_invites_the_coordinator_who_invites_a_colleague_who_works_the_qu
                                     "password_repeat": NEW_PASSWORD}).headers["Location"] == "/wachtrij/"
     coordinator = _db.session.scalar(select(User).where(User.email == "coord@team.example"))
     assert works_in(coordinator, team.team) and is_team_lead(coordinator, kind, team.organisation.id)
+    browser.enrol_two_factor()  # a coördinator turns on two-factor authentication before anything else
 
     # The new coördinator invites a colleague (as a member, never as a lead), who joins and works the queue.
     assert _invite(browser, path, email="collega@team.example", team_lead="y").status_code == 403

@@ -2,10 +2,12 @@
 pass."""
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
+from loket.services.network import two_factor
+from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
 # No first-run work, no background traffic: this machine (and CI) has no network beyond loopback.
@@ -16,18 +18,57 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Per demo user: the last time step whose code log_in typed (the app accepts each code once), and the cookies of
+# that login, for when every code within the accepted drift was used by logins of the last half minute.
+_LAST_STEP: dict[str, int] = {}
+_COOKIES: dict[str, list] = {}
+
+
 def log_in(page, who: str) -> None:
-    """Log in through the real form as a demo user (`who` is the local part: club, ondersteuner, …)."""
+    """Log in through the real form as a demo user (`who` is the local part: club, ondersteuner, …); for the
+    users with two-factor authentication (coördinatie, beheer, team leads) also with the code their app would
+    show now (DEMO_TOTP_SECRET). When all codes the app accepts now were used by logins a moment ago, the
+    browser gets the cookies of the newest of those logins, as a second tab of it would; if that login has
+    ended, it waits for the next code."""
+    while True:
+        step = _free_step(who)
+        if step is not None or who not in _COOKIES:
+            break
+        page.context.add_cookies(_COOKIES[who])
+        page.goto("/account/")
+        if "/inloggen" not in page.url:
+            return
+        page.context.clear_cookies()
+        del _COOKIES[who]
     page.goto("/inloggen")
     page.get_by_label("E-mailadres").fill(f"{who}@{DEMO_DOMAIN}")
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+    if urlsplit(page.url).path == "/inloggen/code":
+        step = _free_step(who, wait=True)
+        page.get_by_label("Code").fill(two_factor.code_at(DEMO_TOTP_SECRET, step))
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+        _LAST_STEP[who] = step
+        _COOKIES[who] = page.context.cookies()
     assert "/inloggen" not in page.url, f"login as {who} failed"
 
 
+def _free_step(who: str, *, wait: bool = False) -> int | None:
+    """The earliest time step within the accepted drift whose code was not typed yet for `who`."""
+    while True:
+        step = two_factor.current_step()
+        free = [s for s in range(step - two_factor.DRIFT_STEPS, step + two_factor.DRIFT_STEPS + 1)
+                if s > _LAST_STEP.get(who, -1)]
+        if free or not wait:
+            return free[0] if free else None
+        time.sleep(two_factor.STEP_SECONDS - time.time() % two_factor.STEP_SECONDS + 0.05)
+
+
 def mailed_path(open_page, template: str, to: str) -> str:
-    """The site path of the link in the newest `template` mail to `to`, as beheer sees the unsent mail."""
+    """The site path of the link in the newest `template` mail to `to`, read in beheer's mail preview, which the
+    browser harness has because it serves a development setup (MAIL_PREVIEW; production has no preview)."""
     page = open_page(as_user="beheer")
     page.goto("/beheer/uitgaand")
     row = page.locator("tbody tr").filter(has_text=template).filter(has_text=to).first

@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import CLUB_KINDS
 from loket.services.network.clubs import CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
-from loket.services.network.passwords import PASSWORD_MAX, PASSWORD_MIN
+from loket.services.network.passwords import PASSWORD_MAX, PASSWORD_RULE
 from loket.services.network.registrations import REASON_MAX
 from loket.services.network.users import NAME_MAX as PERSON_NAME_MAX
 from loket.services.text import EMAIL_MAX
@@ -23,7 +23,7 @@ class ContactFields(FlaskForm):
                                description="Hier sturen we een link naar om je adres te bevestigen.")
     contact_password = PasswordField(
         "Kies een wachtwoord", render_kw={"maxlength": PASSWORD_MAX, "autocomplete": "new-password"},
-        description=f"Minstens {PASSWORD_MIN} tekens. Een zin van een paar woorden werkt goed en is makkelijk te onthouden.")
+        description=PASSWORD_RULE)
 
     def contact_data(self) -> dict:
         return {"name": self.contact_name.data, "function": self.contact_function.data,

@@ -1,6 +1,6 @@
 """Forms of the account area. They share one page, so every field has a name (and id) of its own."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from loket.blueprints.forms_support import new_password_field, new_password_repeat_field
@@ -44,3 +44,35 @@ class ConfirmForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     submit = SubmitField("Overal uitloggen")
+
+
+class EndSessionForm(FlaskForm):
+    """Logging out one other device (a row of the account page's list of sessions)."""
+
+    submit = SubmitField("Uitloggen")
+
+
+class EnableTwoFactorForm(FlaskForm):
+    secret = HiddenField()  # signed: the secret the page showed, not one the browser chose
+    code = StringField("Code uit je app", description="De zes cijfers die je authenticator-app nu toont.",
+                       validators=[DataRequired("Vul de code van zes cijfers uit je authenticator-app in."),
+                                   Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField("Tweestapsverificatie aanzetten")
+
+
+class DisableTwoFactorForm(FlaskForm):
+    disable_password = PasswordField("Je wachtwoord",
+                                     validators=[DataRequired("Vul je wachtwoord in."), Length(max=PASSWORD_MAX)],
+                                     render_kw={"autocomplete": "current-password"})
+    disable_code = StringField("Code uit je app of een herstelcode",
+                               validators=[DataRequired("Vul de code uit je authenticator-app in."), Length(max=20)],
+                               render_kw={"autocomplete": "one-time-code"})
+    submit = SubmitField("Tweestapsverificatie uitzetten")
+
+
+class RecoveryCodesForm(FlaskForm):
+    renew_code = StringField("Code uit je app",
+                             validators=[DataRequired("Vul de code uit je authenticator-app in."), Length(max=20)],
+                             render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField("Nieuwe herstelcodes maken")

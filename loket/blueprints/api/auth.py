@@ -30,14 +30,17 @@ def _email_in_body() -> str:
 @limiter.limit(login_limit, deduct_when=login_failed, key_func=_email_in_body)
 @spec.validate(resp=Response("HTTP_401", "HTTP_403", "HTTP_429", HTTP_201=Token), tags=["auth"])
 def create_token(json: TokenBody):
-    """Maak een API-token aan met e-mailadres en wachtwoord.
+    """Maak een API-token aan met e-mailadres, wachtwoord en (bij tweestapsverificatie) de code.
 
     Het token wordt één keer getoond; bewaard wordt alleen een hash. Het verloopt na 90 dagen, bij
     intrekken, bij "overal uitloggen" of een nieuw wachtwoord, en zodra het account niet meer actief is.
     Een account waarvan het e-mailadres nog niet is bevestigd, krijgt 403 (alleen bij het juiste
-    wachtwoord). Mislukte pogingen zijn beperkt per IP-adres en per e-mailadres (429).
+    wachtwoord). Staat tweestapsverificatie aan, dan is `otp` nodig: de code uit de authenticator-app of een
+    herstelcode; ontbreekt die of klopt die niet, dan 401 met die reden. Voor coördinatiepunt, beheer en
+    teamleiders is tweestapsverificatie verplicht: zonder krijgen zij 401 tot ze haar hebben aangezet.
+    Mislukte pogingen zijn beperkt per IP-adres en per e-mailadres (429, met `Retry-After`).
     """
-    issued = api_tokens.issue_token(json.email, json.password)
+    issued = api_tokens.issue_token(json.email, json.password, json.otp)
     return serializers.token(issued), 201, NO_STORE
 
 

@@ -20,7 +20,7 @@ class InvitationBody(Body):
 class AcceptBody(Body):
     token: text("Het token uit de link in de uitnodiging (het laatste deel van het adres).", max_length=200)
     name: text("Je naam (voor een nieuw account).", max_length=NAME_MAX)
-    password: text("Een nieuw wachtwoord (minstens 10 tekens), of het wachtwoord van je bestaande account met "
+    password: text("Een nieuw wachtwoord (minstens 12 tekens), of het wachtwoord van je bestaande account met "
                    "dit e-mailadres.", max_length=PASSWORD_MAX)
 
 

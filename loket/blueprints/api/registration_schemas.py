@@ -32,7 +32,7 @@ class RegistrationContactBody(Body):
 
     name: text(max_length=PERSON_NAME_MAX)
     email: text(max_length=EMAIL_MAX)
-    password: text("Minstens 10 tekens; niet te gangbaar en niet je naam of e-mailadres.", max_length=1024)
+    password: text("Minstens 12 tekens; niet een van de gangbare wachtwoorden en niet je naam of e-mailadres.", max_length=1024)
     function: text(max_length=80) = optional("Je functie bij de club, bijvoorbeeld secretaris.")
 
 

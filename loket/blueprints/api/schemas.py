@@ -125,6 +125,8 @@ class TeamTarget(Body):
 class TokenBody(Body):
     email: text(max_length=254)
     password: text(max_length=1024)
+    otp: text(max_length=20) = optional(
+        "De code uit je authenticator-app (of een herstelcode); nodig als tweestapsverificatie aan staat.")
 
 
 class LoketBody(Body):
@@ -182,7 +184,8 @@ class MembershipBody(Body):
 class UserBody(Body):
     email: text(max_length=254)
     name: text(max_length=120)
-    password: text("Minstens 10 tekens.", max_length=1024)
+    password: text("Minstens 12 tekens; niet een van de gangbare wachtwoorden en niet je naam of e-mailadres.",
+                   max_length=1024)
     memberships: list[MembershipBody] = Field(min_length=1, max_length=20)
 
 

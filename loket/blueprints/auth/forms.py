@@ -1,6 +1,6 @@
 """Forms of logging in and of resetting a forgotten password."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from loket.blueprints.forms_support import new_password_field, new_password_repeat_field
@@ -30,3 +30,17 @@ class ResetPasswordForm(FlaskForm):
     password = new_password_field()
     password_repeat = new_password_repeat_field("password")
     submit = SubmitField("Wachtwoord opslaan")
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField("Code",
+                       description="De zes cijfers die je authenticator-app nu toont, of een van je herstelcodes.",
+                       validators=[DataRequired("Vul de code uit je authenticator-app in."), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none",
+                                  "spellcheck": "false"})
+    submit = SubmitField("Inloggen")
+
+
+class LogoutForm(FlaskForm):
+    revoke_api_tokens = BooleanField("Trek ook mijn API-sleutels in")
+    submit = SubmitField("Uitloggen")

@@ -19,7 +19,7 @@ from loket.services.errors import DomainError, InvalidInput
 from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
-from loket.services.network import account_tokens, api_tokens, history
+from loket.services.network import account_tokens, api_tokens, history, login_sessions
 from loket.services.network.passwords import hash_password, password_problem, verify_password
 from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
@@ -265,6 +265,7 @@ def end_sessions_and_tokens(user: User) -> None:
     """End every session, remember-me cookie and API token of the user, in the caller's transaction."""
     # In SQL, so two requests at once both count: a session id holds the version it was made with (User.get_id).
     user.session_version = User.session_version + 1
+    login_sessions.revoke_all_of(user)
     api_tokens.revoke_all_of(user)
     # An address change asked from a session that has now ended is cancelled too: whoever asked it may be the
     # reason the password changes, and the link would otherwise still move the account to their address.

@@ -15,6 +15,7 @@ from loket.extensions import db
 from loket.models import ApiToken
 from loket.models.base import utcnow
 from loket.services.errors import DomainError
+from loket.services.network import two_factor
 from loket.services.network.users import authenticate
 from loket.services.transaction import commit
 
@@ -26,10 +27,21 @@ DEFAULT_LIFETIME_DAYS = 90
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 MAX_TOKEN_LENGTH = 200
 INVALID_CREDENTIALS_MESSAGE = "Het e-mailadres of wachtwoord klopt niet, of het account is niet actief."
+OTP_NEEDED_MESSAGE = ("Voor dit account is een code van de tweestapsverificatie nodig: stuur de code uit je "
+                      "authenticator-app (of een herstelcode) mee in het veld otp.")
+OTP_WRONG_MESSAGE = ("De code van de tweestapsverificatie (veld otp) klopt niet of is al gebruikt. Stuur de code "
+                     "die je app nu toont, of een herstelcode die je nog niet hebt gebruikt.")
+ENROLMENT_NEEDED_MESSAGE = ("Voor jouw rol is tweestapsverificatie verplicht. Zet die eerst aan op je accountpagina "
+                            "in Loket; daarna kun je een API-token aanmaken.")
 
 
 class InvalidCredentials(DomainError):
     status_code = 401
+
+
+class SecondFactorNeeded(InvalidCredentials):
+    """The password is right, but the account's second step (a TOTP or recovery code) is missing or wrong, or
+    the role requires two-factor authentication that is not yet on: 401 saying which."""
 
 
 @dataclass(frozen=True)
@@ -42,18 +54,30 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(email: str, password: str, *, now: datetime | None = None) -> IssuedToken:
-    """Authenticate by email + password and issue a new token for that user.
+def issue_token(email: str, password: str, otp: str | None = None, *, now: datetime | None = None) -> IssuedToken:
+    """Authenticate by email + password (+ otp, the second step, for an account with two-factor
+    authentication) and issue a new token for that user.
 
     The lifetime comes from the API_TOKEN_LIFETIME_DAYS setting (default 90; 0 = no expiry).
     Side effects: records the login (commits) and stores the token's digest (commits).
     :raises InvalidCredentials: unknown email, wrong password or inactive account (one message for all).
     :raises users.EmailNotConfirmed: the password is right but the address was never confirmed (403).
+    :raises SecondFactorNeeded: (only after the right password) the otp is missing or wrong, or the role requires
+        two-factor authentication that is not on yet.
     """
     now = now or utcnow()
     user = authenticate(email, password)
     if user is None:
         raise InvalidCredentials(INVALID_CREDENTIALS_MESSAGE)
+    if user.has_two_factor:
+        if not otp:
+            raise SecondFactorNeeded(OTP_NEEDED_MESSAGE)
+        ok = two_factor.verify(user, otp)
+        commit()
+        if not ok:
+            raise SecondFactorNeeded(OTP_WRONG_MESSAGE)
+    elif two_factor.required_for(user):
+        raise SecondFactorNeeded(ENROLMENT_NEEDED_MESSAGE)
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     lifetime_days = current_app.config.get("API_TOKEN_LIFETIME_DAYS", DEFAULT_LIFETIME_DAYS)
     record = ApiToken(user=user, digest=digest_of(token), created_at=now,

@@ -1,4 +1,7 @@
 """Password hashing with Argon2id (cost parameters from the app config) and the rules a new password meets."""
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -7,18 +10,21 @@ from loket.services.text import has_control_characters
 
 # Longer input is refused before hashing: a passphrase fits, a megabyte does not cost a hash.
 PASSWORD_MAX = 200
-PASSWORD_MIN = 10
-# Passwords that are guessed first, whatever their length: the usual top of every leaked list, in Dutch
-# and English, and the name of this service. Compared case-insensitively, ignoring spaces.
-COMMON_PASSWORDS = frozenset("""
-1234567890 12345678910 0123456789 1111111111 0000000000 1234512345 9876543210 1q2w3e4r5t qwertyuiop
-asdfghjkl; zxcvbnm123 qwerty1234 qwerty12345 password12 password123 password1234 passw0rd12 wachtwoord
-wachtwoord1 wachtwoord12 wachtwoord123 welkom1234 welkom12345 welkomwelkom welkom2024 welkom2025 welkom2026
-voetbal123 voetbal1234 feyenoord1 feyenoord010 ajaxajax12 ajax123456 psv1234567 iloveyou12 letmein123
-sunshine12 princess12 football12 football123 baseball12 superman12 trustno1234 abcdefghij abcd123456
-abc1234567 aaaaaaaaaa qwertzuiop loket12345 loketloket sportloket sportclub1 sportclub12 vereniging
-vereniging1 hockey1234 tennis1234 zwemmen123 nederland1 nederland12 amsterdam1 rotterdam1 utrecht123
-""".split())
+PASSWORD_MIN = 12
+# Passwords that are guessed first, whatever their length: common_passwords.txt beside this module (how it was
+# assembled is at its top), compared case-insensitively, ignoring spaces.
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# The rule in Dutch, shown beside every field where a new password is chosen (forms and API descriptions).
+PASSWORD_RULE = (f"Minstens {PASSWORD_MIN} tekens, niet een van de gangbare wachtwoorden die als eerste geraden "
+                 "worden (zoals welkom123456 of qwertyuiop12) en niet je naam of e-mailadres. Een zin van een paar "
+                 "woorden is goed te onthouden en moeilijk te raden.")
+TOO_COMMON = "Dit wachtwoord is te gangbaar en wordt als eerste geraden. Kies iets dat minder voor de hand ligt."
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def password_problem(password: str | None, *, email: str | None = None, name: str | None = None) -> str | None:
@@ -31,8 +37,8 @@ def password_problem(password: str | None, *, email: str | None = None, name: st
     if has_control_characters(password):
         return "Een wachtwoord kan geen stuurtekens (zoals een tab of een regeleinde) bevatten."
     folded = "".join(password.split()).casefold()
-    if folded in COMMON_PASSWORDS or len(set(folded)) <= 2:
-        return "Dit wachtwoord is te gangbaar en wordt als eerste geraden. Kies iets dat minder voor de hand ligt."
+    if folded in common_passwords() or len(set(folded)) <= 2:
+        return TOO_COMMON
     for own in ((email or "").split("@")[0], name or ""):
         own = "".join(own.split()).casefold()
         if len(own) >= 4 and own in folded and len(folded) - len(own) < 6:

@@ -24,7 +24,7 @@ from loket.models.base import utcnow
 from loket.services import search, transaction
 from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from loket.services.ids import row_by_id
-from loket.services.network import history
+from loket.services.network import history, two_factor
 from loket.services.network.passwords import (
     PASSWORD_MIN,
     burn_time_for_unknown_user,
@@ -85,11 +85,12 @@ def find_by_email(email: str | None) -> User | None:
 
 
 def create_user(*, email: str, name: str, password: str, memberships: list[MembershipSpec],
-                commit: bool = True, confirmed: bool = True) -> User:
+                commit: bool = True, confirmed: bool = True, totp_secret: str | None = None) -> User:
     """Create an active user with the given memberships. Side effects: commits (unless commit=False).
 
     :param confirmed: the address counts as confirmed (accounts made by beheer, the CLI, the demo); a person
         registering themselves passes False and confirms by the mailed link.
+    :param totp_secret: a base32 secret to switch two-factor authentication on with (the CLI, the demo).
     """
     errors: dict[str, str] = {}
     email = normalise_email(email)
@@ -111,10 +112,17 @@ def create_user(*, email: str, name: str, password: str, memberships: list[Membe
     rows = [_membership(spec, errors) for spec in memberships]
     if not memberships:
         errors["memberships"] = "Geef de gebruiker minstens één rol."
+    if totp_secret is not None:
+        try:
+            totp_secret = two_factor.normalise_secret(totp_secret)
+        except InvalidInput as error:
+            errors.update(error.errors)
     if errors:
         raise InvalidInput(errors)
     user = User(email=email, name=name, password_hash=hash_password(password), memberships=rows,
                 email_confirmed_at=utcnow() if confirmed else None)
+    if totp_secret is not None:
+        two_factor.provision(user, totp_secret)
     db.session.add(user)
     try:
         db.session.flush()

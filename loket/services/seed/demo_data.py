@@ -13,7 +13,7 @@ from loket.models import (
     SupportOffer, User,
 )
 from loket.models.base import day_in_amsterdam, utcnow
-from loket.services.network import history
+from loket.services.network import history, two_factor
 from loket.services.network.stages import record_stage
 from loket.services.network.teams import ensure_team
 from loket.services.network.users import MembershipSpec, create_user
@@ -21,6 +21,9 @@ from loket.services.requests.filing import create_request
 from loket.services.transaction import commit
 
 DEMO_PASSWORD = "loket-demo-2026"
+# The authenticator secret of the demo users whose role requires two-factor authentication (coördinatiepunt,
+# beheer, team leads): add it to an authenticator app (or compute a code with pyotp) to log in as them.
+DEMO_TOTP_SECRET = "LOKETDEMOTWEESTAPSVERIFICATIE234"
 DEMO_DOMAIN = "demo.loket.nl"
 # Created in the same transaction as everything else except the requests: its presence means "done".
 DEMO_MARKER_EMAIL = f"beheer@{DEMO_DOMAIN}"
@@ -344,8 +347,10 @@ def _create_users(clubs: dict[str, Club], gemeenten: dict[str, Gemeente],
             gemeente=gemeenten[organisation].code if role == "gemeente" else None,
             region=regions[organisation].id if role == "adviseur" else None,
         )
+        needs_second_step = team_lead or role in two_factor.REQUIRED_ROLES
         user = create_user(email=f"{local}@{DEMO_DOMAIN}", name=name, password=DEMO_PASSWORD,
-                           memberships=[spec], commit=False)
+                           memberships=[spec], commit=False,
+                           totp_secret=DEMO_TOTP_SECRET if needs_second_step else None)
         users[local] = user
         if role == "club":  # the club's contact person with this email logs in as this user
             db.session.flush()

@@ -3,7 +3,7 @@ import pytest
 
 from loket.blueprints.api.openapi import spec
 from loket.services.network import api_tokens
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 from tests.support.api import ApiClient
 
 
@@ -20,7 +20,7 @@ def api(app, network, openapi_document):
     def _client(who=None, *, token=None):
         if who is not None and token is None:
             user = getattr(network, who) if isinstance(who, str) else who
-            token = api_tokens.issue_token(user.email, PASSWORD).token
+            token = api_tokens.issue_token(user.email, PASSWORD, totp_code(user)).token
         return ApiClient(app, app.test_client(), openapi_document, token)
 
     return _client

@@ -57,7 +57,7 @@ def test_a_wrong_or_expired_token_is_a_400_problem(app, api, network):
 
 
 @pytest.mark.parametrize("password, rule", [
-    ("kort", "minstens 10 tekens"),
+    ("kort", "minstens 12 tekens"),
     ("wachtwoord123", "te gangbaar"),
     ("x" * 201, "hooguit 200 tekens"),
 ])

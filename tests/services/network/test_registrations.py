@@ -81,9 +81,9 @@ def test_registering_stores_a_waiting_club_an_unconfirmed_account_and_mails_the_
     ({}, {"name": "Noor\x07"}, "contact.name", "stuurtekens"),
     ({}, {"email": "geen-adres"}, "contact.email", "geldig e-mailadres"),
     ({}, {"email": "a" * 250 + "@x.nl"}, "contact.email", "geldig e-mailadres"),
-    ({}, {"password": "kort"}, "contact.password", "minstens 10 tekens"),
+    ({}, {"password": "kort"}, "contact.password", "minstens 12 tekens"),
     ({}, {"password": "wachtwoord123"}, "contact.password", "te gangbaar"),
-    ({}, {"password": "noornieuw1"}, "contact.password", "lijkt te veel op je naam"),
+    ({}, {"password": "noornieuw123"}, "contact.password", "lijkt te veel op je naam"),
     ({}, {"function": "f" * 81}, "contact.function", "maximaal 80 tekens"),
 ])
 def test_bad_input_is_refused_in_dutch_and_nothing_is_stored(network, club, contact, field, message):
