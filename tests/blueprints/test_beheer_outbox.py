@@ -1,12 +1,14 @@
 """Beheer reads the outbox (failed rows with their reason), previews mails in development, retries failures."""
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from loket.extensions import db as _db
 from loket.models import OutboxMessage
 from loket.models.base import utcnow
+from loket.services.messaging.outbox_admin import TEMPLATE_LABELS
 from tests.factories import OutboxMessageFactory
 from tests.support.db import count_queries
 from tests.support.requests import file_request
@@ -143,25 +145,38 @@ def test_retry_without_csrf_token_is_rejected(login_as, network):
     assert _db.session.get(OutboxMessage, failed.id).status == "failed"
 
 
-def test_beheer_previews_a_mail_in_development(login_as, network):
+def test_beheer_previews_a_mail_in_development(login_as, network, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_PREVIEW", True)  # DevelopmentConfig's setting
     request = _request(network)
     row = _row("sent", context={"request_id": request.id, "user_id": network.club_contact.id})
     client = login_as("beheerder")
     assert f'href="/beheer/uitgaand/{row.id}/mail"' in client.get(URL).get_data(as_text=True)
     page = client.get(f"{URL}/{row.id}/mail").get_data(as_text=True)
     assert request.reference in page  # the subject
-    assert f"loket+{request.reference}@" in page  # reply-to
+    assert f"loket+{request.reference}." in page  # reply-to, with its reply token
     assert '<iframe sandbox=""' in page
     # The HTML is escaped into srcdoc, never inlined into the page itself.
     assert "srcdoc=\"&lt;!doctype html&gt;" in page and "<body style" not in page
 
 
-def test_no_preview_where_mail_is_really_sent(login_as, network, app, monkeypatch):
-    request = _request(network)  # before the key is set: filing delivers its mails inline
-    row = _row("sent", context={"request_id": request.id})
-    monkeypatch.setitem(app.config, "SENDGRID_API_KEY", "SG.test")
+@pytest.mark.parametrize("settings", [
+    {"MAIL_PROVIDER": "log", "SENDGRID_API_KEY": None},  # production sending nothing yet: still real contents
+    {"SENDGRID_API_KEY": "SG.test"},
+    {"MAIL_PREVIEW": False, "DEBUG": False},
+])
+def test_outside_development_beheer_never_reads_a_mails_contents(login_as, network, app, monkeypatch, settings):
+    """Beheer manages the outbox by recipient, kind of mail, state and error; subjects and bodies (which hold
+    request titles and texts) are not shown, and the preview answers 404."""
+    request = _request(network)  # before the settings: filing delivers its mails inline
+    row = _row("failed", error="SendGrid 400: bad", context={"request_id": request.id,
+                                                             "user_id": network.club_contact.id})
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
     client = login_as("beheerder")
-    assert "/mail\"" not in client.get(URL).get_data(as_text=True)
+    page = client.get(URL).get_data(as_text=True)
+    assert "/mail\"" not in page and "Bekijk mail" not in page
+    assert f'<tr id="bericht-{row.id}">' in page and "Aanvraag ontvangen" in page  # the kind of mail, in Dutch
+    assert "Hulp bij subsidie" not in page and "fondsen" not in page and request.reference not in page
     assert client.get(f"{URL}/{row.id}/mail").status_code == 404
 
 
@@ -200,3 +215,10 @@ def test_search_results_are_paginated_keeping_the_search(login_as, network, app,
     assert "Pagina 1 van 2" in first and "q=club.example" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
     second = client.get(URL + "?q=club.example&pagina=2").get_data(as_text=True)
     assert _rows_in_page(second) == [str(rows[0].id)]
+
+
+def test_every_mail_template_has_a_dutch_label_for_beheer(app):
+    """Beheer tells mails apart by their kind, never by their subject: a new template needs a label."""
+    folder = Path(app.root_path).parent / "templates" / "email"
+    templates = {path.stem for path in folder.glob("*.txt") if not path.stem.startswith("_")}
+    assert templates and templates == set(TEMPLATE_LABELS)

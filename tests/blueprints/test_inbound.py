@@ -1,10 +1,12 @@
 """The SendGrid Inbound Parse webhook, fed SendGrid's own sample bodies with our users' addresses."""
 import json
 import logging
+import re
 
 import pytest
 from sqlalchemy import func, select
 
+from loket.extensions import db as _db
 from loket.models import (
     Category,
     Event,
@@ -13,8 +15,10 @@ from loket.models import (
     SupportRequest,
 )
 from loket.services import errors, messaging
+from loket.services.messaging import mail, reply_addresses
 from loket.services.requests import actions
 from tests.factories import ClubFactory, MembershipFactory
+from tests.fakes.sendgrid import mail_to_fake, sendgrid_fake  # noqa: F401  (fixtures)
 from tests.support.inbound_mail import (
     CONTENT_TYPE,
     sample_attachment,
@@ -53,6 +57,13 @@ def _mail(sender="Anna de Vries <anna@uboys.example>", to=f"loket@{DOMAIN}", sub
               "envelope": json.dumps({"to": [to], "from": sender.split("<")[-1].rstrip(">")})}
     values.update(fields)
     return values
+
+
+def _reply_to(request):
+    """The reply address the club's mail about `request` carries, as rendered for SendGrid."""
+    row = next(row for row in _db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+               if row.payload.get("context", {}).get("request_id") == request.id)
+    return mail.render(row.name, row.payload["context"]).reply_to
 
 
 def _post(client, fields=None, *, url=URL, files=(), drop=(), name="default_data.txt", charset="utf-8"):
@@ -141,7 +152,7 @@ def test_a_body_over_the_request_limit_is_answered_200_and_logged(client, db, ne
 def test_club_contact_replies_by_mail_to_the_plus_address(client, db, network):
     request = _filed(db, network)
     actions.change_status(request, "wacht_op_club", actor=network.ondersteuner)
-    to = f"loket+{request.reference}@{DOMAIN}"
+    to = _reply_to(request)
     response = _post(client, _mail(to=to, subject=f"Re: [{request.reference}] Reactie",
                                    text="We zoeken drie trainers." + QUOTED))
     assert (response.status_code, response.get_data(as_text=True)) == (200, "reply")
@@ -163,44 +174,47 @@ def test_club_contact_replies_by_mail_to_the_plus_address(client, db, network):
 def test_reply_shows_on_the_clubs_request_page(login_as, db, network):
     request = _filed(db, network)
     client = login_as("club_contact")
-    _post(client, _mail(to=f"loket+{request.reference}@{DOMAIN}", text="Per mail: prima!" + QUOTED))
+    _post(client, _mail(to=_reply_to(request), text="Per mail: prima!" + QUOTED))
     page = client.get(f"/club/aanvragen/{request.id}").get_data(as_text=True)
     assert "Per mail: prima!" in page and "Hoeveel trainers" not in page
 
 
-def test_reference_is_found_case_insensitively_in_the_envelope(client, db, network):
+def test_reply_address_is_found_case_insensitively_in_the_envelope(client, db, network):
     request = _filed(db, network)
-    to = f"LOKET+{request.reference.lower()}@{DOMAIN.upper()}"
+    to = _reply_to(request).upper()  # some mail systems change the case of an address
     assert _post(client, _mail(to=to)).get_data(as_text=True) == "reply"
     assert db.session.scalar(select(Event.request_id).where(Event.kind == "public_reply")) == request.id
 
 
-def test_reference_in_the_subject_is_used_when_the_envelope_has_none(client, db, network):
+def test_a_reference_in_the_subject_alone_files_nothing(client, db, network):
+    """Anyone can type a reference in a subject: without the reply address Loket mailed it is no reply, and
+    no new request either (the sender meant to answer one)."""
     request = _filed(db, network)
+    before = _counts(db)
     response = _post(client, _mail(subject=f"Re: [{request.reference}] Hoe tevreden ben je?", text="Heel blij"))
-    assert response.get_data(as_text=True) == "reply"
-    assert db.session.scalar(select(Event.body).where(Event.kind == "public_reply")) == "Heel blij"
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
+    assert _counts(db) == before
 
 
 def test_the_envelope_wins_over_the_to_header_and_the_subject(client, db, network):
     first = _filed(db, network)
     second = _filed(db, network, title="Tweede vraag")
-    fields = _mail(to=f"loket+{first.reference}@{DOMAIN}", subject=f"Over {second.reference}")
-    fields["to"] = f"loket+{second.reference}@{DOMAIN}"  # the header; SendGrid says: route on the envelope
+    fields = _mail(to=_reply_to(first), subject=f"Over {second.reference}")
+    fields["to"] = _reply_to(second)  # the header; SendGrid says: route on the envelope
     assert _post(client, fields).get_data(as_text=True) == "reply"
     assert db.session.scalar(select(Event.request_id).where(Event.kind == "public_reply")) == first.id
 
 
 def test_a_repeated_delivery_is_stored_once(client, db, network):
     request = _filed(db, network)
-    fields = _mail(to=f"loket+{request.reference}@{DOMAIN}")
+    fields = _mail(to=_reply_to(request))
     assert _post(client, fields).get_data(as_text=True) == "reply"
     after_first = _counts(db)
     second = _post(client, fields)
     assert (second.status_code, second.get_data(as_text=True)) == (200, "duplicate")
     assert _counts(db) == after_first
     # Another mail (other Message-ID) with the same text is a new reply.
-    assert _post(client, _mail(to=f"loket+{request.reference}@{DOMAIN}", message_id="<msg-2@mail.example>")) \
+    assert _post(client, _mail(to=_reply_to(request), message_id="<msg-2@mail.example>")) \
         .get_data(as_text=True) == "reply"
 
 
@@ -283,7 +297,7 @@ def test_one_attachment_over_the_limit_rejects_the_whole_mail(client, db, networ
     request = _filed(db, network)
     before = _counts(db)
     with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
-        response = _post(client, _mail(to=f"loket+{request.reference}@{DOMAIN}", attachments="2"),
+        response = _post(client, _mail(to=_reply_to(request), attachments="2"),
                          files=[("attachment1", "klein.txt", "text/plain", b"ok"),
                                 ("attachment2", filename, content_type, data)])
     assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
@@ -317,7 +331,7 @@ def test_raw_mode_reply_uses_the_message_id_of_the_mime_message(client, db, netw
     raw = sample_fields("raw_data.txt")["email"].replace(
         "MIME-Version: 1.0\n", "MIME-Version: 1.0\nMessage-ID: <raw-1@mail.example>\n", 1)
     fields = {"from": "anna@uboys.example", "email": raw,
-              "envelope": json.dumps({"to": [f"loket+{request.reference}@{DOMAIN}"]})}
+              "envelope": json.dumps({"to": [_reply_to(request)], "from": "anna@uboys.example"})}
     assert _post(client, fields, name="raw_data.txt").get_data(as_text=True) == "reply"
     reply = db.session.scalar(select(Event).where(Event.kind == "public_reply"))
     assert (reply.body, reply.data["message_id"]) == ("Hello Twilio SendGrid!", "<raw-1@mail.example>")
@@ -344,13 +358,13 @@ def _closed(db, network, request):
     ("unknown reference", "unknown request reference"),
     ("only quoted text", "no new text in the reply"),
     ("no address", "no sender address"),
-    ("spf fail", "SPF check failed"),
+    ("spf fail", "not authenticated: SPF fail, and no passing DKIM signature of uboys.example"),
     ("overig inactive", "no active category 'overig'"),
     ("empty new request", "empty message"),
 ])
 def test_rejected_mail_is_logged_without_content_and_stores_nothing(client, db, network, caplog, case, reason):
     request = _filed(db, network)
-    sender, to, extra = "Anna de Vries <anna@uboys.example>", f"loket+{request.reference}@{DOMAIN}", {}
+    sender, to, extra = "Anna de Vries <anna@uboys.example>", _reply_to(request), {}
     text = "Geheime inhoud van de mail"
     if case == "unknown sender":
         sender = "Onbekend <wie@elders.example>"
@@ -363,7 +377,7 @@ def test_rejected_mail_is_logged_without_content_and_stores_nothing(client, db, 
     elif case == "closed":
         _closed(db, network, request)
     elif case == "unknown reference":
-        to = f"loket+LK-1999-000042@{DOMAIN}"
+        to = reply_addresses.reply_address("LK-1999-000042")  # a valid token, for a request that is not there
     elif case == "only quoted text":
         text = "> Geheime inhoud van de mail"
     elif case == "no address":
@@ -425,3 +439,168 @@ def test_timeline_says_a_message_came_by_mail_and_names_its_unstored_attachments
         text = " ".join(page.get_data(as_text=True).split())
         assert "Aanvraag ingediend door Anna de Vries (per e-mail)" in text
         assert "Bijlagen in de e-mail, nog niet in Loket bewaard: SendGrid.jpg (11 kB)" in text
+
+
+# ---------------------------------------------------------------- (d) only mail Loket can trust (issue #13)
+
+def _rejection(caplog) -> str:
+    records = [r for r in caplog.records if r.name == "loket.services.messaging.inbound"]
+    assert [r.levelname for r in records] == ["WARNING"], [r.getMessage() for r in records]
+    return records[0].getMessage()
+
+
+def test_the_reply_address_loket_mails_carries_an_unguessable_token(client, db, network):
+    request = _filed(db, network)
+    address = _reply_to(request)
+    assert re.fullmatch(rf"loket\+{request.reference}\.[0-9a-z]{{20,}}@{re.escape(DOMAIN)}", address), address
+    other = _filed(db, network, title="Tweede vraag")
+    assert _reply_to(other).split(".", 1)[1] != address.split(".", 1)[1]  # a token per request
+    assert (_post(client, _mail(to=address)).get_data(as_text=True)) == "reply"
+
+
+def test_a_reply_to_the_address_sendgrid_was_given_is_accepted(client, db, network, mail_to_fake):
+    """End to end: the Reply-To of the mail the club got (through the real client, at the fake SendGrid)."""
+    request = _filed(db, network)
+    reply_to = {call.body["reply_to"]["email"] for call in mail_to_fake.accepted
+                if call.to == [network.club_contact.email]}
+    assert len(reply_to) == 1 and request.reference in next(iter(reply_to))
+    assert _post(client, _mail(to=reply_to.pop())).get_data(as_text=True) == "reply"
+
+
+@pytest.mark.parametrize("case", ["no token", "token of another request", "wrong token", "reference in subject"])
+def test_a_guessed_reply_address_is_rejected_logged_and_answered_200(client, db, network, caplog, case):
+    request = _filed(db, network)
+    other = _filed(db, network, title="Tweede vraag")
+    token = _reply_to(request).split("@")[0].partition(".")[2] or "0" * 20
+    subject = "Een vraag"
+    to = {"no token": f"loket+{request.reference}@{DOMAIN}",
+          "token of another request": _reply_to(other).replace(other.reference, request.reference),
+          "wrong token": f"loket+{request.reference}.{token[:-1]}{'a' if token[-1] != 'a' else 'b'}@{DOMAIN}",
+          "reference in subject": f"loket@{DOMAIN}"}[case]
+    if case == "reference in subject":
+        subject = f"Re: [{request.reference}] Reactie"
+    before, sequence = _counts(db), _sequence_value(db)
+    with caplog.at_level(logging.INFO, logger="loket.services.messaging.inbound"):
+        response = _post(client, _mail(to=to, subject=subject, text="Geheime inhoud"))
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
+    assert _counts(db) == before and _sequence_value(db) == sequence
+    message = _rejection(caplog)
+    assert "reply token" in message and "anna@uboys.example" in message
+    assert "Geheim" not in caplog.text and "Reactie" not in message
+
+
+# (SPF result, dkim field, envelope sender, accepted?): SPF counts only for the From address's own domain
+# (it checks the envelope sender), DKIM only for a signature by that domain.
+AUTHENTICATION_CASES = [
+    ("softfail", "", "anna@uboys.example", False),
+    ("", "{@uboys.example : fail}", "anna@uboys.example", False),
+    ("pass", "{@sendgrid.com : pass}", "anna@uboys.example", True),
+    ("PASS", "", "anna@uboys.example", True),
+    ("none", "{@uboys.example : pass}", "anna@uboys.example", True),
+    ("neutral", "{@sendgrid.info : pass, @UBoys.Example : pass}", "anna@uboys.example", True),
+    ("fail", "{@uboys.example : pass}", "bounce@forwarder.example", True),  # forwarded: DKIM survives
+    ("softfail", "{@uboys.example : fail}", "anna@uboys.example", False),
+    ("", "", "anna@uboys.example", False),
+    ("softfail", "{@elders.example : pass}", "anna@uboys.example", False),
+    ("none", "{@uboys.example.elders.example : pass}", "anna@uboys.example", False),
+    ("none", "{@example : pass}", "anna@uboys.example", False),
+    ("pass", "{@sendgrid.com : pass}", "bounce@elders.example", False),  # SPF of another domain
+    ("pass", "{@sendgrid.com : pass}", "", False),
+    ("none", "pass", "anna@uboys.example", False),
+    ("none", "{@uboys.example : fail, @uboys.example : pass}", "anna@uboys.example", True),  # one good signature
+]
+
+
+def test_only_mail_whose_sender_spf_or_dkim_vouches_for_is_accepted(client, db, network, caplog):
+    """Walks replies and new requests through every case: a forged From is rejected, logged, answered 200."""
+    request = _filed(db, network)
+    address = _reply_to(request)
+    for number, (spf, dkim, envelope_from, accepted) in enumerate(AUTHENTICATION_CASES):
+        for to, outcome in ((address, "reply"), (f"loket@{DOMAIN}", "created")):
+            fields = _mail(to=to, message_id=f"<auth-{number}-{outcome}@mail.example>", SPF=spf, dkim=dkim,
+                           text=f"Bericht {number}", subject="Geheim onderwerp")
+            fields["envelope"] = json.dumps({"to": [to], "from": envelope_from})
+            before = _counts(db)
+            caplog.clear()
+            with caplog.at_level(logging.INFO, logger="loket.services.messaging.inbound"):
+                response = _post(client, fields)
+            case = (spf, dkim, envelope_from, to)
+            assert response.status_code == 200, case
+            if accepted:
+                assert response.get_data(as_text=True) == outcome, case
+            else:
+                assert response.get_data(as_text=True) == "rejected", case
+                assert _counts(db) == before, case
+                message = _rejection(caplog)
+                assert "not authenticated" in message and "Geheim" not in caplog.text, (case, message)
+
+
+# ---------------------------------------------------------------- (e) hostile bodies never answer 500
+
+HOSTILE_CASES = [
+    # (what, fields, charset, outcome)
+    ("NUL in the text", {"text": "Hallo\x00 loket\x00"}, "utf-8", "reply"),
+    ("NUL and escape in the subject", {"subject": "Vr\x00aag\x1b[31m"}, "utf-8", "created"),
+    ("NUL in the sender's address", {"from": "Anna <anna@uboys\x00.example>"}, "utf-8", "reply"),
+    ("NUL in the sender's name", {"from": "An\x00na <anna@uboys.example>"}, "utf-8", "reply"),
+    ("NUL in the Message-ID", {"headers": "Message-ID: <m\x00x@mail.example>\nDate: x\n"}, "utf-8", "reply"),
+    ("NUL in the headers", {"headers": "Sub\x00ject: x\x00\nFrom: \x00\n"}, "utf-8", "reply"),
+    ("NUL in the html", {"text": "", "html": "<p>Hal\x00lo</p>"}, "utf-8", "reply"),
+    ("NUL in SPF and dkim", {"SPF": "pa\x00ss", "dkim": "{@uboys.example : pa\x00ss}"}, "utf-8", "reply"),
+    ("NUL byte in the envelope", "envelope-nul", "utf-8", "reply"),
+    ("escaped NUL in the envelope", "envelope-escaped-nul", "utf-8", "reply"),
+    ("a lone surrogate escaped in the envelope", "envelope-surrogate", "utf-8", "created"),
+    ("envelope 'to' is a number", {"envelope": json.dumps({"to": 5, "from": "anna@uboys.example"})}, "utf-8",
+     "created"),
+    ("envelope 'to' holds objects", {"envelope": json.dumps({"to": [None, {"x": 1}], "from": ["x"]})}, "utf-8",
+     "rejected"),
+    ("charsets is not JSON", {"charsets": "{kapot"}, "utf-8", "reply"),
+    ("charsets is a list", {"charsets": '["utf-8"]'}, "utf-8", "reply"),
+    ("a charset that is no text encoding", {"charsets": json.dumps({"text": "rot13", "subject": "base64"})},
+     "utf-8", "reply"),
+    ("a charset that refuses 'replace'", {"charsets": json.dumps({"text": "idna", "subject": "punycode"}),
+                                          "text": "Hallo ÿ"}, "latin-1", "reply"),
+    ("a charset name with NUL", {"charsets": json.dumps({"text": "utf-8\x00", "subject": 5})}, "utf-8", "reply"),
+    ("invalid UTF-8 bytes everywhere", {"text": "Hallo \xff\xfe\xc3(", "subject": "\xc3\x28 vraag",
+                                        "from": "\xff Anna <anna@uboys.example>"}, "latin-1", "reply"),
+    ("invalid UTF-16", {"charsets": json.dumps({"text": "utf-16"}), "text": "\xd8\x00\x41"}, "latin-1", "reply"),
+    ("NUL in an attachment's name", "attachment-nul", "utf-8", "reply"),
+]
+
+
+def _hostile_body(fields, what, address):
+    base = _mail(to=address, message_id=f"<hostile-{abs(hash(what))}@mail.example>")
+    files = ()
+    if fields == "envelope-nul":
+        fields = {"envelope": '{"to": ["' + address + '\x00"], "from": "anna@uboys.example\x00"}'}
+    elif fields == "envelope-escaped-nul":
+        fields = {"envelope": '{"to": ["' + address + '\\u0000"], "from": "anna@uboys.example"}'}
+    elif fields == "envelope-surrogate":
+        fields = {"envelope": '{"to": ["loket+\\ud800@x"], "from": "anna@uboys.example\\udfff"}'}
+    elif fields == "attachment-nul":
+        fields, files = {}, [("attachment1", "be\x00stand.txt", "text/pl\x00ain", b"\x00\x01")]
+    return {**base, **fields}, files
+
+
+def test_hostile_mail_is_cleaned_and_answered_200_never_500(client, db, network):
+    request = _filed(db, network)
+    address = _reply_to(request)
+    for what, fields, charset, outcome in HOSTILE_CASES:
+        body, files = _hostile_body(fields, what, address if outcome != "created" else f"loket@{DOMAIN}")
+        if outcome == "created":
+            body["envelope"] = body["envelope"].replace(address, f"loket@{DOMAIN}")
+        response = _post(client, body, files=files, charset=charset)
+        assert (response.status_code, response.get_data(as_text=True)) == (200, outcome), what
+    # Raw mode: the MIME message decodes to NUL and escape characters (quoted-printable, an encoded filename).
+    raw = ("MIME-Version: 1.0\nMessage-ID: <raw-hostile@mail.example>\nContent-Type: multipart/mixed; boundary=b\n\n"
+           "--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+           "Hallo=00 =1Bloket\n--b\nContent-Type: text/plain\nContent-Disposition: attachment; "
+           "filename=\"=?utf-8?q?be=00stand?=\"\n\nx\n--b--\n")
+    fields = {"from": "anna@uboys.example", "email": raw,
+              "envelope": json.dumps({"to": [address], "from": "anna@uboys.example"})}
+    assert _post(client, fields, name="raw_data.txt").get_data(as_text=True) == "reply"
+    event = db.session.scalar(select(Event).where(Event.data["message_id"].as_string() == "<raw-hostile@mail.example>"))
+    assert event.body == "Hallo loket" and "\x00" not in event.data["attachments"][0]["name"]
+    texts = [*db.session.scalars(select(Event.body).where(Event.body.is_not(None))),
+             *db.session.scalars(select(SupportRequest.title)), *db.session.scalars(select(SupportRequest.description))]
+    assert texts and not [t for t in texts if any(ord(c) < 32 and c not in "\n\t" for c in t)]

@@ -49,6 +49,8 @@ def live_server(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
         REDIS_URL = None
         JOBS_INLINE = True
+        # A development server with demo data: beheer's mail preview is there (mailed_path reads links with it).
+        MAIL_PREVIEW = True
 
     app = create_app(BrowserConfig)
     with app.app_context():

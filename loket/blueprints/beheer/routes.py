@@ -115,7 +115,7 @@ def outbox(code=200):
     if code == 200 and (elsewhere := moved(listing, "beheer.outbox")) is not None:
         return elsewhere
     return render_template("beheer/outbox.html", listing=listing, pagination=listing.pagination, status=status,
-                           status_labels=outbox_admin.STATUS_LABELS,
+                           status_labels=outbox_admin.STATUS_LABELS, kind_label=outbox_admin.kind_label,
                            preview=outbox_admin.mail_preview_enabled()), max(code, listing.status)
 
 

@@ -27,7 +27,7 @@ def read_inbound_post(req: Request) -> tuple[dict, list[tuple[str, int, str]]]:
     form = {key: req.form.get(key) for key in req.form}
     try:
         charsets = json.loads(form.get("charsets") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         charsets = {}
     foreign = {name: charset for name, charset in (charsets.items() if isinstance(charsets, dict) else ())
                if name in form and isinstance(charset, str) and charset.strip().lower() not in UTF8_COMPATIBLE}
@@ -48,9 +48,11 @@ def _decode_fields(body: bytes, content_type: str, charsets: dict[str, str]) -> 
             continue
         try:
             codec = codecs.lookup(charsets[name].strip()).name
-        except LookupError:
-            continue  # an unknown charset: keep Werkzeug's UTF-8 reading
-        decoded[name] = (part.get_payload(decode=True) or b"").decode(codec, errors="replace")
+            decoded[name] = (part.get_payload(decode=True) or b"").decode(codec, errors="replace")
+        except (LookupError, ValueError):
+            # An unknown charset, one that is no text encoding (rot13, base64), one that cannot replace what it
+            # fails to read (idna), a name with NUL: keep Werkzeug's UTF-8 reading. (UnicodeError is a ValueError.)
+            continue
     return decoded
 
 

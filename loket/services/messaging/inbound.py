@@ -1,11 +1,14 @@
 """Inbound email (SendGrid Inbound Parse): a club's emailed reply to its request, or a new request by mail.
 
-A mail is accepted only from an active user who is a club contact:
-- with a request reference (the plus-address loket+LK-2026-000123@… in the envelope, else the subject) of
-  one of the sender's clubs → a public reply on that request, quoted history cut off;
+A mail is accepted only when SendGrid's checks vouch for its `From` domain (SPF `pass` for an envelope sender of
+that domain, or a passing DKIM signature by that domain) and it comes from an active user who is a club contact:
+- addressed to the reply address Loket mailed, loket+LK-2026-000123.<reply token>@… (messaging.reply_addresses),
+  of one of the sender's clubs → a public reply on that request, quoted history cut off;
 - without a reference, from the contact of exactly one club → a new request of that club in 'overig'.
-Everything else is rejected: nothing is stored, and one warning is logged with the sender and the reason
-only (never the subject or text). A repeated delivery of the same mail (same Message-ID) is ignored.
+A reference without its token (guessed, or from before the tokens) or only in the subject is rejected. Everything
+else is rejected too: nothing is stored, and one warning is logged with the sender and the reason only (never
+the subject or text). A repeated delivery of the same mail (same Message-ID) is ignored. Control characters in
+any field (NUL, which PostgreSQL cannot store, escapes) are taken out before anything else reads the mail.
 """
 import hashlib
 import json
@@ -23,13 +26,18 @@ from loket.extensions import db
 from loket.models import Category, Event, SupportRequest, User
 from loket.models.base import utcnow
 from loket.services.errors import DomainError
+from loket.services.messaging import reply_addresses
 from loket.services.messaging.mail_text import html_to_text, strip_quoted_reply
 from loket.services.requests import actions, filing
+from loket.services.text import without_control_characters
 
 log = logging.getLogger(__name__)
 
 REFERENCE = re.compile(r"\bLK-\d{4}-\d{6}\b", re.IGNORECASE)
-PLUS_REFERENCE = re.compile(r"\+(LK-\d{4}-\d{6})@", re.IGNORECASE)
+# SendGrid's dkim field: "{@example.nl : pass}", several signatures separated by commas.
+DKIM_RESULT = re.compile(r"@([^\s:,{}@]+)\s*:\s*([a-z]+)", re.IGNORECASE)
+# Inbound Parse fields whose line breaks mean something; in the others a line break is a folded header.
+MULTILINE_FIELDS = {"text", "html", "headers", "email", "envelope", "charsets", "attachment-info"}
 NEW_REQUEST_CATEGORY = "overig"
 NO_SUBJECT = "(geen onderwerp)"
 TRUNCATED = "\n\n[… ingekort: de e-mail was langer dan Loket bewaart]"
@@ -53,7 +61,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class InboundMail:
-    """What Loket uses of one inbound mail, read from the SendGrid fields."""
+    """What Loket uses of one inbound mail, read from the SendGrid fields (control characters taken out)."""
 
     sender: str  # lower-cased address from `from`; "" when there is none
     envelope_to: tuple[str, ...]
@@ -61,14 +69,20 @@ class InboundMail:
     text: str
     message_id: str
     spf: str
+    envelope_from: str = ""  # the SMTP sender, which SPF checked
+    dkim: str = ""
     attachments: tuple[Attachment, ...] = ()
 
     @property
-    def reference(self) -> str | None:
-        """The request this mail answers: the plus-address in the envelope, else one in the subject."""
+    def reply_to(self) -> tuple[str, str | None] | None:
+        """(reference, reply token or None) of the reply address in the envelope, else None."""
         for address in self.envelope_to:
-            if match := PLUS_REFERENCE.search(address):
-                return match.group(1).upper()
+            if (found := reply_addresses.parse_reply_address(address)) is not None:
+                return found
+        return None
+
+    @property
+    def subject_reference(self) -> str | None:
         match = REFERENCE.search(self.subject)
         return match.group(0).upper() if match else None
 
@@ -100,8 +114,8 @@ def receive_inbound(form: dict, files: list[tuple[str, int, str]], now: datetime
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if not mail.sender:
         return _reject(mail, "no sender address")
-    if mail.spf == "fail":
-        return _reject(mail, "SPF check failed: the sender's domain does not allow this server")
+    if (doubt := authentication_problem(mail)) is not None:
+        return _reject(mail, f"not authenticated: {doubt}")
     if any(attachment.size > limit for attachment in mail.attachments):
         return _reject(mail, f"an attachment is larger than {limit} bytes")
     user = db.session.scalar(select(User).where(User.email == mail.sender))
@@ -117,13 +131,39 @@ def receive_inbound(form: dict, files: list[tuple[str, int, str]], now: datetime
         return InboundResult("duplicate", "already received", request=duplicate.request, event=duplicate)
     data = {"source": "email", "message_id": mail.message_id,
             "attachments": [attachment.as_data() for attachment in mail.attachments]}
-    if mail.reference:
+    if mail.reply_to is not None:
         return _reply(mail, user, data, now)
+    if mail.subject_reference:
+        # A reply sent to the plain address: the subject is no evidence that Loket wrote to this sender.
+        return _reject(mail, "a request reference in the subject, but no reply token in the address")
     return _new_request(mail, user, data, now)
 
 
+def authentication_problem(mail: InboundMail) -> str | None:
+    """Why SendGrid's checks do not vouch for the mail's From domain, or None when they do.
+
+    SPF checks the SMTP envelope sender, not `From`, so its pass counts only when the envelope sender has the
+    From address's domain; a DKIM pass counts only for a signature by that domain (as DMARC aligns them,
+    strictly: a parent or sibling domain does not count)."""
+    domain = mail.sender.rpartition("@")[2]
+    envelope_domain = mail.envelope_from.rpartition("@")[2] if "@" in mail.envelope_from else ""
+    if mail.spf == "pass" and envelope_domain == domain:
+        return None
+    signed = [result.lower() for signer, result in DKIM_RESULT.findall(mail.dkim) if signer.lower() == domain]
+    if "pass" in signed:
+        return None
+    spf = f"SPF {mail.spf or 'missing'}" + (f" for {envelope_domain}" if envelope_domain != domain and
+                                             envelope_domain else "")
+    return f"{spf}, and no passing DKIM signature of {domain}"
+
+
 def _reply(mail: InboundMail, user: User, data: dict, now: datetime) -> InboundResult:
-    request = db.session.scalar(select(SupportRequest).where(SupportRequest.reference == mail.reference))
+    reference, token = mail.reply_to
+    if token is None:
+        return _reject(mail, f"no reply token in the reply address of {reference} (guessed or from before tokens)")
+    if not reply_addresses.token_matches(reference, token):
+        return _reject(mail, f"the reply token does not match {reference}")
+    request = db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
     if request is None:
         return _reject(mail, "unknown request reference")
     if request.club_id not in user.club_ids:
@@ -206,21 +246,24 @@ def _safe(value: str) -> str:
 def read_mail(form: dict, files: list[tuple[str, int, str]]) -> InboundMail:
     """The parts of an Inbound Parse payload Loket uses, in either mode: parsed fields (text, headers,
     attachment files) or raw (`email` holds the whole MIME message)."""
+    form = {key: _clean(key, value) for key, value in form.items() if isinstance(value, str)}
     if not form.get("from") or "envelope" not in form:
         raise MalformedInbound("Not an Inbound Parse payload: 'from' and 'envelope' are required.")
     try:
         envelope = json.loads(form["envelope"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise MalformedInbound("The envelope is not JSON.") from None
     if not isinstance(envelope, dict):
         raise MalformedInbound("The envelope is not a JSON object.")
     envelope_to = envelope.get("to") or []
-    envelope_to = tuple(str(a) for a in ([envelope_to] if isinstance(envelope_to, str) else envelope_to))
+    envelope_to = [envelope_to] if isinstance(envelope_to, str) else envelope_to
+    # JSON may spell a NUL or half a surrogate pair as \u escapes: clean what it decoded too.
+    envelope_to = tuple(_clean("to", str(a)) for a in (envelope_to if isinstance(envelope_to, list) else ()))
 
-    _name, address = parseaddr(form["from"])
-    sender = address.strip().lower() if "@" in address else ""
+    sender = _address(form["from"])
     subject = form.get("subject") or ""
-    attachments = [Attachment(_clip(name, 255), int(size), _clip(content_type or "", 100))
+    attachments = [Attachment(_clip(_clean("name", name or ""), 255), int(size),
+                              _clip(_clean("type", content_type or ""), 100))
                    for name, size, content_type in files]
     if form.get("email"):
         headers, text, raw_attachments = _read_raw(form["email"])
@@ -230,14 +273,30 @@ def read_mail(form: dict, files: list[tuple[str, int, str]]) -> InboundMail:
         text = form.get("text") or ""
         if not text.strip() and form.get("html"):
             text = html_to_text(form["html"])
-    message_id = _clip(" ".join(_header(headers, "Message-ID").split()), 250)
+    message_id = _clip(" ".join(_clean("message_id", _header(headers, "Message-ID")).split()), 250)
     if not message_id:
         # Without a Message-ID a repeat is recognised by what the mail says and when it was written.
         fingerprint = json.dumps([sender, envelope_to, subject, _header(headers, "Date"), text])
         message_id = "sha256:" + hashlib.sha256(fingerprint.encode("utf-8", "replace")).hexdigest()
-    return InboundMail(sender=sender, envelope_to=envelope_to, subject=subject, text=text,
+    envelope_from = envelope.get("from")
+    return InboundMail(sender=sender, envelope_to=envelope_to, subject=subject, text=_clean("text", text),
                        message_id=message_id, spf=(form.get("SPF") or "").strip().lower(),
-                       attachments=tuple(attachments))
+                       envelope_from=_address(_clean("from", envelope_from)) if isinstance(envelope_from, str) else "",
+                       dkim=form.get("dkim") or "", attachments=tuple(attachments))
+
+
+def _clean(field: str, value: str) -> str:
+    """A field without control characters: line breaks and tabs stay where they mean something, elsewhere they
+    become spaces (a folded header)."""
+    if field in MULTILINE_FIELDS:
+        return without_control_characters(value.replace("\r\n", "\n").replace("\r", "\n"), allowed="\n\t")
+    return without_control_characters(re.sub(r"[\r\n\t]+", " ", value), allowed="")
+
+
+def _address(value: str) -> str:
+    """The lower-cased address of a From (or envelope sender) field; "" when it holds none."""
+    _name, address = parseaddr(value)
+    return address.strip().lower() if "@" in address else ""
 
 
 def _read_raw(raw: str):
@@ -254,8 +313,8 @@ def _read_raw(raw: str):
             if part.is_multipart() or (part.get_content_disposition() != "attachment" and not part.get_filename()):
                 continue
             payload = part.get_payload(decode=True) or b""
-            attachments.append(Attachment(_clip(part.get_filename() or "bijlage", 255), len(payload),
-                                          _clip(part.get_content_type(), 100)))
+            attachments.append(Attachment(_clip(_clean("name", part.get_filename() or "") or "bijlage", 255),
+                                          len(payload), _clip(_clean("type", part.get_content_type()), 100)))
     except Exception:  # a broken MIME message fails the same way on every retry: read what we can
         log.warning("Inbound raw mail could not be fully parsed", exc_info=True)
     return message, text, attachments

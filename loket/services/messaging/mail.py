@@ -1,10 +1,11 @@
 """Sending one email: render the Dutch text + HTML templates, hand them to a provider.
 
 Providers: `sendgrid` (the official client, v3 mail/send; host from SENDGRID_API_HOST so tests can
-point it at a local server) and `log` (development without SENDGRID_API_KEY: recipient, subject and
-links go to the log, which the app factory shows on the console in development; never the body, which
-holds a request's contents; beheer reads the rows on the outbox page). The MAIL_PROVIDER setting (config.py) picks one; empty
-means sendgrid when SENDGRID_API_KEY is set, else log. Only the outbox calls `send`.
+point it at a local server) and `log` (without SENDGRID_API_KEY: each mail is one log line, which the app
+factory shows on the console in development). The log line never holds the body, which holds a request's
+contents; outside development (MAIL_PREVIEW unset) it names only the recipient and the kind of mail (its
+template), since subjects carry request titles and links carry single-use tokens. The MAIL_PROVIDER setting
+(config.py) picks one; empty means sendgrid when SENDGRID_API_KEY is set, else log. Only the outbox calls `send`.
 """
 import logging
 import re
@@ -18,6 +19,7 @@ from python_http_client.exceptions import HTTPError
 from loket.extensions import db
 from loket.models import Event, OutboxMessage, Referral, SupportRequest, User
 from loket.services.messaging.errors import PermanentError, TransientError
+from loket.services.messaging.reply_addresses import reply_address
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class RenderedMail:
     text: str
     html: str
     reply_to: str | None = None
+    template: str = ""  # the kind of mail: what a log outside development may name
 
 
 def render(template: str, context: dict) -> RenderedMail:
@@ -41,6 +44,7 @@ def render(template: str, context: dict) -> RenderedMail:
         text=render_template(f"email/{template}.txt", **values).strip() + "\n",
         html=render_template(f"email/{template}.html", **values),
         reply_to=values.get("reply_to"),
+        template=template,
     )
 
 
@@ -89,11 +93,6 @@ def site_path(endpoint: str, **values) -> str:
     return current_app.url_map.bind("").build(endpoint, values)
 
 
-def reply_address(reference: str) -> str:
-    """Replies to a notification reach the inbound webhook with the reference in the address."""
-    return f"loket+{reference}@{current_app.config['INBOUND_EMAIL_DOMAIN']}"
-
-
 # ---------------------------------------------------------------- providers
 
 LINK = re.compile(r"https?://[^\s<>\"'()]+")
@@ -103,6 +102,13 @@ def links_in(text: str) -> list[str]:
     """The web addresses in a mail's text, each once, in order (a sentence's closing mark left off)."""
     links = (match.rstrip(".,;:!?") for match in LINK.findall(text or ""))
     return list(dict.fromkeys(links))
+
+
+def contents_may_be_shown() -> bool:
+    """Whether a rendered mail (subject, links, body: a request's title and texts, single-use tokens) may be
+    shown to anyone but its recipient: in development only (MAIL_PREVIEW, set by DevelopmentConfig). Read by
+    the log provider and by beheer's mail preview."""
+    return bool(current_app.config.get("MAIL_PREVIEW"))
 
 
 def summary(mail: RenderedMail, *, to: str) -> str:
@@ -115,7 +121,10 @@ def summary(mail: RenderedMail, *, to: str) -> str:
 
 
 def _send_with_log(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:
-    log.info("%s", summary(mail, to=to))
+    if contents_may_be_shown():
+        log.info("%s", summary(mail, to=to))
+    else:
+        log.info("Mail %s aan %s niet verstuurd (geen SENDGRID_API_KEY)", mail.template or "(onbekend)", to)
 
 
 def _send_with_sendgrid(mail: RenderedMail, *, to: str, idempotency_key: str) -> None:

@@ -1,4 +1,8 @@
-"""Beheer's view of the outbox: what was sent, what waits, what failed and why; retrying a failed row."""
+"""Beheer's view of the outbox: what was sent, what waits, what failed and why; retrying a failed row.
+
+Beheer manages mail without reading it: a row shows its recipient, the kind of mail (template, with a Dutch
+label), state, attempts and error, never a rendered subject (which can hold a request's title) or body. The
+rendered preview exists in development only (mail.contents_may_be_shown)."""
 import logging
 from datetime import datetime
 
@@ -15,7 +19,47 @@ from loket.services.transaction import commit
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {"pending": "Wacht", "enqueued": "In de wachtrij", "sent": "Verstuurd", "failed": "Mislukt"}
+STATUS_LABELS = {"pending": "Wacht", "enqueued": "In de wachtrij", "sending": "Wordt verstuurd", "sent": "Verstuurd",
+                 "failed": "Mislukt"}
+# What kind of mail each template is, in the words beheer sees instead of its subject (templates/email/<name>).
+TEMPLATE_LABELS = {
+    "account_welcome": "Welkom: kies een wachtwoord",
+    "agreement_confirmed": "Afspraken bevestigd",
+    "agreement_proposed": "Afspraken voorgesteld",
+    "agreement_rejected": "Afspraken afgewezen",
+    "club_contact_login": "Account als contactpersoon",
+    "club_replied": "Club reageerde",
+    "contact_review_reminder": "Gegevens van het loket nakijken",
+    "email_change_confirm": "Nieuw e-mailadres bevestigen",
+    "email_change_notice": "E-mailadres wordt gewijzigd",
+    "email_in_use": "E-mailadres al in gebruik",
+    "join_request": "Verzoek om contactpersoon te worden",
+    "new_in_fallback": "Nieuw in de opvangwachtrij",
+    "new_in_queue": "Nieuw in de wachtrij",
+    "password_changed": "Wachtwoord gewijzigd",
+    "password_reset": "Nieuw wachtwoord kiezen",
+    "public_reply": "Reactie aan de club",
+    "referral_decided": "Besluit over doorverwijzing",
+    "referral_overdue": "Doorverwijzing niet besloten",
+    "referral_proposed": "Doorverwijzing voorgesteld",
+    "registration_address_in_use": "Aanmelding met bestaand adres",
+    "registration_approved": "Aanmelding goedgekeurd",
+    "registration_confirm": "Aanmelding: e-mailadres bevestigen",
+    "registration_pending": "Aanmelding wacht op besluit",
+    "registration_received": "Aanmelding ontvangen",
+    "registration_rejected": "Aanmelding afgewezen",
+    "request_moved": "Aanvraag verhuisd",
+    "request_received": "Aanvraag ontvangen",
+    "satisfaction_question": "Vraag naar tevredenheid",
+    "sla_at_risk": "Deadline dichtbij",
+    "sla_overdue": "Deadline verstreken",
+    "team_invitation": "Uitnodiging voor een team",
+}
+
+
+def kind_label(row: OutboxMessage) -> str:
+    """The Dutch name of a row's kind of mail (the template's own name when it has no label yet); a job's path."""
+    return TEMPLATE_LABELS.get(row.name, row.name) if row.kind == "email" else "Achtergrondtaak"
 
 
 def list_outbox(*, status: str | None = None, text: str | None = None, page: int = 1, per_page: int | None = None):
@@ -42,13 +86,13 @@ def get_outbox_message(outbox_id: int) -> OutboxMessage:
 
 
 def mail_preview_enabled() -> bool:
-    """Rendered mails show request contents, which beheer may not read: only where nothing is really sent
-    (development without SENDGRID_API_KEY, where the log provider stands in for SendGrid)."""
-    return not current_app.config.get("SENDGRID_API_KEY")
+    """Rendered mails show request contents, which beheer may not read: in development only (MAIL_PREVIEW),
+    whichever provider sends (a production without SENDGRID_API_KEY still holds real requests)."""
+    return mail.contents_may_be_shown()
 
 
 def preview_mail(outbox_id: int):
-    """The rendered subject, text and HTML of an email row (development only)."""
+    """The rendered subject, text and HTML of an email row (development only; elsewhere NotFound)."""
     row = get_outbox_message(outbox_id)
     if row.kind != "email" or not mail_preview_enabled():
         raise NotFound("Voor dit bericht is geen voorbeeld beschikbaar.")

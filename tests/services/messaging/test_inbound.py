@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import Event, SupportRequest
-from loket.services.messaging import inbound
+from loket.services.messaging import inbound, reply_addresses
 from loket.services.messaging.inbound import (
     MalformedInbound,
     read_mail,
@@ -21,22 +21,38 @@ DOMAIN = "reply.loket.example"
 def _form(**overrides):
     form = {"from": "Anna de Vries <anna@uboys.example>", "subject": "Vraag", "text": "Hallo",
             "headers": "Message-ID: <m1@mail.example>\nDate: Mon, 3 Feb 2025 10:12:00 +0100\n",
-            "envelope": json.dumps({"to": [f"loket@{DOMAIN}"], "from": "anna@uboys.example"})}
+            "envelope": json.dumps({"to": [f"loket@{DOMAIN}"], "from": "anna@uboys.example"}), "SPF": "pass"}
     form.update(overrides)
     return form
 
 
-def test_reference_comes_from_the_plus_address_before_the_subject():
-    mail = read_mail(_form(envelope=json.dumps({"to": ["x@elders.example", f"loket+lk-2026-000007@{DOMAIN}"]}),
+def test_the_reply_address_comes_from_the_envelope_and_the_subject_only_names_a_reference():
+    mail = read_mail(_form(envelope=json.dumps({"to": ["x@elders.example", f"loket+lk-2026-000007.ab12@{DOMAIN}"]}),
                            subject="Over LK-2026-000001"), [])
-    assert mail.reference == "LK-2026-000007"
-    assert read_mail(_form(subject="Re: [LK-2026-000001] Reactie"), []).reference == "LK-2026-000001"
-    assert read_mail(_form(subject="Geen kenmerk LK-26-1"), []).reference is None
+    assert mail.reply_to == ("LK-2026-000007", "ab12")
+    assert read_mail(_form(envelope=json.dumps({"to": f"loket+LK-2026-000007@{DOMAIN}"})), []).reply_to \
+        == ("LK-2026-000007", None)
+    subject_only = read_mail(_form(subject="Re: [LK-2026-000001] Reactie"), [])
+    assert (subject_only.reply_to, subject_only.subject_reference) == (None, "LK-2026-000001")
+    assert read_mail(_form(subject="Geen kenmerk LK-26-1"), []).subject_reference is None
 
 
 def test_envelope_to_may_be_a_single_string():
-    mail = read_mail(_form(envelope=json.dumps({"to": f"loket+LK-2026-000003@{DOMAIN}"})), [])
-    assert mail.reference == "LK-2026-000003"
+    mail = read_mail(_form(envelope=json.dumps({"to": f"loket+LK-2026-000003.ab12@{DOMAIN}"})), [])
+    assert mail.reply_to == ("LK-2026-000003", "ab12")
+
+
+def test_the_reply_token_is_keyed_by_the_reply_secret_or_else_by_the_secret_key(app, db, monkeypatch):
+    address = reply_addresses.reply_address("LK-2026-000003")
+    reference, token = reply_addresses.parse_reply_address(address)
+    assert reference == "LK-2026-000003" and reply_addresses.token_matches(reference, token.upper())
+    assert not reply_addresses.token_matches("LK-2026-000004", token)
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-key")  # a new key ends the addresses mailed before
+    assert not reply_addresses.token_matches(reference, token)
+    monkeypatch.setitem(app.config, "INBOUND_REPLY_SECRET", "a-reply-secret")
+    keyed = reply_addresses.reply_token(reference)
+    monkeypatch.setitem(app.config, "SECRET_KEY", "yet-another-key")  # the reply secret alone decides then
+    assert reply_addresses.reply_token(reference) == keyed != token
 
 
 def test_sender_is_the_lower_cased_address_of_from():
@@ -92,7 +108,8 @@ def test_repeat_check_is_one_query(app, network):
 
 def test_result_of_a_reply_carries_the_event(app, network):
     created = receive_inbound(_form(), [])
-    reply = receive_inbound(_form(subject=f"Re: {created.request.reference}", text="Nog iets",
+    to = reply_addresses.reply_address(created.request.reference)
+    reply = receive_inbound(_form(envelope=json.dumps({"to": [to], "from": "anna@uboys.example"}), text="Nog iets",
                                   headers="Message-ID: <m2@mail.example>\n"), [])
     assert reply.outcome == "reply" and reply.accepted
     assert isinstance(reply.event, Event) and reply.event.body == "Nog iets"

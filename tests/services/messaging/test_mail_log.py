@@ -1,5 +1,5 @@
-"""Mail without SendGrid (development): each mail shows on the console as recipient, subject and links,
-never with its body (a request's contents do not belong in a log)."""
+"""Mail without SendGrid: in development each mail shows on the console as recipient, subject and links, never
+with its body (a request's contents do not belong in a log); elsewhere as recipient and kind of mail only."""
 import logging
 from types import SimpleNamespace
 
@@ -7,6 +7,7 @@ import pytest
 
 from loket import configure_logging
 from loket.services.messaging import mail
+from loket.services.network import account
 from tests.support.requests import DESCRIPTION, TITLE, file_request
 
 LOGGER = "loket.services.messaging.mail"
@@ -22,7 +23,9 @@ def _mail_records(caplog):
     return [r.getMessage() for r in caplog.records if r.name == LOGGER]
 
 
-def test_the_log_provider_shows_to_subject_and_links_but_no_body(app, db, network, log_provider, caplog):
+def test_the_log_provider_shows_to_subject_and_links_but_no_body(app, db, network, log_provider, caplog,
+                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_PREVIEW", True)  # development
     with caplog.at_level(logging.INFO, logger=LOGGER):
         request = file_request(network)
     messages = _mail_records(caplog)
@@ -36,6 +39,23 @@ def test_the_log_provider_shows_to_subject_and_links_but_no_body(app, db, networ
         assert "Je vraag" not in message and "eerste reactie" not in message
     club_mail = next(m for m in messages if network.club_contact.email in m)
     assert f"{base}/club/aanvragen/{request.id}" in club_mail
+
+
+def test_outside_development_the_log_names_recipient_and_kind_of_mail_only(app, db, network, log_provider, caplog,
+                                                                           monkeypatch):
+    """Subjects carry request titles (new_in_queue: 'Nieuwe aanvraag in de wachtrij: <title>') and links carry
+    single-use tokens (a password reset): a production log holds neither."""
+    monkeypatch.setitem(app.config, "MAIL_PREVIEW", False)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        request = file_request(network)
+        account.request_password_reset(network.club_contact.email)
+    messages = _mail_records(caplog)
+    assert {m.split()[1] for m in messages} == {"request_received", "new_in_queue", "password_reset"}
+    assert len(messages) == 4
+    for message in messages:
+        assert "@" in message and "\n" not in message
+        assert TITLE not in message and DESCRIPTION not in message and request.reference not in message
+        assert "http" not in message and "/" not in message  # no link, so no token
 
 
 def test_the_summary_lists_each_link_once_and_never_the_body():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from loket.extensions import db as _db
 from loket.models import OutboxMessage, SupportRequest
+from loket.services.messaging import reply_addresses
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
 from loket.services.requests import actions, service_levels, teamwork
 from tests.factories import make_user
@@ -332,7 +333,9 @@ def test_every_template_is_rendered_in_dutch_with_the_reference(fake, network):
         assert request.reference in mail.text and request.reference in mail.html
         assert mail.text.startswith(f"Beste {users[mail.to].name},")
         assert '<html lang="nl">' in mail.html and f"Beste {users[mail.to].name}" in mail.html
-        assert mail.call.body["reply_to"]["email"] == f"loket+{request.reference}@reply.loket.example"
+        # The reply address with the request's reply token: the only address the inbound webhook accepts.
+        assert mail.call.body["reply_to"]["email"] == reply_addresses.reply_address(request.reference)
+        assert mail.call.body["reply_to"]["email"].startswith(f"loket+{request.reference}.")
     assert fake.schema_errors == []
 
 

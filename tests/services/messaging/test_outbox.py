@@ -335,7 +335,8 @@ def test_redis_unreachable_request_is_saved_and_rows_stay_pending(app, db, netwo
 
 def test_embedded_mode_without_redis_or_sendgrid_logs_the_mail(app, db, network, monkeypatch, caplog):
     """`make run`: no REDIS_URL, no SENDGRID_API_KEY: jobs inline, mail to the log, rows sent."""
-    for key, value in {"JOBS_INLINE": True, "REDIS_URL": None, "SENDGRID_API_KEY": None, "MAIL_PROVIDER": None}.items():
+    for key, value in {"JOBS_INLINE": True, "REDIS_URL": None, "SENDGRID_API_KEY": None, "MAIL_PROVIDER": None,
+                       "MAIL_PREVIEW": True}.items():  # MAIL_PREVIEW: development's log shows subjects
         monkeypatch.setitem(app.config, key, value)
     with caplog.at_level(logging.INFO, logger="loket.services.messaging.mail"):
         request = file_request(network)
