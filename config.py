@@ -56,6 +56,12 @@ class Config:
     # Inbound Parse: the shared secret in the webhook URL, and the domain replies are addressed to.
     INBOUND_SECRET = _env("INBOUND_SECRET")
     INBOUND_EMAIL_DOMAIN = _env("INBOUND_EMAIL_DOMAIN", "reply.loket.example")
+    # Keys the reply token in every reply address (loket+LK-2026-000123.<token>@…); unset: derived from SECRET_KEY.
+    # Changing it ends the reply addresses mailed before.
+    INBOUND_REPLY_SECRET = _env("INBOUND_REPLY_SECRET")
+    # Rendered mails (request titles and texts, single-use links) may be shown beyond their recipient: beheer's
+    # mail preview and the log provider's subjects and links. Development only.
+    MAIL_PREVIEW = False
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
@@ -100,6 +106,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_PREVIEW = True
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'loket.db'}")
     REDIS_URL = _env("REDIS_URL")
