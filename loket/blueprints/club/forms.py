@@ -4,10 +4,11 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields import SelectChoice
 
 from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.services.requests.satisfaction import COMMENT_MAX, SCORES
 
 
-class RequestForm(FlaskForm):
+class RequestForm(OneTimeFormMixin, FlaskForm):
     club = SelectField("Club", validate_choice=False)
     category = SelectField("Waar gaat je vraag over?", validate_choice=False)
     sport = SelectField("Sport", validate_choice=False,
@@ -19,7 +20,7 @@ class RequestForm(FlaskForm):
     submit = SubmitField("Aanvraag indienen")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX})
     submit = SubmitField("Reactie versturen")
 

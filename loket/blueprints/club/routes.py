@@ -5,6 +5,7 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.club import bp
 from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.extensions import db
@@ -51,6 +52,7 @@ def _has_active_club() -> bool:
 
 @bp.route("/aanvragen/nieuw", methods=["GET", "POST"])
 @allow("club")
+@submitted_once
 def new_request():
     form = RequestForm()
     clubs = _fill_choices(form)
@@ -101,6 +103,7 @@ def detail(request_id, form=None, status=200, satisfaction_form=None):
 
 @bp.route("/aanvragen/<int:request_id>/reactie", methods=["POST"])
 @allow("club")
+@submitted_once
 def reply(request_id):
     support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
     form = ReplyForm()

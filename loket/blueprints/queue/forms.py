@@ -11,6 +11,7 @@ from wtforms import (
 )
 
 from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.models import CHANNEL_LABELS
 from loket.services.network.clubs import CONTACT_LIMITS
 from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
@@ -29,13 +30,13 @@ class MessageForm(FlaskForm):
 # The reply and the note are two separate forms on one page, posting to the same endpoint: the note form
 # carries a hidden `internal=y`, the reply form none, so a note can never go to the club by a missed checkbox.
 # Each body gets its own id, so every label points at its own control.
-class ReplyForm(FlaskForm):
+class ReplyForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Reactie aan de club", id="reply-body",
                          render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX},
                          description="De club leest dit en krijgt er een e-mail over.")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Interne notitie", id="note-body",
                          render_kw={"rows": 4, "maxlength": REQUEST_BODY_MAX},
                          description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit.")
@@ -55,7 +56,7 @@ class AssignForm(FlaskForm):
 
 # The referral, invitation and decline forms share one page and field names: each field gets its own id,
 # so every label points at its own control.
-class ReferralForm(FlaskForm):
+class ReferralForm(OneTimeFormMixin, FlaskForm):
     team = SelectField("Doorverwijzen naar", validate_choice=False, id="referral-team")
     reason = TextAreaField("Waarom dit team?", id="referral-reason", render_kw={"rows": 3, "maxlength": REASON_MAX},
                            description="Het ontvangende team leest dit bij het accepteren of afwijzen.")
@@ -67,7 +68,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField("Afwijzen")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(OneTimeFormMixin, FlaskForm):
     team = SelectField("Team inschakelen", validate_choice=False, id="invite-team",
                        description="Het team leest mee en kan reageren; jullie blijven eigenaar.")
     reason = TextAreaField("Waarvoor?", id="invite-reason", render_kw={"rows": 2, "maxlength": REASON_MAX})
@@ -90,7 +91,7 @@ class ActionForm(FlaskForm):
 NEW_CONTACT = "nieuw"  # the contact select's choice for a person not yet known to the club
 
 
-class FileForClubForm(FlaskForm):
+class FileForClubForm(OneTimeFormMixin, FlaskForm):
     """A request a supporter files for a club that phoned, visited or mailed. Field names are the service's
     (filing.file_for_club), so its Dutch messages land next to the right field."""
 
@@ -116,7 +117,7 @@ class FileForClubForm(FlaskForm):
     submit = SubmitField("Aanvraag indienen")
 
 
-class ContactMomentForm(FlaskForm):
+class ContactMomentForm(OneTimeFormMixin, FlaskForm):
     channel = SelectField("Soort contact", validate_choice=False, id="moment-channel",
                           choices={c: CHANNEL_LABELS[c] for c in CONTACT_CHANNELS})
     summary = TextAreaField("Wat is er besproken?", id="moment-summary",

@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.queue import bp
@@ -139,6 +140,7 @@ def detail(request_id):
 
 @bp.route("/<int:request_id>/bericht", methods=["POST"])
 @allow(*SUPPORTERS)
+@submitted_once
 def message(request_id):
     # One endpoint, two forms: the note form posts `internal=y`; anything without it is the reply to the club.
     internal = MessageForm().internal.data
@@ -183,6 +185,7 @@ def assign(request_id):
 
 @bp.route("/<int:request_id>/doorverwijzen", methods=["POST"])
 @allow(*SUPPORTERS)
+@submitted_once
 def refer(request_id):
     return _act(request_id, "referral_form", ReferralForm(), teamwork.propose_referral,
                 "Doorverwijzing voorgesteld. Het andere team beslist binnen 3 werkdagen.",
@@ -212,6 +215,7 @@ def withdraw_referral(request_id):
 
 @bp.route("/<int:request_id>/inschakelen", methods=["POST"])
 @allow(*SUPPORTERS)
+@submitted_once
 def invite(request_id):
     return _act(request_id, "invite_form", InviteForm(), teamwork.invite_team,
                 "Team ingeschakeld: het leest mee en kan reageren.",
@@ -250,6 +254,7 @@ def new_for_club():
 
 @bp.post("/nieuw")
 @allow("clubondersteuner")
+@submitted_once
 def file_for_club():
     form = FileForClubForm()
     club = or_404(clubs_service.club_in_werkgebied, current_user, form.club.data)
@@ -294,6 +299,7 @@ def _render_file_for_club(form: FileForClubForm, club, code=200):
 
 @bp.post("/<int:request_id>/contactmoment")
 @allow(*SUPPORTERS)
+@submitted_once
 def contact_moment(request_id):
     return _act(request_id, "moment_form", ContactMomentForm(), actions.log_contact_moment,
                 "Contactmoment vastgelegd.", channel=lambda f: f.channel.data, summary=lambda f: f.summary.data,

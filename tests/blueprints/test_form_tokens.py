@@ -1,0 +1,157 @@
+"""A form that creates something stores once, however often it is submitted (issue #13 point 7).
+
+Every such form carries a one-time token (issued when the page is rendered); the second submit of a token
+stores nothing and lands where the first did, with "Dit was al verstuurd." — also when both arrive at once.
+"""
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from loket.extensions import db as _db
+from loket.models import Collaborator, Event, FormToken, Referral, SupportRequest
+from loket.services import form_tokens
+from loket.services.requests import actions
+from tests.support.requests import file_request, request_form
+
+ALREADY_SENT = "Dit was al verstuurd."
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+
+
+def tokens_of(page: str, action: str) -> list[str]:
+    """The form tokens of the page's forms that post to `action` (a form without action posts to its own
+    page: pass that page's path), in page order."""
+    found = []
+    for attributes, inner in FORM.findall(page):
+        form_action = re.search(r'\baction="([^"]*)"', attributes)
+        if form_action is None or unescape(form_action.group(1)).split("?")[0] in ("", action):
+            if form_action is None and 'method="post"' not in attributes.lower():
+                continue
+            match = re.search(r'name="form_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="form_token"', inner)
+            assert match, f"the form posting to {action} has no form token"
+            found.append(match.group(1) or match.group(2))
+    assert found, f"no form posts to {action}"
+    return found
+
+
+def count(model, *where):
+    return _db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def submit_twice(client, page_url, action, data, *, index=0):
+    """Open the page, submit one of its forms twice with the same token; both answers."""
+    token = tokens_of(client.get(page_url).get_data(as_text=True), action)[index]
+    first = client.post(action, data={**data, "form_token": token})
+    assert first.status_code == 302, first.get_data(as_text=True)[:500]
+    second = client.post(action, data={**data, "form_token": token})
+    return first, second
+
+
+def assert_landed_where_the_first_did(client, first, second):
+    assert second.status_code == 302 and second.location == first.location
+    assert ALREADY_SENT in client.get(second.location).get_data(as_text=True)
+
+
+def test_a_club_contacts_new_request_and_reply_are_stored_once(login_as, network):
+    client = login_as("club_contact")
+    first, second = submit_twice(client, "/club/aanvragen/nieuw", "/club/aanvragen/nieuw", request_form(network))
+    assert count(SupportRequest) == 1
+    assert_landed_where_the_first_did(client, first, second)
+
+    request_id = _db.session.scalars(select(SupportRequest.id)).one()
+    page = f"/club/aanvragen/{request_id}"
+    first, second = submit_twice(client, page, f"{page}/reactie", {"body": "Nog een vraag"})
+    assert count(Event, Event.body == "Nog een vraag") == 1
+    assert_landed_where_the_first_did(client, first, second)
+
+
+def test_a_supporters_reply_note_contact_moment_referral_and_invitation_are_stored_once(login_as, network):
+    request = file_request(network)
+    client = login_as("ondersteuner")
+    page, base = f"/wachtrij/{request.id}", f"/wachtrij/{request.id}"
+    for index, body in ((0, "Antwoord aan de club"), (1, "Interne notitie")):  # reply form, then note form
+        data = {"body": body, **({"internal": "y"} if index else {})}
+        first, second = submit_twice(client, page, f"{base}/bericht", data, index=index)
+        assert count(Event, Event.body == body) == 1
+        assert_landed_where_the_first_did(client, first, second)
+
+    first, second = submit_twice(client, page, f"{base}/contactmoment",
+                                 {"channel": "telefoon", "summary": "Gebeld over de subsidie"})
+    assert count(Event, Event.kind == "contact_moment") == 1
+    assert_landed_where_the_first_did(client, first, second)
+
+    first, second = submit_twice(client, page, f"{base}/inschakelen", {"team": str(network.knvb.team.id)})
+    assert count(Collaborator) == 1
+    assert_landed_where_the_first_did(client, first, second)
+
+    first, second = submit_twice(client, page, f"{base}/doorverwijzen",
+                                 {"team": str(network.loket_eemland.team.id), "reason": "Hoort bij Eemland"})
+    assert count(Referral) == 1
+    assert second.status_code == 302 and second.location == first.location
+
+
+def test_filing_on_a_clubs_behalf_is_stored_once(login_as, network):
+    client = login_as("ondersteuner")
+    club = network.club_utrecht
+    contact = club.contacts[0] if club.contacts else None
+    data = {"club": str(club.id), "channel": "telefoon", "category": str(request_form(network)["category"]),
+            "title": "Vraag per telefoon", "description": "Gebeld over vrijwilligers"}
+    data |= {"contact": str(contact.id)} if contact else {"contact": "nieuw", "contact_name": "Piet Contact",
+                                                            "contact_phone": "0301234567"}
+    first, second = submit_twice(client, f"/wachtrij/nieuw?club={club.id}", "/wachtrij/nieuw", data)
+    assert count(SupportRequest) == 1
+    assert second.location == first.location
+
+
+def test_two_submits_at_the_same_moment_store_once(app, login_as, network, monkeypatch):
+    """The second submit arrives while the first is being handled (before it wrote anything): both run, the
+    unique token lets the one that commits first win, the other stores nothing and is sent on."""
+    request = file_request(network)
+    client = login_as("club_contact")
+    page = f"/club/aanvragen/{request.id}"
+    token = tokens_of(client.get(page).get_data(as_text=True), f"{page}/reactie")[0]
+    data = {"body": "Dubbel geklikt", "form_token": token}
+    original, answers, started = actions.add_message, [], []
+
+    def racing(*args, **kwargs):
+        if not started:
+            started.append(True)
+            answers.append(client.post(f"{page}/reactie", data=data))  # the other click, in its own request
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "add_message", racing)
+    first = client.post(f"{page}/reactie", data=data)
+    assert answers and answers[0].status_code == 302 and first.status_code == 302
+    assert first.location == answers[0].location
+    assert count(Event, Event.body == "Dubbel geklikt") == 1 and count(FormToken) == 1
+    assert ALREADY_SENT in client.get(first.location).get_data(as_text=True)
+
+
+def test_a_refused_submit_keeps_its_token_and_a_submit_without_token_still_works(login_as, network):
+    client = login_as("club_contact")
+    token = tokens_of(client.get("/club/aanvragen/nieuw").get_data(as_text=True), "/club/aanvragen/nieuw")[0]
+    refused = client.post("/club/aanvragen/nieuw", data={**request_form(network, title=""), "form_token": token})
+    assert refused.status_code == 400 and count(SupportRequest) == 0 and count(FormToken) == 0
+    assert client.post("/club/aanvragen/nieuw",
+                       data={**request_form(network), "form_token": token}).status_code == 302
+    assert client.post("/club/aanvragen/nieuw", data=request_form(network)).status_code == 302  # no token
+    assert count(SupportRequest) == 2
+
+
+def test_a_token_is_new_at_every_render_and_someone_elses_token_is_not_theirs(login_as, network):
+    client = login_as("club_contact")
+    pages = [client.get("/club/aanvragen/nieuw").get_data(as_text=True) for _ in range(2)]
+    first, second = (tokens_of(p, "/club/aanvragen/nieuw")[0] for p in pages)
+    assert first != second and form_tokens.is_token(first)
+    client.post("/club/aanvragen/nieuw", data={**request_form(network), "form_token": first})
+    other = login_as("other_club_contact")
+    assert form_tokens.location_of(first, user_id=network.other_club_contact.id) is None
+    assert form_tokens.location_of(first, user_id=network.club_contact.id) is not None
+    assert other is not None
+
+
+@pytest.mark.parametrize("path", ["/club/aanvragen/nieuw"])
+def test_the_form_token_field_has_no_id_so_pages_with_many_forms_keep_unique_ids(login_as, network, path):
+    page = login_as("club_contact").get(path).get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="form_token"', page) and 'id="form_token"' not in page
