@@ -12,7 +12,7 @@ from loket.services.network import loketten as loketten_service
 from loket.services.network import teams
 from loket.services.requests import categories as categories_service
 from tests.support.api import assert_problem
-from tests.factories import PASSWORD, GemeenteFactory
+from tests.factories import PASSWORD, GemeenteFactory, totp_code
 
 
 def _count(model):
@@ -185,7 +185,7 @@ def test_beheer_lists_clubs(api, network):
 
 # ---------------------------------------------------------------- users
 
-def test_beheer_creates_a_user_who_can_then_use_the_api(api, network):
+def test_beheer_creates_a_user_who_can_then_use_the_api(app, api, network):
     response = api("beheerder").post("/users", json={
         "email": "Nieuw@Example.nl", "name": "Nina Nieuw", "password": "lang-genoeg-wachtwoord",
         "memberships": [{"role": "clubondersteuner", "loket": "eemland", "team_lead": True},
@@ -199,7 +199,13 @@ def test_beheer_creates_a_user_who_can_then_use_the_api(api, network):
         {"role": "club", "team_lead": False, "club": network.club_amersfoort.id, "loket": None, "bond": None, "initiative": None,
          "gemeente": None, "region": None, "region_set": None, "organisation": "HC Amersfoort"}]
     assert "password" not in str(user) and "hash" not in str(user)
-    token = api().post("/auth/token", json={"email": "nieuw@example.nl", "password": "lang-genoeg-wachtwoord"})
+    # A team lead turns on two-factor authentication (on the web) before the API gives a token.
+    refused = api().post("/auth/token", json={"email": "nieuw@example.nl", "password": "lang-genoeg-wachtwoord"})
+    assert refused.status_code == 401 and "verplicht" in refused.get_json()["detail"]
+    created = _db.session.get(User, user["id"])
+    app.test_client().login(created, "lang-genoeg-wachtwoord")
+    token = api().post("/auth/token", json={"email": "nieuw@example.nl", "password": "lang-genoeg-wachtwoord",
+                                            "otp": totp_code(created)})
     assert api(token=token.get_json()["token"]).get("/requests?view=inkomend").status_code == 200
 
 
