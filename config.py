@@ -85,13 +85,6 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=int(_env("REMEMBER_COOKIE_DAYS", "30")))
     REMEMBER_COOKIE_SAMESITE = "Lax"
     LOGIN_SESSION_IDLE_HOURS = int(_env("LOGIN_SESSION_IDLE_HOURS", "12"))
-    # Wrong codes of two-factor authentication, per account (web login, account page) and per client address.
-    TWO_FACTOR_RATE_LIMIT = _env("TWO_FACTOR_RATE_LIMIT", "5 per 15 minutes")
-    # A login with "Ingelogd blijven" lasts this long (its login_sessions row and its cookie); another login
-    # ends after LOGIN_SESSION_IDLE_HOURS without a page. Either ends at once with a logout.
-    REMEMBER_COOKIE_DURATION = timedelta(days=int(_env("REMEMBER_COOKIE_DAYS", "30")))
-    REMEMBER_COOKIE_SAMESITE = "Lax"
-    LOGIN_SESSION_IDLE_HOURS = int(_env("LOGIN_SESSION_IDLE_HOURS", "12"))
     REGISTRATION_RATE_LIMIT = _env("REGISTRATION_RATE_LIMIT", "5 per hour")
     # Links mailed for one purpose (confirming an address, resetting a password) stop working after this.
     PASSWORD_RESET_MINUTES = int(_env("PASSWORD_RESET_MINUTES", "60"))

@@ -80,8 +80,6 @@ def seed_demo_command():
     click.echo(f"  Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")
     click.echo(f"  Coördinatiepunt, beheer en teamleiders vragen daarna een code: sleutel {DEMO_TOTP_SECRET} in je"
                " authenticator-app.")
-    click.echo(f"  Coördinatiepunt, beheer en teamleiders vragen daarna een code: sleutel {DEMO_TOTP_SECRET} in je"
-               " authenticator-app.")
 
 
 @users_cli.command("create")

@@ -127,8 +127,6 @@ class TokenBody(Body):
     password: text(max_length=1024)
     otp: text(max_length=20) = optional(
         "De code uit je authenticator-app (of een herstelcode); nodig als tweestapsverificatie aan staat.")
-    otp: text(max_length=20) = optional(
-        "De code uit je authenticator-app (of een herstelcode); nodig als tweestapsverificatie aan staat.")
 
 
 class LoketBody(Body):
