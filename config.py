@@ -49,10 +49,15 @@ class Config:
     # Argon2id parameters (RFC 9106 low-memory profile); tests lower them for speed.
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
-    # Outbox: an enqueued row not delivered within this time is dispatched again (worker died).
-    OUTBOX_VISIBILITY_SECONDS = 300
+    # Outbox: a row a worker took (status sending) is left to it this long; then the dispatcher decides (a mail:
+    # failed, "mogelijk verzonden"; a job: run again). Longer than RQ's job timeout (180 s). Without Redis to
+    # ask, an enqueued row not delivered within this time is dispatched again.
+    OUTBOX_VISIBILITY_SECONDS = int(_env("OUTBOX_VISIBILITY_SECONDS", "300"))
     OUTBOX_BACKOFF_SECONDS = 30
-    SENDGRID_TIMEOUT_SECONDS = 10
+    # The SendGrid client has no timeout of its own: a hung API would block a worker forever.
+    SENDGRID_TIMEOUT_SECONDS = float(_env("SENDGRID_TIMEOUT_SECONDS", "10"))
+    # `flask worker` waits for a lost Redis 1, 2, 4 … seconds between attempts, at most this long.
+    WORKER_RECONNECT_MAX_SECONDS = float(_env("WORKER_RECONNECT_MAX_SECONDS", "30"))
     # Inbound Parse: the shared secret in the webhook URL, and the domain replies are addressed to.
     INBOUND_SECRET = _env("INBOUND_SECRET")
     INBOUND_EMAIL_DOMAIN = _env("INBOUND_EMAIL_DOMAIN", "reply.loket.example")

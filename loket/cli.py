@@ -144,26 +144,31 @@ def quality_recompute_command(ctx, as_of):
 @click.option("--burst", is_flag=True, help="Verwerk alles wat klaarstaat (ook de uitgaande berichten) en stop.")
 @click.option("--queues", default="mail,default,reports", show_default=True, help="Wachtrijen, komma-gescheiden.")
 def worker_command(burst, queues):
-    """Start een RQ-worker (met REDIS_URL) voor mail, default en reports."""
-    from loket.jobs import redis_connection, worker_class
+    """Start een RQ-worker (met REDIS_URL) voor mail, default en reports; blijft draaien als Redis wegvalt."""
+    from loket.jobs import run_worker
     from loket.services.messaging import outbox
 
     if current_app.config["JOBS_INLINE"]:
         count = outbox.dispatch_due()
         click.echo(f"Geen REDIS_URL: taken lopen inline; {count} uitgaande berichten afgehandeld.")
         return
-    # Rows left pending while Redis was away go onto the queues first, then the worker runs them.
-    click.echo(f"{outbox.dispatch_due()} uitgaande berichten in de wachtrij gezet.")
+
+    def dispatch_waiting():
+        # At the start and after each Redis outage: rows left pending, and jobs Redis lost, go onto the queues
+        # first, then the worker runs them.
+        click.echo(f"{outbox.dispatch_due()} uitgaande berichten in de wachtrij gezet.")
+
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    worker = worker_class()(names, connection=redis_connection())
-    worker.work(burst=burst, with_scheduler=False)
+    run_worker(names, burst=burst, on_connect=dispatch_waiting)
 
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Eén ronde en stoppen.")
-@click.option("--interval", default=10, show_default=True, help="Seconden tussen twee rondes.")
+@click.option("--interval", default=10, show_default=True, type=click.IntRange(1, 60),
+              help="Seconden tussen twee rondes (hoogstens 60: wat bleef liggen, gaat binnen een minuut uit).")
 def scheduler_command(once, interval):
-    """Start de planner: periodieke taken en uitgaande berichten, veilig bij herstarts en meerdere planners."""
+    """Start de planner: periodieke taken en uitgaande berichten, veilig bij herstarts, meerdere planners en
+    een Redis die even weg is (elke ronde probeert het opnieuw)."""
     import time
 
     from loket.services import scheduler

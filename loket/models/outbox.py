@@ -14,8 +14,9 @@ OUTBOX_STATUSES = ("pending", "enqueued", "sending", "sent", "failed")
 class OutboxMessage(db.Model):
     """A side effect (a mail, a job) written in the same transaction as the change that causes it.
 
-    A dispatcher hands due rows to RQ (or runs them inline); delivery marks them sent. The unique
-    idempotency key makes writing the same notification twice a no-op.
+    A dispatcher hands due rows to RQ (or runs them inline); delivery marks them `sending` (committed before
+    SendGrid is called) and then sent. The unique idempotency key makes writing the same notification twice
+    a no-op, and travels with the mail to SendGrid (custom_args) so a doubtful send can be checked there.
     """
 
     __tablename__ = "outbox"
@@ -43,6 +44,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     available_at: Mapped[datetime] = mapped_column(default=utcnow)
     enqueued_at: Mapped[datetime | None]
+    # When a worker took the row (status sending): from then on the mail may be on its way.
+    sending_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     # Set when the recipient and the mail's context were removed (90 days after it was written, or an erasure).
     anonymised_at: Mapped[datetime | None]

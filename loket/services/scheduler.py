@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from loket import jobs
 from loket.extensions import db
 from loket.models import PeriodicTask
 from loket.models.base import utcnow
@@ -60,24 +59,29 @@ def ensure_tasks(now: datetime) -> None:
 
 
 def claim(task: Periodic, now: datetime) -> bool:
-    """Take this slot if it is due and nobody else took it (exactly one claimant wins)."""
+    """Take this slot if it is due and nobody else took it (exactly one claimant wins), and start its job.
+
+    The job is an outbox row written in the claim's transaction: a slot taken while Redis is away is not lost
+    (the row waits, pending, for the next tick's dispatch_due), and a slot is never taken without its job.
+    """
     result = db.session.execute(
         update(PeriodicTask)
         .where(PeriodicTask.name == task.name, PeriodicTask.next_run_at <= now)
         .values(next_run_at=task.next_slot(now), last_run_at=now, last_job=task.job)
         .execution_options(synchronize_session=False))
+    claimed = result.rowcount == 1
+    if claimed:
+        outbox.add_job(task.job, key=f"periodic:{task.name}:{now:%Y%m%d%H%M%S}", queue=task.queue)
     commit()
-    return result.rowcount == 1
+    return claimed
 
 
 def run_due(now: datetime | None = None) -> list[str]:
-    """One scheduler tick: dispatch due outbox rows, enqueue every periodic job whose slot is due."""
+    """One scheduler tick: start every periodic job whose slot is due, dispatch due outbox rows. Never stopped
+    by Redis being away (the jobs wait in the outbox); `flask scheduler` ticks every 10 seconds (at most 60),
+    so what waited goes out within that after Redis returns."""
     now = now or utcnow()
     ensure_tasks(now)
-    started = []
-    for task in PERIODIC:
-        if claim(task, now):
-            jobs.enqueue(task.job, queue=task.queue, job_id=f"{task.name}-{now:%Y%m%d%H%M%S}")
-            started.append(task.name)
+    started = [task.name for task in PERIODIC if claim(task, now)]
     outbox.dispatch_due(now)
     return started

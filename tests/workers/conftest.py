@@ -33,6 +33,7 @@ from tests.fakes.sendgrid import sendgrid_fake  # noqa: F401  (fixture)
 from tests.support.client import CsrfClient
 from tests.support.db import ON_POSTGRES, clean_database
 from tests.support.worker_settings import SETTINGS_ENV, settings_of, worker_config
+from tests.support.workers import kill_worker
 
 REPO = Path(__file__).resolve().parents[2]
 CI_REDIS_DB = int(os.environ.get("LOKET_TEST_REDIS_DB", "15"))
@@ -159,9 +160,10 @@ class Live(SimpleNamespace):
         client.login(getattr(self.network, who) if isinstance(who, str) else who)
         return client
 
-    def worker_env(self) -> dict:
+    def worker_env(self, **settings) -> dict:
+        """The environment of a worker subprocess: the test app's settings, plus `settings` for it alone."""
         env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
-        env.update({SETTINGS_ENV: settings_of(self.app), "LOKET_CONFIG": "testing",
+        env.update({SETTINGS_ENV: settings_of(self.app, **settings), "LOKET_CONFIG": "testing",
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))})
         return env
 
@@ -190,6 +192,23 @@ class Live(SimpleNamespace):
         _db.session.rollback()
         return subprocess.Popen(self.worker_command("worker", "--burst"), cwd=REPO, env=self.worker_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start_process(self, *args, log: Path, **settings) -> subprocess.Popen:
+        """A long-running `flask worker` or `flask scheduler` (stop it with stop_process); output goes to `log`."""
+        _db.session.rollback()
+        with open(log, "w") as output:
+            return subprocess.Popen(self.worker_command(*args), cwd=REPO, env=self.worker_env(**settings),
+                                    stdout=output, stderr=subprocess.STDOUT)
+
+    @staticmethod
+    def stop_process(process: subprocess.Popen) -> None:
+        """SIGTERM (a warm shutdown), then SIGKILL to it and its work horse if it does not stop."""
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                kill_worker(process)
 
     def rows(self) -> list[OutboxMessage]:
         _db.session.rollback()

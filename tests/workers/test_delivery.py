@@ -95,8 +95,9 @@ def test_every_notice_of_a_journey_goes_out_once_through_the_worker(live):
     # A request filed a month ago (service call) is overdue: the scheduler's tick enqueues the sweep job.
     late = file_request(n, title="Oude vraag", now=utcnow() - timedelta(days=30))
     assert "service_level_sweep" in scheduler.run_due()
-    default_jobs = Queue("default", connection=Redis.from_url(live.redis_url)).job_ids
-    assert [job for job in default_jobs if job.startswith("service_level_sweep-")] != []
+    [sweep] = [row for row in live.rows() if row.name == "workers.service_levels.sweep_service_levels"]
+    assert sweep.status == "enqueued"  # an outbox row of the slot's claim, on the default queue
+    assert f"outbox-{sweep.id}-0" in Queue("default", connection=Redis.from_url(live.redis_url)).job_ids
     assert live.fake.calls == []
 
     live.run_worker()

@@ -6,19 +6,22 @@
   created: inline (no Redis) by delivering them right away, or by enqueueing an RQ job per row. If Redis is
   down the rows stay `pending`; `dispatch_due()` (run by the scheduler and by `flask worker --burst`) picks
   them up later.
-- `deliver(id)` locks the row, sends, and marks it sent; transient failures (timeouts, 5xx, 429) are
-  retried with exponential backoff, permanent ones (other 4xx) are marked failed with the reason.
-  A worker killed mid-delivery leaves the row `enqueued`; after a visibility timeout it is dispatched again.
+- `deliver(id)` takes the row (`sending`, its own commit), sends, and marks it sent; transient failures
+  (timeouts, 5xx, 429) are retried with exponential backoff, permanent ones (other 4xx) are marked failed with
+  the reason. A row is never queued twice for one attempt (its RQ job id is `outbox-<id>-<attempts>` and
+  Redis is asked first); a row left `sending` is not sent again unasked (see `dispatch_due`).
 """
 import logging
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loket import jobs
@@ -101,83 +104,194 @@ def dispatch_new(session: Session) -> None:
 
 # ---------------------------------------------------------------- dispatching
 
+def job_id(outbox_id: int, attempts: int) -> str:
+    """The RQ job id of one delivery attempt of a row: the same row is never queued twice for one attempt."""
+    return f"outbox-{outbox_id}-{attempts}"
+
+
 def dispatch(ids: list[int]) -> None:
     """Deliver inline (embedded mode) or enqueue on RQ. Never raises: the rows stay for dispatch_due."""
     if current_app.config["JOBS_INLINE"]:
         for outbox_id in ids:
-            deliver(outbox_id)
+            try:
+                deliver(outbox_id)
+            except Exception:  # the database went away mid-delivery: the row says how far it got
+                log.exception("Delivering outbox row %s failed; it waits for the dispatcher", outbox_id)
+                db.session.rollback()
         return
     try:
-        for outbox_id in ids:
-            _enqueue_one(outbox_id)
+        _enqueue(ids)
     except Exception:  # Redis down or similar: the dispatcher retries from the database
         log.warning("Could not enqueue outbox rows %s; they stay pending", ids, exc_info=True)
         db.session.rollback()
 
 
-def _enqueue_one(outbox_id: int) -> None:
-    row = db.session.get(OutboxMessage, outbox_id)
-    if row is None or row.status in ("sent", "failed"):
+def _enqueue(ids: list[int]) -> None:
+    """One RQ job per row that is not delivered yet, unless that row's job is still queued or running (a
+    dispatcher must never put a second copy of a job on the queue, however long the backlog takes)."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.queue, OutboxMessage.attempts)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(("pending", "enqueued")))).all()
+    if not rows:
+        db.session.rollback()
         return
-    jobs.enqueue(DELIVER_JOB, outbox_id, queue=row.queue, job_id=f"outbox-{outbox_id}-{row.attempts}")
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id,
-                                                   OutboxMessage.status.in_(("pending", "enqueued")))
-                       .values(status="enqueued", enqueued_at=utcnow()))
+    connection = jobs.redis_connection()
+    running = jobs.in_progress([job_id(row.id, row.attempts) for row in rows], connection=connection)
+    for row in rows:
+        if job_id(row.id, row.attempts) not in running:
+            jobs.enqueue(DELIVER_JOB, row.id, queue=row.queue, job_id=job_id(row.id, row.attempts),
+                         connection=connection)
+    # A worker may already have taken a row (sending, sent): only rows still waiting are marked.
+    db.session.execute(update(OutboxMessage)
+                       .where(OutboxMessage.id.in_([row.id for row in rows]),
+                              OutboxMessage.status.in_(("pending", "enqueued")))
+                       .values(status="enqueued", enqueued_at=utcnow())
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 
 def dispatch_due(now: datetime | None = None, *, limit: int = 500) -> int:
-    """Hand every due row to delivery: pending rows whose time has come, and enqueued rows that were
-    never delivered (worker killed, Redis lost the job). Returns how many were dispatched."""
+    """Hand every due row to delivery; returns how many were handed out. Run by the scheduler every tick and
+    by `flask worker` when it (re)connects to Redis.
+
+    - pending rows whose time has come;
+    - enqueued rows whose job is gone: with Redis, those whose RQ job is no longer queued or running (Redis
+      restarted empty, the work horse died before it took the row); without Redis to ask, those enqueued
+      longer than OUTBOX_VISIBILITY_SECONDS ago;
+    - rows left `sending` longer than OUTBOX_VISIBILITY_SECONDS (the worker died, or its last commit failed)
+      are never sent again unasked: a mail may have reached SendGrid, so it becomes `failed` for beheer to
+      check in SendGrid and retry; a job (jobs are idempotent) is run again.
+    """
     now = now or utcnow()
-    stale = now - timedelta(seconds=current_app.config["OUTBOX_VISIBILITY_SECONDS"])
+    visibility = timedelta(seconds=current_app.config["OUTBOX_VISIBILITY_SECONDS"])
+    _settle_interrupted(now - visibility, now)
     ids = list(db.session.scalars(
-        select(OutboxMessage.id).where(or_(
-            (OutboxMessage.status == "pending") & (OutboxMessage.available_at <= now),
-            (OutboxMessage.status == "enqueued") & (OutboxMessage.enqueued_at < stale),
-        )).order_by(OutboxMessage.available_at, OutboxMessage.id).limit(limit)))
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.available_at <= now)
+        .order_by(OutboxMessage.available_at, OutboxMessage.id).limit(limit)))
+    if current_app.config["JOBS_INLINE"]:
+        ids += db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "enqueued", OutboxMessage.enqueued_at < now - visibility)
+            .order_by(OutboxMessage.id).limit(limit - len(ids)))
+    else:
+        ids += _lost_jobs(limit - len(ids))
     db.session.commit()
     if ids:
         dispatch(ids)
     return len(ids)
 
 
+def _lost_jobs(limit: int) -> list[int]:
+    """Enqueued rows whose RQ job will not run (at most `limit`), read in batches; none when Redis is away."""
+    lost: list[int] = []
+    after = 0
+    try:
+        connection = jobs.redis_connection()
+        while len(lost) < limit:
+            batch = db.session.execute(
+                select(OutboxMessage.id, OutboxMessage.attempts)
+                .where(OutboxMessage.status == "enqueued", OutboxMessage.id > after)
+                .order_by(OutboxMessage.id).limit(500)).all()
+            if not batch:
+                break
+            running = jobs.in_progress([job_id(row.id, row.attempts) for row in batch], connection=connection,
+                                       clean_queues=() if after else QUEUES)
+            lost += [row.id for row in batch if job_id(row.id, row.attempts) not in running]
+            after = batch[-1].id
+    except Exception:  # Redis away: nothing can be enqueued now anyway; the next tick asks again
+        log.warning("Could not ask Redis which outbox jobs are queued", exc_info=True)
+    return lost[:limit]
+
+
+def maybe_sent_message(key: str) -> str:
+    """Beheer's reason on a mail whose delivery was interrupted after SendGrid may have taken it."""
+    return (f"Mogelijk verzonden — controleer in SendGrid (outbox_key {key}): de verzending werd onderbroken "
+            "nadat de mail aan SendGrid werd gegeven. Alleen als SendGrid hem niet kent: opnieuw versturen.")
+
+
+def _settle_interrupted(taken_before: datetime, now: datetime) -> None:
+    """Rows a worker took before `taken_before` and never finished (status still sending)."""
+    rows = list(db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.sending_at < taken_before)
+        .order_by(OutboxMessage.id)))
+    for row in rows:
+        if row.kind == "email":
+            row.status, row.last_error = "failed", maybe_sent_message(row.idempotency_key)
+            log.error("Outbox %s (%s) was interrupted while sending; marked failed for beheer to check in SendGrid",
+                      row.id, row.idempotency_key)
+        else:
+            row.attempts += 1
+            row.last_error = "Onderbroken: de worker stopte tijdens deze taak."
+            row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+            row.available_at = now
+            log.warning("Outbox job %s was interrupted; it runs again", row.id)
+    if rows:
+        db.session.commit()
+
+
 # ---------------------------------------------------------------- delivering
 
 def deliver(outbox_id: int, now: datetime | None = None) -> str | None:
-    """Deliver one row exactly once in the normal case. Returns the row's new status (None if skipped).
+    """Deliver one row. Returns the row's new status (None if it was not this call's to deliver).
 
-    The row is locked for the duration (SKIP LOCKED on PostgreSQL), so two workers never send it twice.
+    The row is first taken — status `sending`, committed on its own — with an UPDATE that only a waiting row
+    passes, so two workers never both deliver it. Only then is SendGrid called (or the job run), and the
+    outcome is written after. A crash between SendGrid's answer and that last commit is the one way a mail can
+    be sent twice: the row stays `sending`, and dispatch_due marks it failed ("mogelijk verzonden") instead of
+    sending it again.
     """
-    query = select(OutboxMessage).where(OutboxMessage.id == outbox_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    row = db.session.scalar(query)
-    if row is None or row.status in ("sent", "failed"):
-        db.session.rollback()
-        return None
     now = now or utcnow()
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status.in_(("pending", "enqueued")))
+        .values(status="sending", sending_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if taken != 1:
+        return None
+    row = db.session.get(OutboxMessage, outbox_id)
+    attempts = row.attempts + 1
     try:
         jobs.resolve(DELIVERERS[row.kind])(row)
     except PermanentError as error:
-        row.status, row.last_error = "failed", str(error)[:2000]
-        row.attempts += 1
+        db.session.rollback()
+        outcome = {"status": "failed", "last_error": str(error)[:2000]}
         log.error("Outbox %s failed permanently: %s", outbox_id, error)
     except Exception as error:  # TransientError and anything unexpected: retry with backoff
-        row.attempts += 1
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = "failed"
+        db.session.rollback()
+        outcome = {"last_error": f"{type(error).__name__}: {error}"[:2000]}
+        if attempts >= MAX_ATTEMPTS:
+            outcome["status"] = "failed"
         else:
-            row.status = "pending"
-            row.available_at = now + backoff(row.attempts)
-        log.warning("Outbox %s attempt %s failed: %s", outbox_id, row.attempts, error)
+            outcome.update(status="pending", available_at=now + backoff(attempts))
+        log.warning("Outbox %s attempt %s failed: %s", outbox_id, attempts, error)
     else:
-        row.status, row.sent_at, row.last_error = "sent", now, None
-        row.attempts += 1
-    status = row.status
-    db.session.commit()
-    return status
+        outcome = {"status": "sent", "sent_at": now, "last_error": None}
+    _record(outbox_id, {**outcome, "attempts": attempts})
+    return outcome["status"]
+
+
+RECORD_TRIES = 3
+
+
+def _record(outbox_id: int, values: dict) -> None:
+    """Write a delivery's outcome (with what a job left in the session); a failing commit is tried again
+    briefly, since the row otherwise stays `sending` and a sent mail would end as 'mogelijk verzonden'."""
+    for attempt in range(1, RECORD_TRIES + 1):
+        try:
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values)
+                               .execution_options(synchronize_session=False))
+            db.session.commit()
+            return
+        except SQLAlchemyError:
+            db.session.rollback()
+            if attempt == RECORD_TRIES:
+                log.error("Outbox %s: its outcome (%s) could not be stored; it stays 'sending'", outbox_id,
+                          values["status"])
+                raise
+            time.sleep(0.5 * attempt)
 
 
 def backoff(attempts: int) -> timedelta:
