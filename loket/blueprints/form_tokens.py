@@ -46,7 +46,7 @@ def submitted_once(view):
             return response
         try:
             form_tokens.consume(token, user_id=user_id,
-                                location=response.location if response.location else request.full_path)
+                                location=response.location or request.full_path.rstrip("?"))
             transaction.release(dispatch_later=True)
         except IntegrityError:  # the same token, consumed a moment ago by a parallel submit
             db.session.rollback()

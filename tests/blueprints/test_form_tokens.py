@@ -155,3 +155,38 @@ def test_a_token_is_new_at_every_render_and_someone_elses_token_is_not_theirs(lo
 def test_the_form_token_field_has_no_id_so_pages_with_many_forms_keep_unique_ids(login_as, network, path):
     page = login_as("club_contact").get(path).get_data(as_text=True)
     assert re.search(r'<input[^>]*name="form_token"', page) and 'id="form_token"' not in page
+
+
+def test_the_other_forms_that_create_something_store_once(app, login_as, lead, network):
+    """One walk over the forms outside the request pages: each is submitted twice with one token."""
+    from loket.models import Category, ClubContact, ClubRegistration, TeamInvitation
+
+    club = network.club_utrecht
+    cases = [
+        ("lead", "/team/loket/utrecht", "/team/loket/utrecht/uitnodigen", {"email": "nieuw@loket.example"},
+         lambda: count(TeamInvitation, TeamInvitation.email == "nieuw@loket.example")),
+        ("club_contact", f"/clubs/{club.id}/contactpersonen/nieuw", f"/clubs/{club.id}/contactpersonen",
+         {"name": "Tweede Persoon", "email": "tweede@uboys.example", "phone": ""},
+         lambda: count(ClubContact, ClubContact.email == "tweede@uboys.example")),
+        ("beheerder", "/beheer/categorieen", "/beheer/categorieen",
+         {"name": "Vitaliteit", "scope": "generiek", "slug": ""}, lambda: count(Category, Category.name == "Vitaliteit")),
+    ]
+    for who, page, action, data, stored in cases:
+        client = login_as(lead if who == "lead" else who)
+        first, second = submit_twice(client, page, action, data)
+        assert stored() == 1, action
+        assert_landed_where_the_first_did(client, first, second)
+
+    # Registering a club (no account yet): the page is answered, not redirected; a repeat goes back to the form.
+    visitor = app.test_client()
+    token = tokens_of(visitor.get("/aanmelden").get_data(as_text=True), "/aanmelden")[0]
+    data = {"club_name": "FC Nieuwegein-Noord", "club_kind": "vereniging", "club_gemeente": "GM0344",
+            "club_sports": [str(network.voetbal.id)], "club_kvk": "", "contact_name": "Noor Nieuw",
+            "contact_function": "", "contact_email": "noor@nieuw.example", "contact_password": "een lang wachtwoord 7",
+            "form_token": token}
+    first = visitor.post("/aanmelden", data=data)
+    assert first.status_code == 200, first.get_data(as_text=True)[:300]
+    second = visitor.post("/aanmelden", data=data)
+    assert second.status_code == 302 and second.location == "/aanmelden"
+    assert count(ClubRegistration) == 1
+    assert ALREADY_SENT in visitor.get(second.location).get_data(as_text=True)

@@ -2,11 +2,12 @@
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.services.network.offers import LIMITS
 
 
-class OfferForm(FlaskForm):
+class OfferForm(OneTimeFormMixin, FlaskForm):
     title = StringField("Titel", render_kw={"maxlength": LIMITS["title"]},
                         description="Bijvoorbeeld: ‘Vrijwilligersspreekuur’ of ‘Workshop subsidies aanvragen’.")
     description = TextAreaField("Beschrijving", render_kw={"rows": 6, "maxlength": LIMITS["description"]},

@@ -5,6 +5,7 @@ from flask_login import current_user
 from loket.access import ANY_USER, SUPPORTERS, allow
 from loket.blueprints.aanbod import bp
 from loket.blueprints.aanbod.forms import ActionForm, EditOfferForm, OfferForm
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.services.errors import DomainError
@@ -47,6 +48,7 @@ def team(team_id):
 
 @bp.route("/team/<int:team_id>", methods=["POST"])
 @allow(*SUPPORTERS)
+@submitted_once
 def create(team_id):
     team = or_404(offers_service.get_team_for_manager, current_user, team_id)
     form = OfferForm()

@@ -3,6 +3,7 @@ carry CSRF and structure. Field names are the service's error keys with `_` for 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import CLUB_KINDS
 from loket.services.network.clubs import CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
@@ -30,7 +31,7 @@ class ContactFields(FlaskForm):
                 "email": self.contact_email.data, "password": self.contact_password.data}
 
 
-class RegistrationForm(ContactFields):
+class RegistrationForm(OneTimeFormMixin, ContactFields):
     club_name = StringField("Naam van de club", render_kw={"maxlength": NAME_MAX, "autocomplete": "organization"})
     club_kind = SelectField("Soort sportaanbieder", validate_choice=False,
                             choices={"": "— kies —", **{k: CLUB_KIND_LABELS[k] for k in CLUB_KINDS}})
@@ -46,7 +47,7 @@ class RegistrationForm(ContactFields):
                 "sports": self.club_sports.data, "kvk": self.club_kvk.data}
 
 
-class JoinForm(ContactFields):
+class JoinForm(OneTimeFormMixin, ContactFields):
     gemeente = SelectField("Gemeente", validate_choice=False, description="Waar zit de club?")
     club = SelectField("Club", validate_choice=False,
                        description="Alleen clubs die al bij het loket bekend zijn. Staat je club er niet bij? "

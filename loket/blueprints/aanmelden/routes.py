@@ -7,6 +7,7 @@ from loket.access import PUBLIC, allow
 from loket.blueprints.aanmelden import bp
 from loket.blueprints.aanmelden.forms import ConfirmForm, DecisionForm, HandBackForm, JoinForm, RegistrationForm
 from loket.blueprints.auth.limits import email_key
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.extensions import limiter
 from loket.services.errors import DomainError, InvalidInput
@@ -58,6 +59,7 @@ def register():
 @allow(PUBLIC)
 @limiter.shared_limit(registration_limit, scope=PER_CLIENT)
 @limiter.shared_limit(registration_limit, scope=PER_ADDRESS, key_func=_posted_contact_email)
+@submitted_once
 def submit_registration():
     form = RegistrationForm()
     if not form.validate_on_submit():
@@ -122,6 +124,7 @@ def join():
 @allow(PUBLIC)
 @limiter.shared_limit(registration_limit, scope=PER_CLIENT)
 @limiter.shared_limit(registration_limit, scope=PER_ADDRESS, key_func=_posted_contact_email)
+@submitted_once
 def submit_join():
     form = JoinForm()
     gemeente_code = (form.gemeente.data or "").strip().upper()[:6] or None

@@ -12,6 +12,7 @@ from loket.blueprints.beheer.forms import (
     BondForm,
 )
 from loket.blueprints.beheer.lists import moved, search_list
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import BOND_KIND_LABELS, BOND_KINDS
 from loket.services.errors import DomainError
@@ -51,6 +52,7 @@ def new_bond():
 
 @bp.route("/bonden/nieuw", methods=["POST"])
 @allow("beheer")
+@submitted_once
 def create_bond():
     form = BondForm()
     if not form.validate_on_submit():

@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BOND_KIND_LABELS, ROLE_LABELS
 from loket.services.network import regions as _regions
@@ -30,7 +31,7 @@ from loket.services.text import EMAIL_MAX, SLUG_MAX
 SCOPE_CHOICES = {"generiek": "Generiek (het loket)", "sportspecifiek": "Sportspecifiek (de bond van de sport)"}
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(OneTimeFormMixin, FlaskForm):
     name = StringField("Naam", render_kw={"maxlength": NAME_MAX})
     scope = SelectField("Soort", choices=SCOPE_CHOICES, validate_choice=False,
                         description="Sportspecifieke vragen gaan naar de bond van de gekozen sport, "
@@ -55,7 +56,7 @@ class ActionForm(FlaskForm):
 
 # ---------------------------------------------------------------- bonden
 
-class BondForm(FlaskForm):
+class BondForm(OneTimeFormMixin, FlaskForm):
     key = StringField("Sleutel", render_kw={"maxlength": KEY_MAX, "autocomplete": "off"},
                       description="Kleine letters, cijfers en streepjes, bijvoorbeeld ‘knvb’. Kan later niet "
                                   "worden gewijzigd.")
@@ -105,7 +106,7 @@ class MembershipForm(FlaskForm):
     submit = SubmitField("Rol toevoegen")
 
 
-class NewUserForm(MembershipForm):
+class NewUserForm(OneTimeFormMixin, MembershipForm):
     """An account with one role; the person chooses the password through a mailed link."""
 
     email = EmailField("E-mailadres", render_kw={"maxlength": 254, "autocomplete": "off"})
@@ -169,7 +170,7 @@ class InitiativeEditForm(FlaskForm):
     submit = SubmitField("Gegevens opslaan")
 
 
-class InitiativeForm(InitiativeEditForm):
+class InitiativeForm(OneTimeFormMixin, InitiativeEditForm):
     key = StringField("Sleutel", render_kw={"maxlength": INITIATIVE_KEY_MAX, "autocomplete": "off"},
                       description="Kleine letters, cijfers en streepjes, bijvoorbeeld ‘spn-procesbegeleiders’. Staat "
                                   "in de adressen van het team en kan later niet worden gewijzigd.")

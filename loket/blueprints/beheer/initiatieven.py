@@ -7,6 +7,7 @@ from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import InitiativeEditForm, InitiativeForm
 from loket.blueprints.beheer.lists import moved, search_list
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.services.errors import DomainError
 from loket.services.network import history
@@ -34,6 +35,7 @@ def new_initiative():
 
 @bp.post("/initiatieven/nieuw")
 @allow("beheer")
+@submitted_once
 def create_initiative():
     form = InitiativeForm()
     if not form.validate_on_submit():

@@ -7,6 +7,7 @@ from loket.access import allow
 from loket.blueprints.beheer import bp
 from loket.blueprints.beheer.forms import ActionForm, CategoryForm, RenameCategoryForm
 from loket.blueprints.beheer.lists import moved, search_list
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import OUTBOX_STATUSES
 from loket.services.errors import DomainError
@@ -41,6 +42,7 @@ def categories():
 
 @bp.route("/categorieen", methods=["POST"])
 @allow("beheer")
+@submitted_once
 def create_category():
     form = CategoryForm()
     if not form.validate_on_submit():

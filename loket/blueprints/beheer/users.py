@@ -12,6 +12,7 @@ from loket.blueprints.beheer.forms import (
     NewUserForm,
 )
 from loket.blueprints.beheer.lists import moved, search_list
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.models import ROLE_LABELS
 from loket.services.errors import DomainError
@@ -57,6 +58,7 @@ def new_user():
 
 @bp.route("/gebruikers/nieuw", methods=["POST"])
 @allow("beheer")
+@submitted_once
 def create_user():
     form = NewUserForm()
     if not form.validate_on_submit():

@@ -3,6 +3,7 @@ what is posted and answer in Dutch."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.services.requests.teamwork import REASON_MAX
 
 LOKET_LABEL, LOKET_HINT = "Naar welk loket?", "Loketten in dezelfde provincie staan bovenaan."
@@ -16,13 +17,13 @@ class _HandOverForm(FlaskForm):
     submit = SubmitField("Doorzetten")
 
 
-class RequestHandOverForm(_HandOverForm):
+class RequestHandOverForm(OneTimeFormMixin, _HandOverForm):
     """A fallback request goes to a loket's team (the referral's receiver)."""
 
     team = SelectField(LOKET_LABEL, validate_choice=False, id="handover-team", description=LOKET_HINT)
 
 
-class RegistrationHandOverForm(_HandOverForm):
+class RegistrationHandOverForm(OneTimeFormMixin, _HandOverForm):
     loket = SelectField(LOKET_LABEL, validate_choice=False, id="handover-loket", description=LOKET_HINT)
 
 

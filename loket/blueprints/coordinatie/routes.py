@@ -6,6 +6,7 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.coordinatie import bp
 from loket.blueprints.coordinatie.forms import RegistrationHandOverForm, RequestHandOverForm, WithdrawForm
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.models.base import utcnow
@@ -62,6 +63,7 @@ def hand_over_request(request_id):
 
 @bp.post("/opvang/<int:request_id>/doorzetten")
 @allow("coordinatiepunt")
+@submitted_once
 def submit_request_handover(request_id):
     return _submit_handover(
         RequestHandOverForm(), lambda form, code: _render_request_handover(request_id, form, code),
@@ -121,6 +123,7 @@ def hand_over_registration(registration_id):
 
 @bp.post("/aanmeldingen/<int:registration_id>/doorzetten")
 @allow("coordinatiepunt")
+@submitted_once
 def submit_registration_handover(registration_id):
     return _submit_handover(
         RegistrationHandOverForm(), lambda form, code: _render_registration_handover(registration_id, form, code),

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.models import LOKET_STATUSES
 from loket.services.network.lifecycle import REASON_MAX
 from loket.services.network.loketten import (
@@ -38,7 +39,7 @@ def gemeenten_text(gemeenten) -> str:
     return "\n".join(f"{g.code} {g.name}" for g in gemeenten)
 
 
-class NewLoketForm(FlaskForm):
+class NewLoketForm(OneTimeFormMixin, FlaskForm):
     name = StringField("Naam", render_kw={"maxlength": NAME_MAX, "autocomplete": "off"},
                        description="Zoals clubs het loket kennen, bijvoorbeeld ‘Sportloket Zeist’.")
     slug = StringField("Korte code (slug)", render_kw={"maxlength": SLUG_MAX, "autocomplete": "off"},

@@ -5,6 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from loket.access import allow
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.netwerk import bp
 from loket.blueprints.netwerk.forms import (
@@ -66,6 +67,7 @@ def new_loket():
 
 @bp.post("/loketten/nieuw")
 @allow(*WHO)
+@submitted_once
 def create_loket():
     form = NewLoketForm()
     if not form.validate_on_submit():

@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TelField
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.models import BASISEISEN, CLUB_KINDS, Club
 from loket.services.network.clubs import (
@@ -44,7 +45,7 @@ for _key, _label in BASISEISEN:
         "Datum", render_kw={"type": "date"}, description="Wanneer is dit voor het laatst vastgesteld?"))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(OneTimeFormMixin, FlaskForm):
     name = StringField("Naam", render_kw={"maxlength": CONTACT_LIMITS["name"], "autocomplete": "name"})
     function = StringField("Functie (optioneel)", render_kw={"maxlength": CONTACT_LIMITS["function"]},
                            description="Bijvoorbeeld: secretaris, voorzitter of vertrouwenscontactpersoon.")

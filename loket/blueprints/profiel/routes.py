@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from loket.access import allow
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.profiel import bp
 from loket.blueprints.profiel.forms import (
@@ -74,6 +75,7 @@ def new_contact(club_id):
 
 @bp.route("/<int:club_id>/contactpersonen", methods=["POST"])
 @allow(*EDITORS)
+@submitted_once
 def add_contact(club_id):
     club = or_404(clubs_service.get_club_for_editor, current_user, club_id)
     form = ContactForm()

@@ -7,13 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import NEW_PASSWORD_HINT, PASSWORDS_DIFFER
 from loket.services.network.passwords import PASSWORD_MAX
 from loket.services.network.users import NAME_MAX
 from loket.services.text import EMAIL_MAX
 
 
-class InviteForm(FlaskForm):
+class InviteForm(OneTimeFormMixin, FlaskForm):
     email = EmailField("E-mailadres",
                        validators=[DataRequired("Vul het e-mailadres in van wie je uitnodigt.")],
                        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"})

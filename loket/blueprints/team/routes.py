@@ -7,6 +7,7 @@ from loket.access import ANY_USER, PUBLIC, SUPPORTERS, allow
 from loket.blueprints.auth.limits import login_failed, login_limit
 from loket.blueprints.auth.routes import LINK_PAGE_HEADERS
 from loket.blueprints.auth.sessions import start_session
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.team import bp
@@ -54,6 +55,7 @@ def members(kind, key):
 
 @bp.post("/<any(loket, bond, initiatief):kind>/<key>/uitnodigen")
 @allow(*MANAGERS)
+@submitted_once
 def invite(kind, key):
     form = InviteForm()
     if not form.validate_on_submit():

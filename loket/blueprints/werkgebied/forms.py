@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import MultiCheckboxField
 from loket.blueprints.profiel.forms import ProfileForm
 from loket.models import CLUB_KINDS
@@ -11,7 +12,7 @@ from loket.services.network import club_import
 from loket.services.network.clubs import CLUB_KIND_LABELS, CONTACT_LIMITS, NAME_MAX
 
 
-class AddClubForm(FlaskForm):
+class AddClubForm(OneTimeFormMixin, FlaskForm):
     loket = HiddenField()
     name = StringField("Naam van de club", render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
     kind = SelectField("Soort sportaanbieder", validate_choice=False,

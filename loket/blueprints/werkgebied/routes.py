@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from loket.access import allow
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.werkgebied import bp
@@ -80,6 +81,7 @@ def new_club():
 
 @bp.post("/clubs/nieuw")
 @allow(SUPPORTER)
+@submitted_once
 def add_club():
     loket = _loket()
     form = AddClubForm()
