@@ -398,9 +398,7 @@ def totp_code(user: User, *, wait: bool = True) -> str | None:
     if not user.has_two_factor:
         return None
     while True:
-        step = two_factor.current_step()
-        free = [s for s in range(step - two_factor.DRIFT_STEPS, step + two_factor.DRIFT_STEPS + 1)
-                if user.totp_last_step is None or s > user.totp_last_step]
+        free = two_factor.usable_steps(user.totp_last_step)
         if free:
             return two_factor.code_at(user.totp_secret, free[0])
         if not wait:

@@ -24,7 +24,7 @@ from loket.models.base import utcnow
 from loket.services.quality import criteria, runs
 from loket.services.network import registrations
 from loket.services.requests import actions, satisfaction, teamwork
-from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user
+from tests.factories import PASSWORD, ClubContactFactory, MembershipFactory, make_user, totp_code
 from tests.support.mails import outbox_rows, rendered
 from tests.support.quality import pass_audit
 from tests.support.registrations import club_data, confirmation_token, contact_data
@@ -204,7 +204,7 @@ def test_no_page_of_a_gemeente_officer_or_adviseur_shows_request_contents(app, l
 
 def test_no_coordinatiepunt_page_shows_request_contents(app, login_as, planted):
     browser = login_as("coordinator")
-    token = api_tokens.issue_token(planted.coordinator.email, PASSWORD).token
+    token = api_tokens.issue_token(planted.coordinator.email, PASSWORD, totp_code(planted.coordinator)).token
     api = app.test_client()
     checked = {}
     for endpoint, url in _urls_open_to(app, planted):
@@ -269,7 +269,7 @@ def test_handing_over_shows_the_coordinatiepunt_no_contents(login_as, planted):
 def test_the_recompute_answer_shows_no_contents_either(app, login_as, planted):
     response = login_as("coordinator").post("/overzicht/herberekenen", follow_redirects=True)
     assert response.status_code == 200 and _leaks(response) == []
-    token = api_tokens.issue_token(planted.beheerder.email, PASSWORD).token
+    token = api_tokens.issue_token(planted.beheerder.email, PASSWORD, totp_code(planted.beheerder)).token
     response = app.test_client().post("/api/v1/quality/recompute", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 202 and _leaks(response) == []
 

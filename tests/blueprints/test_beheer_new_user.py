@@ -41,6 +41,7 @@ def test_beheer_makes_an_account_and_the_person_chooses_a_password_and_is_logged
     assert page.status_code == 200 and "Kies je wachtwoord" in page.get_data(as_text=True)
     chosen = browser.post(link, data={"password": PASSWORD, "password_repeat": PASSWORD})
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/"
+    browser.enrol_two_factor()  # required for the coördinatiepunt before any other page
     assert browser.get("/coordinatie/opvang").status_code == 200  # logged in, as the coördinatiepunt
     assert browser.get(link).status_code == 400  # used once
 

@@ -16,6 +16,7 @@ from tests.factories import (
     InitiativeFactory,
     make_region_set,
     make_user,
+    totp_code,
 )
 from tests.support.db import count_queries, count_rows, reloaded
 from tests.support.mails import outbox_rows
@@ -277,7 +278,7 @@ def test_the_user_page_uses_a_constant_number_of_queries_however_many_choices(ap
 
 
 def test_the_users_api_names_the_gemeente_the_region_and_the_initiative(app, network):
-    token = api_tokens.issue_token(network.beheerder.email, PASSWORD).token
+    token = api_tokens.issue_token(network.beheerder.email, PASSWORD, totp_code(network.beheerder)).token
     body = app.test_client().get("/api/v1/users?per_page=100", headers={"Authorization": f"Bearer {token}"})
     assert body.status_code == 200
     memberships = {user["email"]: user["memberships"][0] for user in body.get_json()["items"]}

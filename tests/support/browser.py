@@ -58,9 +58,7 @@ def log_in(page, who: str) -> None:
 def _free_step(who: str, *, wait: bool = False) -> int | None:
     """The earliest time step within the accepted drift whose code was not typed yet for `who`."""
     while True:
-        step = two_factor.current_step()
-        free = [s for s in range(step - two_factor.DRIFT_STEPS, step + two_factor.DRIFT_STEPS + 1)
-                if s > _LAST_STEP.get(who, -1)]
+        free = two_factor.usable_steps(_LAST_STEP.get(who))
         if free or not wait:
             return free[0] if free else None
         time.sleep(two_factor.STEP_SECONDS - time.time() % two_factor.STEP_SECONDS + 0.05)

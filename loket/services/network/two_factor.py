@@ -89,6 +89,16 @@ def current_step(now: float | None = None) -> int:
     return int((time.time() if now is None else now) // STEP_SECONDS)
 
 
+def usable_steps(last_used: int | None, now: float | None = None) -> list[int]:
+    """The time steps whose codes would be accepted now and were not used yet, earliest first; the step before
+    the current one only while it stays accepted for another 10 seconds (for helpers that compute a code the
+    way an app shows one: tests, the demo's instructions)."""
+    now = time.time() if now is None else now
+    step = current_step(now)
+    earliest = step - DRIFT_STEPS if now % STEP_SECONDS < STEP_SECONDS - 10 else step
+    return [s for s in range(earliest, step + DRIFT_STEPS + 1) if last_used is None or s > last_used]
+
+
 def code_at(secret: str, step: int) -> str:
     """The 6-digit code of a secret at a time step (what an authenticator app shows)."""
     return pyotp.TOTP(secret).generate_otp(step)
