@@ -30,7 +30,7 @@ from loket.services import transaction
 from loket.services.errors import Conflict, DomainError
 
 LIFETIME = timedelta(hours=24)
-LOCK_TIMEOUT = timedelta(minutes=5)
+LOCK_TIMEOUT = timedelta(seconds=60)  # far above any write; a retry after a crash waits at most this long
 KEY_MAX = 255
 KEY_PATTERN = re.compile(r"[A-Za-z0-9._:~+/=-]{1,%d}" % KEY_MAX)
 KEY_FORMAT_MESSAGE = (f"De header ‘Idempotency-Key’ moet 1 tot {KEY_MAX} tekens lang zijn, alleen letters, cijfers "
