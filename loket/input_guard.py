@@ -6,8 +6,8 @@ keeps what they typed (the services' InvalidInput; the API's pydantic models, sc
 stand beside is refused here, once, before any view, limiter or access check reads the request:
 
 - a path with a control character or a byte sequence that is not UTF-8 names no page: 404;
-- a query string or form body that is not UTF-8 (Werkzeug would keep the bytes percent-encoded or replace them),
-  or a parameter *name* with a control character: 400 with a Dutch message;
+- a query string or form body that is not UTF-8 (Werkzeug would keep the bytes percent-encoded or replace them):
+  400 with a Dutch message (a parameter no view reads is ignored, whatever its name);
 - JSON (the API's bodies) is parsed by LoketJSONProvider: nested deeper than MAX_JSON_DEPTH or carrying a lone
   surrogate (`"\\ud800"`, which no database can store) is unreadable, as invalid JSON is (the API answers 400).
 
@@ -27,7 +27,6 @@ RAW_TEXT_BLUEPRINTS = frozenset({"inbound"})
 FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 NOT_UTF8_MESSAGE = ("Het verzoek bevat tekens die geen geldige UTF-8 zijn. Stuur het formulier opnieuw vanaf de "
                     "pagina zelf.")
-NAME_MESSAGE = "Het verzoek bevat een stuurteken (zoals een NUL-teken) in de naam van een veld."
 TOO_DEEP_MESSAGE = f"De JSON is te diep genest: hooguit {MAX_JSON_DEPTH} niveaus."
 SURROGATE_MESSAGE = ("De JSON bevat een ongeldig teken (een losse surrogaat zoals \\ud800) in ‘{path}’; zo'n teken "
                      "kan niet worden opgeslagen.")
@@ -50,16 +49,12 @@ def refuse_unreadable_request():
         return _answer(404, None)
     if not _is_utf8(unquote_to_bytes(request.query_string.replace(b"+", b" "))):
         return _answer(400, NOT_UTF8_MESSAGE)
-    if any(has_control_characters(name) for name in request.args):
-        return _answer(400, NAME_MESSAGE)
     if request.method in ("GET", "HEAD", "OPTIONS") or request.mimetype not in FORM_MIMETYPES or \
             request.blueprint in RAW_TEXT_BLUEPRINTS:
         return None
     if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(
             unquote_to_bytes(request.get_data(cache=True).replace(b"+", b" "))):
         return _answer(400, NOT_UTF8_MESSAGE)
-    if any(has_control_characters(name) for name in (*request.form, *request.files)):
-        return _answer(400, NAME_MESSAGE)
     return None
 
 

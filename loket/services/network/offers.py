@@ -21,6 +21,7 @@ from loket.models import (
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.network.teams import team_ids_of
 from loket.services.requests.categories import ORDER as CATEGORY_ORDER
+from loket.services.text import CONTROL_MESSAGE, LINE_CHARACTERS, has_control_characters
 from loket.services.transaction import commit
 
 NOT_FOUND_MESSAGE = "Dit aanbod bestaat niet of je hebt er geen toegang toe."
@@ -176,6 +177,8 @@ def _validate(*, title, description, contact, category_ids, offer) -> tuple[dict
     for key, limit in LIMITS.items():
         if key not in errors and len(values[key]) > limit:
             errors[key] = f"Dit veld mag maximaal {limit} tekens lang zijn (nu {len(values[key])})."
+        elif key not in errors and has_control_characters(values[key], allowed=LINE_CHARACTERS):
+            errors[key] = CONTROL_MESSAGE
     ids = {_as_int(value) for value in (category_ids or []) if str(value).strip()}
     allowed = {c.id: c for c in offer_category_choices(offer)}
     if not ids:
