@@ -356,3 +356,15 @@ def test_hostile_values_in_every_form_and_query_string_never_answer_an_error(app
         assert response.status_code < 500, (who, path, name, value[:40], response.status_code)
 
     any_value_anywhere()
+
+
+def test_the_cli_refuses_control_characters_in_dutch_by_the_same_rule(app, runner, network):
+    before = row_counts()
+    for args in (["nina\x00@example.nl", "--name", "Nina"], ["nina@example.nl", "--name", "Nina\x1b[31m"],
+                 ["nina@example.nl", "--name", "Nina", "--loket", "utrecht\x00"]):
+        loket = [] if "--loket" in args else ["--loket", "utrecht"]
+        result = runner.invoke(args=["users", "create", *args, "--password", "een lange zin als wachtwoord",
+                                     "--role", "clubondersteuner", *loket])
+        assert result.exit_code != 0 and "Traceback" not in result.output, (args, result.output)
+        assert "niet aangemaakt" in result.output, (args, result.output)
+    assert row_counts() == before
