@@ -339,7 +339,7 @@ def run(arguments) -> int:
             moment = time.monotonic()
             log(f"fault: {name}")
             action()
-            faults.append((name, moment))
+            faults.append((name, moment, time.monotonic()))
 
         if not arguments.no_faults:
             fault_at(0.2, "PostgreSQL restart", services.restart_postgres)
@@ -412,9 +412,11 @@ def count(env, services, fake, clients, faults, started, elapsed, drained, argum
     mails_duplicated = sum(n - 1 for n in received.values() if n > 1)
     unknown_keys = sum(1 for key in received if key not in {row[0] for row in rows})
 
-    restart = next((moment for name, moment in faults if name.startswith("PostgreSQL")), None)
+    # The grace period: from the moment the restart began until 3 s after PostgreSQL answered again, by the
+    # time each answer came back (a request sent just before the restart may fail during it).
+    restart = next(((begin, end) for name, begin, end in faults if name.startswith("PostgreSQL")), None)
     in_window = [a for a in answers if a.status and a.status >= 500 and restart is not None
-                 and restart <= a.started <= restart + RESTART_WINDOW_SECONDS]
+                 and restart[0] <= a.started + a.seconds <= restart[1] + RESTART_WINDOW_SECONDS]
     server_errors = [a for a in answers if a.status and a.status >= 500 and a not in in_window]
     no_answer = [a for a in answers if a.status is None]
 
@@ -426,7 +428,7 @@ def count(env, services, fake, clients, faults, started, elapsed, drained, argum
         "",
         f"{'phase':<34} {'POSTs':>7} {'per s':>7} {'p50 ms':>7} {'p95 ms':>7} {'5xx':>5} {'no answer':>9}",
     ]
-    edges = [("start", started)] + [(name, moment) for name, moment in faults] + [("end", started + elapsed)]
+    edges = [("start", started)] + [(name, begin) for name, begin, _ in faults] + [("end", started + elapsed)]
     for (name, begin), (_, end) in zip(edges, edges[1:]):
         phase = [a for a in answers if begin <= a.started < end]
         seconds = max(end - begin, 1e-9)
