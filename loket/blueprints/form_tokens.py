@@ -16,6 +16,7 @@ from wtforms import HiddenField
 
 from loket.extensions import db
 from loket.services import form_tokens, transaction
+from loket.services.errors import Conflict
 
 FIELD = "form_token"
 FLASHES = "_flashes"  # where Flask keeps flashed messages in the session
@@ -38,11 +39,15 @@ def submitted_once(view):
         transaction.hold()
         try:
             response = make_response(view(*args, **kwargs))
-        except BaseException:
+        except Exception as error:
             transaction.abandon()
+            if _is_race(error) and (first := form_tokens.location_of(token, user_id=user_id)):
+                return _already_sent(first)
             raise
         if response.status_code >= 400 or not transaction.commit_owed():
             transaction.abandon()  # nothing stored (an error answer, or a form shown again)
+            if response.status_code == 409 and (first := form_tokens.location_of(token, user_id=user_id)):
+                return _already_sent(first)  # it lost to its own twin, which changed the same rows first
             return response
         try:
             form_tokens.consume(token, user_id=user_id,
@@ -60,6 +65,10 @@ def submitted_once(view):
         return response
 
     return once
+
+
+def _is_race(error: Exception) -> bool:
+    return isinstance(error, Conflict) or transaction.conflict_for(error) is not None
 
 
 def _already_sent(location: str):

@@ -6,6 +6,8 @@ first, then a competitor (its own app context, so its own session — on Postgre
 changes the same request and commits, and only then does the test's request write. On PostgreSQL that is
 the READ COMMITTED interleaving two gunicorn workers produce; on SQLite the same order of statements.
 """
+import re
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -18,6 +20,7 @@ from loket.blueprints.api.openapi import spec
 from loket.services.network import api_tokens
 from tests.factories import PASSWORD
 from tests.support.api import ApiClient, assert_problem
+from tests.support.db import ON_POSTGRES
 from tests.support.requests import file_request
 
 
@@ -139,3 +142,68 @@ def test_two_invitations_of_one_team_at_once_store_one_and_answer_409(app, login
             "to": {"type": "bond", "id": network.knvb.id}, "reason": "Voetbal"})
     assert_problem(answer, 409)
     assert _db.session.scalar(select(func.count()).select_from(Referral)) == 1
+
+
+# ---------------------------------------------------------------- two real requests at once (PostgreSQL)
+
+def _at_once(app, monkeypatch, module, name, calls):
+    """Run `calls` (each makes one HTTP request) in threads that all pass `module.name` (after reading, before
+    writing) together: both read the same version, then the database decides."""
+    original = getattr(module, name)
+    barrier = threading.Barrier(len(calls))
+
+    def together(*args, **kwargs):
+        barrier.wait(timeout=30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, together)
+    answers = [None] * len(calls)
+
+    def run(index):
+        with app.app_context():  # the thread's own context (the clients give each request one of its own too)
+            answers[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.setattr(module, name, original)
+    return answers
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs two real concurrent sessions (PostgreSQL)")
+def test_two_status_changes_at_once_one_wins_the_other_is_409(app, api, network, monkeypatch):
+    for new_statuses in (("opgelost", "wacht_op_club"), ("in_behandeling", "gesloten")):
+        request_id = file_request(network).id  # plain values only: the threads do not share the test's session
+        clients = [api("ondersteuner"), api("collega")]
+        answers = _at_once(app, monkeypatch, teamwork, "_require_owner", [
+            lambda c=c, s=s: c.post(f"/requests/{request_id}/status", json={"status": s})
+            for c, s in zip(clients, new_statuses)])
+        assert sorted(a.status_code for a in answers) == [200, 409], [a.get_data(as_text=True) for a in answers]
+        winner = new_statuses[[a.status_code for a in answers].index(200)]
+        _db.session.expire_all()
+        assert _as(SupportRequest, request_id).status == winner
+        assert _db.session.scalar(select(func.count()).select_from(Event).where(
+            Event.request_id == request_id, Event.kind == "status_changed")) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs two real concurrent sessions (PostgreSQL)")
+def test_a_double_click_sent_twice_at_once_stores_one_reply(app, login_as, network, monkeypatch):
+    """Both submits pass the token check before either wrote; the unique token lets one commit, the other
+    waits for it, is refused by the index and lands where the first did."""
+    request = file_request(network)
+    page = f"/club/aanvragen/{request.id}"
+    first_client = login_as("club_contact")
+    html = first_client.get(page).get_data(as_text=True)
+    token = re.search(r'name="form_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="form_token"', html)
+    data = {"body": "Twee keer geklikt", "form_token": token.group(1) or token.group(2)}
+    clients = [first_client, login_as("club_contact")]
+    answers = _at_once(app, monkeypatch, actions, "add_message",
+                       [lambda c=c: c.post(f"{page}/reactie", data=data) for c in clients])
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].location == answers[1].location
+    assert _db.session.scalar(select(func.count()).select_from(Event).where(
+        Event.body == "Twee keer geklikt")) == 1
