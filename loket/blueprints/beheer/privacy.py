@@ -70,7 +70,8 @@ def erase_person():
                                       reason=form.reason.data, client_address=request.remote_addr)
     except InvalidInput as error:
         attach_errors(form, error)
-        found = person.find_person(form.email.data)
+        # No address (an empty or forged form): there is nobody to show beside the errors.
+        found = None if "email" in error.errors else person.find_person(form.email.data)
         return _render_person(lookup, found, erasure_form=form, code=400)
     except DomainError as error:
         attach_errors(lookup, error)
