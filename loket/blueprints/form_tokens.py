@@ -5,7 +5,8 @@ Give the form `OneTimeFormMixin` (a hidden `form_token`, new at every render; th
 then runs inside `transaction.holding()`: its service's commit only flushes, and after the view the token is
 consumed in the same transaction as the write (services/form_tokens.py) and committed with it. A second
 submit of the token lands where the first did, with "Dit was al verstuurd.", without storing again. A
-submit without a (well-formed) token works as before, unprotected.
+submit without a (well-formed) token is held and answered the same way, only not deduplicated. A write
+that is not stored takes its success message back.
 """
 from functools import wraps
 
@@ -29,11 +30,12 @@ class OneTimeFormMixin:
 def submitted_once(view):
     @wraps(view)
     def once(*args, **kwargs):
-        token = request.form.get(FIELD)
-        if request.method != "POST" or not form_tokens.is_token(token):
+        if request.method != "POST":
             return view(*args, **kwargs)
+        token = request.form.get(FIELD)
+        token = token if form_tokens.is_token(token) else None  # without one: held, but not deduplicated
         user_id = current_user.id if current_user.is_authenticated else None
-        if (first := form_tokens.location_of(token, user_id=user_id)) is not None:
+        if token and (first := form_tokens.location_of(token, user_id=user_id)) is not None:
             return _already_sent(first)
         flashes = list(session.get(FLASHES, []))
         transaction.hold()
@@ -41,26 +43,30 @@ def submitted_once(view):
             response = make_response(view(*args, **kwargs))
         except Exception as error:
             transaction.abandon()
-            if _is_race(error) and (first := form_tokens.location_of(token, user_id=user_id)):
+            session[FLASHES] = flashes
+            if token and _is_race(error) and (first := form_tokens.location_of(token, user_id=user_id)):
                 return _already_sent(first)
             raise
         if response.status_code >= 400 or not transaction.commit_owed():
             transaction.abandon()  # nothing stored (an error answer, or a form shown again)
-            if response.status_code == 409 and (first := form_tokens.location_of(token, user_id=user_id)):
+            if (token and response.status_code == 409
+                    and (first := form_tokens.location_of(token, user_id=user_id)) is not None):
                 return _already_sent(first)  # it lost to its own twin, which changed the same rows first
             return response
         try:
-            form_tokens.consume(token, user_id=user_id,
-                                location=response.location or request.full_path.rstrip("?"))
+            if token:
+                form_tokens.consume(token, user_id=user_id,
+                                    location=response.location or request.full_path.rstrip("?"))
             transaction.release(dispatch_later=True)
         except IntegrityError:  # the same token, consumed a moment ago by a parallel submit
             db.session.rollback()
-            if (first := form_tokens.location_of(token, user_id=user_id)) is None:
-                raise
             session[FLASHES] = flashes  # not the success message of the write that was not stored
+            if not token or (first := form_tokens.location_of(token, user_id=user_id)) is None:
+                raise
             return _already_sent(first)
         except BaseException:
             transaction.abandon()
+            session[FLASHES] = flashes
             raise
         return response
 

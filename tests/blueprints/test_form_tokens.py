@@ -190,3 +190,35 @@ def test_the_other_forms_that_create_something_store_once(app, login_as, lead, n
     assert second.status_code == 302 and second.location == "/aanmelden"
     assert count(ClubRegistration) == 1
     assert ALREADY_SENT in visitor.get(second.location).get_data(as_text=True)
+
+
+def test_a_page_that_created_something_answers_even_if_the_database_goes_away_after_the_commit(login_as, network):
+    """No 'ghost' 500 on pages either: the redirect to the new request is built before the commit."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    client = login_as("club_contact")
+    state = {"wrote": False, "gone": False}
+
+    def after_flush(session, context):
+        state["wrote"] |= any(isinstance(row, SupportRequest) for row in session.new)
+
+    def after_commit(session):
+        state["gone"] |= state["wrote"]
+
+    def before_execute(conn, cursor, statement, parameters, context, executemany):
+        if state["gone"]:
+            raise ConnectionError("the database went away after the commit")
+
+    event.listen(Session, "after_flush", after_flush)
+    event.listen(Session, "after_commit", after_commit)
+    event.listen(_db.engine, "before_cursor_execute", before_execute)
+    try:
+        answer = client.post("/club/aanvragen/nieuw", data=request_form(network))
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", before_execute)
+        event.remove(Session, "after_commit", after_commit)
+        event.remove(Session, "after_flush", after_flush)
+    assert state["gone"] and answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    stored = _db.session.scalars(select(SupportRequest)).one()
+    assert answer.location == f"/club/aanvragen/{stored.id}/ontvangen"
