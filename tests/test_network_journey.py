@@ -56,6 +56,7 @@ def test_beheer_sets_up_a_loket_whose_team_runs_it_and_the_national_picture_move
 
     # The lead accepts, invites a colleague, fills in the public page and confirms it.
     lead = _accept(app, "lies@krommerijn.example", "Lies Lead")
+    lead.enrol_two_factor()  # a team lead turns on two-factor authentication before anything else
     assert lead.post("/team/loket/kromme-rijn/uitnodigen", data={"email": "kees@krommerijn.example"}
                      ).status_code == 302
     colleague = _accept(app, "kees@krommerijn.example", "Kees Collega")
