@@ -21,7 +21,8 @@ def init_app(app):
     @app.after_request
     def record_in_audit_log(response):
         user = g.get("_login_user")
-        if user is None or not getattr(user, "is_authenticated", False):
+        # is_anonymous needs no database read (is_authenticated would reload an expired user row).
+        if user is None or getattr(user, "is_anonymous", True):
             return response
         if response.status_code == 403:
             _record("permission_denied", user, subject_kind="route", label=request.endpoint or request.path)
