@@ -127,6 +127,7 @@ TABLE = {
     "account.confirm_email_change": everyone(400),
     "account.disable_two_factor": only(SIGNED_IN, ok=400),
     "account.enable_two_factor": only(SIGNED_IN, ok=400),
+    # Another device's session: only its own user ends it; for everyone else it does not exist.
     "account.end_session": {"session_x": only("supporter_x", ok=REDIRECT, others=404)},
     "account.renew_recovery_codes": only(SIGNED_IN, ok=400),
     "account.request_email_change": only(SIGNED_IN, ok=400),
@@ -148,8 +149,8 @@ TABLE = {
     "afspraken.reject": {"bond_p": only("coordinatiepunt", ok=400), "bond_q": only("coordinatiepunt", ok=400)},
     "api.accept_invitation": everyone(422),
     "api.accept_referral": {
-        "ref_x": api_theirs("initiative", among=(BONDS, "supporter_y", "initiative")),
-        "ref_y": api_theirs("supporter_x", "lead_x", among=(BONDS, "supporter_x", "lead_x", "initiative")),
+        "ref_x": api_theirs("initiative", among=SUPPORTERS, supporter_x=403, lead_x=403),  # X sent it
+        "ref_y": api_theirs("supporter_x", "lead_x", among=SUPPORTERS, supporter_y=403),  # Y sent it
     },
     "api.approve_registration": {
         "reg_x2": api_theirs("supporter_x", "lead_x", among=(LOKET, "coordinatiepunt")),
@@ -277,7 +278,7 @@ TABLE = {
         "req_y": theirs("club_b", among=CLUBS),
         "req_fallback": theirs(among=CLUBS),
     },
-    "club.new_request": {"GET": only(CLUBS), "POST": theirs(among=CLUBS)},
+    "club.new_request": {"GET": only(CLUBS), "POST": theirs(among=CLUBS)},  # POST: no club named → not theirs
     "club.reply": {"req_x": theirs("club_a", among=CLUBS, ok=400), "req_y": theirs("club_b", among=CLUBS, ok=400)},
     "club.requests_list": only(CLUBS),
     "club.satisfaction": {
@@ -444,7 +445,7 @@ TABLE = {
         "req_fallback": theirs(among=SUPPORTERS),
     },
     "queue.end_invitation": {"req_x": theirs(among=SUPPORTERS), "req_y": theirs(among=SUPPORTERS)},
-    "queue.file_for_club": only(LOKET, ok=404),
+    "queue.file_for_club": only(LOKET, ok=404),  # the form names no club of their werkgebied
     "queue.index": only(SUPPORTERS),
     "queue.invite": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),
