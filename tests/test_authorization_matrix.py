@@ -13,9 +13,12 @@ or, for a button that needs no input (claim, approve, log out), the action itsel
 Outcomes: a status code, LOGIN (302 to the login page) or REDIRECT (302 elsewhere).
 Targets (tests/support/matrix.py `_targets`): req_x club A's request at loket X (Sportloket Utrecht), req_y club
 B's at loket Y (Eemland), req_p one bond P (KNVB) owns, req_ref one X refers to the initiative (SPN), req_yref one Y
-refers to X, req_fallback one in the coördinatiepunt's fallback queue (Zeist); ref_x / ref_y those referrals;
-reg_x / reg_y a new club at X / Y, reg_join someone joining club A, reg_cp a new club in Zeist (coördinatiepunt);
-bond_p / bond_q KNVB / KNLTB; the rest name their object (offer_x, team_x, loket_x, club_a, audit_x, …).
+refers to X, req_fallback one in the coördinatiepunt's fallback queue (Zeist), req_missing an id nobody has (a
+guessed id of another team's request answers like it); reg_x / reg_y a new club at X / Y, reg_join someone joining
+club A, reg_cp a new club in Zeist (the coördinatiepunt's); req_x2, req_y2, ref_x / ref_y (referrals X → the
+initiative, Y → X), reg_x2 and reg_cp2 are the API's own objects for its writes (a page's write and the API's on
+one object would see each other's effect); bond_p / bond_q KNVB / KNLTB; the rest name their object (offer_x,
+team_x, loket_x, club_a, audit_x, …).
 """
 import pytest
 
@@ -196,6 +199,7 @@ TABLE = {
         "req_ref": api_theirs("club_a", "supporter_x", "lead_x", "initiative", among=(SUPPORTERS, CLUBS)),
         "req_yref": api_theirs(LOKET, "club_b", among=(SUPPORTERS, CLUBS)),
         "req_fallback": api_theirs(among=(CLUBS, SUPPORTERS)),
+        "req_missing": api_theirs(among=(CLUBS, SUPPORTERS)),
     },
     "api.invite_collaborator": {"req_x2": api(SUPPORTERS, ok=422), "req_y2": api(SUPPORTERS, ok=422)},
     "api.list_bonds": api(SUPPORTERS, "beheer"),
@@ -277,6 +281,7 @@ TABLE = {
         "req_x": theirs("club_a", among=CLUBS),
         "req_y": theirs("club_b", among=CLUBS),
         "req_fallback": theirs(among=CLUBS),
+        "req_missing": theirs(among=CLUBS),
     },
     "club.new_request": {"GET": only(CLUBS), "POST": theirs(among=CLUBS)},  # POST: no club named → not theirs
     "club.reply": {"req_x": theirs("club_a", among=CLUBS, ok=400), "req_y": theirs("club_b", among=CLUBS, ok=400)},
@@ -443,6 +448,7 @@ TABLE = {
         "req_ref": theirs("supporter_x", "lead_x", "initiative", among=SUPPORTERS),
         "req_yref": theirs(LOKET, among=SUPPORTERS),
         "req_fallback": theirs(among=SUPPORTERS),
+        "req_missing": theirs(among=SUPPORTERS),
     },
     "queue.end_invitation": {"req_x": theirs(among=SUPPORTERS), "req_y": theirs(among=SUPPORTERS)},
     "queue.file_for_club": only(LOKET, ok=404),  # the form names no club of their werkgebied

@@ -24,7 +24,7 @@ from werkzeug.routing import AnyConverter
 from loket.extensions import db as _db
 from loket.models import ApiToken, ClubContact, LoginSession, Membership, OutboxMessage
 from loket.models.base import utcnow
-from loket.services.network import api_tokens, club_import, invitations, registrations
+from loket.services.network import api_tokens, club_import, invitations, login_sessions, registrations
 from loket.services.quality import criteria
 from loket.services.requests import actions, teamwork
 from tests.factories import ClubContactFactory, SupportOfferFactory, SupportRequestFactory, make_user
@@ -119,8 +119,6 @@ def build_world(network) -> SimpleNamespace:
     n.invitation_y = invitations.invite(n.beheerder, "loket", "eemland", email="nieuw-lid-y@loket.example")
     n.mail_x = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email")
                                   .order_by(OutboxMessage.id))  # the receipt of club A's request
-    from loket.services.network import login_sessions  # (two-factor work: sessions kept in the database)
-
     login_sessions.start(n.ondersteuner, remember=False)  # supporter X's other device
     n.session_x = _db.session.scalar(select(LoginSession.id).where(LoginSession.user_id == n.ondersteuner.id))
     n.targets = _targets(n)
@@ -159,6 +157,7 @@ def _targets(n) -> dict[str, dict]:
         "req_p": {"request_id": n.req_p.id}, "req_ref": {"request_id": n.req_ref.id},
         "req_yref": {"request_id": n.req_yref.id}, "req_fallback": {"request_id": n.req_fallback.id},
         "req_x2": {"request_id": n.req_x2.id}, "req_y2": {"request_id": n.req_y2.id},
+        "req_missing": {"request_id": 999_999},  # another team's request must look like this one
         "collab_x": {"request_id": n.req_x.id, "kind": "loket", "identifier": "eemland"},
         "collab_y": {"request_id": n.req_y.id, "kind": "loket", "identifier": "utrecht"},
         "ref_x": {"referral_id": n.referral_x.id}, "ref_y": {"referral_id": n.referral_y.id},
