@@ -430,3 +430,13 @@ def test_the_cli_provisions_a_known_totp_secret_and_refuses_a_bad_one(runner, ne
 def test_factory_users_that_need_two_factor_have_the_known_secret(network, lead):
     assert network.coordinator.totp_secret == network.beheerder.totp_secret == lead.totp_secret == TOTP_SECRET
     assert not network.club_contact.has_two_factor and not network.ondersteuner.has_two_factor
+
+
+def test_the_operator_switches_off_two_factor_for_someone_who_lost_app_and_codes(runner, app, network):
+    user = network.beheerder
+    client = app.test_client()
+    client.login(user)
+    result = runner.invoke(args=["users", "reset-2fa", user.email.upper()])
+    assert result.exit_code == 0 and "staat uit" in result.output and "opnieuw in" in result.output
+    assert not reloaded(user).has_two_factor and not _logged_in(client)
+    assert runner.invoke(args=["users", "reset-2fa", "niemand@example.nl"]).exit_code == 2

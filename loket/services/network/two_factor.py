@@ -245,6 +245,17 @@ def new_recovery_codes(user: User, code: str | None) -> Enrolment:
     return Enrolment(recovery_codes=codes)
 
 
+def reset_by_operator(user: User) -> None:
+    """Switch two-factor authentication off for someone who lost both their app and their recovery codes (the
+    operator's `flask users reset-2fa`, after checking who asks); a role that requires it enrols again at the next
+    login. Every session and API token of the user ends. Side effects: commits."""
+    from loket.services.network.account import end_sessions_and_tokens
+
+    _switch_off(user)
+    end_sessions_and_tokens(user)
+    commit()
+
+
 def _switch_off(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
