@@ -184,7 +184,10 @@ TABLE = {
     "api.create_user": api("beheer", ok=422),
     "api.decline_referral": {"ref_x": api(SUPPORTERS, ok=422), "ref_y": api(SUPPORTERS, ok=422)},
     "api.end_collaboration": {"req_x2": api(SUPPORTERS, ok=422), "req_y2": api(SUPPORTERS, ok=422)},
-    "api.end_collaboration_by_path": {"collab_x": api_theirs(among=SUPPORTERS), "collab_y": api_theirs(among=SUPPORTERS)},
+    "api.end_collaboration_by_path": {  # neither request has the other loket as collaborator
+        "collab_x": api_theirs(among=SUPPORTERS),
+        "collab_y": api_theirs(among=SUPPORTERS),
+    },
     "api.get_bond_agreements": {
         "bond_p": api("bond_p", "coordinatiepunt", "beheer"),
         "bond_q": api("bond_q", "coordinatiepunt", "beheer"),

@@ -75,25 +75,28 @@ def build_world(network) -> SimpleNamespace:
     actions.claim(n.req_x, actor=n.ondersteuner)
     actions.add_message(n.req_x, actor=n.ondersteuner, body=NOTE, internal=True, as_supporter=True)
     actions.add_message(n.req_x, actor=n.ondersteuner, body=REPLY, internal=False, as_supporter=True)
-    n.req_y = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team, "Vraag van HC Amersfoort")
+    n.req_y = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team,
+                              "Vraag van HC Amersfoort")
     n.req_p = _stored_request(n.club_utrecht, n.club_contact, n.knvb.team, "Competitievraag")
-    n.req_ref = file_request(n, title="Vraag voor het programma", description="Procesbegeleiding gezocht.")
+    n.req_ref = _stored_request(n.club_utrecht, n.club_contact, n.loket_utrecht.team, "Vraag voor het programma")
     teamwork.propose_referral(teamwork.supporter_access(n.ondersteuner, n.req_ref.id), actor=n.ondersteuner,
                               to_team_id=n.spn.team.id, reason="Past bij jullie.")
-    n.req_yref = file_request(n, who="other_club_contact", club="club_amersfoort", title="Vraag voor Utrecht",
-                              description="Een Utrechts onderwerp.")
+    n.req_yref = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team,
+                                 "Vraag voor Utrecht")
     teamwork.propose_referral(teamwork.supporter_access(n.ondersteuner_eemland, n.req_yref.id),
-                              actor=n.ondersteuner_eemland, to_team_id=n.loket_utrecht.team.id, reason="Past bij Utrecht.")
+                              actor=n.ondersteuner_eemland, to_team_id=n.loket_utrecht.team.id,
+                              reason="Past bij Utrecht.")
     # The API's writes get requests, referrals and aanmeldingen of their own: a page's write and the API's on one
     # object would see each other's effect.
     n.req_x2 = _stored_request(n.club_utrecht, n.club_contact, n.loket_utrecht.team, "Tweede vraag van de Boys")
     n.req_y2 = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team,
                                "Tweede vraag van HC Amersfoort")
-    n.req_ref2 = file_request(n, title="Nog een vraag voor het programma", description="Via de API.")
+    n.req_ref2 = _stored_request(n.club_utrecht, n.club_contact, n.loket_utrecht.team,
+                                 "Nog een vraag voor het programma")
     n.referral_x = teamwork.propose_referral(teamwork.supporter_access(n.ondersteuner, n.req_ref2.id),
                                              actor=n.ondersteuner, to_team_id=n.spn.team.id, reason="Past bij jullie.")
-    n.req_yref2 = file_request(n, who="other_club_contact", club="club_amersfoort", title="Nog een vraag voor Utrecht",
-                               description="Via de API.")
+    n.req_yref2 = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team,
+                                  "Nog een vraag voor Utrecht")
     n.referral_y = teamwork.propose_referral(teamwork.supporter_access(n.ondersteuner_eemland, n.req_yref2.id),
                                              actor=n.ondersteuner_eemland, to_team_id=n.loket_utrecht.team.id,
                                              reason="Past bij Utrecht.")
