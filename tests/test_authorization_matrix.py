@@ -23,6 +23,7 @@ team_x, loket_x, club_a, audit_x, …).
 import pytest
 
 from loket.blueprints.api.openapi import spec
+from loket.extensions import limiter
 from tests.support import matrix
 from tests.support.matrix import ACTORS, LOGIN, REDIRECT, SIGNED_IN
 
@@ -555,13 +556,27 @@ def test_every_route_with_an_object_is_tried_with_another_teams_object_too(app):
             assert len(targets) >= 2 or targets == ["initiative"], (rule.endpoint, targets)
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_every_route_answers_each_actor_as_the_table_says(app, network, actor):
+# Actors whose successful writes touch only their own account (notification settings, their token, logging out)
+# are walked one after the other on one world; every other actor gets a world of their own, as their writes
+# (claiming, approving, removing a member) change what the next one would see.
+OWN_ACCOUNT_ONLY = ("anonymous", "club_b", "bond_p", "bond_q", "gemeente", "adviseur")
+WALKS = [OWN_ACCOUNT_ONLY, *((actor,) for actor in ACTORS if actor not in OWN_ACCOUNT_ONLY)]
+
+
+@pytest.mark.parametrize("actors", WALKS, ids="+".join)
+def test_every_route_answers_each_actor_as_the_table_says(app, network, actors):
     world = matrix.build_world(network)
-    answers = matrix.walk(app, TABLE, world, actor, body_taking=_body_taking(app))
-    wrong = [f"{answer.call.label}: {'; '.join(answer.problems)}" for answer in answers if answer.problems]
-    assert not wrong, f"{len(wrong)} of {len(answers)} answers to {actor} are not as the table says:\n" + \
-        "\n".join(wrong)
+    wrong = []
+    for actor in actors:
+        limiter.reset()  # the empty forms of one actor must not use up the per-address limits of the next
+        answers = matrix.walk(app, TABLE, world, actor, body_taking=_body_taking(app))
+        wrong += [f"{actor}: {answer.call.label}: {'; '.join(answer.problems)}"
+                  for answer in answers if answer.problems]
+    assert not wrong, f"{len(wrong)} answers are not as the table says:\n" + "\n".join(wrong)
+
+
+def test_every_actor_is_walked():
+    assert sorted(actor for walk in WALKS for actor in walk) == sorted(ACTORS)
 
 
 def _body_taking(app) -> set[str]:

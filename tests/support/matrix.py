@@ -317,8 +317,8 @@ def markers_in(response, actor) -> list[str]:
 
 # Columns that a read may write by design: when a token or login was last used.
 VOLATILE = {("api_tokens", "last_used_at"), ("users", "last_login_at")}
-# Append-only logs that record refusals and reads by design (issue #13 point 10) are no state change.
-LOG_TABLES = {"audit_log", "audit_events", "audit_entries"}
+# The audit log records denials and staff reading a request by design (issue #13 point 10): no state change.
+LOG_TABLES = {"audit_log"}
 
 
 def database_dump() -> dict:
