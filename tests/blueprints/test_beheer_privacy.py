@@ -79,8 +79,8 @@ def test_only_beheer_uses_the_avg_pages_and_each_refusal_is_audited(login_as, ne
 def test_staff_opening_a_request_is_audited_and_a_club_reading_its_own_is_not(login_as, network, request_of_anna):
     assert login_as("ondersteuner").get(f"/wachtrij/{request_of_anna.id}").status_code == 200
     assert login_as("club_contact").get(f"/club/aanvragen/{request_of_anna.id}").status_code == 200
-    assert _actions() == [("request_read", "request", request_of_anna.id)]
-    entry = db.session.scalar(select(AuditEntry))
+    assert [a for a in _actions() if a[0] != "login"] == [("request_read", "request", request_of_anna.id)]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "request_read"))
     assert entry.actor_id == network.ondersteuner.id and entry.label == "queue.detail"
     log = login_as("beheerder").get(f"/beheer/auditlog?onderwerp=request&id={request_of_anna.id}")
     assert "Aanvraag ingezien" in log.get_data(as_text=True) and SECRET_TITLE not in log.get_data(as_text=True)
@@ -101,3 +101,37 @@ def test_a_bad_address_on_the_person_page_is_a_dutch_400(login_as, network):
     response = login_as("beheerder").get("/beheer/privacy?email=geen-adres")
     assert response.status_code == 400
     assert "Vul het e-mailadres van de persoon in." in response.get_data(as_text=True)
+
+
+def test_logins_failed_logins_and_logouts_are_audited_with_the_client_address(app, client, network):
+    from tests.factories import PASSWORD
+
+    client.post("/inloggen", data={"email": "anna@uboys.example", "password": "verkeerd-wachtwoord"},
+                environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    client.post("/inloggen", data={"email": "onbekend@example.nl", "password": "verkeerd-wachtwoord"})
+    client.login(network.club_contact)
+    client.logout()
+    api = app.test_client()
+    assert api.post("/api/v1/auth/token", json={"email": "anna@uboys.example", "password": PASSWORD}
+                    ).status_code == 201
+    entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    anna = network.club_contact.id
+    assert [(e.action, e.subject_kind, e.subject_id, e.label) for e in entries] == [
+        ("login_failed", "user", anna, "anna@uboys.example"),
+        ("login_failed", "email", None, "onbekend@example.nl"),
+        ("login", "user", anna, "web"),
+        ("logout", "user", anna, ""),
+        ("login", "user", anna, "API-sleutel"),
+    ]
+    assert entries[0].client_address == "192.0.2.7" and entries[0].actor_id is None
+    assert entries[2].actor_id == anna
+
+
+def test_a_wrong_second_step_code_is_audited(client, network):
+    from tests.factories import PASSWORD
+
+    answer = client.post("/inloggen", data={"email": network.coordinator.email, "password": PASSWORD})
+    assert answer.status_code == 302
+    client.post(answer.headers["Location"], data={"code": "000000"})
+    failed = [e for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))]
+    assert [(e.subject_id, e.label) for e in failed] == [(network.coordinator.id, "tweede stap: verkeerde code")]

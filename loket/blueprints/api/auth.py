@@ -40,7 +40,7 @@ def create_token(json: TokenBody):
     teamleiders is tweestapsverificatie verplicht: zonder krijgen zij 401 tot ze haar hebben aangezet.
     Mislukte pogingen zijn beperkt per IP-adres en per e-mailadres (429, met `Retry-After`).
     """
-    issued = api_tokens.issue_token(json.email, json.password, json.otp)
+    issued = api_tokens.issue_token(json.email, json.password, json.otp, client_address=request.remote_addr)
     return serializers.token(issued), 201, NO_STORE
 
 

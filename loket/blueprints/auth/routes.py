@@ -51,7 +51,7 @@ def login():
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, client_address=request.remote_addr)
         except EmailNotConfirmed as error:
             form.form_errors.append(error.message)
             status = 403
@@ -91,7 +91,7 @@ def verify_second_step():
     if not form.validate_on_submit():
         return render_template("auth/second_step.html", form=form), 400
     try:
-        two_factor.check_code(user, form.code.data)
+        two_factor.check_code(user, form.code.data, client_address=request.remote_addr)
     except InvalidInput as error:
         attach_errors(form, error)
         return render_template("auth/second_step.html", form=form), 400
@@ -113,7 +113,7 @@ def _second_step_expired():
 def logout():
     form = LogoutForm()
     revoke = bool(form.revoke_api_tokens.data) if form.validate_on_submit() else False
-    login_sessions.end(current_user, revoke_api_tokens=revoke)
+    login_sessions.end(current_user, revoke_api_tokens=revoke, client_address=request.remote_addr)
     logout_user()
     flash("Je bent uitgelogd" + (" en je API-sleutels werken niet meer." if revoke else "."), "info")
     return redirect(url_for("main.home"))

@@ -28,7 +28,8 @@ def start_session(user, *, remember: bool = False) -> bool:
     user = getattr(user, "_get_current_object", lambda: user)()
     if not user.is_active:
         return False
-    login_sessions.start(user, remember=remember, user_agent=request.user_agent.string)
+    login_sessions.start(user, remember=remember, user_agent=request.user_agent.string,
+                         client_address=request.remote_addr)
     return login_user(user, remember=remember)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from loket.extensions import db
 from loket.models import ApiToken
 from loket.models.base import utcnow
+from loket.services import audit
 from loket.services.errors import DomainError
 from loket.services.network import two_factor
 from loket.services.network.users import authenticate
@@ -54,7 +55,8 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(email: str, password: str, otp: str | None = None, *, now: datetime | None = None) -> IssuedToken:
+def issue_token(email: str, password: str, otp: str | None = None, *, client_address: str | None = None,
+                now: datetime | None = None) -> IssuedToken:
     """Authenticate by email + password (+ otp, the second step, for an account with two-factor
     authentication) and issue a new token for that user.
 
@@ -66,13 +68,15 @@ def issue_token(email: str, password: str, otp: str | None = None, *, now: datet
         two-factor authentication that is not on yet.
     """
     now = now or utcnow()
-    user = authenticate(email, password)
+    user = authenticate(email, password, client_address=client_address)
     if user is None:
         raise InvalidCredentials(INVALID_CREDENTIALS_MESSAGE)
     if user.has_two_factor:
         if not otp:
             raise SecondFactorNeeded(OTP_NEEDED_MESSAGE)
         ok = two_factor.verify(user, otp)
+        if not ok:
+            two_factor.record_failed_second_step(user, client_address)
         commit()
         if not ok:
             raise SecondFactorNeeded(OTP_WRONG_MESSAGE)
@@ -83,6 +87,8 @@ def issue_token(email: str, password: str, otp: str | None = None, *, now: datet
     record = ApiToken(user=user, digest=digest_of(token), created_at=now,
                       expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None)
     db.session.add(record)
+    audit.record("login", actor=user, subject_kind="user", subject_id=user.id, label="API-sleutel",
+                 client_address=client_address)
     commit()
     return IssuedToken(token=token, record=record)
 

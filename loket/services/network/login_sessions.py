@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from loket.extensions import db
 from loket.models import LoginSession, User
 from loket.models.base import utcnow
+from loket.services import audit
 from loket.services.errors import NotFound
 from loket.services.network import api_tokens
 from loket.services.transaction import commit
@@ -40,15 +41,18 @@ def lifetime(remember: bool) -> timedelta:
     return timedelta(hours=current_app.config["LOGIN_SESSION_IDLE_HOURS"])
 
 
-def start(user: User, *, remember: bool, user_agent: str | None = None, now: datetime | None = None) -> str:
+def start(user: User, *, remember: bool, user_agent: str | None = None, client_address: str | None = None,
+          now: datetime | None = None) -> str:
     """A new login session for `user`; returns its token (also set on the user object, so get_id carries it).
-    Side effects: commits."""
+    Side effects: the login in the audit log; commits."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     agent = "".join(ch for ch in (user_agent or "") if ch.isprintable())[:USER_AGENT_MAX] or None
     db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token), remember=bool(remember),
                                 user_agent=agent, created_at=now, last_seen_at=now,
                                 expires_at=now + lifetime(remember)))
+    audit.record("login", actor=user, subject_kind="user", subject_id=user.id,
+                 label="web, onthouden" if remember else "web", client_address=client_address)
     commit()
     user.login_session_token = token
     return token
@@ -99,14 +103,17 @@ def _alive(login: LoginSession, now: datetime) -> bool:
     return login.remember or now - login.last_seen_at < lifetime(False)
 
 
-def end(user: User, *, revoke_api_tokens: bool = False, now: datetime | None = None) -> None:
+def end(user: User, *, revoke_api_tokens: bool = False, client_address: str | None = None,
+        now: datetime | None = None) -> None:
     """Log out the login session this user object was loaded with (a logout); with revoke_api_tokens, the
-    user's API tokens end too. Side effects: commits."""
+    user's API tokens end too. Side effects: the logout in the audit log; commits."""
     login = getattr(user, "login_session", None)
     if login is not None and login.revoked_at is None:
         login.revoked_at = now or utcnow()
     if revoke_api_tokens:
         api_tokens.revoke_all_of(user, now=now)
+    audit.record("logout", actor=user, subject_kind="user", subject_id=user.id,
+                 label="met API-sleutels" if revoke_api_tokens else "", client_address=client_address)
     commit()
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, or_, select, update
 from loket.extensions import db
 from loket.models import RecoveryCode, User
 from loket.models.base import utcnow
+from loket.services import audit
 from loket.services.errors import Conflict, InvalidInput
 from loket.services.network.passwords import verify_password
 from loket.services.transaction import commit
@@ -38,6 +39,7 @@ CODE_MAX = 20
 REQUIRED_ROLES = ("coordinatiepunt", "beheer")
 
 CODE_NEEDED = "Vul de code uit je authenticator-app in, of een van je herstelcodes."
+FAILED_STEP_LABEL = "tweede stap: verkeerde code"
 CODE_WRONG = ("Deze code klopt niet of is al gebruikt. Vul de code in die je app nu toont, of een herstelcode "
               "die je nog niet hebt gebruikt.")
 WRONG_PASSWORD = "Dit is niet je huidige wachtwoord."
@@ -156,15 +158,25 @@ def verify(user: User, code: str | None, *, now: float | None = None) -> bool:
     return _use_recovery_code(user, code)
 
 
-def check_code(user: User, code: str | None, *, now: float | None = None) -> None:
-    """Verify a second step at login (web or API). Side effects: commits (the step or recovery code used).
+def check_code(user: User, code: str | None, *, now: float | None = None,
+               client_address: str | None = None) -> None:
+    """Verify a second step at login (web or API). Side effects: commits (the step or recovery code used, or
+    the failed attempt in the audit log).
     :raises InvalidInput: {"code": Dutch message} when missing or wrong."""
     if not _clean_code(code):
         raise InvalidInput({"code": CODE_NEEDED})
     ok = verify(user, code, now=now)
+    if not ok:
+        record_failed_second_step(user, client_address)
     commit()
     if not ok:
         raise InvalidInput({"code": CODE_WRONG})
+
+
+def record_failed_second_step(user: User, client_address: str | None) -> None:
+    """A wrong code after the right password, in the audit log (the caller commits)."""
+    audit.record("login_failed", actor=None, subject_kind="user", subject_id=user.id, label=FAILED_STEP_LABEL,
+                 client_address=client_address)
 
 
 def remaining_recovery_codes(user: User) -> int:

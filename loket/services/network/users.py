@@ -21,7 +21,7 @@ from loket.models import (
     User,
 )
 from loket.models.base import utcnow
-from loket.services import search, transaction
+from loket.services import audit, search, transaction
 from loket.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from loket.services.ids import row_by_id
 from loket.services.network import history, two_factor
@@ -181,16 +181,19 @@ EMAIL_NOT_CONFIRMED_MESSAGE = ("Je e-mailadres is nog niet bevestigd. Klik eerst
                                "die we je hebben gestuurd; daarna kun je inloggen.")
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Side effects: records the login; commits.
+def authenticate(email: str, password: str, *, client_address: str | None = None) -> User | None:
+    """The active user with this email and password, or None. Side effects: records the login, or the failed
+    attempt in the audit log; commits.
 
     :raises EmailNotConfirmed: only when the password is right (so it tells nothing to someone guessing).
     """
     user = find_by_email(email)
     if user is None:
         burn_time_for_unknown_user(password or "")
+        _record_failed_login(None, email, client_address)
         return None
     if not verify_password(user.password_hash, password or "") or not user.active:
+        _record_failed_login(user, email, client_address)
         return None
     if user.email_confirmed_at is None:
         raise EmailNotConfirmed(EMAIL_NOT_CONFIRMED_MESSAGE)
@@ -199,6 +202,14 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     transaction.commit()
     return user
+
+
+def _record_failed_login(user: User | None, email: str | None, client_address: str | None,
+                         label: str | None = None) -> None:
+    """A wrong password (or second step) in the audit log, with the address that was tried (printable part)."""
+    typed = "".join(ch for ch in normalise_email(email or "") if ch.isprintable())
+    audit.record_alone("login_failed", actor=None, subject_kind="user" if user else "email",
+                       subject_id=user.id if user else None, label=label or typed, client_address=client_address)
 
 
 def list_users(*, page: int = 1, per_page: int = 50):
