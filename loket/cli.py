@@ -164,7 +164,7 @@ def quality_recompute_command(ctx, as_of):
 def worker_command(burst, queues):
     """Start een RQ-worker (met REDIS_URL) voor mail, default en reports; blijft draaien als Redis wegvalt."""
     from loket.jobs import run_worker
-    from loket.services.messaging import outbox
+    from loket.services.messaging import mail, outbox
 
     if current_app.config["JOBS_INLINE"]:
         count = outbox.dispatch_due()
@@ -177,6 +177,7 @@ def worker_command(burst, queues):
         click.echo(f"{outbox.dispatch_due()} uitgaande berichten in de wachtrij gezet.")
 
     names = [name.strip() for name in queues.split(",") if name.strip()]
+    mail.prepare_for_workers()  # once here, not again in every forked work horse
     run_worker(names, burst=burst, on_connect=dispatch_waiting)
 
 
