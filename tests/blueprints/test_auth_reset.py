@@ -81,11 +81,14 @@ def test_an_expired_or_wrong_link_gets_a_clear_page(app, client, network):
     expired = account_tokens.issue(network.club_contact, "reset_password", now=long_ago)
     _db.session.commit()
     for token, words in ((expired, "Deze link is verlopen"), ("niet-echt", "Deze link klopt niet"),
-                         ("x" * 300, "Deze link klopt niet"), ("%00", "Deze link klopt niet")):
+                         ("x" * 300, "Deze link klopt niet")):
         for response in (client.get(f"/wachtwoord-herstellen/{token}"),
                          _choose(client, f"/wachtwoord-herstellen/{token}")):
             assert response.status_code == 400, token
             assert words in response.get_data(as_text=True)
+    # A NUL in a path names no page (loket/input_guard), whatever the link.
+    assert client.get("/wachtwoord-herstellen/%00").status_code == 404
+    assert _choose(client, "/wachtwoord-herstellen/%00").status_code == 404
     assert not _logged_in(client)
 
 

@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from loket.access import ANY_USER, PUBLIC
 from loket.services.network import api_tokens
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 # A network user per role an operation names in its x-roles (the first one that has a user here is used).
 USER_OF_ROLE = {"club": "club_contact", "clubondersteuner": "ondersteuner", "bondsspecialist": "bondsspecialist",
@@ -38,7 +38,8 @@ def _token_for(network, roles, tokens):
         return None
     who = next((USER_OF_ROLE[role] for role in sorted(roles) if role in USER_OF_ROLE), None)
     if who not in tokens:
-        tokens[who] = api_tokens.issue_token(getattr(network, who).email, PASSWORD).token
+        user = getattr(network, who)
+        tokens[who] = api_tokens.issue_token(user.email, PASSWORD, totp_code(user)).token
     return tokens[who]
 
 

@@ -20,13 +20,14 @@ TODAY = date(2026, 11, 24)
 def commits(monkeypatch):
     """Counts the commits of the session (every write action commits exactly once; a refusal never)."""
     calls = []
-    original = _db.session.commit
+    session = _db.session()  # the session object itself: transaction.commit() calls it, not the scoped proxy
+    original = session.commit
 
     def counting():
         calls.append(1)
         return original()
 
-    monkeypatch.setattr(_db.session, "commit", counting)
+    monkeypatch.setattr(session, "commit", counting)
     return calls
 
 
