@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.support.browser import check_page, mailed_path
+from tests.support.browser import check_page, enrol_when_asked, mailed_path
 
 PASSWORD = "afspraken maken met de loketten"
 LEADS = {"desktop": "bondslead.desktop@voorbeeld.example", "phone": "bondslead.telefoon@voorbeeld.example"}
@@ -56,6 +56,7 @@ def _new_knvb_lead(open_page, width):
     lead.get_by_label("Wachtwoord nog een keer").fill(PASSWORD)
     lead.get_by_role("button", name="Account maken en lid worden").click()
     lead.wait_for_load_state()
+    enrol_when_asked(lead)  # a team lead needs two-factor authentication before any other page
     return lead
 
 

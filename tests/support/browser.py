@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
+
 from loket.services.network import two_factor
 from loket.services.seed.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
@@ -53,6 +55,19 @@ def log_in(page, who: str) -> None:
         _LAST_STEP[who] = step
         _COOKIES[who] = page.context.cookies()
     assert "/inloggen" not in page.url, f"login as {who} failed"
+
+
+def enrol_when_asked(page) -> None:
+    """A person whose role requires two-factor authentication (a team lead, the coördinatiepunt, beheer) and who
+    has none is sent to the enrolment page: scan the code (read the secret shown beside it), type the app's code,
+    and go on past the recovery codes, as a new lead does after accepting an invitation."""
+    if urlsplit(page.url).path != "/account/tweestapsverificatie":
+        return
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code uit je app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
+    page.wait_for_load_state()
+    assert page.locator(".recovery-codes code").count() == 10, "enrolment failed"
 
 
 def _free_step(who: str, *, wait: bool = False) -> int | None:
