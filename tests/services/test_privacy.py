@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import AuditEntry, ClubContact, Event, OutboxMessage, SupportRequest, User
+from loket.models import AuditEntry, ClubContact, Event, OutboxMessage, SupportRequest
 from loket.models.base import utcnow
 from loket.services import audit
 from loket.services.errors import Forbidden, InvalidInput, NotFound

@@ -5,8 +5,7 @@ import secrets
 from sqlalchemy import delete, update
 
 from loket.extensions import db
-from loket.models import AccountToken, ApiToken, Event, LoginSession, Membership, OutboxMessage
-from loket.models import RecoveryCode, User
+from loket.models import AccountToken, ApiToken, Event, LoginSession, Membership, RecoveryCode, User
 from loket.models.base import utcnow
 from loket.services import audit, transaction
 from loket.services.errors import Forbidden, InvalidInput, NotFound
