@@ -122,14 +122,14 @@ def users_create_command(ctx, email, name, password, role, loket_slug, bond_key,
 @click.pass_context
 def users_reset_two_factor_command(ctx, email):
     """Tweestapsverificatie uitzetten voor iemand die app en herstelcodes kwijt is (controleer eerst wie het vraagt)."""
-    from loket.services.network import two_factor
+    from loket.services.network import account, two_factor
     from loket.services.network.users import find_by_email
 
     user = find_by_email(email)
     if user is None:
         click.echo(f"Geen account met e-mailadres {email}.", err=True)
         ctx.exit(2)
-    two_factor.reset_by_operator(user)
+    account.reset_two_factor_by_operator(user)
     click.echo(f"Tweestapsverificatie van {user.email} staat uit; alle sessies en API-tokens zijn beëindigd."
                + (" Bij de volgende keer inloggen stelt deze persoon haar opnieuw in (verplicht voor de rol)."
                   if two_factor.required_for(user) else ""))

@@ -19,7 +19,7 @@ from loket.services.errors import DomainError, InvalidInput
 from loket.services.messaging import outbox
 from loket.services.messaging.mail import site_path
 from loket.services.messaging.notifications import ESSENTIAL, OPTIONAL
-from loket.services.network import account_tokens, api_tokens, history, login_sessions
+from loket.services.network import account_tokens, api_tokens, history, login_sessions, two_factor
 from loket.services.network.passwords import hash_password, password_problem, verify_password
 from loket.services.network.users import find_by_email, normalise_email
 from loket.services.text import EMAIL_MAX
@@ -294,3 +294,12 @@ def _look_up_a_token_that_opens_nothing(purpose: str) -> None:
 def _mail_key(template: str, user: User) -> str:
     # Every request for a link is a notice of its own: a random part keeps two of them from being one row.
     return f"{template}:u{user.id}:{secrets.token_hex(8)}"
+
+
+def reset_two_factor_by_operator(user: User) -> None:
+    """Switch two-factor authentication off for someone who lost both their app and their recovery codes (the
+    operator's `flask users reset-2fa`, after checking who asks); a role that requires it enrols again at the next
+    login. Every session and API token of the user ends. Side effects: commits."""
+    two_factor.switch_off(user)
+    end_sessions_and_tokens(user)
+    commit()

@@ -240,7 +240,7 @@ def disable(user: User, password: str | None, code: str | None) -> None:
     if errors:
         commit()  # a recovery code or step used up stays used
         raise InvalidInput(errors)
-    _switch_off(user)
+    switch_off(user)
     commit()
 
 
@@ -257,18 +257,8 @@ def new_recovery_codes(user: User, code: str | None) -> Enrolment:
     return Enrolment(recovery_codes=codes)
 
 
-def reset_by_operator(user: User) -> None:
-    """Switch two-factor authentication off for someone who lost both their app and their recovery codes (the
-    operator's `flask users reset-2fa`, after checking who asks); a role that requires it enrols again at the next
-    login. Every session and API token of the user ends. Side effects: commits."""
-    from loket.services.network.account import end_sessions_and_tokens
-
-    _switch_off(user)
-    end_sessions_and_tokens(user)
-    commit()
-
-
-def _switch_off(user: User) -> None:
+def switch_off(user: User) -> None:
+    """Two-factor authentication off and its recovery codes gone, in the caller's transaction."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
