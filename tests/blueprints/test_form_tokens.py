@@ -222,3 +222,60 @@ def test_a_page_that_created_something_answers_even_if_the_database_goes_away_af
     assert state["gone"] and answer.status_code == 302, answer.get_data(as_text=True)[:300]
     stored = _db.session.scalars(select(SupportRequest)).one()
     assert answer.location == f"/club/aanvragen/{stored.id}/ontvangen"
+
+
+def test_the_forms_of_beheer_the_coordinatiepunt_the_bond_and_the_club_import_store_once(app, login_as, network):
+    """Adding a role or a sport, publishing a criteria version, proposing agreements and uploading a CSV for its
+    preview: each submitted twice with one token stores once and lands where the first did."""
+    import io
+
+    from loket.models import BondAgreement, ClubImport, CriteriaSet, Membership, NetworkChange, OutboxMessage, Sport
+    from tests.support.pages import form_values
+    from tests.support.teams import knvb_lead
+
+    person = network.other_club_contact
+    user_page = f"/beheer/gebruikers/{person.id}"
+    beheer = login_as("beheerder")
+    data = {**form_values(beheer.get(user_page).get_data(as_text=True), f"{user_page}/rollen"),
+            "role": "clubondersteuner", "loket": network.loket_utrecht.slug}
+    first, second = beheer.post(f"{user_page}/rollen", data=data), beheer.post(f"{user_page}/rollen", data=data)
+    assert count(Membership, Membership.user_id == person.id, Membership.role == "clubondersteuner") == 1
+    assert_landed_where_the_first_did(beheer, first, second)
+
+    bond_page = f"/beheer/bonden/{network.knvb.key}"
+    data = {**form_values(beheer.get(bond_page).get_data(as_text=True), f"{bond_page}/sporten"),
+            "sport": "", "new_sport": "Zaalvoetbal"}
+    first, second = beheer.post(f"{bond_page}/sporten", data=data), beheer.post(f"{bond_page}/sporten", data=data)
+    assert count(Sport, Sport.name == "Zaalvoetbal") == 1
+    assert_landed_where_the_first_did(beheer, first, second)
+
+    coordinator = login_as("coordinator")
+    data = {**form_values(coordinator.get("/kwaliteit/criteria/nieuw").get_data(as_text=True), "/kwaliteit/criteria"),
+            "version": "2027.1", "valid_from": "2027-01-01"}
+    assert "form_token" in data
+    first = coordinator.post("/kwaliteit/criteria", data=data)
+    second = coordinator.post("/kwaliteit/criteria", data=data)
+    assert count(CriteriaSet, CriteriaSet.version == "2027.1") == 1
+    assert_landed_where_the_first_did(coordinator, first, second)
+
+    bond_lead = login_as(knvb_lead(network))
+    page = bond_lead.get("/afspraken/knvb/voorstel").get_data(as_text=True)
+    data = {**form_values(page, "/afspraken/knvb/voorstel"), "categorie-sociaal-veilige-sport": "bond"}
+    first = bond_lead.post("/afspraken/knvb/voorstel", data=data)
+    after_first = (count(BondAgreement), count(NetworkChange), count(OutboxMessage))
+    second = bond_lead.post("/afspraken/knvb/voorstel", data=data)
+    assert after_first[0] > 0 and (count(BondAgreement), count(NetworkChange), count(OutboxMessage)) == after_first
+    assert_landed_where_the_first_did(bond_lead, first, second)
+
+    supporter = login_as("ondersteuner")
+    token = tokens_of(supporter.get("/werkgebied/import").get_data(as_text=True), "/werkgebied/import")[0]
+    csv = "naam;soort;gemeentecode;sporten;kvk\nSV Dubbel;vereniging;GM0344;voetbal;\n".encode()
+
+    def upload():
+        return supporter.post("/werkgebied/import", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(csv), "clubs.csv"), "form_token": token})
+
+    first, second = upload(), upload()
+    assert first.status_code == 303 and count(ClubImport) == 1
+    assert second.status_code == 302 and second.location == first.location
+    assert ALREADY_SENT in supporter.get(second.location).get_data(as_text=True)

@@ -4,13 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.services.network.agreements import REASON_MAX
 
 FIELD_PREFIX = "categorie-"
 HANDLER_CHOICES = {"bond": "De bond", "loket": "Het loket", "samen": "Samen (het loket, met de bond erbij)"}
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(OneTimeFormMixin, FlaskForm):
     """The fixed part; proposal_form() adds one radio group per category, named FIELD_PREFIX + its slug."""
 
     submit = SubmitField("Voorstel versturen")

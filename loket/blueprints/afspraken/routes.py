@@ -7,6 +7,7 @@ from flask_login import current_user
 from loket.access import allow
 from loket.blueprints.afspraken import bp
 from loket.blueprints.afspraken.forms import DecisionForm, RejectForm, proposal_form
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.models import BOND_KIND_LABELS, BOND_KINDS
@@ -85,6 +86,7 @@ def proposal(key):
 
 @bp.post("/<key>/voorstel")
 @allow("bondsspecialist")
+@submitted_once
 def propose(key):
     found = _load(agreements.for_proposal, key, actor=current_user)
     if not isinstance(found, agreements.AgreementPage):

@@ -107,6 +107,7 @@ def update_bond(key):
 
 @bp.route("/bonden/<key>/sporten", methods=["POST"])
 @allow("beheer")
+@submitted_once
 def add_bond_sport(key):
     bond = or_404(bonden_service.get_bond, key)
     form = AddSportForm()

@@ -83,7 +83,7 @@ class BondEditForm(FlaskForm):
     submit = SubmitField("Gegevens opslaan")
 
 
-class AddSportForm(FlaskForm):
+class AddSportForm(OneTimeFormMixin, FlaskForm):
     sport = SelectField("Bestaande sport", validate_choice=False)
     new_sport = StringField("Of een nieuwe sport", render_kw={"maxlength": SPORT_MAX})
     submit = SubmitField("Sport toevoegen")
@@ -91,7 +91,7 @@ class AddSportForm(FlaskForm):
 
 # ---------------------------------------------------------------- users
 
-class MembershipForm(FlaskForm):
+class MembershipForm(OneTimeFormMixin, FlaskForm):
     role = SelectField("Rol", choices={"": "Kies een rol", **ROLE_LABELS}, validate_choice=False)
     club = StringField("Club (nummer)", render_kw={"inputmode": "numeric", "maxlength": 10},
                        description="Alleen bij de rol Clubcontact: het nummer van de club.")
@@ -106,7 +106,7 @@ class MembershipForm(FlaskForm):
     submit = SubmitField("Rol toevoegen")
 
 
-class NewUserForm(OneTimeFormMixin, MembershipForm):
+class NewUserForm(MembershipForm):
     """An account with one role; the person chooses the password through a mailed link."""
 
     email = EmailField("E-mailadres", render_kw={"maxlength": 254, "autocomplete": "off"})

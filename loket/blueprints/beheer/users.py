@@ -89,6 +89,7 @@ def user(user_id):
 
 @bp.route("/gebruikers/<int:user_id>/rollen", methods=["POST"])
 @allow("beheer")
+@submitted_once
 def add_membership(user_id):
     person = or_404(users_service.get_user, user_id)
     form = MembershipForm()

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 
+from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.kwaliteit.display import COMPARISON_WORDS
 from loket.formatting import number
 from loket.models import COMPARISONS, Audit, CriteriaSet
@@ -209,7 +210,7 @@ class _CriteriaRowsMixin:
         return specs
 
 
-class CriteriaSetForm(_CriteriaRowsMixin, FlaskForm):
+class CriteriaSetForm(OneTimeFormMixin, _CriteriaRowsMixin, FlaskForm):
     version = StringField("Versie", render_kw={"maxlength": VERSION_MAX, "placeholder": "2027.1"},
                           description="Een nieuwe naam, zoals 2027.1. Gepubliceerde versies veranderen niet.")
     valid_from = StringField("Geldig vanaf", render_kw={"type": "date"},

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from loket.access import allow
+from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors, or_404
 from loket.blueprints.kwaliteit import bp
 from loket.blueprints.kwaliteit.display import HELPERS
@@ -105,6 +106,7 @@ def new_criteria_set():
 
 @bp.route("/criteria", methods=["POST"])
 @allow("coordinatiepunt")
+@submitted_once
 def publish_criteria_set():
     form = criteria_set_form(None, from_request=True)
     if not form.validate_on_submit():

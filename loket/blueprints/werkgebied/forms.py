@@ -54,7 +54,7 @@ class ImportSizeLimit(FileSize):
         return super().__call__(form, field)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(OneTimeFormMixin, FlaskForm):
     loket = HiddenField()
     file = FileField("CSV-bestand", description=club_import.FORMAT_HELP,
                      validators=[FileRequired("Kies een CSV-bestand om te importeren."), ImportSizeLimit()],

@@ -146,6 +146,7 @@ def import_form():
 
 @bp.post("/import")
 @allow(SUPPORTER)
+@submitted_once
 def upload():
     loket = _loket()
     form = UploadForm()
