@@ -13,6 +13,7 @@ from loket.services.requests import actions
 from tests import factories
 from tests.support.account import recorded_calls
 from tests.support.client import CsrfClient
+from tests.support import network_snapshot
 from tests.support.db import clean_database
 from tests.support.requests import file_request
 
@@ -70,8 +71,9 @@ def runner(app, db):
 
 @pytest.fixture()
 def network(db):
-    """A small, realistic network: see factories.build_network."""
-    return factories.build_network()
+    """A small, realistic network: see factories.build_network (built once per process, then put back:
+    tests/support/network_snapshot.py)."""
+    return network_snapshot.network()
 
 
 @pytest.fixture()

@@ -13,12 +13,14 @@ def clean_database() -> None:
     """Empty every table, children first, and restart the id sequences (PostgreSQL), so each test starts
     from empty tables with ids from 1. Deleting from small tables is several times faster than TRUNCATE
     (PostgreSQL) or rebuilding the schema (SQLite), which is most of a short test's time."""
-    for table in reversed(_db.metadata.sorted_tables):
-        _db.session.execute(table.delete())
-    if ON_POSTGRES:
-        _db.session.execute(text(
-            "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
+    if ON_POSTGRES:  # one round trip: the statements as one script (no parameters, so psycopg allows it)
+        script = "".join(f'DELETE FROM "{table.name}";' for table in reversed(_db.metadata.sorted_tables))
+        _db.session.connection().exec_driver_sql(
+            script + "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()")
+    else:
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
     _db.session.commit()
 
 
