@@ -11,9 +11,9 @@ from loket.services.messaging import outbox
 from loket.services.network import account_tokens
 from loket.services.requests import actions
 from tests import factories
+from tests.support import network_snapshot
 from tests.support.account import recorded_calls
 from tests.support.client import CsrfClient
-from tests.support import network_snapshot
 from tests.support.db import clean_database
 from tests.support.requests import file_request
 

@@ -2,7 +2,7 @@
 import os
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from loket.extensions import db as _db
 
