@@ -177,7 +177,7 @@ def worker_command(burst, queues):
         click.echo(f"{outbox.dispatch_due()} uitgaande berichten in de wachtrij gezet.")
 
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    mail.prepare_for_workers()  # once here, not again in every forked work horse
+    mail.prepare_for_workers()  # before the first job, not during it
     run_worker(names, burst=burst, on_connect=dispatch_waiting)
 
 

@@ -3,8 +3,9 @@
 Starts everything itself on 127.0.0.1 — a throwaway PostgreSQL 15 cluster, redis-server, gunicorn (4 workers),
 two RQ workers (`flask worker`), the planner (`flask scheduler`) and a fake SendGrid that records every mail —
 then lets N concurrent API clients (club contacts with their own tokens) file requests and reply to each.
-While they run it restarts PostgreSQL once, stops Redis for 20 s once and kills one RQ worker. Every write
-carries an `Idempotency-Key`, and a client retries a failed write with the same key, as a careful client does.
+While they run it restarts PostgreSQL once, stops Redis for 20 s once and kills one RQ worker (started again
+after 5 s, as its supervisor would). Every write carries an `Idempotency-Key`, and a client retries a failed
+write with the same key, as a careful client does.
 
 Afterwards it counts, from the database and from what the fake SendGrid received:
 - requests and replies: exactly one per write the clients made (lost: missing; duplicated: more than one);
@@ -137,12 +138,14 @@ class Processes:
         return process
 
     def kill_hard(self, name: str) -> None:
-        """SIGKILL a worker and the work horse it may have forked (the horse has its own process group)."""
+        """SIGKILL a process (a worker runs its jobs itself: no work horse to kill with it)."""
         process = self.running[name]
-        for child in _children(process.pid):
-            os.kill(child, signal.SIGKILL)
         process.kill()
         process.wait()
+
+    def restart(self, name: str, command: list[str]) -> None:
+        """Start a killed process again, as its supervisor (systemd's Restart=) would."""
+        self.start(name, command)
 
     def stop_all(self) -> None:
         for process in self.running.values():
@@ -156,18 +159,6 @@ class Processes:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for status in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = status.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(status.parent.name))
-    return children
 
 
 # ------------------------------------------------------------------------------------------------ clients
@@ -306,8 +297,9 @@ def run(arguments) -> int:
         processes = Processes(env, services.folder)
         processes.start("gunicorn", [str(BIN / "gunicorn"), "-w", str(arguments.web_workers), "-b",
                                      f"127.0.0.1:{web_port}", "--timeout", "60", "wsgi:app"])
+        worker_command = [str(BIN / "flask"), "--app", "wsgi", "worker"]
         for number in range(arguments.rq_workers):
-            processes.start(f"worker-{number}", [str(BIN / "flask"), "--app", "wsgi", "worker"])
+            processes.start(f"worker-{number}", worker_command)
         processes.start("scheduler", [str(BIN / "flask"), "--app", "wsgi", "scheduler", "--interval", "5"])
         wait_until(lambda: http.client.HTTPConnection("127.0.0.1", web_port, timeout=2).request("GET", "/")
                    or True, 30, "gunicorn")
@@ -348,7 +340,13 @@ def run(arguments) -> int:
                 time.sleep(arguments.redis_outage_seconds)
                 services.start_redis()
             fault_at(0.45, f"Redis stopped for {arguments.redis_outage_seconds:.0f} s", redis_outage)
-            fault_at(0.7, "RQ worker killed", lambda: processes.kill_hard("worker-0"))
+
+            def worker_crash():
+                processes.kill_hard("worker-0")
+                if arguments.worker_restart_seconds >= 0:
+                    time.sleep(arguments.worker_restart_seconds)
+                    processes.restart("worker-0", worker_command)
+            fault_at(0.7, "RQ worker killed", worker_crash)
         for client in clients:
             client.join()
         elapsed = time.monotonic() - started
@@ -470,6 +468,8 @@ def main(argv=None) -> int:
     parser.add_argument("--redis-outage-seconds", type=float, default=20)
     parser.add_argument("--max-seconds", type=float, default=1800, help="the clients give up after this")
     parser.add_argument("--drain-seconds", type=float, default=600, help="waiting for the outbox afterwards")
+    parser.add_argument("--worker-restart-seconds", type=float, default=5,
+                        help="the killed worker starts again after this, as under systemd (negative: never)")
     parser.add_argument("--no-faults", action="store_true")
     arguments = parser.parse_args(argv)
     if not PG_BIN.exists() or shutil.which("redis-server") is None:

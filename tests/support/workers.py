@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def children_of(pid: int) -> list[int]:
-    """Child process ids (from /proc), e.g. an RQ worker's work horse."""
+    """Child process ids (from /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -19,10 +19,9 @@ def children_of(pid: int) -> list[int]:
 
 
 def kill_worker(process: subprocess.Popen) -> None:
-    """SIGKILL a worker and its work horse (RQ puts the horse in a process group of its own)."""
-    for pid in [process.pid, *children_of(process.pid)]:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    """SIGKILL a worker (it runs its jobs itself: there is no work horse to kill with it)."""
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     process.wait(10)

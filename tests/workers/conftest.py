@@ -202,7 +202,7 @@ class Live(SimpleNamespace):
 
     @staticmethod
     def stop_process(process: subprocess.Popen) -> None:
-        """SIGTERM (a warm shutdown), then SIGKILL to it and its work horse if it does not stop."""
+        """SIGTERM (a warm shutdown), then SIGKILL if it does not stop."""
         if process.poll() is None:
             process.terminate()
             try:

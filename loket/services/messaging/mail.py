@@ -121,9 +121,9 @@ def summary(mail: RenderedMail, *, to: str) -> str:
 
 
 def prepare_for_workers() -> int:
-    """Load once, in a worker before it forks its work horses, what every delivery would otherwise load again
-    in its own short-lived process: the SendGrid client (about 0.2 s to import) and every mail template
-    compiled (Jinja keeps them in the app's cache, which each horse inherits). Returns how many templates."""
+    """Load once, when a worker starts, what the first deliveries would otherwise load while the queue waits:
+    the SendGrid client (about 0.2 s to import) and every mail template compiled (Jinja keeps them in the
+    app's cache for the worker's lifetime). Returns how many templates."""
     import sendgrid  # noqa: F401
 
     env = current_app.jinja_env

@@ -156,7 +156,7 @@ def dispatch_due(now: datetime | None = None, *, limit: int = 500) -> int:
 
     - pending rows whose time has come;
     - enqueued rows whose job is gone: with Redis, those whose RQ job is no longer queued or running (Redis
-      restarted empty, the work horse died before it took the row); without Redis to ask, those enqueued
+      restarted empty, the worker died before it took the row); without Redis to ask, those enqueued
       longer than OUTBOX_VISIBILITY_SECONDS ago;
     - rows left `sending` longer than OUTBOX_VISIBILITY_SECONDS (the worker died, or its last commit failed)
       are never sent again unasked: a mail may have reached SendGrid, so it becomes `failed` for beheer to

@@ -1,5 +1,5 @@
-"""A worker loads the SendGrid client and compiles every mail template once, before it forks its work horses,
-so a delivery does not pay for them again in each short-lived horse (the load test's mail throughput)."""
+"""A worker loads the SendGrid client and compiles every mail template once, when it starts, so no delivery
+pays for them while the queue waits (the load test's mail throughput)."""
 import sys
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from loket.services.messaging import mail
 EMAIL_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "email"
 
 
-def test_every_mail_template_is_compiled_and_kept_before_the_horses_fork(app, monkeypatch):
+def test_every_mail_template_is_compiled_and_kept_when_a_worker_starts(app, monkeypatch):
     with app.app_context():
         assert mail.prepare_for_workers() == len(list(EMAIL_TEMPLATES.iterdir()))
         assert "sendgrid" in sys.modules
