@@ -2,6 +2,7 @@
 (thresholds edited, criteria added or retired), and correcting a published version that is not yet in force.
 Old measurements and audits keep pointing at the criteria of the version they were made against: a version
 in force (valid_from ≤ today) never changes."""
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -201,11 +202,22 @@ def _criteria_errors(criteria: list[CriterionSpec]) -> dict[str, str]:
     return errors
 
 
+# Beyond these a number is a typing error, and the database's integer would overflow.
+WINDOW_DAYS_MAX = 3660  # ten years back
+MIN_COUNT_MAX = 100_000
+
+
 def _spec_problem(spec: CriterionSpec) -> str | None:
     if not spec.code.strip() or len(spec.code) > CODE_MAX:
         return f"Geef elk criterium een code van hooguit {CODE_MAX} tekens."
     if not spec.title.strip():
         return f"{spec.code}: geef het criterium een titel."
+    if spec.window_days is not None and not 0 <= spec.window_days <= WINDOW_DAYS_MAX:
+        return f"{spec.code}: een periode ligt tussen 0 en {WINDOW_DAYS_MAX} dagen."
+    if spec.min_count is not None and not 0 <= spec.min_count <= MIN_COUNT_MAX:
+        return f"{spec.code}: een minimum aantal ligt tussen 0 en {MIN_COUNT_MAX:,}.".replace(",", ".")
+    if spec.threshold is not None and not math.isfinite(spec.threshold):
+        return f"{spec.code}: vul als drempelwaarde een gewoon getal in."
     if spec.kind not in CRITERION_KINDS:
         return f"{spec.code}: soort moet 'metric' of 'assessment' zijn."
     if spec.kind == "metric":

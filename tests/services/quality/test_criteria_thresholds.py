@@ -56,3 +56,19 @@ def test_publishing_accepts_the_ends_of_each_range(network, code, threshold):
     new = criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs,
                                actor=network.coordinator)
     assert next(c for c in new.criteria if c.code == code).threshold == threshold
+
+
+@pytest.mark.parametrize("changes, message", [
+    # Found by the hostile-input walk: 2**63 reached the database and answered 500.
+    ({"min_count": 2**63}, "K1: een minimum aantal ligt tussen 0 en 100.000."),
+    ({"min_count": -1}, "K1: een minimum aantal ligt tussen 0 en 100.000."),
+    ({"window_days": 2**31}, "K1: een periode ligt tussen 0 en 3660 dagen."),
+    ({"threshold": float("nan")}, "K1: vul als drempelwaarde een gewoon getal in."),
+    ({"threshold": float("inf")}, "K1: vul als drempelwaarde een gewoon getal in."),
+])
+def test_publishing_refuses_a_period_count_or_threshold_no_database_can_hold(network, changes, message):
+    specs = _with(criteria.specs_of(criteria.current_set(date(2026, 11, 24))), "K1", **changes)
+    with pytest.raises(InvalidInput) as caught:
+        criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs, actor=network.coordinator)
+    assert caught.value.errors["criteria.K1"] == message
+    assert [s.version for s in criteria.all_sets()] == ["2026.1"]
