@@ -402,7 +402,7 @@ def count(env, services, fake, clients, faults, started, elapsed, drained, argum
     rows = _sql(env, "SELECT idempotency_key, status, coalesce(last_error, '') FROM outbox WHERE kind = 'email'")
     received = Counter(call.key for call in fake.accepted)
     sent_rows = {key for key, status, _ in rows if status == "sent"}
-    undecided = [key for key, status, error in rows if status == "failed" and "mogelijk verzonden" in error]
+    undecided = [key for key, status, error in rows if status == "failed" and "mogelijk verzonden" in error.lower()]
     other_failed = [key for key, status, error in rows if status == "failed" and key not in undecided]
     mails_lost = sum(1 for key in sent_rows if received[key] == 0)
     mails_unsent = sum(1 for key, status, _ in rows if status in ("pending", "enqueued", "sending"))
@@ -454,7 +454,7 @@ def count(env, services, fake, clients, faults, started, elapsed, drained, argum
             Counter(a.status or 0 for a in answers).items())),
     ]
     clean = not (lost_requests or duplicated_requests or lost_replies or duplicated_replies or mails_lost
-                 or mails_duplicated or unknown_keys or mails_unsent or server_errors)
+                 or mails_duplicated or unknown_keys or mails_unsent or other_failed or server_errors)
     lines.append("result:   " + ("clean — nothing lost, nothing duplicated" if clean else "NOT CLEAN"))
     return {"text": "\n".join(lines), "clean": clean}
 
