@@ -14,11 +14,11 @@ into a 500 ("ghost" error), and the write and its recorded answer are committed 
 import logging
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from loket.extensions import db
-from loket.services.errors import Conflict
+from loket.services.errors import Conflict, InvalidInput
 from loket.services.messaging import outbox
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,19 @@ def abandon() -> None:
     session.info.pop(HOLDING, None)
     session.info.pop(OWED, None)
     session.rollback()
+
+
+UNSTORABLE_MESSAGE = ("Wat je invulde kan niet worden opgeslagen: het bevat een stuurteken (zoals een NUL-teken) "
+                      "of een getal dat te groot is. Pas het aan en probeer het opnieuw.")
+
+
+def refused_input_for(error: Exception) -> InvalidInput | None:
+    """The InvalidInput a database error means when the database refused a value itself (PostgreSQL stores no
+    NUL in text; a number beyond its column), else None. Every field is checked in its service first (the text
+    rule, ids, ranges); this is the net below those checks, so a check that was forgotten answers 400, not 500."""
+    if isinstance(error, DataError):
+        return InvalidInput({"form": UNSTORABLE_MESSAGE})
+    return None
 
 
 def conflict_for(error: Exception) -> Conflict | None:

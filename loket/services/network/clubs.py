@@ -24,7 +24,7 @@ from loket.models import (
 )
 from loket.models.base import today_in_amsterdam, utcnow
 from loket.services.errors import Forbidden, InvalidInput, NotFound
-from loket.services.ids import ID_MAX, row_by_id
+from loket.services.ids import ID_MAX, as_id, row_by_id
 from loket.services.search import contains
 from loket.services.text import EMAIL_MAX, GEMEENTE_CODE_PATTERN, clean_name, has_control_characters, typed_day
 from loket.services.transaction import commit
@@ -177,9 +177,9 @@ def sports_in_reading_order() -> list[Sport]:
 
 
 def _sports(errors: dict, sport_ids) -> list[Sport]:
-    try:
-        wanted = {int(sport_id) for sport_id in (sport_ids or []) if str(sport_id).strip()}
-    except (TypeError, ValueError):
+    given = [sport_id for sport_id in (sport_ids or []) if str(sport_id).strip()]
+    wanted = {as_id(sport_id) for sport_id in given}
+    if None in wanted:  # not a number, or none a sport can have
         wanted = None
     found = list(db.session.scalars(select(Sport).where(Sport.id.in_(wanted)))) if wanted else []
     if wanted is None or len(found) != len(wanted):

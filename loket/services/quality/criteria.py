@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from loket.extensions import db
+from loket.services.text import CONTROL_MESSAGE, LINE_CHARACTERS, has_control_characters
 from loket.models import (
     COMPARISONS,
     CRITERION_KINDS,
@@ -74,9 +75,11 @@ def publish_set(*, version: str, valid_from: date, criteria: list[CriterionSpec]
     version = (version or "").strip()
     if not version or len(version) > VERSION_MAX:
         errors["version"] = f"Geef de versie een naam van hooguit {VERSION_MAX} tekens, zoals 2027.1."
+    elif has_control_characters(version):
+        errors["version"] = CONTROL_MESSAGE
     elif db.session.scalar(select(CriteriaSet.id).where(CriteriaSet.version == version)):
         errors["version"] = f"Versie {version} bestaat al; gepubliceerde versies veranderen niet."
-    errors.update(_criteria_errors(criteria))
+    errors.update(_criteria_errors(criteria, notes))
     if errors:
         raise InvalidInput(errors)
     criteria_set = build_set(version, valid_from, criteria, author=actor, notes=notes)
@@ -120,7 +123,7 @@ def correct_set(criteria_set: CriteriaSet, *, valid_from: date, criteria: list[C
     is refused with Conflict (409)."""
     today = today or today_in_amsterdam()
     correctable(criteria_set, today)
-    errors = _criteria_errors(criteria)
+    errors = _criteria_errors(criteria, notes)
     if valid_from is None or valid_from < today:
         errors["valid_from"] = f"Kies vandaag ({today:%d-%m-%Y}) of een latere dag; een versie begint niet in het verleden."
     if errors:
@@ -187,7 +190,7 @@ def _change(field: str, code: str | None, before, after) -> dict:
     return {"field": field, "code": code, "from": before, "to": after}
 
 
-def _criteria_errors(criteria: list[CriterionSpec]) -> dict[str, str]:
+def _criteria_errors(criteria: list[CriterionSpec], notes: str | None = None) -> dict[str, str]:
     """Field → Dutch message for the criteria of a version (publishing and correcting alike)."""
     errors: dict[str, str] = {}
     if not criteria:
@@ -199,6 +202,8 @@ def _criteria_errors(criteria: list[CriterionSpec]) -> dict[str, str]:
         problem = _spec_problem(spec)
         if problem:
             errors[f"criteria.{spec.code or '?'}"] = problem
+    if has_control_characters(notes or "", allowed=LINE_CHARACTERS):
+        errors["notes"] = CONTROL_MESSAGE
     return errors
 
 
@@ -212,6 +217,10 @@ def _spec_problem(spec: CriterionSpec) -> str | None:
         return f"Geef elk criterium een code van hooguit {CODE_MAX} tekens."
     if not spec.title.strip():
         return f"{spec.code}: geef het criterium een titel."
+    if has_control_characters(spec.code + spec.title + (spec.kind or "") + (spec.metric or "")
+                              + spec.comparison) or has_control_characters(spec.description or "",
+                                                                           allowed=LINE_CHARACTERS):
+        return f"{spec.code}: {CONTROL_MESSAGE[0].lower()}{CONTROL_MESSAGE[1:]}"
     if spec.window_days is not None and not 0 <= spec.window_days <= WINDOW_DAYS_MAX:
         return f"{spec.code}: een periode ligt tussen 0 en {WINDOW_DAYS_MAX} dagen."
     if spec.min_count is not None and not 0 <= spec.min_count <= MIN_COUNT_MAX:

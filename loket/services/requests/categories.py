@@ -131,6 +131,8 @@ def _validate_name(errors: dict, name: str | None, *, exclude_id: int | None) ->
         errors["name"] = "Geef de categorie een naam."
     elif len(name) > NAME_MAX:
         errors["name"] = f"De naam mag maximaal {NAME_MAX} tekens lang zijn (nu {len(name)})."
+    elif has_control_characters(name):
+        errors["name"] = "De naam kan geen stuurtekens (zoals een NUL- of escape-teken) bevatten."
     else:
         # The table is small; comparing in Python folds case the same way on every database.
         for other_id, other_name in db.session.execute(select(Category.id, Category.name)):

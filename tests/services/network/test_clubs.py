@@ -98,6 +98,9 @@ def test_one_basiseis_not_met_makes_club_not_eligible(network):
     ({"kvk_number": "1234567a"}, "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
     ({"sport_ids": [9999]}, "sports", "Kies sporten uit de lijst."),
     ({"sport_ids": ["voetbal"]}, "sports", "Kies sporten uit de lijst."),
+    # Found by the hostile-input walk: a number beyond the database's integer answered 500.
+    ({"sport_ids": [str(2**63)]}, "sports", "Kies sporten uit de lijst."),
+    ({"sport_ids": ["-1"]}, "sports", "Kies sporten uit de lijst."),
     ({"basiseisen": {"vog": ("misschien", None)}}, "basiseis_vog_status",
      "Kies een status voor ‘VOG voor wie met jeugd of kwetsbaren werkt’."),
     ({"basiseisen": {"vcp": ("voldoet", "2026-03-16")}}, "basiseis_vcp_date",

@@ -72,3 +72,20 @@ def test_publishing_refuses_a_period_count_or_threshold_no_database_can_hold(net
         criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), criteria=specs, actor=network.coordinator)
     assert caught.value.errors["criteria.K1"] == message
     assert [s.version for s in criteria.all_sets()] == ["2026.1"]
+
+
+def test_publishing_refuses_control_characters_in_a_criterion_the_version_and_the_notes(network):
+    """Found by the hostile-input walk on PostgreSQL, which refuses a NUL in text (500 before)."""
+    current = criteria.specs_of(criteria.current_set(date(2026, 11, 24)))
+    for specs, version, notes, field in ((_with(current, "K3", title="a\x00b"), "2027.1", None, "criteria.K3"),
+                                         (_with(current, "K3", description="x\x1b[31m"), "2027.1", None, "criteria.K3"),
+                                         (current, "2027\x00", None, "version"),
+                                         (current, "2027.1", "toelichting\x07", "notes")):
+        with pytest.raises(InvalidInput) as caught:
+            criteria.publish_set(version=version, valid_from=date(2027, 1, 1), criteria=specs, notes=notes,
+                                 actor=network.coordinator)
+        assert "stuurtekens" in caught.value.errors[field], (field, caught.value.errors)
+    assert [s.version for s in criteria.all_sets()] == ["2026.1"]
+    # A line break in a description or the notes stays allowed.
+    criteria.publish_set(version="2027.1", valid_from=date(2027, 1, 1), notes="Regel 1\nRegel 2",
+                         criteria=_with(current, "K3", description="Eén\nTwee"), actor=network.coordinator)
