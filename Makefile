@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := LOKET_CONFIG=development $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; TEST_PROCESSES=0 runs everything in this process.
+TEST_PROCESSES ?= auto
 
 .PHONY: venv run test worker scheduler loadtest
 
@@ -26,7 +28,7 @@ run: venv
 
 # pytest exits non-zero on failures and when no tests are collected (exit code 5); make passes it on.
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # Background work (needs REDIS_URL): a worker for the mail, default and reports queues, and the planner.
 worker: venv

@@ -2,20 +2,24 @@
 
 The suite runs on in-memory SQLite by default and on PostgreSQL when DATABASE_URL is set.
 """
-import pytest
+from tests.support import parallel
 
-from config import TestingConfig
-from loket import create_app
-from loket.extensions import db as _db, limiter
-from loket.services.messaging import outbox
-from loket.services.network import account_tokens
-from loket.services.requests import actions
-from tests import factories
-from tests.support import network_snapshot
-from tests.support.account import recorded_calls
-from tests.support.client import CsrfClient
-from tests.support.db import clean_database
-from tests.support.requests import file_request
+parallel.give_this_worker_its_own_services()  # before config.py reads DATABASE_URL
+
+import pytest  # noqa: E402
+
+from config import TestingConfig  # noqa: E402
+from loket import create_app  # noqa: E402
+from loket.extensions import db as _db, limiter  # noqa: E402
+from loket.services.messaging import outbox  # noqa: E402
+from loket.services.network import account_tokens  # noqa: E402
+from loket.services.requests import actions  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.support import network_snapshot  # noqa: E402
+from tests.support.account import recorded_calls  # noqa: E402
+from tests.support.client import CsrfClient  # noqa: E402
+from tests.support.db import clean_database  # noqa: E402
+from tests.support.requests import file_request  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
