@@ -87,6 +87,9 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # The full-text index is made by hand in its migration and is not mapped: autogenerate leaves it alone.
+    from loket.models.search_index import outside_search_index
+    conf_args.setdefault("include_object", outside_search_index)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

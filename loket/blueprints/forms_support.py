@@ -61,3 +61,18 @@ def new_password_repeat_field(new_password_name: str) -> PasswordField:
                          validators=[DataRequired("Typ het nieuwe wachtwoord nog een keer."),
                                      EqualTo(new_password_name, PASSWORDS_DIFFER)],
                          render_kw={"autocomplete": "new-password"})
+
+
+def search_from_query_string():
+    """The search box of a request list (`?q=`): (what was typed, for the box; the Search or None; the Dutch
+    error, when the words break the search-box rule — the page then answers 400 with it beside the box)."""
+    from flask import request
+
+    from loket.services.requests.request_search import Search
+    from loket.services.search import SEARCH_MAX
+
+    typed = request.args.get("q") or ""
+    try:
+        return typed[:SEARCH_MAX], Search.of(typed), None
+    except InvalidInput as error:
+        return typed[:SEARCH_MAX], None, error.errors["q"]

@@ -12,7 +12,8 @@ from loket.blueprints.api.serializers import CLUB, SUPPORTER
 from loket.extensions import db
 from loket.models import OPEN_STATUSES, Category, Referral, SupportRequest, User
 from loket.services.errors import Conflict, Forbidden, NotFound
-from loket.services.requests import queues, teamwork
+from loket.services.requests import queues, request_search, teamwork
+from loket.services.requests.request_search import Search
 
 CLUB_VIEW = "club"
 VIEWS = (*queues.QUEUE_VIEWS, CLUB_VIEW)
@@ -24,23 +25,27 @@ def default_view(user: User) -> str:
 
 
 def request_page(user: User, *, view: str, status: str | None, category_id: int | None, page: int,
-                 per_page: int):
+                 per_page: int, search: Search | None = None):
     """One page of the requests `user` may list in `view`, with a constant number of queries.
 
     club: the user's clubs' requests, newest first. team / inkomend / uitgaand / samenwerking: the
     supporter's queue views (requests.QUEUE_VIEWS), soonest due first. `status` is a status or "open";
-    None means every status.
+    None means every status. `search`: only what the words find (request_search), best match first.
     """
     if view == CLUB_VIEW:
         if not user.has_role("club"):
             raise Forbidden("De weergave ‘club’ is er alleen voor clubcontacten.", field="view")
         query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
-                 .options(selectinload(SupportRequest.filed_by).lazyload(User.memberships))
-                 .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()))
+                 .options(selectinload(SupportRequest.filed_by).lazyload(User.memberships)))
+        order = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
+        if search is not None:
+            query = query.where(request_search.matching(search, include_internal=False))
+            order = (request_search.rank(search), *order)
+        query = query.order_by(*order)
     else:
         if not user.has_role(*SUPPORTERS):
             raise Forbidden("De wachtrijen zijn er alleen voor ondersteuners.", field="view")
-        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id)
+        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id, search=search)
         return queues.queue(user, filters, page=page, per_page=per_page)
     if status == "open":
         query = query.where(SupportRequest.status.in_(OPEN_STATUSES))

@@ -35,6 +35,7 @@ from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import clubs as clubs_service
 from loket.services.network import teams
 from loket.services.requests import actions, filing, queues, teamwork
+from loket.services.requests.request_search import Search
 
 READERS = ("club", *SUPPORTERS)
 # Passed on for a sport name we do not know, so the service reports it with the other field errors.
@@ -83,7 +84,7 @@ def list_requests(query: RequestListQuery):
     if query.category and category_id is None:
         raise InvalidInput({"category": f"Er is geen categorie met slug ‘{query.category}’."})
     pagination = lookups.request_page(current_user, view=view, status=query.status, category_id=category_id,
-                                      page=query.page, per_page=query.per_page)
+                                      page=query.page, per_page=query.per_page, search=Search.of(query.q))
     audience = CLUB if view == lookups.CLUB_VIEW else SUPPORTER
     return serializers.page(pagination, lambda r: serializers.request_summary(r, audience))
 

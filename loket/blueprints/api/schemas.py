@@ -263,6 +263,11 @@ class RequestListQuery(PageQuery):
     status: Literal[(*STATUSES, "open")] = optional(
         "Een status, of ‘open’ voor alles wat nog loopt. Zonder: alle statussen.")
     category: text(max_length=80) = optional("De slug van een categorie.")
+    q: text() = optional(
+        "Zoekwoorden (hooguit 100 tekens), te combineren met de andere filters: in het kenmerk, de titel, de "
+        "omschrijving, de berichten die je mag lezen (ondersteuners ook de interne notities) en de naam van de "
+        "club. Woorden worden op hun stam gezocht (‘vrijwilligers’ vindt ‘vrijwilliger’); alle woorden moeten "
+        "voorkomen. De beste treffers eerst.")
 
 
 # ---------------------------------------------------------------- responses

@@ -6,14 +6,14 @@ from loket.access import allow
 from loket.blueprints.club import bp
 from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
 from loket.blueprints.form_tokens import submitted_once
-from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.forms_support import attach_errors, or_404, search_from_query_string
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.extensions import db
 from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
-from loket.services.requests import actions, categories, queues
+from loket.services.requests import actions, categories, queues, request_search
 from loket.services.requests import filing as filing_service
 from loket.services.requests import satisfaction as satisfaction_service
 
@@ -36,14 +36,19 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @bp.route("/aanvragen")
 @allow("club")
 def requests_list():
-    pagination = queues.club_requests(current_user, page=requested_page())
+    typed, search, search_error = search_from_query_string()
+    if (found := request_search.request_with_reference(current_user, search, as_club=True)) is not None:
+        return redirect(url_for("club.detail", request_id=found))
+    pagination = queues.club_requests(current_user, page=requested_page(), search=search)
     if (moved := redirect_to_existing_page(pagination, "club.requests_list")) is not None:
         return moved
     waiting = registrations_service.status_of_own_clubs(current_user)
     # People asking to join one of our (active) clubs: the club's contacts decide, like the loket.
     joins = registrations_service.pending_for(current_user) if _has_active_club() else None
+    highlights = request_search.highlighted(search, pagination.items, include_internal=False) if search else {}
     return render_template("club/list.html", pagination=pagination, waiting=waiting, joins=joins,
-                           can_file=_has_active_club())
+                           can_file=_has_active_club(), typed=typed, search=search,
+                           search_error=search_error, highlights=highlights), 400 if search_error else 200
 
 
 def _has_active_club() -> bool:

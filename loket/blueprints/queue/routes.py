@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.form_tokens import submitted_once
-from loket.blueprints.forms_support import attach_errors, or_404
+from loket.blueprints.forms_support import attach_errors, or_404, search_from_query_string
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.queue import bp
 from loket.blueprints.queue.forms import (
@@ -34,27 +34,34 @@ from loket.services.requests import actions, teamwork, workflow
 from loket.services.requests import categories as categories_service
 from loket.services.requests import filing as filing_service
 from loket.services.requests import queues as queues_service
+from loket.services.requests import request_search
 from loket.services.search import search_text
 
 
 @bp.route("/")
 @allow(*SUPPORTERS)
 def index():
+    typed, search, search_error = search_from_query_string()
+    if (found := request_search.request_with_reference(current_user, search, as_club=False)) is not None:
+        return redirect(url_for("queue.detail", request_id=found))
     filters = queues_service.QueueFilter(
         view=request.args.get("weergave") or "team",
         status=request.args.get("status") or None,
         category_id=request.args.get("categorie", type=as_id),
         assignee=request.args.get("behandelaar") or None,
+        search=search,
     )
     pagination = queues_service.queue(current_user, filters, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
+    highlights = request_search.highlighted(search, pagination.items, include_internal=True) if search else {}
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
-    )
+        typed=typed, search_error=search_error, highlights=highlights,
+    ), 400 if search_error else 200
 
 
 def _registration_count() -> int | None:

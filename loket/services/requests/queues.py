@@ -26,6 +26,8 @@ from loket.services.errors import NotFound
 from loket.services.network.teams import team_ids_of
 from loket.services.pagination import RowPage, paginate_rows
 from loket.services.ids import as_id
+from loket.services.requests import request_search
+from loket.services.requests.request_search import Search
 
 NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
 
@@ -40,9 +42,15 @@ def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
 CLUB_PAGE_SIZE = 25
 
 
-def club_requests(user: User, *, page: int = 1, per_page: int | None = None):
-    query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
-             .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()))
+def club_requests(user: User, *, page: int = 1, per_page: int | None = None, search: Search | None = None):
+    """A club contact's requests, newest first; with `search`, those the words find in what the club may read
+    (never an internal note), best match first."""
+    query = select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
+    order = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    if search is not None:
+        query = query.where(request_search.matching(search, include_internal=False))
+        order = (request_search.rank(search), *order)
+    query = query.order_by(*order)
     return db.paginate(query, page=page, per_page=per_page or CLUB_PAGE_SIZE, error_out=False)
 
 
@@ -67,6 +75,7 @@ class QueueFilter:
     status: str | None = None  # a status, "open" (default) or "alle"
     category_id: int | None = None
     assignee: str | None = None  # "ik", "niemand" or a user id
+    search: Search | None = None  # typed words: also the internal notes (a team working on it reads them)
 
 
 def _queue_base(view: str, team_ids: list[int]):
@@ -100,10 +109,14 @@ def queue_query(user: User, filters: QueueFilter):
     elif filters.assignee and filters.assignee.isascii() and filters.assignee.isdigit():
         # A number that can name no user (too large) finds no request, as an unknown id does.
         query = query.where(SupportRequest.assignee_id == (as_id(filters.assignee) or 0))
+    order = (SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id)
+    if filters.search is not None:
+        query = query.where(request_search.matching(filters.search, include_internal=True))
+        order = (request_search.rank(filters.search), *order)
     return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
                           selectinload(SupportRequest.filed_by).lazyload(User.memberships),
                           selectinload(SupportRequest.open_referral))
-            .order_by(SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id))
+            .order_by(*order))
 
 
 def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None):

@@ -1,0 +1,206 @@
+"""Searching requests by words: one function hides PostgreSQL's full-text search and SQLite's FTS5.
+
+What is searched: the reference, title and description of a request, its replies and — for those who may read
+them — its internal notes, and the club's name. Who finds what is decided by the query the words narrow (the
+queue's or the club's list: the same visibility, DESIGN §7); the words only add a condition and a rank.
+
+- PostgreSQL: `websearch_to_tsquery('dutch', …)` against the stored vectors of models/search_index.py, so
+  stemming finds "vrijwilliger" for "vrijwilligers", and operators a person types (quotes, "-", "or") mean what
+  they mean on a search engine and never make an error.
+- SQLite: FTS5, each typed word matched as a prefix as typed or stemmed (the Snowball Dutch stemmer), all
+  words required; operators are read as words.
+
+`matching(...)` is the condition for a select of SupportRequest; `rank(...)` orders by relevance;
+`highlighted(...)` gives, for the requests on one page, the title and a snippet with the words marked, in one
+query; `reference_in(...)` reads a typed reference (LK-2026-000123), which the pages open directly.
+"""
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, literal, literal_column, or_, select, text
+from sqlalchemy.sql import ColumnElement
+
+from loket.extensions import db
+from loket.models import Club, Event, SupportRequest
+from loket.models.search_index import fts_table
+from loket.services.search import search_text
+
+REFERENCE = re.compile(r"^\s*(LK-\d{4}-\d{6})\s*$", re.IGNORECASE)
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_WORDS = 12  # beyond this a query is a pasted text: the first words decide
+# Marks around matched words that no stored text holds (the text rule refuses control characters).
+START, STOP = "\x02", "\x03"
+SNIPPET_WORDS = 24
+
+
+@dataclass(frozen=True)
+class Search:
+    """Typed search words, checked by the one search-box rule (services/search.search_text)."""
+
+    text: str
+
+    @classmethod
+    def of(cls, raw: str | None, *, field: str = "q") -> "Search | None":
+        """None when nothing was typed. :raises InvalidInput: control characters or too long (Dutch)."""
+        typed = search_text(raw, field=field)
+        return cls(typed) if typed else None
+
+    @property
+    def words(self) -> list[str]:
+        return WORD.findall(self.text.casefold())[:MAX_WORDS]
+
+
+def reference_in(search: "Search | None") -> str | None:
+    """The reference a search is, in its stored form (LK-2026-000123), else None."""
+    if search is None:
+        return None
+    match = REFERENCE.match(search.text)
+    return match.group(1).upper() if match else None
+
+
+def _on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _ts_query(search: Search):
+    return func.websearch_to_tsquery(literal_column("'dutch'::regconfig"), literal(search.text, type_=Text))
+
+
+def _fts_query(search: Search) -> str:
+    """An FTS5 MATCH expression: every word, as typed or stemmed, matched as a prefix and quoted so nothing is an
+    operator. (A Snowball stem is not always a prefix of its word — "subsidieregeling" → "subsidieregeel" —
+    so the word itself is tried too.)"""
+    import snowballstemmer
+
+    stemmer = snowballstemmer.stemmer("dutch")
+    alternatives = ({word, stemmer.stemWord(word)} for word in search.words)
+    return " AND ".join("(" + " OR ".join(f'"{form}"*' for form in sorted(forms)) + ")" for forms in alternatives)
+
+
+def _fts_ids(table: str, search: Search):
+    fts = fts_table(table)
+    return text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :fts_query").bindparams(
+        bindparam("fts_query", _fts_query(search))).columns(column("rowid", Integer))
+
+
+def _vector(table: str):
+    """The (unmapped) search_vector column of a table (PostgreSQL, models/search_index.py)."""
+    return literal_column(f"{table}.search_vector")
+
+
+def matching(search: Search, *, include_internal: bool) -> ColumnElement[bool]:
+    """Requests whose own text, club name or readable messages hold the words. `include_internal`: also the
+    internal notes (supporters of a team working on the request; never a club)."""
+    readable = literal(True) if include_internal else Event.is_public
+    if _on_postgres():
+        query = _ts_query(search)
+        in_messages = exists().where(Event.request_id == SupportRequest.id, readable,
+                                     _vector("events").op("@@")(query))
+        in_club = exists().where(Club.id == SupportRequest.club_id, _vector("clubs").op("@@")(query))
+        return or_(_vector("support_requests").op("@@")(query), in_messages, in_club)
+    if not search.words:
+        return literal(False)
+    in_messages = exists().where(Event.request_id == SupportRequest.id, readable,
+                                 Event.id.in_(_fts_ids("events", search)))
+    return or_(SupportRequest.id.in_(_fts_ids("support_requests", search)), in_messages,
+               SupportRequest.club_id.in_(_fts_ids("clubs", search)))
+
+
+def rank(search: Search):
+    """Best first: a match in the request's own reference or title (then description) before one found only in
+    its messages or club name."""
+    if _on_postgres():
+        return func.ts_rank(_vector("support_requests"), _ts_query(search)).desc()
+    return case((SupportRequest.id.in_(_fts_ids("support_requests", search)), 1), else_=0).desc()
+
+
+@dataclass(frozen=True)
+class Highlight:
+    title: Markup
+    snippet: Markup | None  # the words in their context: from the description or a readable message
+
+
+def _marked(text_: str | None) -> Markup | None:
+    if text_ is None:
+        return None
+    return Markup(str(escape(text_)).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def highlighted(search: Search, requests: list[SupportRequest], *, include_internal: bool) -> dict[int, Highlight]:
+    """Request id → its title and a snippet with the matched words marked, for the requests of one page (one
+    query on PostgreSQL, two on SQLite)."""
+    ids = [request.id for request in requests]
+    if not ids:
+        return {}
+    found = _highlights_postgres(search, ids, include_internal) if _on_postgres() \
+        else _highlights_sqlite(search, ids, include_internal)
+    return {request.id: Highlight(title=_marked(found.get(request.id, (None, None))[0] or request.title),
+                                  snippet=_marked(found.get(request.id, (None, None))[1]))
+            for request in requests}
+
+
+def _highlights_postgres(search: Search, ids: list[int], include_internal: bool) -> dict[int, tuple]:
+    options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+    snippet_options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8"
+    readable = "" if include_internal else "AND e.is_public"
+    # The snippet marks any of the words (q_any): the description when it holds one, else the first readable
+    # message that does.
+    rows = db.session.execute(text(f"""
+        WITH q AS (SELECT websearch_to_tsquery('dutch', :typed) AS query,
+                          websearch_to_tsquery('dutch', :any_word) AS any_word)
+        SELECT r.id,
+               ts_headline('dutch', r.title, q.query, :options),
+               CASE WHEN to_tsvector('dutch', coalesce(r.description, '')) @@ q.any_word
+                    THEN ts_headline('dutch', r.description, q.any_word, :snippet_options)
+                    ELSE (SELECT ts_headline('dutch', e.body, q.any_word, :snippet_options) FROM events e
+                          WHERE e.request_id = r.id {readable} AND e.search_vector @@ q.any_word
+                          ORDER BY e.id LIMIT 1) END
+        FROM support_requests r, q WHERE r.id = ANY(:ids)"""),
+        {"typed": search.text, "any_word": " or ".join(search.words), "options": options,
+         "snippet_options": snippet_options, "ids": ids})
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _highlights_sqlite(search: Search, ids: list[int], include_internal: bool) -> dict[int, tuple]:
+    if not search.words:
+        return {}
+    fts, events = fts_table("support_requests"), fts_table("events")
+    marks = {"start": START, "stop": STOP, "more": "…", "words": SNIPPET_WORDS, "fts_query": _fts_query(search)}
+    listed = ", ".join(str(int(i)) for i in ids)
+    own = db.session.execute(text(
+        f"SELECT rowid, highlight({fts}, 1, :start, :stop), snippet({fts}, 2, :start, :stop, :more, :words), "
+        f"instr(highlight({fts}, 2, :start, :stop), :start) > 0 "
+        f"FROM {fts} WHERE {fts} MATCH :fts_query AND rowid IN ({listed})"), marks).all()
+    found = {row[0]: (row[1], row[2] if row[3] else None) for row in own}
+    readable = "" if include_internal else "AND e.is_public"
+    in_messages = db.session.execute(text(
+        f"SELECT e.request_id, snippet({events}, 0, :start, :stop, :more, :words) FROM {events} "
+        f"JOIN events e ON e.id = {events}.rowid WHERE {events} MATCH :fts_query AND e.request_id IN ({listed}) "
+        f"{readable} ORDER BY e.id"), marks).all()
+    for request_id, snippet in in_messages:
+        title, own_snippet = found.get(request_id, (None, None))
+        if own_snippet is None:
+            found[request_id] = (title, snippet)
+    return found
+
+
+def request_with_reference(user, search: "Search | None", *, as_club: bool) -> int | None:
+    """The id of the request a typed reference names, when `user` may open it (as a contact of its club, or as
+    a supporter with access, DESIGN §7); None otherwise, and the words are searched as usual."""
+    reference = reference_in(search)
+    if reference is None:
+        return None
+    request = db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
+    if request is None:
+        return None
+    if as_club:
+        return request.id if request.club_id in user.club_ids else None
+    from loket.services.errors import NotFound
+    from loket.services.requests import teamwork
+
+    try:
+        teamwork.supporter_access(user, request.id)
+    except NotFound:
+        return None
+    return request.id
