@@ -89,6 +89,10 @@ class SupportRequest(db.Model):
         Index("ix_support_requests_queue", "owner_team_id", "status", "due_at"),
         Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
         Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id"),
+        # The queue's other orders: oldest first, last activity first. (The club order sorts one team's
+        # requests by their club's name after the join: no index serves an order across two tables.)
+        Index("ix_support_requests_team_created", "owner_team_id", "created_at"),
+        Index("ix_support_requests_team_updated", "owner_team_id", "updated_at"),
         Index("ix_support_requests_club_created", "club_id", "created_at"),
         # Quality metrics and demand aggregates scan by filing and resolution time.
         Index("ix_support_requests_created_at", "created_at"),

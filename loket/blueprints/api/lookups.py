@@ -25,7 +25,7 @@ def default_view(user: User) -> str:
 
 
 def request_page(user: User, *, view: str, status: str | None, category_id: int | None, page: int,
-                 per_page: int, search: Search | None = None):
+                 per_page: int, search: Search | None = None, sort: str = "deadline"):
     """One page of the requests `user` may list in `view`, with a constant number of queries.
 
     club: the user's clubs' requests, newest first. team / inkomend / uitgaand / samenwerking: the
@@ -45,7 +45,8 @@ def request_page(user: User, *, view: str, status: str | None, category_id: int 
     else:
         if not user.has_role(*SUPPORTERS):
             raise Forbidden("De wachtrijen zijn er alleen voor ondersteuners.", field="view")
-        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id, search=search)
+        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id, search=search,
+                                     sort=sort)
         return queues.queue(user, filters, page=page, per_page=per_page)
     if status == "open":
         query = query.where(SupportRequest.status.in_(OPEN_STATUSES))

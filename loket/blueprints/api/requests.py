@@ -84,7 +84,8 @@ def list_requests(query: RequestListQuery):
     if query.category and category_id is None:
         raise InvalidInput({"category": f"Er is geen categorie met slug ‘{query.category}’."})
     pagination = lookups.request_page(current_user, view=view, status=query.status, category_id=category_id,
-                                      page=query.page, per_page=query.per_page, search=Search.of(query.q))
+                                      page=query.page, per_page=query.per_page, search=Search.of(query.q),
+                                      sort=query.sort or "deadline")
     audience = CLUB if view == lookups.CLUB_VIEW else SUPPORTER
     return serializers.page(pagination, lambda r: serializers.request_summary(r, audience))
 

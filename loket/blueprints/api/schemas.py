@@ -34,6 +34,7 @@ from loket.models import (
     RUN_STATES,
     STATUSES,
 )
+from loket.services.requests.queues import QUEUE_SORTS
 from loket.services.text import LINE_CHARACTERS, has_control_characters
 
 TEAM_TYPES = ("loket", "bond", "initiatief")
@@ -254,6 +255,9 @@ class PageQuery(Query):
     per_page: QueryNumber = Field(50, ge=1, le=100, description="Aantal per pagina (hooguit 100).")
 
 
+QUEUE_SORT_KEYS = tuple(QUEUE_SORTS)
+
+
 class RequestListQuery(PageQuery):
     view: Literal[VIEWS] = optional(
         "club: de aanvragen van je clubs (standaard voor clubcontacten). team: jullie wachtrij (standaard voor "
@@ -268,6 +272,9 @@ class RequestListQuery(PageQuery):
         "omschrijving, de berichten die je mag lezen (ondersteuners ook de interne notities) en de naam van de "
         "club. Woorden worden op hun stam gezocht (‘vrijwilligers’ vindt ‘vrijwilliger’); alle woorden moeten "
         "voorkomen. De beste treffers eerst.")
+    sort: Literal[QUEUE_SORT_KEYS] = optional(
+        "Volgorde van een wachtrij: deadline (standaard), oudste, activiteit (laatste activiteit eerst) of club. "
+        "Met `q`: de beste treffers eerst, dan deze volgorde. De lijst van een club: nieuwste eerst.")
 
 
 # ---------------------------------------------------------------- responses

@@ -50,6 +50,7 @@ def index():
         category_id=request.args.get("categorie", type=as_id),
         assignee=request.args.get("behandelaar") or None,
         search=search,
+        sort=request.args.get("volgorde") if request.args.get("volgorde") in queues_service.QUEUE_SORTS else "deadline",
     )
     pagination = queues_service.queue(current_user, filters, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
@@ -60,7 +61,7 @@ def index():
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
-        typed=typed, search_error=search_error, highlights=highlights,
+        typed=typed, search_error=search_error, highlights=highlights, sorts=queues_service.QUEUE_SORTS,
     ), 400 if search_error else 200
 
 

@@ -69,6 +69,15 @@ QUEUE_VIEWS = {
 }
 
 
+# How a queue can be ordered (the first is the default); each has an index behind it (models/request.py).
+QUEUE_SORTS = {
+    "deadline": "deadline, eerstvolgende eerst",
+    "oudste": "oudste eerst",
+    "activiteit": "laatste activiteit eerst",
+    "club": "club (A–Z)",
+}
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     view: str = "team"  # one of QUEUE_VIEWS
@@ -76,6 +85,7 @@ class QueueFilter:
     category_id: int | None = None
     assignee: str | None = None  # "ik", "niemand" or a user id
     search: Search | None = None  # typed words: also the internal notes (a team working on it reads them)
+    sort: str = "deadline"  # one of QUEUE_SORTS
 
 
 def _queue_base(view: str, team_ids: list[int]):
@@ -109,7 +119,7 @@ def queue_query(user: User, filters: QueueFilter):
     elif filters.assignee and filters.assignee.isascii() and filters.assignee.isdigit():
         # A number that can name no user (too large) finds no request, as an unknown id does.
         query = query.where(SupportRequest.assignee_id == (as_id(filters.assignee) or 0))
-    order = (SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id)
+    query, order = _sorted(query, filters.sort)
     if filters.search is not None:
         query = query.where(request_search.matching(filters.search, include_internal=True))
         order = (request_search.rank(filters.search), *order)
@@ -117,6 +127,18 @@ def queue_query(user: User, filters: QueueFilter):
                           selectinload(SupportRequest.filed_by).lazyload(User.memberships),
                           selectinload(SupportRequest.open_referral))
             .order_by(*order))
+
+
+def _sorted(query, sort: str):
+    """The queue's select and its ORDER BY for a QUEUE_SORTS key (an unknown key: the deadline order)."""
+    if sort == "oudste":
+        return query, (SupportRequest.created_at, SupportRequest.id)
+    if sort == "activiteit":
+        return query, (SupportRequest.updated_at.desc(), SupportRequest.id.desc())
+    if sort == "club":
+        return (query.join(Club, Club.id == SupportRequest.club_id),
+                (Club.name, SupportRequest.created_at, SupportRequest.id))
+    return query, (SupportRequest.due_at.is_(None), SupportRequest.due_at, SupportRequest.id)
 
 
 def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None):
