@@ -5,14 +5,13 @@ Visibility itself is decided by the services (requests.team_ids_of / the queue v
 teamwork.supporter_access, requests.get_request_for_club_contact); nothing here widens it.
 """
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from loket.access import SUPPORTERS
 from loket.blueprints.api.serializers import CLUB, SUPPORTER
 from loket.extensions import db
-from loket.models import OPEN_STATUSES, Category, Referral, SupportRequest, User
+from loket.models import Category, Referral, User
 from loket.services.errors import Conflict, Forbidden, NotFound
-from loket.services.requests import queues, request_search, teamwork
+from loket.services.requests import queues, teamwork
 from loket.services.requests.request_search import Search
 
 CLUB_VIEW = "club"
@@ -35,26 +34,13 @@ def request_page(user: User, *, view: str, status: str | None, category_id: int 
     if view == CLUB_VIEW:
         if not user.has_role("club"):
             raise Forbidden("De weergave ‘club’ is er alleen voor clubcontacten.", field="view")
-        query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
-                 .options(selectinload(SupportRequest.filed_by).lazyload(User.memberships)))
-        order = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
-        if search is not None:
-            query = query.where(request_search.matching(search, include_internal=False))
-            order = (request_search.rank(search), *order)
-        query = query.order_by(*order)
-    else:
-        if not user.has_role(*SUPPORTERS):
-            raise Forbidden("De wachtrijen zijn er alleen voor ondersteuners.", field="view")
-        filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id, search=search,
-                                     sort=sort)
-        return queues.queue(user, filters, page=page, per_page=per_page)
-    if status == "open":
-        query = query.where(SupportRequest.status.in_(OPEN_STATUSES))
-    elif status:
-        query = query.where(SupportRequest.status == status)
-    if category_id:
-        query = query.where(SupportRequest.category_id == category_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        return queues.club_requests(user, page=page, per_page=per_page, search=search, status=status,
+                                    category_id=category_id)
+    if not user.has_role(*SUPPORTERS):
+        raise Forbidden("De wachtrijen zijn er alleen voor ondersteuners.", field="view")
+    filters = queues.QueueFilter(view=view, status=status or "alle", category_id=category_id, search=search,
+                                 sort=sort)
+    return queues.queue(user, filters, page=page, per_page=per_page)
 
 
 def category_id_for(slug: str | None) -> int | None:

@@ -42,10 +42,19 @@ def get_request_for_club_contact(user: User, request_id: int) -> SupportRequest:
 CLUB_PAGE_SIZE = 25
 
 
-def club_requests(user: User, *, page: int = 1, per_page: int | None = None, search: Search | None = None):
-    """A club contact's requests, newest first; with `search`, those the words find in what the club may read
-    (never an internal note), best match first."""
-    query = select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
+def club_requests(user: User, *, page: int = 1, per_page: int | None = None, search: Search | None = None,
+                  status: str | None = None, category_id: int | None = None):
+    """A club contact's requests, newest first (the club's list and the API's view "club"); with `search`, those
+    the words find in what the club may read (never an internal note), best match first. `status`: a status or
+    "open"; None is every status."""
+    query = (select(SupportRequest).where(SupportRequest.club_id.in_(user.club_ids))
+             .options(selectinload(SupportRequest.filed_by).lazyload(User.memberships)))
+    if status == "open":
+        query = query.where(SupportRequest.status.in_(OPEN_STATUSES))
+    elif status in STATUSES:
+        query = query.where(SupportRequest.status == status)
+    if category_id:
+        query = query.where(SupportRequest.category_id == category_id)
     order = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
     if search is not None:
         query = query.where(request_search.matching(search, include_internal=False))
