@@ -13,7 +13,7 @@ from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
-from loket.services.requests import actions, categories, queues, request_search
+from loket.services.requests import actions, categories, queues, request_search, teamwork
 from loket.services.requests import filing as filing_service
 from loket.services.requests import satisfaction as satisfaction_service
 
@@ -37,7 +37,7 @@ def _fill_choices(form: RequestForm) -> list[Club]:
 @allow("club")
 def requests_list():
     typed, search, search_error = search_from_query_string()
-    if (found := request_search.request_with_reference(current_user, search, as_club=True)) is not None:
+    if (found := teamwork.request_with_reference(current_user, search, as_club=True)) is not None:
         return redirect(url_for("club.detail", request_id=found))
     pagination = queues.club_requests(current_user, page=requested_page(), search=search)
     if (moved := redirect_to_existing_page(pagination, "club.requests_list")) is not None:

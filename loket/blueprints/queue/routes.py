@@ -42,7 +42,7 @@ from loket.services.search import search_text
 @allow(*SUPPORTERS)
 def index():
     typed, search, search_error = search_from_query_string()
-    if (found := request_search.request_with_reference(current_user, search, as_club=False)) is not None:
+    if (found := teamwork.request_with_reference(current_user, search, as_club=False)) is not None:
         return redirect(url_for("queue.detail", request_id=found))
     filters = queues_service.QueueFilter(
         view=request.args.get("weergave") or "team",

@@ -12,13 +12,15 @@ queue's or the club's list: the same visibility, DESIGN §7); the words only add
 
 `matching(...)` is the condition for a select of SupportRequest; `rank(...)` orders by relevance;
 `highlighted(...)` gives, for the requests on one page, the title and a snippet with the words marked, in one
-query; `reference_in(...)` reads a typed reference (LK-2026-000123), which the pages open directly.
+query; `reference_in(...)` reads a typed reference (LK-2026-000123), which the pages open directly when the user
+may (teamwork.request_with_reference: who may open what is teamwork's).
 """
+import functools
 import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, literal, literal_column, or_, select, text
+from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, literal, literal_column, or_, text
 from sqlalchemy.sql import ColumnElement
 
 from loket.extensions import db
@@ -67,13 +69,19 @@ def _ts_query(search: Search):
     return func.websearch_to_tsquery(literal_column("'dutch'::regconfig"), literal(search.text, type_=Text))
 
 
+@functools.cache
+def _dutch_stemmer():
+    """One stemmer per process: a search builds its MATCH expression several times (condition, rank, marks)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("dutch")
+
+
 def _fts_query(search: Search) -> str:
     """An FTS5 MATCH expression: every word, as typed or stemmed, matched as a prefix and quoted so nothing is an
     operator. (A Snowball stem is not always a prefix of its word — "subsidieregeling" → "subsidieregeel" —
     so the word itself is tried too.)"""
-    import snowballstemmer
-
-    stemmer = snowballstemmer.stemmer("dutch")
+    stemmer = _dutch_stemmer()
     alternatives = ({word, stemmer.stemWord(word)} for word in search.words)
     return " AND ".join("(" + " OR ".join(f'"{form}"*' for form in sorted(forms)) + ")" for forms in alternatives)
 
@@ -184,23 +192,3 @@ def _highlights_sqlite(search: Search, ids: list[int], include_internal: bool) -
             found[request_id] = (title, snippet)
     return found
 
-
-def request_with_reference(user, search: "Search | None", *, as_club: bool) -> int | None:
-    """The id of the request a typed reference names, when `user` may open it (as a contact of its club, or as
-    a supporter with access, DESIGN §7); None otherwise, and the words are searched as usual."""
-    reference = reference_in(search)
-    if reference is None:
-        return None
-    request = db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
-    if request is None:
-        return None
-    if as_club:
-        return request.id if request.club_id in user.club_ids else None
-    from loket.services.errors import NotFound
-    from loket.services.requests import teamwork
-
-    try:
-        teamwork.supporter_access(user, request.id)
-    except NotFound:
-        return None
-    return request.id

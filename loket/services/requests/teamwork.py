@@ -35,6 +35,7 @@ from loket.services.network.teams import team_ids_of, works_in
 from loket.services.text import has_control_characters
 from loket.services.requests import actions, workflow
 from loket.services.requests import queues as queues_service
+from loket.services.requests import request_search
 from loket.services.requests.service_levels import service_levels_of
 from loket.services.requests.workdays import add_workdays
 from loket.services.transaction import commit
@@ -379,3 +380,21 @@ def assign(access: SupporterAccess, *, actor: User, assignee_id, now: datetime |
 def change_status(access: SupporterAccess, new_status: str, *, actor: User, expected_version=None) -> None:
     _require_owner(access)
     actions.change_status(access.request, new_status, actor=actor, expected_version=expected_version)
+
+
+def request_with_reference(user: User, search, *, as_club: bool) -> int | None:
+    """The id of the request a typed reference names, when `user` may open it (as a contact of its club, or as
+    a supporter with access, DESIGN §7); None otherwise, and the words are searched as usual."""
+    reference = request_search.reference_in(search)
+    if reference is None:
+        return None
+    request = db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
+    if request is None:
+        return None
+    if as_club:
+        return request.id if request.club_id in user.club_ids else None
+    try:
+        supporter_access(user, request.id)
+    except NotFound:
+        return None
+    return request.id
