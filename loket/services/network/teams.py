@@ -61,6 +61,12 @@ def is_team_lead(user: User, kind: str, organisation_id: int) -> bool:
         for m in user.memberships)
 
 
+def leads_team(user: User, team: Team) -> bool:
+    """Is `user` a team lead of this team's loket, bond or initiative? (The fallback team has no leads.)"""
+    column = ORGANISATION_COLUMN.get(team.kind)
+    return column is not None and is_team_lead(user, team.kind, getattr(team, column))
+
+
 def is_loket_lead(user: User, loket_id: int) -> bool:
     """Is `user` the team lead (coördinator) of this loket? Reads loaded memberships only."""
     return is_team_lead(user, "loket", loket_id)
