@@ -445,6 +445,10 @@ TABLE = {
         "req_ref": theirs("initiative", among=SUPPORTERS, ok=400, supporter_x=403, lead_x=403),
         "req_yref": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400, supporter_y=403),
     },
+    "queue.delete_view": {  # a team's view: only its lead removes it
+        "view_team_x": theirs("lead_x", among=SUPPORTERS, ok=REDIRECT, supporter_x=403),
+        "view_y": theirs("supporter_y", among=SUPPORTERS, ok=REDIRECT),
+    },
     "queue.detail": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS),
         "req_y": theirs("supporter_y", among=SUPPORTERS),
@@ -471,6 +475,8 @@ TABLE = {
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=400),
     },
     "queue.registrations": only(LOKET),
+    "queue.save_view": only(SUPPORTERS, ok=400),  # an empty form: the view has no name
+    "queue.saved_views_page": only(SUPPORTERS),
     "queue.unclaim": {
         "req_x": theirs("supporter_x", among=SUPPORTERS, ok=REDIRECT, lead_x=409),
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=REDIRECT),

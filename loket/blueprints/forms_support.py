@@ -63,15 +63,16 @@ def new_password_repeat_field(new_password_name: str) -> PasswordField:
                          render_kw={"autocomplete": "new-password"})
 
 
-def search_from_query_string():
-    """The search box of a request list (`?q=`): (what was typed, for the box; the Search or None; the Dutch
-    error, when the words break the search-box rule — the page then answers 400 with it beside the box)."""
+def search_from_query_string(values=None):
+    """The search box of a request list (`?q=`, or `q` in other `values`): (what was typed, for the box; the
+    Search or None; the Dutch error, when the words break the search-box rule — the page then answers 400 with
+    it beside the box)."""
     from flask import request
 
     from loket.services.requests.request_search import Search
     from loket.services.search import SEARCH_MAX
 
-    typed = request.args.get("q") or ""
+    typed = (request.args if values is None else values).get("q") or ""
     try:
         return typed[:SEARCH_MAX], Search.of(typed), None
     except InvalidInput as error:

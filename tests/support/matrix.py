@@ -26,7 +26,8 @@ from loket.models import ApiToken, ClubContact, LoginSession, Membership, Outbox
 from loket.models.base import utcnow
 from loket.services.network import api_tokens, club_import, invitations, login_sessions, registrations
 from loket.services.quality import criteria
-from loket.services.requests import actions, teamwork
+from loket.services.requests import actions, saved_views, teamwork
+from loket.services.requests.queues import QueueFilter
 from tests.factories import ClubContactFactory, SupportOfferFactory, SupportRequestFactory, make_user
 from tests.support.lookups import category_id
 from tests.support.quality import pass_audit
@@ -120,6 +121,9 @@ def build_world(network) -> SimpleNamespace:
     n.import_y = _club_import(n.loket_eemland, n.ondersteuner_eemland)
     n.invitation_x = invitations.invite(n.lead_x, "loket", "utrecht", email="nieuw-lid-x@loket.example")
     n.invitation_y = invitations.invite(n.beheerder, "loket", "eemland", email="nieuw-lid-y@loket.example")
+    n.view_team_x = saved_views.save(n.lead_x, name="Teamweergave X", filters=QueueFilter(),
+                                     team_id=n.loket_utrecht.team.id)
+    n.view_y = saved_views.save(n.ondersteuner_eemland, name="Weergave Y", filters=QueueFilter(status="alle"))
     n.mail_x = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email")
                                   .order_by(OutboxMessage.id))  # the receipt of club A's request
     login_sessions.start(n.ondersteuner, remember=False)  # supporter X's other device
@@ -180,6 +184,7 @@ def _targets(n) -> dict[str, dict]:
         "user": {"user_id": n.club_contact.id, "membership_id": _membership(n.club_contact)},
         "category": {"category_id": category_id("overig")},
         "mail_x": {"outbox_id": n.mail_x.id},
+        "view_team_x": {"view_id": n.view_team_x.id}, "view_y": {"view_id": n.view_y.id},
         "audit_x": {"audit_id": n.audit_x.id}, "audit_y": {"audit_id": n.audit_y.id},
         "future_set": {"set_id": n.future_set.id}, "session_x": {"session_id": n.session_x},
         "import_x": {"import_id": n.import_x.id}, "import_y": {"import_id": n.import_y.id},

@@ -16,6 +16,7 @@ from loket.models import CHANNEL_LABELS
 from loket.services.network.clubs import CONTACT_LIMITS
 from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
 from loket.services.requests.filing import SUPPORTER_CHANNELS
+from loket.services.requests.saved_views import NAME_MAX as SAVED_VIEW_NAME_MAX
 from loket.services.requests.teamwork import REASON_MAX
 
 
@@ -41,6 +42,21 @@ class NoteForm(OneTimeFormMixin, FlaskForm):
                          render_kw={"rows": 4, "maxlength": REQUEST_BODY_MAX},
                          description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit.")
     internal = HiddenField(default="y")
+
+
+class SaveViewForm(OneTimeFormMixin, FlaskForm):
+    """Save the queue's current filter as a named view; the filter travels in hidden fields named as the
+    queue's query string."""
+
+    name = StringField("Naam van de weergave", id="view-name", render_kw={"maxlength": SAVED_VIEW_NAME_MAX})
+    team_id = SelectField("Voor wie", id="view-team", validate_choice=False)
+    weergave = HiddenField()
+    status = HiddenField()
+    categorie = HiddenField()
+    behandelaar = HiddenField()
+    q = HiddenField()
+    volgorde = HiddenField()
+    submit = SubmitField("Weergave bewaren")
 
 
 class StatusForm(FlaskForm):

@@ -20,6 +20,7 @@ from loket.blueprints.queue.forms import (
     NoteForm,
     ReferralForm,
     ReplyForm,
+    SaveViewForm,
     StatusForm,
 )
 from loket.models import STATUS_LABELS
@@ -34,35 +35,111 @@ from loket.services.requests import actions, teamwork, workflow
 from loket.services.requests import categories as categories_service
 from loket.services.requests import filing as filing_service
 from loket.services.requests import queues as queues_service
-from loket.services.requests import request_search
+from loket.services.requests import request_search, saved_views
 from loket.services.search import search_text
 
 
 @bp.route("/")
 @allow(*SUPPORTERS)
 def index():
-    typed, search, search_error = search_from_query_string()
-    if (found := teamwork.request_with_reference(current_user, search, as_club=False)) is not None:
+    typed, filters, search_error = _filters_from(request.args)
+    if (found := teamwork.request_with_reference(current_user, filters.search, as_club=False)) is not None:
         return redirect(url_for("queue.detail", request_id=found))
+    return _render_queue(typed, filters, search_error=search_error)
+
+
+def _filters_from(values):
+    """(what was typed in the search box, the QueueFilter, the search box's Dutch error) from the queue's query
+    string — or from the hidden fields of the form that saves it as a view, which carry the same names."""
+    typed, search, search_error = search_from_query_string(values)
+    sort = values.get("volgorde")
     filters = queues_service.QueueFilter(
-        view=request.args.get("weergave") or "team",
-        status=request.args.get("status") or None,
-        category_id=request.args.get("categorie", type=as_id),
-        assignee=request.args.get("behandelaar") or None,
+        view=values.get("weergave") or "team",
+        status=values.get("status") or None,
+        category_id=values.get("categorie", type=as_id),
+        assignee=values.get("behandelaar") or None,
         search=search,
-        sort=request.args.get("volgorde") if request.args.get("volgorde") in queues_service.QUEUE_SORTS else "deadline",
+        sort=sort if sort in queues_service.QUEUE_SORTS else "deadline",
     )
+    return typed, filters, search_error
+
+
+def _render_queue(typed, filters, *, search_error=None, save_form=None, code=200):
     pagination = queues_service.queue(current_user, filters, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
+    search = filters.search
     highlights = request_search.highlighted(search, pagination.items, include_internal=True) if search else {}
+    saved = saved_views.counted(current_user, saved_views.views_of(current_user))
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
         colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
         statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
         typed=typed, search_error=search_error, highlights=highlights, sorts=queues_service.QUEUE_SORTS,
-    ), 400 if search_error else 200
+        saved=saved, showing=next((item.view for item in saved if saved_views.is_showing(item.view, filters)), None),
+        view_link=saved_views.query_string, save_form=save_form or _save_view_form(typed, filters),
+    ), 400 if search_error else code
+
+
+def _save_view_form(typed, filters, form=None) -> SaveViewForm:
+    """The form that saves the queue as it is now; the teams a user leads are offered beside "only me"."""
+    form = form or SaveViewForm(weergave=filters.view, status=filters.status or "", q=typed,
+                                categorie=filters.category_id or "", behandelaar=filters.assignee or "",
+                                volgorde=filters.sort)
+    form.team_id.choices = {"": "Alleen voor mij", **{
+        str(team.id): f"Voor het hele team {team.name}" for team in saved_views.teams_to_save_for(current_user)}}
+    return form
+
+
+@bp.route("/weergaven", methods=["POST"])
+@allow(*SUPPORTERS)
+@submitted_once
+def save_view():
+    typed, filters, search_error = _filters_from(request.form)
+    form = _save_view_form(typed, filters, SaveViewForm())
+    if not form.validate_on_submit() or search_error:
+        if search_error:
+            form.form_errors.append(search_error)
+        return _render_queue(typed, filters, save_form=form, code=400)
+    try:
+        view = saved_views.save(current_user, name=form.name.data, filters=filters, team_id=form.team_id.data)
+    except DomainError as error:
+        attach_errors(form, error)
+        # The filter's own fields are hidden: their messages go above the form.
+        for field in (form.weergave, form.status, form.categorie, form.behandelaar, form.q, form.volgorde):
+            form.form_errors.extend(field.errors)
+        return _render_queue(typed, filters, save_form=form, code=error.status_code)
+    flash(f"Weergave ‘{view.name}’ bewaard.", "success")
+    return redirect(url_for("queue.index", **saved_views.query_string(view)))
+
+
+@bp.route("/weergaven")
+@allow(*SUPPORTERS)
+def saved_views_page():
+    return _render_saved_views()
+
+
+def _render_saved_views(code=200, error=None):
+    return render_template("queue/saved_views.html", form=ActionForm(), error=error,
+                           saved=saved_views.counted(current_user, saved_views.views_of(current_user)),
+                           view_link=saved_views.query_string), code
+
+
+@bp.route("/weergaven/<int:view_id>/verwijderen", methods=["POST"])
+@allow(*SUPPORTERS)
+def delete_view(view_id):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        name = saved_views.delete(current_user, view_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _render_saved_views(error.status_code, error.message)
+    flash(f"Weergave ‘{name}’ verwijderd.", "success")
+    return redirect(url_for("queue.saved_views_page"))
 
 
 def _registration_count() -> int | None:

@@ -89,7 +89,7 @@ def _fts_query(search: Search) -> str:
 def _fts_ids(table: str, search: Search):
     fts = fts_table(table)
     return text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :fts_query").bindparams(
-        bindparam("fts_query", _fts_query(search))).columns(column("rowid", Integer))
+        bindparam("fts_query", _fts_query(search), unique=True)).columns(column("rowid", Integer))
 
 
 def _vector(table: str):
