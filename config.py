@@ -1,5 +1,6 @@
 """Configuration classes, read from the environment; `create_app` picks one by name."""
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,8 +68,20 @@ class Config:
     # Rendered mails (request titles and texts, single-use links) may be shown beyond their recipient: beheer's
     # mail preview and the log provider's subjects and links. Development only.
     MAIL_PREVIEW = False
-    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    # Attachments (services/requests/attachments.py): at most this per file and this in total per request (also
+    # the limit an inbound mail's files are checked against). A whole form or upload is cut off at
+    # MAX_CONTENT_LENGTH, which stays above the per-file limit so an oversized file gets its Dutch message.
+    MAX_ATTACHMENT_BYTES = int(_env("MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+    MAX_REQUEST_ATTACHMENT_BYTES = int(_env("MAX_REQUEST_ATTACHMENT_BYTES", str(50 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Where the files are kept (services/storage.py): a folder outside the web root, or, with ATTACHMENT_S3_BUCKET,
+    # an S3-compatible object store (so several web hosts share the files).
+    ATTACHMENT_STORAGE_DIR = _env("ATTACHMENT_STORAGE_DIR", str(BASE_DIR / "instance" / "attachments"))
+    ATTACHMENT_S3_BUCKET = _env("ATTACHMENT_S3_BUCKET")
+    ATTACHMENT_S3_ENDPOINT_URL = _env("ATTACHMENT_S3_ENDPOINT_URL")  # empty: AWS itself
+    ATTACHMENT_S3_REGION = _env("ATTACHMENT_S3_REGION", "eu-west-1")
+    ATTACHMENT_S3_ACCESS_KEY_ID = _env("ATTACHMENT_S3_ACCESS_KEY_ID")
+    ATTACHMENT_S3_SECRET_ACCESS_KEY = _env("ATTACHMENT_S3_SECRET_ACCESS_KEY")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     # AVG retention (services/privacy/retention.py, nightly): closed requests lose their texts after this many
     # days (seven years), outbox rows their recipient and context after this many.
@@ -131,6 +144,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
+    # Each test process keeps attachments in a temporary folder of its own.
+    ATTACHMENT_STORAGE_DIR = str(Path(tempfile.gettempdir()) / f"loket-test-attachments-{os.getpid()}")
+    ATTACHMENT_S3_BUCKET = None
 
 
 class ProductionConfig(Config):
