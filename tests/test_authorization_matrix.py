@@ -497,6 +497,35 @@ TABLE = {
     },
     "team.join_team": only(SIGNED_IN, ok=400),
     "team.members": {
+    # Sjablonen: the team's members read them, its lead manages them; another team's sjabloon under one's own
+    "team.add_canned_reply": {
+        "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=400),
+        "team_loket_y": only("supporter_y", ok=403),
+        "team_bond_p": only("bond_p", ok=403),
+        "team_initiative": only("initiative", ok=403),
+    "team.canned_replies_page": {
+        "team_loket_x": only("supporter_x", "lead_x"),
+        "team_loket_y": only("supporter_y"),
+        "team_bond_p": only("bond_p"),
+        "team_initiative": only("initiative"),
+    "team.canned_reply": {
+        "team_loket_x": only("supporter_x", "lead_x"),
+        "team_loket_y": only("supporter_y"),
+        "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
+        "team_bond_p": only("bond_p", ok=404),
+        "team_initiative": only("initiative", ok=404),
+    "team.delete_canned_reply": {
+        "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=REDIRECT),
+        "team_loket_y": only("supporter_y", ok=403),
+        "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
+        "team_bond_p": only("bond_p", ok=404),
+        "team_initiative": only("initiative", ok=404),
+    "team.edit_canned_reply": {
+        "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=400),
+        "team_loket_y": only("supporter_y", ok=403),
+        "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
+        "team_bond_p": only("bond_p", ok=404),
+        "team_initiative": only("initiative", ok=404),
         "team_loket_x": only("supporter_x", "lead_x", "beheer"),
         "team_loket_y": only("supporter_y", "beheer"),
         "team_bond_p": only("bond_p", "beheer"),

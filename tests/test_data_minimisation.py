@@ -106,6 +106,7 @@ def _values(planted) -> dict[str, list]:
         "registration_id": [planted.registration.id],
         "code": [gemeente.code for gemeente in (planted.utrecht, planted.zeist, planted.bunnik)],
         "key": [bond.key for bond in (planted.knvb, planted.knltb)],
+        "sjabloon_id": [1],  # a team's canned reply (supporters' pages only: none is open to these roles)
         # query parameters of the overview (test_the_overview_grouped_by_a_region_set_shows_no_contents_either)
         "indeling": ["provincie", planted.vsg.slug],
         "regio": ["Regio Utrecht", "Niet ingedeeld"],

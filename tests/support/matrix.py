@@ -22,11 +22,12 @@ from sqlalchemy import select, text
 from werkzeug.routing import AnyConverter
 
 from loket.extensions import db as _db
-from loket.models import ApiToken, ClubContact, LoginSession, Membership, OutboxMessage
+from loket.models import ApiToken, CannedReply, ClubContact, LoginSession, Membership, OutboxMessage
 from loket.models.base import utcnow
 from loket.services.network import api_tokens, club_import, invitations, login_sessions, registrations
 from loket.services.quality import criteria
 from loket.services.requests import actions, saved_views, teamwork
+from loket.services.requests import canned_replies
 from loket.services.requests.queues import QueueFilter
 from tests.factories import ClubContactFactory, SupportOfferFactory, SupportRequestFactory, make_user
 from tests.support.lookups import category_id
@@ -124,6 +125,10 @@ def build_world(network) -> SimpleNamespace:
     n.view_team_x = saved_views.save(n.lead_x, name="Teamweergave X", filters=QueueFilter(),
                                      team_id=n.loket_utrecht.team.id)
     n.view_y = saved_views.save(n.ondersteuner_eemland, name="Weergave Y", filters=QueueFilter(status="alle"))
+    n.canned_x = canned_replies.create(n.lead_x, "loket", "utrecht", title="Sjabloon X", body="Beste {club}")
+    n.canned_y = CannedReply(team=n.loket_eemland.team, title="Sjabloon Y", body="Beste {club}")  # Y has no lead
+    _db.session.add(n.canned_y)
+    _db.session.commit()
     n.mail_x = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email")
                                   .order_by(OutboxMessage.id))  # the receipt of club A's request
     login_sessions.start(n.ondersteuner, remember=False)  # supporter X's other device
@@ -189,18 +194,18 @@ def _targets(n) -> dict[str, dict]:
         "future_set": {"set_id": n.future_set.id}, "session_x": {"session_id": n.session_x},
         "import_x": {"import_id": n.import_x.id}, "import_y": {"import_id": n.import_y.id},
         "team_loket_x": {"kind": "loket", "key": "utrecht", "membership_id": member_x,
-                         "invitation_id": n.invitation_x.id},
+                         "invitation_id": n.invitation_x.id, "sjabloon_id": n.canned_x.id},
         "team_loket_y": {"kind": "loket", "key": "eemland", "membership_id": member_y,
-                         "invitation_id": n.invitation_y.id},
+                         "invitation_id": n.invitation_y.id, "sjabloon_id": n.canned_y.id},
         # Team X's URL with team Y's member and invitation: a guessed id under one's own team.
         "team_loket_x_member_y": {"kind": "loket", "key": "utrecht", "membership_id": member_y,
-                                  "invitation_id": n.invitation_y.id},
+                                  "invitation_id": n.invitation_y.id, "sjabloon_id": n.canned_y.id},
         "team_bond_p": {"kind": "bond", "key": "knvb",
                         "membership_id": _membership(n.bondsspecialist, bond_id=n.knvb.id),
-                        "invitation_id": n.invitation_x.id},
+                        "invitation_id": n.invitation_x.id, "sjabloon_id": n.canned_x.id},
         "team_initiative": {"kind": "initiatief", "key": "spn",
                             "membership_id": _membership(n.initiatiefmedewerker, initiative_id=n.spn.id),
-                            "invitation_id": n.invitation_x.id},
+                            "invitation_id": n.invitation_x.id, "sjabloon_id": n.canned_x.id},
     }
 
 

@@ -33,6 +33,7 @@ from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
 from loket.services.requests import actions, teamwork, workflow
 from loket.services.requests import categories as categories_service
+from loket.services.requests import canned_replies
 from loket.services.requests import filing as filing_service
 from loket.services.requests import queues as queues_service
 from loket.services.requests import request_search, saved_views
@@ -180,7 +181,7 @@ def _render_detail(access, code=200, **forms):
         forms.setdefault(name, form_class())
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
-        initiatives=initiatives,
+        initiatives=initiatives, canned=canned_replies.usable_by(current_user) if access.can_reply else [],
         events=queues_service.timeline(support_request, include_internal=True),
         offers=offers_service.suggest_offers(support_request.category_id,
                                              offers_service.suggestion_team_ids(support_request.club)),
@@ -220,7 +221,14 @@ def _still_involved(request_id) -> bool:
 @bp.route("/<int:request_id>")
 @allow(*SUPPORTERS)
 def detail(request_id):
-    return _render_detail(_access(request_id))
+    access = _access(request_id)
+    if "sjabloon" not in request.args:
+        return _render_detail(access)
+    # "Invoegen" (a GET form, so it works without JavaScript): the reply box holds the sjabloon's text, filled in
+    # for this request and editable before it is sent. Another team's sjabloon does not exist here (404).
+    canned = or_404(canned_replies.usable, current_user, request.args.get("sjabloon"))
+    return _render_detail(access, reply_form=ReplyForm(
+        formdata=None, body=canned_replies.render(canned, access.request, current_user)))
 
 
 @bp.route("/<int:request_id>/bericht", methods=["POST"])

@@ -4,12 +4,14 @@ Lengths and the rules of names, addresses and passwords are the service's (netwo
 ask, so one rule gives one Dutch message, whether the form or the API was used.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
 from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.blueprints.forms_support import NEW_PASSWORD_HINT, PASSWORDS_DIFFER
+from config import REQUEST_BODY_MAX
 from loket.services.network.passwords import PASSWORD_MAX
+from loket.services.requests.canned_replies import TITLE_MAX as CANNED_TITLE_MAX
 from loket.services.network.users import NAME_MAX
 from loket.services.text import EMAIL_MAX
 
@@ -56,3 +58,19 @@ class LeadForm(FlaskForm):
 
     lead = HiddenField()
     submit = SubmitField()
+
+
+class CannedReplyForm(FlaskForm):
+    """A sjabloon's title and text (the rules, placeholders included, are services/requests/canned_replies')."""
+
+    title = StringField("Titel", id="sjabloon-title", render_kw={"maxlength": CANNED_TITLE_MAX, "autocomplete": "off"},
+                        description="Zo kies je het sjabloon bij het antwoorden, bijvoorbeeld ‘Ontvangstbevestiging’.")
+    body = TextAreaField("Tekst", id="sjabloon-body", render_kw={"rows": 8, "maxlength": REQUEST_BODY_MAX},
+                         description="Gebruik de invulvelden hieronder; ze worden ingevuld als je het sjabloon invoegt.")
+    submit = SubmitField("Opslaan")
+
+
+class NewCannedReplyForm(OneTimeFormMixin, CannedReplyForm):
+    """Adding a sjabloon: stored once, however often it is sent."""
+
+    submit = SubmitField("Sjabloon toevoegen")

@@ -11,12 +11,21 @@ from loket.blueprints.form_tokens import submitted_once
 from loket.blueprints.forms_support import attach_errors
 from loket.blueprints.paging import redirect_to_existing_page, requested_page
 from loket.blueprints.team import bp
-from loket.blueprints.team.forms import AcceptForm, ActionForm, InviteForm, JoinForm, LeadForm
+from loket.blueprints.team.forms import (
+    AcceptForm,
+    ActionForm,
+    CannedReplyForm,
+    InviteForm,
+    JoinForm,
+    LeadForm,
+    NewCannedReplyForm,
+)
 from loket.extensions import limiter
 from loket.models.base import utcnow
 from loket.services.errors import DomainError, InvalidInput, NotFound
 from loket.services.network import invitations, team_admin
 from loket.services.network.account import InvalidLink
+from loket.services.requests import canned_replies
 
 MANAGERS = ("beheer", *SUPPORTERS)
 # Accepting an invitation (here and over the API) counts in one bucket per client address; only failures count,
@@ -138,6 +147,110 @@ def _render_team(kind, key, invite_form, code=200, *, check_page=False):
         return moved
     return render_template("team/members.html", team=team, invite_form=invite_form, now=utcnow(),
                            days=current_app.config["TEAM_INVITATION_DAYS"]), code
+
+
+# ---------------------------------------------------------------- sjablonen (canned replies)
+
+@bp.get("/<any(loket, bond, initiatief):kind>/<key>/sjablonen")
+@allow(*SUPPORTERS)
+def canned_replies_page(kind, key):
+    """The team's sjablonen: every member reads them, its leads add, edit and delete them."""
+    return _render_canned_replies(kind, key, NewCannedReplyForm(formdata=None))
+
+
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/sjablonen")
+@allow(*SUPPORTERS)
+@submitted_once
+def add_canned_reply(kind, key):
+    form = NewCannedReplyForm()
+    if not form.validate_on_submit():
+        return _render_canned_replies(kind, key, form, 400)
+    try:
+        canned = canned_replies.create(current_user, kind, key, title=form.title.data, body=form.body.data)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_canned_replies(kind, key, form, error.status_code)
+    flash(f"Het sjabloon ‘{canned.title}’ is toegevoegd.", "success")
+    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+
+
+@bp.get("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>")
+@allow(*SUPPORTERS)
+def canned_reply(kind, key, sjabloon_id):
+    """One sjabloon to edit or delete (the team's leads)."""
+    canned = _canned_or_refusal(kind, key, sjabloon_id)
+    if not isinstance(canned, canned_replies.CannedReply):
+        return canned
+    return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body))
+
+
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>")
+@allow(*SUPPORTERS)
+def edit_canned_reply(kind, key, sjabloon_id):
+    canned = _canned_or_refusal(kind, key, sjabloon_id)
+    if not isinstance(canned, canned_replies.CannedReply):
+        return canned
+    form = CannedReplyForm()
+    if not form.validate_on_submit():
+        return _render_canned_reply(canned, form, 400)
+    try:
+        canned_replies.edit(current_user, kind, key, sjabloon_id, title=form.title.data, body=form.body.data)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_canned_reply(canned, form, error.status_code)
+    flash(f"Het sjabloon ‘{canned.title}’ is opgeslagen.", "success")
+    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+
+
+@bp.post("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>/verwijderen")
+@allow(*SUPPORTERS)
+def delete_canned_reply(kind, key, sjabloon_id):
+    canned = _canned_or_refusal(kind, key, sjabloon_id)
+    if not isinstance(canned, canned_replies.CannedReply):
+        return canned
+    if not ActionForm().validate_on_submit():
+        return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body),
+                                    400)
+    try:
+        canned_replies.delete(current_user, kind, key, sjabloon_id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body),
+                                    error.status_code)
+    flash(f"Het sjabloon ‘{canned.title}’ is verwijderd.", "success")
+    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+
+
+def _canned_or_refusal(kind, key, sjabloon_id):
+    """The sjabloon of this team, or the answer refusing it (404 another team's, 403 outside the team)."""
+    try:
+        return canned_replies.get(current_user, kind, key, sjabloon_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return render_template("errors/error.html", code=error.status_code, message=error.message), \
+            error.status_code
+
+
+def _render_canned_replies(kind, key, form, code=200):
+    try:
+        page = canned_replies.team_page(current_user, kind, key)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return render_template("errors/error.html", code=error.status_code, message=error.message), \
+            error.status_code
+    return render_template("team/canned_replies.html", page=page, form=form, key=key,
+                           placeholders=canned_replies.PLACEHOLDERS), code
+
+
+def _render_canned_reply(canned, form, code=200):
+    return render_template("team/canned_reply.html", canned=canned, form=form, delete_form=ActionForm(),
+                           key=request.view_args["key"], kind=request.view_args["kind"],
+                           can_manage=canned_replies.may_manage(current_user, canned.team),
+                           placeholders=canned_replies.PLACEHOLDERS), code
 
 
 # ---------------------------------------------------------------- behind the mailed link
