@@ -3,28 +3,11 @@ checked like every page (one h1, lang, axe WCAG 2.1 AA)."""
 import re
 import uuid
 
-from tests.support.browser import check_page
+from tests.support.browser import check_page, file_request
 
 GENERIC = "Vrijwilligers & kader"
 SPORT_SPECIFIC = "Sporttechnisch & competitie (sportspecifiek)"
 BOND = "Voetbal"  # the KNVB, connected in the demo data
-
-
-def file_request(page, *, category: str, title: str, sport: str | None = None) -> str:
-    """A club contact files a request from the start page; returns the reference on the confirmation."""
-    page.goto("/")
-    page.get_by_role("link", name="Nieuwe aanvraag").first.click()
-    check_page(page, "journey-nieuwe-aanvraag", "desktop")
-    page.get_by_label("Waar gaat je vraag over?").select_option(label=category)
-    if sport:
-        page.get_by_label("Sport").select_option(label=sport)
-    page.get_by_label("Korte titel").fill(title)
-    page.get_by_label("Beschrijf je vraag").fill(f"{title}: wat kunnen jullie voor ons doen?")
-    page.get_by_role("button", name="Aanvraag indienen").click()
-    page.wait_for_load_state()
-    check_page(page, "journey-ontvangen", "desktop")
-    reference = page.locator("text=/LK-\\d{4}-\\d{6}/").first.inner_text()
-    return reference
 
 
 def open_in_queue(page, title: str, *, tab: str | None = None) -> None:

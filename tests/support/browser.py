@@ -133,3 +133,20 @@ def check_page(page, name: str, width: str) -> None:
     if width == "phone" and horizontal_overflow(page) > 0:
         problems.append(f"{horizontal_overflow(page)} px wider than the {WIDTHS[width]} px window")
     assert problems == [], f"{name} at {WIDTHS[width]} px ({page.url}): " + "; ".join(problems)
+
+
+def file_request(page, *, category: str, title: str, sport: str | None = None) -> str:
+    """A club contact files a request from the start page; returns the reference on the confirmation."""
+    page.goto("/")
+    page.get_by_role("link", name="Nieuwe aanvraag").first.click()
+    check_page(page, "journey-nieuwe-aanvraag", "desktop")
+    page.get_by_label("Waar gaat je vraag over?").select_option(label=category)
+    if sport:
+        page.get_by_label("Sport").select_option(label=sport)
+    page.get_by_label("Korte titel").fill(title)
+    page.get_by_label("Beschrijf je vraag").fill(f"{title}: wat kunnen jullie voor ons doen?")
+    page.get_by_role("button", name="Aanvraag indienen").click()
+    page.wait_for_load_state()
+    check_page(page, "journey-ontvangen", "desktop")
+    reference = page.locator("text=/LK-\\d{4}-\\d{6}/").first.inner_text()
+    return reference

@@ -15,6 +15,7 @@ from loket.blueprints.form_tokens import OneTimeFormMixin
 from loket.models import CHANNEL_LABELS
 from loket.services.network.clubs import CONTACT_LIMITS
 from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
+from loket.services.requests.bulk import ACTIONS as BULK_ACTIONS
 from loket.services.requests.filing import SUPPORTER_CHANNELS
 from loket.services.requests.saved_views import NAME_MAX as SAVED_VIEW_NAME_MAX
 from loket.services.requests.teamwork import REASON_MAX
@@ -57,6 +58,19 @@ class SaveViewForm(OneTimeFormMixin, FlaskForm):
     q = HiddenField()
     volgorde = HiddenField()
     submit = SubmitField("Weergave bewaren")
+
+
+class BulkForm(FlaskForm):
+    """Several requests at once: the rows' checkboxes (`ids`, "id.version") sit in the table and belong to this
+    form through their form attribute."""
+
+    action = SelectField("Met de gekozen aanvragen", id="bulk-action", validate_choice=False,
+                         choices={"": "— kies wat er moet gebeuren —", **BULK_ACTIONS})
+    assignee = SelectField("Aan wie toewijzen", id="bulk-assignee", validate_choice=False,
+                           description="Bij ‘Toewijzen aan’.")
+    status = SelectField("Naar welke status", id="bulk-status", validate_choice=False,
+                         description="Bij ‘Status wijzigen naar’.")
+    submit = SubmitField("Uitvoeren")
 
 
 class StatusForm(FlaskForm):
