@@ -1,7 +1,7 @@
 """Loket: the app factory, built as named register_* steps."""
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 
 from config import config_from_env
 
@@ -119,7 +119,8 @@ def register_errorhandlers(app):
         if is_api_request():  # the API answers in application/problem+json
             return problem_for_http_error(error)
         code = getattr(error, "code", 500) or 500
-        return render_template("errors/error.html", error=error, code=code), code
+        message = too_large_message() if code == 413 else None
+        return render_template("errors/error.html", error=error, code=code, message=message), code
 
     for code in (400, 401, 403, 404, 405, 409, 413, 415, 500):
         app.register_error_handler(code, render_error)
@@ -137,6 +138,15 @@ def register_errorhandlers(app):
             "errors/error.html", code=400, error=error,
             message="Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
         ), 400
+
+
+def too_large_message() -> str:
+    """What a page says when a form (with its file) is over MAX_CONTENT_LENGTH."""
+    from loket.services.requests.attachments import megabytes
+
+    return (f"Wat je verstuurde is te groot. Een bijlage mag hooguit "
+            f"{megabytes(current_app.config['MAX_ATTACHMENT_BYTES'])} zijn; kies een kleiner bestand en probeer het "
+            "opnieuw.")
 
 
 def retry_message(error) -> str:

@@ -205,6 +205,19 @@ TABLE = {
         "req_fallback": api_theirs(among=(CLUBS, SUPPORTERS)),
         "req_missing": api_theirs(among=(CLUBS, SUPPORTERS)),
     },
+    # Attachments: the request's readers; a club never an internal file; an upload without a multipart body 415.
+    "api.get_attachment": {
+        "file_x": api_theirs("club_a", "supporter_x", "lead_x", among=(SUPPORTERS, CLUBS)),
+        "file_x_internal": api_theirs("supporter_x", "lead_x", among=(SUPPORTERS, CLUBS)),
+        "file_y": api_theirs("club_b", "supporter_y", among=(SUPPORTERS, CLUBS)),
+        "file_y_under_x": api_theirs(among=(SUPPORTERS, CLUBS)),
+    },
+    "api.list_attachments": {
+        "req_x": api_theirs("club_a", "supporter_x", "lead_x", among=(SUPPORTERS, CLUBS)),
+        "req_y": api_theirs("club_b", "supporter_y", among=(SUPPORTERS, CLUBS)),
+        "req_missing": api_theirs(among=(CLUBS, SUPPORTERS)),
+    },
+    "api.upload_attachment": {"req_x2": api(CLUBS, SUPPORTERS, ok=415), "req_y2": api(CLUBS, SUPPORTERS, ok=415)},
     "api.invite_collaborator": {"req_x2": api(SUPPORTERS, ok=422), "req_y2": api(SUPPORTERS, ok=422)},
     "api.list_bonds": api(SUPPORTERS, "beheer"),
     "api.list_categories": api(SIGNED_IN),
@@ -280,6 +293,12 @@ TABLE = {
     "beheer.update_initiative": {"initiative": only("beheer", ok=400)},
     "beheer.user": {"user": only("beheer")},
     "beheer.users": only("beheer"),
+    "club.attachment": {
+        "file_x": theirs("club_a", among=CLUBS),
+        "file_x_internal": theirs(among=CLUBS),
+        "file_y": theirs("club_b", among=CLUBS),
+        "file_y_under_x": theirs(among=CLUBS),
+    },
     "club.confirmation": {"req_x": theirs("club_a", among=CLUBS), "req_y": theirs("club_b", among=CLUBS)},
     "club.detail": {
         "req_x": theirs("club_a", among=CLUBS),
@@ -428,6 +447,12 @@ TABLE = {
     "queue.assign": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=REDIRECT),
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=REDIRECT),
+    },
+    "queue.attachment": {
+        "file_x": theirs("supporter_x", "lead_x", among=SUPPORTERS),
+        "file_x_internal": theirs("supporter_x", "lead_x", among=SUPPORTERS),
+        "file_y": theirs("supporter_y", among=SUPPORTERS),
+        "file_y_under_x": theirs(among=SUPPORTERS),
     },
     "queue.change_status": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),

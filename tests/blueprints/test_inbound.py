@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from loket.extensions import db as _db
 from loket.models import (
+    Attachment,
     Category,
     Event,
     OutboxMessage,
@@ -162,7 +163,8 @@ def test_club_contact_replies_by_mail_to_the_plus_address(client, db, network):
     assert reply.actor_id == network.club_contact.id
     assert reply.is_public
     assert reply.body == "We zoeken drie trainers."  # the quoted history is gone
-    assert reply.data == {"source": "email", "message_id": "<msg-1@mail.example>", "attachments": []}
+    assert reply.data == {"source": "email", "message_id": "<msg-1@mail.example>", "attachments": [],
+                          "attachments_stored": True}
     db.session.refresh(request)
     assert request.status == "in_behandeling"  # the club answered: the ball is back with the team
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
@@ -291,24 +293,29 @@ def test_attachments_within_the_limit_are_recorded_by_name_and_size(client, db, 
     assert created.data["attachments"] == [{"name": "SendGrid.jpg", "size": len(data), "content_type": "image/jpeg"}]
 
 
-def test_one_attachment_over_the_limit_rejects_the_whole_mail(client, db, network, app, monkeypatch, caplog):
+def test_an_attachment_over_the_limit_is_refused_and_noted_and_the_mail_is_still_taken(client, db, network, app,
+                                                                                       monkeypatch):
     filename, content_type, data = sample_attachment()
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", len(data) - 1)
     request = _filed(db, network)
-    before = _counts(db)
-    with caplog.at_level(logging.WARNING, logger="loket.services.messaging.inbound"):
-        response = _post(client, _mail(to=_reply_to(request), attachments="2"),
-                         files=[("attachment1", "klein.txt", "text/plain", b"ok"),
-                                ("attachment2", filename, content_type, data)])
-    assert (response.status_code, response.get_data(as_text=True)) == (200, "rejected")
-    assert _counts(db) == before
-    assert f"larger than {len(data) - 1} bytes" in caplog.text
+    response = _post(client, _mail(to=_reply_to(request), attachments="3"),
+                     files=[("attachment1", "klein.txt", "text/plain", b"ok"),
+                            ("attachment2", filename, content_type, data),
+                            ("attachment3", "programma.pdf", "application/pdf", b"MZ\x90\x00" + b"\x00" * 60)])
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "reply")
+    reply = db.session.scalar(select(Event).where(Event.kind == "public_reply"))
+    stored = db.session.scalars(select(Attachment).where(Attachment.event_id == reply.id)).all()
+    assert [(a.name, a.content_type, a.internal) for a in stored] == [("klein.txt", "text/plain", False)]
+    refused = reply.data["refused_attachments"]
+    assert [r["name"] for r in refused] == [filename, "programma.pdf"]
+    assert "te groot" in refused[0]["reason"] and "kan niet als bijlage" in refused[1]["reason"]
 
 
 def test_attachment_exactly_at_the_limit_is_accepted(client, db, network, app, monkeypatch):
     filename, content_type, data = sample_attachment()
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", len(data))
     assert _post(client, files=[("attachment1", filename, content_type, data)]).get_data(as_text=True) == "created"
+    assert db.session.scalar(select(Attachment.size)) == len(data)
 
 
 # ---------------------------------------------------------------- raw mode (the whole MIME message)
@@ -430,15 +437,20 @@ def test_a_text_over_flasks_default_form_field_limit_is_read(client, db, network
     assert len(db.session.scalar(select(SupportRequest.description))) == app.config["REQUEST_BODY_MAX"]
 
 
-def test_timeline_says_a_message_came_by_mail_and_names_its_unstored_attachments(login_as, db, network):
+def test_timeline_says_a_message_came_by_mail_and_links_its_stored_attachments(login_as, db, network):
     filename, content_type, data = sample_attachment()
     client = login_as("club_contact")
     _post(client, files=[("attachment1", filename, content_type, data)])
     request = db.session.scalar(select(SupportRequest))
-    for page in (client.get(f"/club/aanvragen/{request.id}"), login_as("ondersteuner").get(f"/wachtrij/{request.id}")):
+    attachment = db.session.scalar(select(Attachment))
+    supporter = login_as("ondersteuner")
+    for page, link in ((client.get(f"/club/aanvragen/{request.id}"), f"/club/aanvragen/{request.id}/bijlagen/"),
+                       (supporter.get(f"/wachtrij/{request.id}"), f"/wachtrij/{request.id}/bijlagen/")):
         text = " ".join(page.get_data(as_text=True).split())
         assert "Aanvraag ingediend door Anna de Vries (per e-mail)" in text
-        assert "Bijlagen in de e-mail, nog niet in Loket bewaard: SendGrid.jpg (11 kB)" in text
+        assert f'href="{link}{attachment.id}" download>SendGrid.jpg</a>' in text
+        assert "nog niet in Loket bewaard" not in text
+    assert client.get(f"/club/aanvragen/{request.id}/bijlagen/{attachment.id}").data == data
 
 
 # ---------------------------------------------------------------- (d) only mail Loket can trust (issue #13)

@@ -26,6 +26,7 @@ from loket.models import ApiToken, CannedReply, ClubContact, LoginSession, Membe
 from loket.models.base import utcnow
 from loket.services.network import api_tokens, club_import, invitations, login_sessions, registrations
 from loket.services.quality import criteria
+from loket.services.requests import attachments as attachment_service
 from loket.services.requests import actions, saved_views, teamwork
 from loket.services.requests import canned_replies
 from loket.services.requests.queues import QueueFilter
@@ -77,8 +78,17 @@ def build_world(network) -> SimpleNamespace:
     actions.claim(n.req_x, actor=n.ondersteuner)
     actions.add_message(n.req_x, actor=n.ondersteuner, body=NOTE, internal=True, as_supporter=True)
     actions.add_message(n.req_x, actor=n.ondersteuner, body=REPLY, internal=False, as_supporter=True)
+    # Files: club A's request has one for the club (the reply's marker inside) and an internal one (the note's
+    # marker in its name and bytes); club B's request one its contact attached.
+    access_x = teamwork.supporter_access(n.ondersteuner, n.req_x.id)
+    n.file_x = attachment_service.attach_as_supporter(
+        access_x, attachment_service.check_file("antwoord.txt", REPLY.encode()), actor=n.ondersteuner, internal=False)
+    n.file_x_internal = attachment_service.attach_as_supporter(
+        access_x, attachment_service.check_file(f"{NOTE}.txt", NOTE.encode()), actor=n.ondersteuner, internal=True)
     n.req_y = _stored_request(n.club_amersfoort, n.other_club_contact, n.loket_eemland.team,
                               "Vraag van HC Amersfoort")
+    n.file_y = attachment_service.attach_as_club(n.req_y, attachment_service.check_file("y.pdf", b"%PDF-1.4\n%%EOF\n"),
+                                                 actor=n.other_club_contact)
     n.req_p = _stored_request(n.club_utrecht, n.club_contact, n.knvb.team, "Competitievraag")
     n.req_ref = _stored_request(n.club_utrecht, n.club_contact, n.loket_utrecht.team, "Vraag voor het programma")
     teamwork.propose_referral(teamwork.supporter_access(n.ondersteuner, n.req_ref.id), actor=n.ondersteuner,
@@ -170,6 +180,11 @@ def _targets(n) -> dict[str, dict]:
         "req_yref": {"request_id": n.req_yref.id}, "req_fallback": {"request_id": n.req_fallback.id},
         "req_x2": {"request_id": n.req_x2.id}, "req_y2": {"request_id": n.req_y2.id},
         "req_missing": {"request_id": 999_999},  # another team's request must look like this one
+        "file_x": {"request_id": n.req_x.id, "attachment_id": n.file_x.id},
+        "file_x_internal": {"request_id": n.req_x.id, "attachment_id": n.file_x_internal.id},
+        "file_y": {"request_id": n.req_y.id, "attachment_id": n.file_y.id},
+        # Club A's request with club B's file: a guessed id under a request one may read.
+        "file_y_under_x": {"request_id": n.req_x.id, "attachment_id": n.file_y.id},
         "collab_x": {"request_id": n.req_x.id, "kind": "loket", "identifier": "eemland"},
         "collab_y": {"request_id": n.req_y.id, "kind": "loket", "identifier": "utrecht"},
         "ref_x": {"referral_id": n.referral_x.id}, "ref_y": {"referral_id": n.referral_y.id},

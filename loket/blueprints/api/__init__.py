@@ -21,11 +21,22 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 
+# Operations that take a file (multipart/form-data): one attachment plus the form's few fields.
+UPLOAD_ENDPOINTS = frozenset({"api.upload_attachment"})
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
 @bp.before_request
 def limit_body_size():
     limits = [current_app.config.get("API_MAX_CONTENT_LENGTH", DEFAULT_MAX_BODY_BYTES),
               current_app.config.get("MAX_CONTENT_LENGTH")]
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        limits[0] = current_app.config["MAX_ATTACHMENT_BYTES"] + UPLOAD_OVERHEAD_BYTES
     request.max_content_length = min(limit for limit in limits if limit)
+    if request.endpoint in UPLOAD_ENDPOINTS and (request.content_length or 0) > request.max_content_length:
+        from loket.services.requests.attachments import FileTooLarge, too_large_message
+
+        raise FileTooLarge(too_large_message())
 
 
 @bp.before_request
@@ -46,3 +57,4 @@ def domain_error(error):
 from loket.blueprints.api import (  # noqa: E402,F401
     agreements, auth, conflicts, idempotency, invitations, network, openapi, public, quality, registrations, requests,
 )
+from loket.blueprints.api import attachments  # noqa: E402,F401

@@ -34,7 +34,9 @@ aanvragen van een token zijn begrensd per adres en per e-mailadres (429 met "pro
 
 **Verzoeken.** Bodies zijn JSON-objecten met `Content-Type: application/json` (anders 415), hooguit 256 KiB
 (anders 413). Velden worden strikt gecontroleerd op type (een getal is geen tekst, `true` is geen getal);
-onbekende velden worden geweigerd (422). Onbekende query-parameters worden genegeerd.
+onbekende velden worden geweigerd (422). Onbekende query-parameters worden genegeerd. Een bijlage
+(`POST /api/v1/requests/{request_id}/attachments`) gaat als `multipart/form-data` met het bestand in het deel
+`file` (anders 415), hooguit de grens per bestand (standaard 10 MB, anders 413).
 
 **Fouten** zijn `application/problem+json` (RFC 9457) met een Nederlandse `detail`:
 400 onleesbare JSON of geen JSON-object; 401 geen of ongeldig token; 403 je rol of je team mag dit niet;
@@ -71,6 +73,8 @@ IDEMPOTENCY_PARAMETER = {
     "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.KEY_MAX},
 }
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
+# Operations that answer a file's bytes (any content type) instead of JSON.
+DOWNLOADS = {"api.get_attachment": "De inhoud van het bestand, met het soort dat bij het opslaan werd herkend."}
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,9 @@ def _complete(operation: dict, declared: Operation) -> None:
             # The app's int converter matches 0..MAX_ID only: a larger id is a 404, never a database error.
             parameter["schema"].update(minimum=0, maximum=schemas.MAX_ID)
     responses = operation["responses"]
+    if declared.endpoint in DOWNLOADS:
+        responses["200"] = {"description": DOWNLOADS[declared.endpoint],
+                            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
     for status in [code for code in responses if code[0] in "45"]:
         del responses[status]
     for status in declared.error_statuses:

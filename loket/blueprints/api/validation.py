@@ -38,6 +38,8 @@ OWN_ERRORS = frozenset({"nul_character", "int_or_text"})
 QUOTED = re.compile(r"'([^']*)'")  # pydantic lists a Literal's values as 'a', 'b' or 'c'
 LENGTH_ERRORS = frozenset({"string_too_short", "string_too_long", "too_short", "too_long"})
 FALLBACK_MESSAGE = "Deze waarde is hier niet geldig."
+MULTIPART_MESSAGE = ("Stuur een bestand als multipart/form-data, met het bestand in het deel ‘file’ "
+                     "(header ‘Content-Type: multipart/form-data; boundary=…’).")
 
 
 def dutch_message(error: dict) -> str:
@@ -102,8 +104,15 @@ class LoketFlaskPlugin(FlaskPlugin):
         request.context = Context(
             self.model_adapter.validate_obj(query, get_multidict_items(request.args, query)) if query else None,
             self.model_adapter.validate_obj(json, json_object()) if json else None,
-            None, None, None,
+            self.model_adapter.validate_obj(form, self.multipart_form(request)) if form else None,
+            None, None,
         )
+
+    def multipart_form(self, request) -> dict:
+        """The fields and files of an upload (multipart/form-data only; reading it enforces the size limit)."""
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType(MULTIPART_MESSAGE)
+        return self.fill_form(request)
 
     def get_func_operation_id(self, func, path, method):
         return func.__name__

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("club", __name__, url_prefix="/club")
 
-from loket.blueprints.club import routes  # noqa: E402,F401
+from loket.blueprints.club import attachment_routes, routes  # noqa: E402,F401

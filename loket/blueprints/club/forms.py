@@ -5,6 +5,7 @@ from wtforms.fields import SelectChoice
 
 from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
 from loket.blueprints.form_tokens import OneTimeFormMixin
+from loket.blueprints.forms_attachments import attachment_field
 from loket.services.requests.satisfaction import COMMENT_MAX, SCORES
 
 
@@ -22,6 +23,7 @@ class RequestForm(OneTimeFormMixin, FlaskForm):
 
 class ReplyForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Je reactie", render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX})
+    attachment = attachment_field("reply-attachment", "Het loket kan het bestand openen.")
     submit = SubmitField("Reactie versturen")
 
 

@@ -13,7 +13,7 @@ from loket.models import Club, Sport
 from loket.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
-from loket.services.requests import actions, categories, queues, request_search, teamwork
+from loket.services.requests import actions, attachments, categories, queues, request_search, teamwork
 from loket.services.requests import filing as filing_service
 from loket.services.requests import satisfaction as satisfaction_service
 
@@ -100,7 +100,8 @@ def confirmation(request_id):
 def detail(request_id, form=None, status=200, satisfaction_form=None):
     support_request = or_404(queues.get_request_for_club_contact, current_user, request_id)
     events = queues.timeline(support_request, include_internal=False)
-    return render_template("club/detail.html", req=support_request, events=events,
+    files = attachments.by_event(attachments.visible(support_request, include_internal=False))
+    return render_template("club/detail.html", req=support_request, events=events, files=files,
                            form=form or ReplyForm(), satisfaction_form=satisfaction_form or SatisfactionForm(),
                            can_rate=satisfaction_service.can_give_satisfaction(support_request),
                            can_reply=actions.accepts_messages(support_request)), status
@@ -114,8 +115,8 @@ def reply(request_id):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            actions.add_message(support_request, actor=current_user, body=form.body.data,
-                                         internal=False, as_supporter=False)
+            attachments.club_message(support_request, actor=current_user, body=form.body.data,
+                                     upload=form.attachment.data)
         except DomainError as error:
             attach_errors(form, error)
             return detail(request_id, form=form, status=error.status_code)

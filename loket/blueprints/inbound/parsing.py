@@ -11,8 +11,8 @@ from loket.services.messaging.inbound import MalformedInbound
 UTF8_COMPATIBLE = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
-def read_inbound_post(req: Request) -> tuple[dict, list[tuple[str, int, str]]]:
-    """The text fields (str) and attachment files (name, size, content type) of the POST.
+def read_inbound_post(req: Request) -> tuple[dict, list[tuple[str, int, str, bytes]]]:
+    """The text fields (str) and attachment files (name, size, content type as declared, bytes) of the POST.
 
     SendGrid posts each field in the mail's own charset and names it in `charsets`; Werkzeug decodes
     every field as UTF-8, so fields in another charset are decoded again from the raw body.
@@ -33,7 +33,8 @@ def read_inbound_post(req: Request) -> tuple[dict, list[tuple[str, int, str]]]:
                if name in form and isinstance(charset, str) and charset.strip().lower() not in UTF8_COMPATIBLE}
     if foreign:
         form.update(_decode_fields(body, req.content_type, foreign))
-    files = [(storage.filename or name, _size(storage.stream), storage.mimetype or "application/octet-stream")
+    files = [(storage.filename or name, _size(storage.stream), storage.mimetype or "application/octet-stream",
+              storage.stream.read())
              for name, storage in req.files.items(multi=True)]
     return form, files
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("queue", __name__, url_prefix="/wachtrij")
 
-from loket.blueprints.queue import routes  # noqa: E402,F401
+from loket.blueprints.queue import attachment_routes, routes  # noqa: E402,F401

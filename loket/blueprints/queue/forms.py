@@ -12,6 +12,7 @@ from wtforms import (
 
 from config import REQUEST_BODY_MAX, REQUEST_TITLE_MAX
 from loket.blueprints.form_tokens import OneTimeFormMixin
+from loket.blueprints.forms_attachments import attachment_field
 from loket.models import CHANNEL_LABELS
 from loket.services.network.clubs import CONTACT_LIMITS
 from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
@@ -36,12 +37,14 @@ class ReplyForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Reactie aan de club", id="reply-body",
                          render_kw={"rows": 5, "maxlength": REQUEST_BODY_MAX},
                          description="De club leest dit en krijgt er een e-mail over.")
+    attachment = attachment_field("reply-attachment", "De club kan het bestand openen.")
 
 
 class NoteForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Interne notitie", id="note-body",
                          render_kw={"rows": 4, "maxlength": REQUEST_BODY_MAX},
                          description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit.")
+    attachment = attachment_field("note-attachment", "Alleen ondersteuners kunnen het bestand openen.")
     internal = HiddenField(default="y")
 
 

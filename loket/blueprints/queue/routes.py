@@ -32,6 +32,7 @@ from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
 from loket.services.requests import actions, teamwork, workflow
+from loket.services.requests import attachments
 from loket.services.requests import categories as categories_service
 from loket.services.requests import canned_replies
 from loket.services.requests import filing as filing_service
@@ -183,6 +184,7 @@ def _render_detail(access, code=200, **forms):
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
         initiatives=initiatives, canned=canned_replies.usable_by(current_user) if access.can_reply else [],
         events=queues_service.timeline(support_request, include_internal=True),
+        files=attachments.by_event(attachments.visible(support_request, include_internal=True)),
         offers=offers_service.suggest_offers(support_request.category_id,
                                              offers_service.suggestion_team_ids(support_request.club)),
         **forms,
@@ -239,8 +241,8 @@ def message(request_id):
     internal = MessageForm().internal.data
     form, form_name = (NoteForm(), "note_form") if internal else (ReplyForm(), "reply_form")
     success = "Interne notitie opgeslagen." if internal else "Reactie naar de club verstuurd."
-    return _act(request_id, form_name, form, teamwork.post_message, success,
-                body=lambda f: f.body.data, internal=lambda f: internal)
+    return _act(request_id, form_name, form, attachments.supporter_message, success,
+                body=lambda f: f.body.data, internal=lambda f: internal, upload=lambda f: f.attachment.data)
 
 
 @bp.route("/<int:request_id>/status", methods=["POST"])

@@ -28,7 +28,7 @@ from loket.models.base import utcnow
 from loket.services.errors import DomainError
 from loket.services.messaging import reply_addresses
 from loket.services.messaging.mail_text import html_to_text, strip_quoted_reply
-from loket.services.requests import actions, filing
+from loket.services.requests import actions, attachments, filing
 from loket.services.text import without_control_characters
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ class MalformedInbound(DomainError):
 class Attachment:
     name: str
     size: int
-    content_type: str
+    content_type: str  # as the mail declared it; what Loket stores is judged by the content
+    data: bytes | None = None
 
     def as_data(self) -> dict:
         return {"name": self.name, "size": self.size, "content_type": self.content_type}
@@ -101,23 +102,22 @@ class InboundResult:
         return self.outcome != "rejected"
 
 
-def receive_inbound(form: dict, files: list[tuple[str, int, str]], now: datetime | None = None) -> InboundResult:
-    """Handle one Inbound Parse POST: `form` holds its text fields, `files` (name, size, content type)
+def receive_inbound(form: dict, files: list[tuple], now: datetime | None = None) -> InboundResult:
+    """Handle one Inbound Parse POST: `form` holds its text fields, `files` (name, size, content type, bytes)
     per uploaded attachment.
 
     Side effects: on acceptance commits one public reply or one new request (with the notifications
-    those write to the outbox); on rejection stores nothing and logs a warning. Raises
-    MalformedInbound when the fields are not an Inbound Parse payload.
+    those write to the outbox) together with the attachments that pass the attachments service's checks (size,
+    type by content, the request's total); a refused file is named on the event with the reason, the mail is
+    still taken. On rejection stores nothing and logs a warning. Raises MalformedInbound when the fields are not
+    an Inbound Parse payload.
     """
     now = now or utcnow()
     mail = read_mail(form, files)
-    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if not mail.sender:
         return _reject(mail, "no sender address")
     if (doubt := authentication_problem(mail)) is not None:
         return _reject(mail, f"not authenticated: {doubt}")
-    if any(attachment.size > limit for attachment in mail.attachments):
-        return _reject(mail, f"an attachment is larger than {limit} bytes")
     user = db.session.scalar(select(User).where(User.email == mail.sender))
     if user is None:
         return _reject(mail, "unknown sender")
@@ -173,9 +173,12 @@ def _reply(mail: InboundMail, user: User, data: dict, now: datetime) -> InboundR
     body = strip_quoted_reply(mail.text)
     if not body:
         return _reject(mail, "no new text in the reply")
+    files = _checked_files(mail, data, attachments.stored_total(request.id))
     try:
-        event = actions.add_message(request, actor=user, body=_fit(body, "REQUEST_BODY_MAX"),
-                                             internal=False, as_supporter=False, now=now, event_data=data)
+        with attachments.one_transaction():
+            event = actions.add_message(request, actor=user, body=_fit(body, "REQUEST_BODY_MAX"),
+                                        internal=False, as_supporter=False, now=now, event_data=data)
+            _store_files(request, event, files, user, now)
     except DomainError as error:
         db.session.rollback()
         return _reject(mail, f"refused by the requests service ({type(error).__name__})")
@@ -196,17 +199,49 @@ def _new_request(mail: InboundMail, user: User, data: dict, now: datetime) -> In
     if not description:
         return _reject(mail, "empty message")
     title = " ".join(mail.subject.split()) or NO_SUBJECT
+    files = _checked_files(mail, data, 0)
     try:
-        request = filing.create_request(
-            actor=user, club_id=club_ids[0], category_id=category_id, sport_id=None,
-            title=_fit(title, "REQUEST_TITLE_MAX", marker="…"),
-            description=_fit(description, "REQUEST_BODY_MAX"), now=now, event_data=data, channel="e-mail",
-        )
+        with attachments.one_transaction():
+            request = filing.create_request(
+                actor=user, club_id=club_ids[0], category_id=category_id, sport_id=None,
+                title=_fit(title, "REQUEST_TITLE_MAX", marker="…"),
+                description=_fit(description, "REQUEST_BODY_MAX"), now=now, event_data=data, channel="e-mail",
+            )
+            _store_files(request, request.events[0], files, user, now)
     except DomainError as error:
         db.session.rollback()
         return _reject(mail, f"refused by the requests service ({type(error).__name__})")
     log.info("Inbound mail from %s filed as new request %s", _safe(mail.sender), request.id)
     return InboundResult("created", request=request, event=request.events[0])
+
+
+def _checked_files(mail: InboundMail, data: dict, stored: int) -> list:
+    """The mail's files that pass the attachments service's checks (within the request's total after `stored`
+    bytes); each refused one is noted in `data` (refused_attachments: name, size, Dutch reason)."""
+    accepted, refused, total = [], [], stored
+    limit = current_app.config["MAX_REQUEST_ATTACHMENT_BYTES"]
+    for attachment in mail.attachments:
+        try:
+            if attachment.data is None:
+                raise attachments.FileTooLarge("De inhoud van het bestand kwam niet mee.")
+            file = attachments.check_file(attachment.name, attachment.data)
+            if total + file.size > limit:
+                raise attachments.FileTooLarge(f"Samen met de andere bijlagen meer dan "
+                                               f"{attachments.megabytes(limit)}.")
+        except DomainError as error:
+            refused.append({"name": attachment.name, "size": attachment.size, "reason": error.message})
+            continue
+        total += file.size
+        accepted.append(file)
+    data["attachments_stored"] = True
+    if refused:
+        data["refused_attachments"] = refused
+    return accepted
+
+
+def _store_files(request: SupportRequest, event: Event, files: list, user: User, now: datetime) -> None:
+    for file in files:
+        attachments.add(request, file, actor=user, internal=False, event=event, now=now)
 
 
 def _earlier_event(message_id: str, club_ids: list[int]) -> Event | None:
@@ -262,12 +297,12 @@ def read_mail(form: dict, files: list[tuple[str, int, str]]) -> InboundMail:
 
     sender = _address(form["from"])
     subject = form.get("subject") or ""
-    attachments = [Attachment(_clip(_clean("name", name or ""), 255), int(size),
-                              _clip(_clean("type", content_type or ""), 100))
-                   for name, size, content_type in files]
+    files_found = [Attachment(_clip(_clean("name", name or ""), 255), int(size),
+                              _clip(_clean("type", content_type or ""), 100), data[0] if data else None)
+                   for name, size, content_type, *data in files]
     if form.get("email"):
         headers, text, raw_attachments = _read_raw(form["email"])
-        attachments += raw_attachments
+        files_found += raw_attachments
     else:
         headers = message_from_string(form.get("headers") or "", policy=policy.compat32)
         text = form.get("text") or ""
@@ -282,7 +317,7 @@ def read_mail(form: dict, files: list[tuple[str, int, str]]) -> InboundMail:
     return InboundMail(sender=sender, envelope_to=envelope_to, subject=subject, text=_clean("text", text),
                        message_id=message_id, spf=(form.get("SPF") or "").strip().lower(),
                        envelope_from=_address(_clean("from", envelope_from)) if isinstance(envelope_from, str) else "",
-                       dkim=form.get("dkim") or "", attachments=tuple(attachments))
+                       dkim=form.get("dkim") or "", attachments=tuple(files_found))
 
 
 def _clean(field: str, value: str) -> str:
@@ -303,7 +338,7 @@ def _read_raw(raw: str):
     """Headers, plain text and attachments of a whole MIME message (SendGrid's raw mode)."""
     message = message_from_string(raw, policy=policy.default)
     text = ""
-    attachments = []
+    found = []
     try:
         body = message.get_body(preferencelist=("plain", "html"))
         if body is not None:
@@ -313,11 +348,12 @@ def _read_raw(raw: str):
             if part.is_multipart() or (part.get_content_disposition() != "attachment" and not part.get_filename()):
                 continue
             payload = part.get_payload(decode=True) or b""
-            attachments.append(Attachment(_clip(_clean("name", part.get_filename() or "") or "bijlage", 255),
-                                          len(payload), _clip(_clean("type", part.get_content_type()), 100)))
+            found.append(Attachment(_clip(_clean("name", part.get_filename() or "") or "bijlage", 255),
+                                          len(payload), _clip(_clean("type", part.get_content_type()), 100),
+                                          payload))
     except Exception:  # a broken MIME message fails the same way on every retry: read what we can
         log.warning("Inbound raw mail could not be fully parsed", exc_info=True)
-    return message, text, attachments
+    return message, text, found
 
 
 def _header(message, name: str) -> str:

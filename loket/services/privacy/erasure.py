@@ -1,5 +1,6 @@
 """Erasing a person (AVG art. 17) while the statistics stay: requests, their dates, categories and teams remain;
-names, addresses and phone numbers go, and every text the person wrote is replaced by a notice."""
+names, addresses and phone numbers go, every text the person wrote is replaced by a notice, and the files of their
+requests and those they attached are removed (rows marked, bytes deleted once the erasure commits)."""
 import secrets
 
 from sqlalchemy import delete, update
@@ -12,6 +13,7 @@ from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.network.clubs import anonymise_contact
 from loket.services.network.users import normalise_email
 from loket.services.privacy.person import UNKNOWN_PERSON, find_person
+from loket.services.requests import attachments
 from loket.services.text import has_control_characters
 
 ERASED_TEXT = "[Verwijderd op verzoek van de schrijver (AVG).]"
@@ -50,6 +52,9 @@ def erase_person(email: str, *, actor: User, confirmation: str, reason: str,
     counts = data.counts()
     for contact in data.contacts:
         anonymise_contact(contact, now=now)
+    # Their requests' files and the files they attached elsewhere go (the bytes once this commits).
+    counts["attachments"] = attachments.remove_files(request_ids=[r.id for r in data.requests],
+                                                     uploaded_by_id=user.id if user else None, now=now)
     for request in data.requests:
         request.title = ERASED_TEXT
         request.description = ERASED_TEXT

@@ -1,6 +1,6 @@
 """Retention periods, applied by a nightly job: closed requests older than REQUEST_RETENTION_DAYS (default seven
-years) lose their texts, and outbox rows older than OUTBOX_RETENTION_DAYS (default 90 days) lose their recipient
-and the mail's context. The statistics (counts, dates, categories, teams, service levels) stay."""
+years) lose their texts and their files, and outbox rows older than OUTBOX_RETENTION_DAYS (default 90 days) lose
+their recipient and the mail's context. The statistics (counts, dates, categories, teams, service levels) stay."""
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -10,6 +10,7 @@ from loket.extensions import db
 from loket.models import Event, OutboxMessage, SupportRequest
 from loket.models.base import utcnow
 from loket.services import audit, transaction
+from loket.services.requests import attachments
 
 RETENTION_TEXT = "[Verwijderd: de bewaartermijn van deze aanvraag is verstreken.]"
 EXPIRED_RECIPIENT = "(verwijderd na de bewaartermijn)"
@@ -25,7 +26,7 @@ def apply_retention(now: datetime | None = None, *, batch: int = BATCH) -> dict[
     now = now or utcnow()
     request_cutoff = now - timedelta(days=current_app.config["REQUEST_RETENTION_DAYS"])
     outbox_cutoff = now - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
-    counts = {"requests": 0, "outbox": 0}
+    counts = {"requests": 0, "outbox": 0, "attachments": 0}
     while True:
         ids = list(db.session.scalars(
             select(SupportRequest.id).where(SupportRequest.anonymised_at.is_(None),
@@ -38,6 +39,7 @@ def apply_retention(now: datetime | None = None, *, batch: int = BATCH) -> dict[
             .execution_options(synchronize_session=False))
         db.session.execute(update(Event).where(Event.request_id.in_(ids), Event.body.is_not(None))
                            .values(body=RETENTION_TEXT).execution_options(synchronize_session=False))
+        counts["attachments"] += attachments.remove_files(request_ids=ids, now=now)  # bytes go after the commit
         transaction.commit()
         counts["requests"] += len(ids)
     while True:

@@ -18,7 +18,7 @@ USER_OF_ROLE = {"club": "club_contact", "clubondersteuner": "ondersteuner", "bon
                 "gemeente": "gemeente_utrecht", "adviseur": "adviseur"}
 OPERATIONS = spec.operations(create_app(TestingConfig))
 PATH_VALUES = {"request_id": "1", "referral_id": "1", "key": "knvb", "kind": "loket", "identifier": "eemland", "slug": "eemland",
-               "registration_id": "1"}
+               "registration_id": "1", "attachment_id": "1"}
 
 
 def _path(declared):

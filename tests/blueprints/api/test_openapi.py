@@ -71,7 +71,8 @@ def test_every_operation_documents_security_and_problem_responses(document):
             assert "404" in errors, where
         if "requestBody" in operation:
             assert {"400", "413", "415", "422"} <= errors, where
-            assert list(operation["requestBody"]["content"]) == ["application/json"], where
+            # JSON, or a file upload (the attachments) as multipart/form-data
+            assert list(operation["requestBody"]["content"]) in (["application/json"], ["multipart/form-data"]), where
         for code in errors:
             name = responses[code]["$ref"].rsplit("/", 1)[1]
             content = document["components"]["responses"][name]["content"]
@@ -132,7 +133,7 @@ def _input_schemas(document):
     for path, method, operation in _operations(document):
         schemas = [p["schema"] for p in operation.get("parameters", [])]
         if "requestBody" in operation:
-            schemas.append(operation["requestBody"]["content"]["application/json"]["schema"])
+            schemas.extend(body["schema"] for body in operation["requestBody"]["content"].values())
         for schema in schemas:
             for part in _walk(schema, document):
                 yield f"{method} {path}", part
