@@ -523,6 +523,7 @@ TABLE = {
     "team.join_team": only(SIGNED_IN, ok=400),
     "team.members": {
     # Sjablonen: the team's members read them, its lead manages them; another team's sjabloon under one's own
+    # team's address is 404, another team's page 403 (as the team page).
     "team.add_canned_reply": {
         "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=400),
         "team_loket_y": only("supporter_y", ok=403),
