@@ -520,8 +520,6 @@ TABLE = {
         "team_bond_p": only("bond_p", "beheer", ok=400),
         "team_initiative": only("initiative", "beheer", ok=400),
     },
-    "team.join_team": only(SIGNED_IN, ok=400),
-    "team.members": {
     # Sjablonen: the team's members read them, its lead manages them; another team's sjabloon under one's own
     # team's address is 404, another team's page 403 (as the team page).
     "team.add_canned_reply": {
@@ -529,29 +527,36 @@ TABLE = {
         "team_loket_y": only("supporter_y", ok=403),
         "team_bond_p": only("bond_p", ok=403),
         "team_initiative": only("initiative", ok=403),
+    },
     "team.canned_replies_page": {
         "team_loket_x": only("supporter_x", "lead_x"),
         "team_loket_y": only("supporter_y"),
         "team_bond_p": only("bond_p"),
         "team_initiative": only("initiative"),
+    },
     "team.canned_reply": {
         "team_loket_x": only("supporter_x", "lead_x"),
         "team_loket_y": only("supporter_y"),
         "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
         "team_bond_p": only("bond_p", ok=404),
         "team_initiative": only("initiative", ok=404),
+    },
     "team.delete_canned_reply": {
         "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=REDIRECT),
         "team_loket_y": only("supporter_y", ok=403),
         "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
         "team_bond_p": only("bond_p", ok=404),
         "team_initiative": only("initiative", ok=404),
+    },
     "team.edit_canned_reply": {
         "team_loket_x": only("supporter_x", "lead_x", ok=403, lead_x=400),
         "team_loket_y": only("supporter_y", ok=403),
         "team_loket_x_member_y": only("supporter_x", "lead_x", ok=404),
         "team_bond_p": only("bond_p", ok=404),
         "team_initiative": only("initiative", ok=404),
+    },
+    "team.join_team": only(SIGNED_IN, ok=400),
+    "team.members": {
         "team_loket_x": only("supporter_x", "lead_x", "beheer"),
         "team_loket_y": only("supporter_y", "beheer"),
         "team_bond_p": only("bond_p", "beheer"),
