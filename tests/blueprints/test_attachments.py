@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from loket.extensions import db as _db
 from loket.models import Attachment, Event
 from tests.support import attachments as samples
-from tests.support.requests import file_request
+from tests.support.requests import file_request, request_form
 
 
 @pytest.fixture()
@@ -126,3 +126,27 @@ def test_a_reply_without_a_file_still_works_and_a_text_value_in_the_file_field_i
     assert club.post(f"/club/aanvragen/{filed.id}/reactie",
                      data={"body": "Tekst in het bestandsveld.", "attachment": "a\x00b"}).status_code == 302
     assert _files() == []
+
+
+def test_a_club_files_a_new_request_with_a_file_and_both_sides_see_it_with_the_question(login_as, network):
+    club = login_as("club_contact")
+    response = club.post("/club/aanvragen/nieuw", data={
+        **request_form(network, category="overig", title="Met plattegrond"),
+        "attachment": samples.upload(samples.PNG, "plattegrond.png")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    attachment = _db.session.scalar(select(Attachment))
+    assert (attachment.name, attachment.event_id, attachment.internal) == ("plattegrond.png", None, False)
+    request_id = attachment.request_id
+    assert f"/club/aanvragen/{request_id}/bijlagen/{attachment.id}" in club.get(
+        f"/club/aanvragen/{request_id}").get_data(as_text=True)
+    assert f"/wachtrij/{request_id}/bijlagen/{attachment.id}" in login_as("ondersteuner").get(
+        f"/wachtrij/{request_id}").get_data(as_text=True)
+
+
+def test_a_new_request_with_a_refused_file_is_not_filed(login_as, network):
+    before = _counts()
+    response = login_as("club_contact").post("/club/aanvragen/nieuw", data={
+        **request_form(network, category="overig", title="Met programma"),
+        "attachment": samples.upload(samples.ELF, "plattegrond.png")}, content_type="multipart/form-data")
+    assert response.status_code == 415 and 'id="request-attachment-error"' in response.get_data(as_text=True)
+    assert _counts() == before

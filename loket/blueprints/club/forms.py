@@ -18,6 +18,7 @@ class RequestForm(OneTimeFormMixin, FlaskForm):
                         description="Bijvoorbeeld: ‘Subsidie voor nieuwe trainers aanvragen’.")
     description = TextAreaField("Beschrijf je vraag", render_kw={"rows": 8, "maxlength": REQUEST_BODY_MAX},
                                 description="Wat wil je bereiken, wat heb je al geprobeerd, en wanneer ben je bereikbaar?")
+    attachment = attachment_field("request-attachment", "Het loket dat je vraag behandelt kan het bestand openen.")
     submit = SubmitField("Aanvraag indienen")
 
 
