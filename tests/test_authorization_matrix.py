@@ -494,6 +494,7 @@ TABLE = {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=400),
     },
+    "queue.mentions_seen": only(SUPPORTERS, ok=REDIRECT),  # "Alles gezien": only one's own mentions
     "queue.new_for_club": only(LOKET),
     "queue.refer": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),

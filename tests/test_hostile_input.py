@@ -349,6 +349,9 @@ def _state_for_every_form(app, world) -> list[str]:
                                      reason="Dichtbij")
     teamwork.invite_team(teamwork.supporter_access(n.ondersteuner, n.req_x.id), actor=n.ondersteuner,
                          team_id=n.knvb.team.id, reason="Meedenken")
+    # A mention of X's supporter: "Alles als gezien markeren" on their start page.
+    teamwork.post_message(teamwork.supporter_access(n.lead_x, n.req_x.id), actor=n.lead_x,
+                          body=f"@{n.ondersteuner.name}, kijk je mee?", internal=True)
     closed = file_request(n, category="overig", title="Al opgelost")
     actions.claim(closed, actor=n.ondersteuner)
     actions.change_status(closed, "opgelost", actor=n.ondersteuner)

@@ -34,6 +34,7 @@ from loket.models.idempotency import IDEMPOTENCY_STATES, FormToken, IdempotencyK
 from loket.models.saved_view import SavedView  # noqa: F401
 from loket.models.attachment import Attachment  # noqa: F401
 from loket.models.canned_reply import CannedReply  # noqa: F401
+from loket.models.mention import Mention  # noqa: F401
 from loket.models import search_index  # noqa: F401,E402  (the full-text index, created with the tables)
 
 __all__ = [

@@ -18,6 +18,7 @@ from loket.services.network.clubs import CONTACT_LIMITS
 from loket.services.requests.actions import CONTACT_CHANNELS, CONTACT_SUMMARY_MAX
 from loket.services.requests.bulk import ACTIONS as BULK_ACTIONS
 from loket.services.requests.filing import SUPPORTER_CHANNELS
+from loket.services.requests.mentions import SYNTAX_HINT as MENTION_HINT
 from loket.services.requests.saved_views import NAME_MAX as SAVED_VIEW_NAME_MAX
 from loket.services.requests.teamwork import REASON_MAX
 
@@ -43,7 +44,7 @@ class ReplyForm(OneTimeFormMixin, FlaskForm):
 class NoteForm(OneTimeFormMixin, FlaskForm):
     body = TextAreaField("Interne notitie", id="note-body",
                          render_kw={"rows": 4, "maxlength": REQUEST_BODY_MAX},
-                         description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit.")
+                         description="Alleen zichtbaar voor ondersteuners; de club ziet dit nooit. " + MENTION_HINT)
     attachment = attachment_field("note-attachment", "Alleen ondersteuners kunnen het bestand openen.")
     internal = HiddenField(default="y")
 

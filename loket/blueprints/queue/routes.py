@@ -34,7 +34,7 @@ from loket.services.network import teams
 from loket.services.requests import actions, teamwork, workflow
 from loket.services.requests import attachments
 from loket.services.requests import categories as categories_service
-from loket.services.requests import canned_replies
+from loket.services.requests import canned_replies, mentions
 from loket.services.requests import filing as filing_service
 from loket.services.requests import queues as queues_service
 from loket.services.requests import request_search, saved_views
@@ -224,6 +224,7 @@ def _still_involved(request_id) -> bool:
 @allow(*SUPPORTERS)
 def detail(request_id):
     access = _access(request_id)
+    mentions.mark_seen(current_user, access.request.id)  # opened: its mentions of me leave my start page
     if "sjabloon" not in request.args:
         return _render_detail(access)
     # "Invoegen" (a GET form, so it works without JavaScript): the reply box holds the sjabloon's text, filled in
@@ -231,6 +232,16 @@ def detail(request_id):
     canned = or_404(canned_replies.usable, current_user, request.args.get("sjabloon"))
     return _render_detail(access, reply_form=ReplyForm(
         formdata=None, body=canned_replies.render(canned, access.request, current_user)))
+
+
+@bp.post("/genoemd/gezien")
+@allow(*SUPPORTERS)
+def mentions_seen():
+    """"Alles gezien" under "Genoemd in een notitie" on the start page."""
+    if ActionForm().validate_on_submit():
+        mentions.mark_all_seen(current_user)
+        flash("Je vermeldingen staan op gezien.", "success")
+    return redirect(url_for("main.home"))
 
 
 @bp.route("/<int:request_id>/bericht", methods=["POST"])

@@ -14,7 +14,7 @@ from loket.services.network.teams import members_of
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
              "sla_overdue", "contact_review_reminder", "request_moved"}
 OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback",
-            "registration_pending"}
+            "registration_pending", "mentioned"}
 
 
 def _notify(template: str, users, key: str, **context) -> None:
@@ -66,6 +66,12 @@ def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool)
         recipients = [request.assignee] if request.assignee else members_of(request.owner_team)
         _notify("club_replied", [u for u in recipients if u is not None and u.id != event.actor_id],
                 f"clubreply:e{event.id}", request_id=request.id, event_id=event.id)
+
+
+def mentioned(event: Event, users: list[User]) -> None:
+    """Colleagues named with @ in an internal note (requests.mentions checked they may read the request): once
+    per note and person. The mail names the request, who wrote the note and the note, for its readers only."""
+    _notify("mentioned", users, f"mention:e{event.id}", request_id=event.request_id, event_id=event.id)
 
 
 def referral_proposed(referral: Referral) -> None:

@@ -34,6 +34,7 @@ TEMPLATE_LABELS = {
     "email_change_notice": "E-mailadres wordt gewijzigd",
     "email_in_use": "E-mailadres al in gebruik",
     "join_request": "Verzoek om contactpersoon te worden",
+    "mentioned": "Genoemd in een notitie",
     "new_in_fallback": "Nieuw in de opvangwachtrij",
     "new_in_queue": "Nieuw in de wachtrij",
     "password_changed": "Wachtwoord gewijzigd",

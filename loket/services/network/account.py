@@ -41,6 +41,7 @@ NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "club_replied": ("Een reactie van een club op een aanvraag van je team (of aan jou toegewezen)",
                      SUPPORTER_ROLES),
     "sla_at_risk": ("Een aanvraag die binnen 24 uur over de termijn dreigt te gaan", SUPPORTER_ROLES),
+    "mentioned": ("Een collega noemt je met @ in een interne notitie", SUPPORTER_ROLES),
     "contact_review_reminder": ("Een herinnering om de gegevens van je loket na te kijken voordat criterium K1 "
                                 "vervalt (voor coördinatoren)", ("clubondersteuner",)),
     "new_in_fallback": ("Een nieuwe aanvraag in de opvangwachtrij (een gemeente zonder operationeel loket)",

@@ -27,6 +27,7 @@ from loket.services.network.teams import team_ids_of
 from loket.services.quality.overview import LoketRow, Targets, national_overview
 from loket.services.quality import verdict_log
 from loket.services.reporting.area import area_overview
+from loket.services.requests import mentions as mentions_service
 from loket.services.requests import workflow
 from loket.services.requests.queues import QueueFilter, queue_counts, queue_query
 from loket.services.requests.satisfaction import RATABLE_STATUSES, can_give_satisfaction
@@ -86,6 +87,8 @@ class SupporterHome:
     at_risk: int  # due within the next 24 hours (workflow.is_at_risk)
     counts: dict[str, int] = field(default_factory=dict)  # open requests per queue view (queues.QUEUE_VIEWS)
     registrations: int | None = None  # aanmeldingen waiting for our loket's decision; None: not a clubondersteuner
+    mentions: list = field(default_factory=list)  # unseen mentions of me in internal notes (mentions.MentionItem)
+    mentions_total: int = 0
 
     @property
     def referred_to_us(self) -> int:
@@ -99,9 +102,9 @@ class SupporterHome:
 def supporter_home(user: User, now: datetime | None = None) -> SupporterHome:
     """My open requests, the team's overdue and at-risk counts, and the queue tab counts.
 
-    Ten queries whatever the size of the queue: team ids (1), my requests (page + count + two selectin
+    Eleven queries whatever the size of the queue: team ids (1), my requests (page + count + two selectin
     loads), the team's overdue and at-risk counts (1, with workflow's SQL form of the rules), one count per
-    queue view (4).
+    queue view (4), my unseen mentions (1; a second to count them when there are more than a page).
     """
     now = now or utcnow()
     mine = db.paginate(queue_query(user, QueueFilter(view="team", assignee="ik")), page=1, per_page=LIST_SIZE,
@@ -111,9 +114,11 @@ def supporter_home(user: User, now: datetime | None = None) -> SupporterHome:
         select(func.count().filter(workflow.overdue_condition(now)),
                func.count().filter(workflow.at_risk_condition(now)))
         .select_from(SupportRequest).where(SupportRequest.owner_team_id.in_(team_ids))).one() if team_ids else (0, 0)
+    mentioned, mentioned_total = mentions_service.unseen(user, limit=LIST_SIZE)
     return SupporterHome(mine=list(mine.items), mine_total=mine.total or 0, overdue=overdue, at_risk=at_risk,
                          counts=queue_counts(user),
-                         registrations=registrations.pending_count(user) if user.has_role("clubondersteuner") else None)
+                         registrations=registrations.pending_count(user) if user.has_role("clubondersteuner") else None,
+                         mentions=mentioned, mentions_total=mentioned_total)
 
 
 # ---------------------------------------------------------------- coördinatiepunt

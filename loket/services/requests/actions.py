@@ -11,15 +11,16 @@ from loket.models import Event, SupportRequest, User
 from loket.models.base import AMSTERDAM, utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput
 from loket.services.messaging import notifications
-from loket.services.requests import workflow
+from loket.services.requests import mentions, workflow
 from loket.services.text import CONTROL_MESSAGE, LINE_CHARACTERS, has_control_characters, required_text
 from loket.services.transaction import commit
 
 
 def add_message(request: SupportRequest, *, actor: User, body: str, internal: bool,
-                as_supporter: bool, now: datetime | None = None, event_data: dict | None = None) -> Event:
-    """A public reply or an internal note (`event_data` is stored on its event). Side effects:
-    status/clock updates; commits."""
+                as_supporter: bool, now: datetime | None = None, event_data: dict | None = None,
+                mentioned: list[User] = ()) -> Event:
+    """A public reply or an internal note (`event_data` is stored on its event; `mentioned`: the colleagues a note
+    names, checked by teamwork, told in this transaction). Side effects: status/clock updates; commits."""
     now = now or utcnow()
     if internal and not as_supporter:
         raise Forbidden("Alleen ondersteuners kunnen interne notities schrijven.")
@@ -44,6 +45,8 @@ def add_message(request: SupportRequest, *, actor: User, body: str, internal: bo
     request.updated_at = now
     db.session.flush()
     notifications.message_posted(request, event, by_supporter=as_supporter)
+    if internal and mentioned:
+        mentions.record(event, list(mentioned), actor=actor, now=now)
     commit()
     return event
 

@@ -31,9 +31,9 @@ from loket.models import (
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import notifications
-from loket.services.network.teams import team_ids_of, works_in
+from loket.services.network.teams import members_of_teams, team_ids_of, works_in
 from loket.services.text import has_control_characters
-from loket.services.requests import actions, workflow
+from loket.services.requests import actions, mentions, workflow
 from loket.services.requests import queues as queues_service
 from loket.services.requests import request_search
 from loket.services.requests.service_levels import service_levels_of
@@ -54,6 +54,13 @@ class SupporterAccess:
     open_referral: Referral | None
     collaborations: tuple[Collaborator, ...]
     viewer_id: int | None = None  # the supporter these rights are for
+
+    @property
+    def reader_team_ids(self) -> frozenset[int]:
+        """The teams who may read this request (the one rule, for any person): the owning team, a team with an
+        open referral proposal, every invited team still working on it."""
+        return frozenset({self.request.owner_team_id, *((self.open_referral.to_team_id,) if self.open_referral
+                                                        else ()), *(c.team_id for c in self.collaborations)})
 
     @property
     def is_owner(self) -> bool:
@@ -105,7 +112,7 @@ def supporter_access(user: User, request_id: int) -> SupporterAccess:
         select(Collaborator).where(Collaborator.request_id == request.id, Collaborator.ended_at.is_(None))
         .order_by(Collaborator.id)))
     access = SupporterAccess(request, team_ids, open_referral, collaborations, viewer_id=user.id)
-    if not (access.is_owner or access.is_referral_receiver or access.is_collaborator):
+    if not team_ids & access.reader_team_ids:
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
     return access
 
@@ -352,8 +359,12 @@ def post_message(access: SupporterAccess, *, actor: User, body: str, internal: b
         raise Forbidden("Je kunt bij deze aanvraag geen notities plaatsen.")
     if not internal and not access.can_reply:
         raise Forbidden("Reageren naar de club kan pas als jouw team de aanvraag behandelt of meewerkt.")
+    # A note may name colleagues with @: only people who may read the request (mentions, refused before anything
+    # is stored); the note's transaction stores their mentions and mails.
+    mentioned = mentions.mentioned_in(body, members_of_teams(sorted(access.reader_team_ids))) \
+        if internal and mentions.has_mentions(body) else []
     return actions.add_message(access.request, actor=actor, body=body, internal=internal,
-                                        as_supporter=True)
+                                        as_supporter=True, mentioned=mentioned)
 
 
 def claim(access: SupporterAccess, *, actor: User) -> None:
