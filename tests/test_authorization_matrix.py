@@ -306,6 +306,7 @@ TABLE = {
         "req_fallback": theirs(among=CLUBS),
         "req_missing": theirs(among=CLUBS),
     },
+    "club.look_alikes": only(CLUBS),
     "club.new_request": {"GET": only(CLUBS), "POST": theirs(among=CLUBS)},  # POST: no club named → not theirs
     "club.reply": {"req_x": theirs("club_a", among=CLUBS, ok=400), "req_y": theirs("club_b", among=CLUBS, ok=400)},
     "club.requests_list": only(CLUBS),
@@ -448,6 +449,7 @@ TABLE = {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=REDIRECT),
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=REDIRECT),
     },
+    "queue.bulk": only(SUPPORTERS, ok=400),  # an empty form: no action, no requests chosen
     "queue.attachment": {
         "file_x": theirs("supporter_x", "lead_x", among=SUPPORTERS),
         "file_x_internal": theirs("supporter_x", "lead_x", among=SUPPORTERS),
@@ -495,6 +497,10 @@ TABLE = {
         "req_y": theirs("supporter_y", among=SUPPORTERS, ok=400),
     },
     "queue.mentions_seen": only(SUPPORTERS, ok=REDIRECT),  # "Alles gezien": only one's own mentions
+    "queue.merge": {  # an empty form: no request chosen to merge into
+        "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),
+        "req_y": theirs("supporter_y", among=SUPPORTERS, ok=400),
+    },
     "queue.new_for_club": only(LOKET),
     "queue.refer": {
         "req_x": theirs("supporter_x", "lead_x", among=SUPPORTERS, ok=400),

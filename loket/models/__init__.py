@@ -11,7 +11,7 @@ from loket.models.region import Region, RegionGemeente, RegionSet
 from loket.models.request import (
     CATEGORY_LAST_POSITION, CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES,
     STATUS_LABELS, STATUSES,
-    Category, Event, ReferenceSequence, SupportRequest,
+    Category, Event, ReferenceSequence, RequestContact, SupportRequest,
 )
 from loket.models.user import (
     ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, SUPPORTER_ROLES, AccountToken, LoginSession,
@@ -53,6 +53,7 @@ __all__ = [
     "LOKET_STATUSES", "OPEN_STATUSES", "PRIORITIES", "ROLES", "ROLE_LABELS", "STATUSES",
     "STATUS_LABELS", "TEAM_KINDS", "Bond", "Category", "Club", "ClubContact", "Event", "Gemeente",
     "Loket", "LoginSession", "Membership", "RecoveryCode", "ReferenceSequence", "Sport", "SupportRequest", "Team",
+    "RequestContact",
     "User",
     "bond_sports", "club_sports",
 ]

@@ -1,7 +1,7 @@
 """Support requests (ondersteuningsvragen), their categories and append-only timeline."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -42,6 +42,8 @@ EVENT_KINDS = (
     # A supporter logged a phone call or visit (data: channel); the owner team changed because the club's
     # gemeente moved to another loket or got an operational loket (data: from_team_id, to_team_id).
     "contact_moment", "moved",
+    # A duplicate was merged into another request of the same club (on both: data from/into id and reference).
+    "merged",
 )
 
 
@@ -139,6 +141,8 @@ class SupportRequest(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # Set when the retention period (or an erasure) replaced its texts: the statistics stay, the words go.
     anonymised_at: Mapped[datetime | None]
+    # A duplicate merged into another request of the same club: closed, its timeline and files moved there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("support_requests.id"))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -152,6 +156,7 @@ class SupportRequest(db.Model):
     events: Mapped[list["Event"]] = relationship(
         back_populates="request", order_by="Event.id", cascade="save-update, merge"
     )
+    merged_into: Mapped["SupportRequest | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     @property
     def is_open(self) -> bool:
@@ -163,6 +168,24 @@ class SupportRequest(db.Model):
 
     def __repr__(self):
         return f"<SupportRequest {self.reference}>"
+
+
+class RequestContact(db.Model):
+    """A club contact told about a request besides its requester: the requester of a duplicate merged into it."""
+
+    __tablename__ = "request_contacts"
+    __table_args__ = (
+        # Also the index behind "the contacts of this request".
+        UniqueConstraint("request_id", "user_id", name="uq_request_contacts_request_user"),
+        Index("ix_request_contacts_user", "user_id"),  # a person's rows (AVG export and erasure)
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class Event(db.Model):

@@ -62,6 +62,7 @@ def test_a_view_without_a_name_or_with_a_bad_filter_is_a_dutch_400_and_nothing_i
 
 def test_a_lead_saves_a_team_view_that_members_see_but_cannot_remove(network, login_as):
     lead = make_user("clubondersteuner", network.loket_utrecht, name="Lotte Lead", team_lead=True)
+    db.session.commit()
     lead_client = login_as(lead)
     team_id = str(network.loket_utrecht.team.id)
     assert f'<option value="{team_id}">Voor het hele team Sportloket Utrecht</option>' in \

@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from config import REQUEST_TITLE_MAX
 from loket.access import allow
 from loket.blueprints.club import bp
 from loket.blueprints.club.forms import ReplyForm, RequestForm, SatisfactionForm
@@ -15,6 +16,8 @@ from loket.services.network import offers as offers_service
 from loket.services.network import registrations as registrations_service
 from loket.services.requests import actions, attachments, categories, queues, request_search, teamwork
 from loket.services.requests import filing as filing_service
+from loket.services.requests import merging
+from loket.services.requests.merging import LOOK_ALIKE_TEXT_MAX
 from loket.services.requests import satisfaction as satisfaction_service
 
 
@@ -55,6 +58,16 @@ def _has_active_club() -> bool:
     return any(m.role == "club" and m.club.status == "actief" for m in current_user.memberships)
 
 
+@bp.route("/aanvragen/lijkt-op")
+@allow("club")
+def look_alikes():
+    """The "Bedoel je deze vraag?" fragment for the new-request form: the club's open requests that look like
+    the typed title and description (an empty fragment when none do, or the club is not the contact's)."""
+    return render_template("club/_look_alikes.html", alikes=merging.look_alikes(
+        current_user, request.args.get("club"), (request.args.get("titel") or "")[:REQUEST_TITLE_MAX],
+        (request.args.get("beschrijving") or "")[:LOOK_ALIKE_TEXT_MAX]))
+
+
 @bp.route("/aanvragen/nieuw", methods=["GET", "POST"])
 @allow("club")
 @submitted_once
@@ -87,7 +100,10 @@ def new_request():
             status = error.status_code if error.status_code in (413, 415) else 400
         else:
             return redirect(url_for("club.confirmation", request_id=filed.id))
-    return render_template("club/new.html", form=form, clubs=clubs), status
+    # Shown again after a mistake: the open requests that look like it, also without JavaScript.
+    alikes = merging.look_alikes(current_user, form.club.data, form.title.data, form.description.data) \
+        if form.is_submitted() else []
+    return render_template("club/new.html", form=form, clubs=clubs, alikes=alikes), status
 
 
 @bp.route("/aanvragen/<int:request_id>/ontvangen")

@@ -77,6 +77,12 @@ class BulkForm(FlaskForm):
     submit = SubmitField("Uitvoeren")
 
 
+class MergeForm(FlaskForm):
+    into = SelectField("Samenvoegen met", id="merge-into", validate_choice=False,
+                       description="Een andere aanvraag van dezelfde club die jullie team behandelt.")
+    submit = SubmitField("Samenvoegen")
+
+
 class StatusForm(FlaskForm):
     status = SelectField("Nieuwe status", validate_choice=False)
     version = HiddenField()

@@ -11,6 +11,8 @@ from loket.blueprints.queue.forms import (
     NEW_CONTACT,
     ActionForm,
     AssignForm,
+    BulkForm,
+    MergeForm,
     ContactMomentForm,
     DeclineForm,
     EndInvitationForm,
@@ -33,10 +35,12 @@ from loket.services.network import registrations as registrations_service
 from loket.services.network import teams
 from loket.services.requests import actions, teamwork, workflow
 from loket.services.requests import attachments
-from loket.services.requests import categories as categories_service
 from loket.services.requests import canned_replies, mentions
+from loket.services.requests import categories as categories_service
 from loket.services.requests import filing as filing_service
 from loket.services.requests import queues as queues_service
+from loket.services.requests import bulk as bulk_service
+from loket.services.requests import merging
 from loket.services.requests import request_search, saved_views
 from loket.services.search import search_text
 
@@ -66,21 +70,23 @@ def _filters_from(values):
     return typed, filters, search_error
 
 
-def _render_queue(typed, filters, *, search_error=None, save_form=None, code=200):
+def _render_queue(typed, filters, *, search_error=None, save_form=None, bulk_form=None, code=200):
     pagination = queues_service.queue(current_user, filters, page=requested_page())
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
     search = filters.search
     highlights = request_search.highlighted(search, pagination.items, include_internal=True) if search else {}
     saved = saved_views.counted(current_user, saved_views.views_of(current_user))
+    colleagues = teams.members_of_teams(teams.team_ids_of(current_user))
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
         counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
-        colleagues=teams.members_of_teams(teams.team_ids_of(current_user)),
-        statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
+        colleagues=colleagues, statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
         typed=typed, search_error=search_error, highlights=highlights, sorts=queues_service.QUEUE_SORTS,
         saved=saved, showing=next((item.view for item in saved if saved_views.is_showing(item.view, filters)), None),
         view_link=saved_views.query_string, save_form=save_form or _save_view_form(typed, filters),
+        bulk_form=_bulk_form(bulk_form, colleagues), bulk_max=bulk_service.BULK_MAX,
+        queue_args={key: value for key, value in request.args.items() if key in QUEUE_PARAMETERS},
     ), 400 if search_error else code
 
 
@@ -91,6 +97,42 @@ def _save_view_form(typed, filters, form=None) -> SaveViewForm:
                                 volgorde=filters.sort)
     form.team_id.choices = {"": "Alleen voor mij", **{
         str(team.id): f"Voor het hele team {team.name}" for team in saved_views.teams_to_save_for(current_user)}}
+    return form
+
+
+# The queue's own parameters, which a bulk action returns to (nothing else from the query string is followed).
+QUEUE_PARAMETERS = ("weergave", "status", "categorie", "behandelaar", "q", "volgorde", "pagina")
+
+
+@bp.route("/bulk", methods=["POST"])
+@allow(*SUPPORTERS)
+def bulk():
+    """Claim, assign or change the status of the chosen requests; each in its own transaction (services/bulk).
+    Back to the queue as it was, with what went through and what did not."""
+    form = BulkForm()
+    typed, filters, search_error = _filters_from(request.args)
+    if not form.validate_on_submit():
+        return _render_queue(typed, filters, bulk_form=form, code=400)
+    try:
+        selected = bulk_service.selection(request.form.getlist("ids"))
+        result = bulk_service.apply(current_user, form.action.data, selected, assignee_id=form.assignee.data,
+                                    status=form.status.data)
+    except InvalidInput as error:
+        attach_errors(form, error)  # the choice of requests has no field of its own: above the form
+        return _render_queue(typed, filters, bulk_form=form, code=400)
+    done, refused = bulk_service.summary(form.action.data, result, status=form.status.data)
+    if done:
+        flash(done, "success")
+    if refused:
+        flash(refused, "error")
+    return redirect(url_for("queue.index", **{key: value for key, value in request.args.items()
+                                              if key in QUEUE_PARAMETERS}))
+
+
+def _bulk_form(form: BulkForm | None, colleagues) -> BulkForm:
+    form = form or BulkForm()
+    form.assignee.choices = {"": "— niemand (teruggeven) —", **{str(u.id): u.name for u in colleagues}}
+    form.status.choices = {"": "— kies een status —", **STATUS_LABELS}
     return form
 
 
@@ -176,6 +218,10 @@ def _render_detail(access, code=200, **forms):
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
         forms[name].team.choices = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
+    merge_targets = merging.merge_targets(access)
+    forms.setdefault("merge_form", MergeForm())
+    forms["merge_form"].into.choices = {"": "— kies een aanvraag —", **{
+        str(r.id): f"{r.reference} · {r.title}" for r in merge_targets}}
     for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):
@@ -183,7 +229,7 @@ def _render_detail(access, code=200, **forms):
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
         initiatives=initiatives, canned=canned_replies.usable_by(current_user) if access.can_reply else [],
-        events=queues_service.timeline(support_request, include_internal=True),
+        events=queues_service.timeline(support_request, include_internal=True), merge_targets=merge_targets,
         files=attachments.by_event(attachments.visible(support_request, include_internal=True)),
         offers=offers_service.suggest_offers(support_request.category_id,
                                              offers_service.suggestion_team_ids(support_request.club)),
@@ -254,6 +300,23 @@ def message(request_id):
     success = "Interne notitie opgeslagen." if internal else "Reactie naar de club verstuurd."
     return _act(request_id, form_name, form, attachments.supporter_message, success,
                 body=lambda f: f.body.data, internal=lambda f: internal, upload=lambda f: f.attachment.data)
+
+
+@bp.route("/<int:request_id>/samenvoegen", methods=["POST"])
+@allow(*SUPPORTERS)
+def merge(request_id):
+    """Merge this duplicate into another request of the same club; then on to that request."""
+    form = MergeForm()
+    access = _access(request_id)
+    if not form.validate_on_submit():
+        return _render_detail(access, code=400, merge_form=form)
+    try:
+        target = merging.merge(access, actor=current_user, into_id=form.into.data)
+    except DomainError as error:
+        attach_errors(form, error)
+        return _render_detail(access, code=error.status_code, merge_form=form)
+    flash(f"{access.request.reference} is samengevoegd met deze aanvraag; de club krijgt één bericht.", "success")
+    return redirect(url_for("queue.detail", request_id=target.id))
 
 
 @bp.route("/<int:request_id>/status", methods=["POST"])

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from loket.extensions import db
 from loket.formatting import format_date
-from loket.models import Event, Membership, Referral, SupportRequest, User
+from loket.models import Event, Membership, Referral, RequestContact, SupportRequest, User
 from loket.services.messaging import outbox
 from loket.services.network.teams import members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
-             "sla_overdue", "contact_review_reminder", "request_moved"}
+             "sla_overdue", "contact_review_reminder", "request_moved", "requests_merged"}
 OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_question", "new_in_fallback",
             "registration_pending", "mentioned"}
 
@@ -29,9 +29,14 @@ def _notify(template: str, users, key: str, **context) -> None:
 
 
 def club_users(request: SupportRequest) -> list[User]:
-    """The requester; when they are gone, every club contact with a login."""
-    if request.requester is not None and request.requester.active and request.club_id in request.requester.club_ids:
-        return [request.requester]
+    """The requester and the request's other contacts (the requester of a duplicate merged into it); when none
+    of them can be reached, every club contact with a login."""
+    following = [request.requester] if request.requester is not None else []
+    following += db.session.scalars(select(User).join(RequestContact, RequestContact.user_id == User.id)
+                                    .where(RequestContact.request_id == request.id).order_by(RequestContact.id))
+    reachable = [user for user in following if user.active and request.club_id in user.club_ids]
+    if reachable:
+        return reachable
     return list(db.session.scalars(select(User).join(Membership).where(
         Membership.role == "club", Membership.club_id == request.club_id, User.active)))
 
@@ -55,6 +60,13 @@ def request_moved(request: SupportRequest, team_members: list[User] | None = Non
             request_id=request.id)
     members = members_of(request.owner_team) if team_members is None else team_members
     _notify("new_in_queue", members, f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
+
+
+def requests_merged(target: SupportRequest, duplicate: SupportRequest) -> None:
+    """The club is told once that its duplicate now lives on in `target` (called after the contacts moved over,
+    so the duplicate's requester is among the target's)."""
+    _notify("requests_merged", club_users(target), f"merged:r{duplicate.id}", request_id=target.id,
+            duplicate_reference=duplicate.reference)
 
 
 def message_posted(request: SupportRequest, event: Event, *, by_supporter: bool) -> None:

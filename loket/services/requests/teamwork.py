@@ -122,7 +122,7 @@ def _open_referral(request: SupportRequest) -> Referral | None:
         select(Referral).where(Referral.request_id == request.id, Referral.state == "voorgesteld"))
 
 
-def _require_owner(access: SupporterAccess) -> None:
+def require_owner(access: SupporterAccess) -> None:
     if not access.is_owner:
         raise Forbidden("Alleen het team dat de aanvraag behandelt kan dit doen.")
 
@@ -187,7 +187,7 @@ def propose_referral(access: SupporterAccess, *, actor: User, to_team_id, reason
     Side effects: status → doorverwezen; 'referral_proposed' + status events; commits.
     """
     now = now or utcnow()
-    _require_owner(access)
+    require_owner(access)
     team = _target_team(to_team_id)
     reason = _reason(reason, "reason", "Leg kort uit waarom je doorverwijst.")
     return _propose(access.request, access.open_referral, to_team=team, reason=reason, actor=actor, now=now)
@@ -251,7 +251,7 @@ def decline_referral(access: SupporterAccess, *, actor: User, reason: str, now: 
 def withdraw_referral(access: SupporterAccess, *, actor: User, now: datetime | None = None) -> None:
     """The sending team takes its proposal back before it is decided."""
     now = now or utcnow()
-    _require_owner(access)
+    require_owner(access)
     _withdraw(access.request, access.open_referral, actor=actor, now=now)
 
 
@@ -323,7 +323,7 @@ def invite_team(access: SupporterAccess, *, actor: User, team_id, reason: str | 
                 now: datetime | None = None) -> Collaborator:
     """Invite another team to co-handle the request. Side effects: timeline event; commits."""
     now = now or utcnow()
-    _require_owner(access)
+    require_owner(access)
     team = _target_team(team_id)
     if team.id == access.request.owner_team_id:
         raise InvalidInput({"team": "Dit team behandelt de aanvraag al."})
@@ -368,18 +368,18 @@ def post_message(access: SupporterAccess, *, actor: User, body: str, internal: b
 
 
 def claim(access: SupporterAccess, *, actor: User) -> None:
-    _require_owner(access)
+    require_owner(access)
     actions.claim(access.request, actor=actor)
 
 
 def unclaim(access: SupporterAccess, *, actor: User) -> None:
-    _require_owner(access)
+    require_owner(access)
     actions.unclaim(access.request, actor=actor)
 
 
 def assign(access: SupporterAccess, *, actor: User, assignee_id, now: datetime | None = None) -> None:
     """Assign to a colleague in the owning team (or clear with an empty value)."""
-    _require_owner(access)
+    require_owner(access)
     assignee = None
     if assignee_id not in (None, "", "0"):
         assignee = row_by_id(User, assignee_id)
@@ -389,7 +389,7 @@ def assign(access: SupporterAccess, *, actor: User, assignee_id, now: datetime |
 
 
 def change_status(access: SupporterAccess, new_status: str, *, actor: User, expected_version=None) -> None:
-    _require_owner(access)
+    require_owner(access)
     actions.change_status(access.request, new_status, actor=actor, expected_version=expected_version)
 
 
