@@ -12,7 +12,9 @@ log = logging.getLogger(__name__)
 
 # Endpoints whose 200 answer shows a request's contents, with the view argument naming the request.
 REQUEST_READS = {"queue.detail": "request_id", "api.get_request": "request_id",
-                 "coordinatie.hand_over_request": "request_id"}
+                 "coordinatie.hand_over_request": "request_id",
+                 # a request's file is its contents too
+                 "queue.attachment": "request_id", "api.get_attachment": "request_id"}
 # Reading one's own club's request is not a staff read.
 STAFF_ROLES = ("clubondersteuner", "bondsspecialist", "initiatiefmedewerker", "coordinatiepunt", "beheer")
 

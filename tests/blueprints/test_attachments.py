@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from loket.extensions import db as _db
-from loket.models import Attachment, Event
+from loket.models import Attachment, AuditEntry, Event
 from tests.support import attachments as samples
 from tests.support.requests import file_request, request_form
 
@@ -62,6 +62,9 @@ def test_a_supporter_attaches_a_pdf_for_the_club_and_an_internal_file_the_club_n
     assert "no-store" in download.headers["Cache-Control"]
     assert club.get(f"/club/aanvragen/{filed.id}/bijlagen/{internal.id}").status_code == 404
     assert supporter.get(f"/wachtrij/{filed.id}/bijlagen/{internal.id}").data == samples.xlsx()
+    # staff reading a request's file is in the audit log, as reading the request is
+    assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "request_read",
+                                                       AuditEntry.label == "queue.attachment")).subject_id == filed.id
 
 
 def test_other_clubs_and_teams_get_404(login_as, network, filed):

@@ -294,7 +294,7 @@ def test_attachments_within_the_limit_are_recorded_by_name_and_size(client, db, 
 
 
 def test_an_attachment_over_the_limit_is_refused_and_noted_and_the_mail_is_still_taken(client, db, network, app,
-                                                                                       monkeypatch):
+                                                                                       monkeypatch, login_as):
     filename, content_type, data = sample_attachment()
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", len(data) - 1)
     request = _filed(db, network)
@@ -309,6 +309,8 @@ def test_an_attachment_over_the_limit_is_refused_and_noted_and_the_mail_is_still
     refused = reply.data["refused_attachments"]
     assert [r["name"] for r in refused] == [filename, "programma.pdf"]
     assert "te groot" in refused[0]["reason"] and "kan niet als bijlage" in refused[1]["reason"]
+    page = " ".join(login_as("club_contact").get(f"/club/aanvragen/{request.id}").get_data(as_text=True).split())
+    assert f"Bijlagen in de e-mail die Loket niet bewaarde: {filename} (11 kB: Dit bestand is te groot" in page
 
 
 def test_attachment_exactly_at_the_limit_is_accepted(client, db, network, app, monkeypatch):
