@@ -66,19 +66,12 @@ def members(kind, key):
 @allow(*MANAGERS)
 @submitted_once
 def invite(kind, key):
-    form = InviteForm()
-    if not form.validate_on_submit():
-        return _render_team(kind, key, form, 400)
-    try:
+    def send(form):
         invitation = invitations.invite(current_user, kind, key, email=form.email.data, name=form.name.data,
                                         team_lead=form.team_lead.data)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_team(kind, key, form, error.status_code)
-    flash(f"De uitnodiging is verstuurd naar {invitation.email}.", "success")
-    return redirect(url_for("team.members", kind=kind, key=key))
+        return f"De uitnodiging is verstuurd naar {invitation.email}."
+    return _submitted(InviteForm(), send, lambda form, code: _render_team(kind, key, form, code),
+                      url_for("team.members", kind=kind, key=key))
 
 
 @bp.post("/<any(loket, bond, initiatief):kind>/<key>/uitnodigingen/<int:invitation_id>/intrekken")
@@ -138,11 +131,8 @@ def _act(kind, key, form, action):
 def _render_team(kind, key, invite_form, code=200, *, check_page=False):
     try:
         team = team_admin.team_page(current_user, kind, key, page=requested_page())
-    except NotFound:
-        abort(404)
     except DomainError as error:
-        return render_template("errors/error.html", code=error.status_code, message=error.message), \
-            error.status_code
+        return _refusal(error)
     if check_page and (moved := redirect_to_existing_page(team.members, "team.members", kind=kind, key=key)):
         return moved
     return render_template("team/members.html", team=team, invite_form=invite_form, now=utcnow(),
@@ -162,95 +152,94 @@ def canned_replies_page(kind, key):
 @allow(*SUPPORTERS)
 @submitted_once
 def add_canned_reply(kind, key):
-    form = NewCannedReplyForm()
-    if not form.validate_on_submit():
-        return _render_canned_replies(kind, key, form, 400)
-    try:
+    def add(form):
         canned = canned_replies.create(current_user, kind, key, title=form.title.data, body=form.body.data)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_canned_replies(kind, key, form, error.status_code)
-    flash(f"Het sjabloon ‘{canned.title}’ is toegevoegd.", "success")
-    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+        return f"Het sjabloon ‘{canned.title}’ is toegevoegd."
+    return _submitted(NewCannedReplyForm(), add, lambda form, code: _render_canned_replies(kind, key, form, code),
+                      url_for("team.canned_replies_page", kind=kind, key=key))
 
 
 @bp.get("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>")
 @allow(*SUPPORTERS)
 def canned_reply(kind, key, sjabloon_id):
-    """One sjabloon to edit or delete (the team's leads)."""
-    canned = _canned_or_refusal(kind, key, sjabloon_id)
-    if not isinstance(canned, canned_replies.CannedReply):
-        return canned
-    return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body))
+    """One sjabloon to edit or delete (the team's leads; its members read it)."""
+    return _with_canned_reply(kind, key, sjabloon_id, lambda canned: _render_canned_reply(canned))
 
 
 @bp.post("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>")
 @allow(*SUPPORTERS)
 def edit_canned_reply(kind, key, sjabloon_id):
-    canned = _canned_or_refusal(kind, key, sjabloon_id)
-    if not isinstance(canned, canned_replies.CannedReply):
-        return canned
-    form = CannedReplyForm()
-    if not form.validate_on_submit():
-        return _render_canned_reply(canned, form, 400)
-    try:
-        canned_replies.edit(current_user, kind, key, sjabloon_id, title=form.title.data, body=form.body.data)
-    except DomainError as error:
-        attach_errors(form, error)
-        return _render_canned_reply(canned, form, error.status_code)
-    flash(f"Het sjabloon ‘{canned.title}’ is opgeslagen.", "success")
-    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+    def edit(canned):
+        def save(form):
+            canned_replies.edit(current_user, kind, key, canned.id, title=form.title.data, body=form.body.data)
+            return f"Het sjabloon ‘{canned.title}’ is opgeslagen."
+        return _submitted(CannedReplyForm(), save, lambda form, code: _render_canned_reply(canned, form, code),
+                          url_for("team.canned_replies_page", kind=kind, key=key))
+    return _with_canned_reply(kind, key, sjabloon_id, edit)
 
 
 @bp.post("/<any(loket, bond, initiatief):kind>/<key>/sjablonen/<int:sjabloon_id>/verwijderen")
 @allow(*SUPPORTERS)
 def delete_canned_reply(kind, key, sjabloon_id):
-    canned = _canned_or_refusal(kind, key, sjabloon_id)
-    if not isinstance(canned, canned_replies.CannedReply):
-        return canned
-    if not ActionForm().validate_on_submit():
-        return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body),
-                                    400)
-    try:
-        canned_replies.delete(current_user, kind, key, sjabloon_id)
-    except DomainError as error:
-        flash(error.message, "error")
-        return _render_canned_reply(canned, CannedReplyForm(formdata=None, title=canned.title, body=canned.body),
-                                    error.status_code)
-    flash(f"Het sjabloon ‘{canned.title}’ is verwijderd.", "success")
-    return redirect(url_for("team.canned_replies_page", kind=kind, key=key))
+    def delete(canned):
+        def remove(form):
+            canned_replies.delete(current_user, kind, key, canned.id)
+            return f"Het sjabloon ‘{canned.title}’ is verwijderd."
+        return _submitted(ActionForm(), remove, lambda form, code: _render_canned_reply(canned, code=code),
+                          url_for("team.canned_replies_page", kind=kind, key=key), errors_as_flash=True)
+    return _with_canned_reply(kind, key, sjabloon_id, delete)
 
 
-def _canned_or_refusal(kind, key, sjabloon_id):
-    """The sjabloon of this team, or the answer refusing it (404 another team's, 403 outside the team)."""
+def _with_canned_reply(kind, key, sjabloon_id, answer):
+    """`answer(sjabloon)` for this team's sjabloon; another team's is 404, a team one is not in 403."""
     try:
-        return canned_replies.get(current_user, kind, key, sjabloon_id)
-    except NotFound:
-        abort(404)
+        canned = canned_replies.get(current_user, kind, key, sjabloon_id)
     except DomainError as error:
-        return render_template("errors/error.html", code=error.status_code, message=error.message), \
-            error.status_code
+        return _refusal(error)
+    return answer(canned)
 
 
 def _render_canned_replies(kind, key, form, code=200):
     try:
         page = canned_replies.team_page(current_user, kind, key)
-    except NotFound:
-        abort(404)
     except DomainError as error:
-        return render_template("errors/error.html", code=error.status_code, message=error.message), \
-            error.status_code
+        return _refusal(error)
     return render_template("team/canned_replies.html", page=page, form=form, key=key,
                            placeholders=canned_replies.PLACEHOLDERS), code
 
 
-def _render_canned_reply(canned, form, code=200):
-    return render_template("team/canned_reply.html", canned=canned, form=form, delete_form=ActionForm(),
+def _render_canned_reply(canned, form=None, code=200):
+    return render_template("team/canned_reply.html", canned=canned, delete_form=ActionForm(),
+                           form=form or CannedReplyForm(formdata=None, title=canned.title, body=canned.body),
                            key=request.view_args["key"], kind=request.view_args["kind"],
                            can_manage=canned_replies.may_manage(current_user, canned.team),
                            placeholders=canned_replies.PLACEHOLDERS), code
+
+
+def _submitted(form, action, render_again, target, *, errors_as_flash=False):
+    """A form's POST: checked, `action(form)` run (the service), its Dutch answer flashed and off to `target`; a
+    refusal shows the page again with the messages beside the fields (or flashed, for a button)."""
+    if not form.validate_on_submit():
+        return render_again(form, 400)
+    try:
+        message = action(form)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        if errors_as_flash:
+            flash(error.message, "error")
+        else:
+            attach_errors(form, error)
+        return render_again(form, error.status_code)
+    flash(message, "success")
+    return redirect(target)
+
+
+def _refusal(error):
+    """A service's refusal as a page: 404 plain (no hint whether it exists), otherwise its Dutch message."""
+    if isinstance(error, NotFound):
+        abort(404)
+    return render_template("errors/error.html", code=error.status_code, message=error.message), error.status_code
 
 
 # ---------------------------------------------------------------- behind the mailed link
