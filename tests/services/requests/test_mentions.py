@@ -9,6 +9,7 @@ from loket.services.reporting import home
 from loket.services.requests import mentions, teamwork
 from tests import factories
 from tests.support.db import count_queries, count_rows
+from tests.support.mails import outbox_rows, rendered
 from tests.support.requests import file_request
 
 
@@ -125,3 +126,12 @@ def test_a_mention_check_costs_a_constant_number_of_queries(app, network, reques
         with pytest.raises(InvalidInput):
             mentions.mentioned_in("@Eva Eemland @Onbekend @Ilse Initiatief @Nog Iemand", readers)
     assert len(four) == len(one) <= 2  # the people the typed words may name (and their memberships)
+
+
+def test_the_mail_names_the_request_the_writer_and_the_note(network, request_x):
+    _note(network, request_x, "@Cees Collega, bel jij de club?")
+    [row] = outbox_rows("mentioned")
+    mail = rendered(row)
+    assert mail.subject == f"[{request_x.reference}] Ofelia Ondersteuner noemde je in een notitie"
+    assert "@Cees Collega, bel jij de club?" in mail.text and f"/wachtrij/{request_x.id}" in mail.text
+    assert "bel jij de club?" in mail.html
