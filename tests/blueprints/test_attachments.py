@@ -60,6 +60,7 @@ def test_a_supporter_attaches_a_pdf_for_the_club_and_an_internal_file_the_club_n
     assert download.headers["Content-Disposition"] == "attachment; filename=subsidie.pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in download.headers["Cache-Control"]
+    assert "sandbox" in download.headers["Content-Security-Policy"]  # opened anyway, it runs nothing
     assert club.get(f"/club/aanvragen/{filed.id}/bijlagen/{internal.id}").status_code == 404
     assert supporter.get(f"/wachtrij/{filed.id}/bijlagen/{internal.id}").data == samples.xlsx()
     # staff reading a request's file is in the audit log, as reading the request is

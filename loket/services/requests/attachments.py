@@ -60,7 +60,10 @@ class CheckedFile:
 
 
 def megabytes(size: int) -> str:
+    """A size as people read it: 10 MB, 2,5 MB, 800 kB."""
     value = size / (1024 * 1024)
+    if value < 1:
+        return f"{-(-size // 1024)} kB"
     return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB".replace(".", ",")
 
 

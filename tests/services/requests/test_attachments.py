@@ -256,3 +256,9 @@ def test_the_s3_backend_removes_what_a_failed_transaction_wrote(app, db, network
     assert s3_storage.exists(key)
     db.session.rollback()
     assert not s3_storage.exists(key)
+
+
+@pytest.mark.parametrize("size, words", [(10 * 1024 * 1024, "10 MB"), (50 * 1024 * 1024, "50 MB"),
+                                         (int(2.5 * 1024 * 1024), "2,5 MB"), (800 * 1024, "800 kB"), (1, "1 kB")])
+def test_sizes_are_said_as_people_read_them(size, words):
+    assert attachments.megabytes(size) == words
