@@ -36,8 +36,8 @@ def api(app, network):
 @contextmanager
 def _competitor_first(app, monkeypatch, competitor):
     """`competitor()` runs and commits in its own transaction right after the request under test has read
-    the request and checked who may act (teamwork._require_owner), before it writes anything."""
-    original = teamwork._require_owner
+    the request and checked who may act (teamwork.require_owner), before it writes anything."""
+    original = teamwork.require_owner
     ran = []  # once per block: a new block patches afresh
 
     def racing(access):
@@ -46,7 +46,7 @@ def _competitor_first(app, monkeypatch, competitor):
             ran.append(True)
             with app.app_context():
                 competitor()
-    monkeypatch.setattr(teamwork, "_require_owner", racing)
+    monkeypatch.setattr(teamwork, "require_owner", racing)
     yield ran
 
 
@@ -178,7 +178,7 @@ def test_two_status_changes_at_once_one_wins_the_other_is_409(app, api, network,
     for new_statuses in (("opgelost", "wacht_op_club"), ("in_behandeling", "gesloten")):
         request_id = file_request(network).id  # plain values only: the threads do not share the test's session
         clients = [api("ondersteuner"), api("collega")]
-        answers = _at_once(app, monkeypatch, teamwork, "_require_owner", [
+        answers = _at_once(app, monkeypatch, teamwork, "require_owner", [
             lambda c=c, s=s: c.post(f"/requests/{request_id}/status", json={"status": s})
             for c, s in zip(clients, new_statuses)])
         assert sorted(a.status_code for a in answers) == [200, 409], [a.get_data(as_text=True) for a in answers]

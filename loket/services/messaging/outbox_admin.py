@@ -50,6 +50,7 @@ TEMPLATE_LABELS = {
     "registration_received": "Aanmelding ontvangen",
     "registration_rejected": "Aanmelding afgewezen",
     "request_moved": "Aanvraag verhuisd",
+    "requests_merged": "Aanvragen samengevoegd",
     "request_received": "Aanvraag ontvangen",
     "satisfaction_question": "Vraag naar tevredenheid",
     "sla_at_risk": "Deadline dichtbij",

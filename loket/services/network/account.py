@@ -30,6 +30,7 @@ NOTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request_received": ("De bevestiging dat je aanvraag is ontvangen, met het kenmerk", ("club",)),
     "request_moved": ("Bericht dat je aanvraag naar een ander loket is gegaan, omdat je gemeente nu bij dat "
                       "loket hoort", ("club",)),
+    "requests_merged": ("Bericht dat twee aanvragen over hetzelfde zijn samengevoegd tot één", ("club",)),
     "public_reply": ("Een reactie van het loket of de bond op je aanvraag", ("club",)),
     "satisfaction_question": ("De vraag hoe tevreden je bent, als je aanvraag is opgelost", ("club",)),
     "referral_proposed": ("Een aanvraag die aan je team wordt doorverwezen", SUPPORTER_ROLES),
