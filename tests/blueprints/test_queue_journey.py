@@ -26,7 +26,7 @@ def test_queue_shows_own_loket_requests_sorted_by_due_date(login_as, network):
     assert "Vraag uit Amersfoort" not in page
     assert page.index(older.reference) < page.index(newer.reference)
     # Filed ten days ago and unanswered: past its first-response deadline.
-    assert "Te laat" in page.split(f"Kies {older.reference}")[0].rsplit("<tr", 1)[1]
+    assert "Te laat" in page.split(f'data-label="Kenmerk">{older.reference}')[0].rsplit("<tr", 1)[1]
 
 
 def test_queue_filters_by_status_category_and_assignee(login_as, network):
