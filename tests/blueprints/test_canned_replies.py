@@ -78,6 +78,10 @@ def test_inserting_fills_the_reply_box_and_the_text_can_be_sent_edited(app, logi
     client = login_as("ondersteuner")
     detail = client.get(f"/wachtrij/{request.id}").get_data(as_text=True)
     assert f'<option value="{canned.id}"' in detail and ">Invoegen</button>" in detail
+    # with JavaScript the filled-in text goes in at the cursor: each option carries it (escaped)
+    assert (f'data-text="Beste VV Utrechtse Boys, je vraag {request.reference} is binnen. Groet, Ofelia '
+            'Ondersteuner"') in detail
+    assert "js/canned-replies.js" in detail
     with count_queries(app) as statements:
         filled = client.get(f"/wachtrij/{request.id}?sjabloon={canned.id}")
     assert filled.status_code == 200

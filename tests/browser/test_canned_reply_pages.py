@@ -5,7 +5,7 @@ start page, and a note naming someone of another loket is refused. Axe and the p
 import re
 import uuid
 
-from tests.support.browser import check_page, file_request
+from tests.support.browser import WIDTHS, check_page, file_request
 
 
 def _open_in_queue(page, title: str) -> None:
@@ -38,12 +38,13 @@ def test_the_lead_adds_a_sjabloon_and_answers_a_club_with_it(open_page, width):
     title = f"Vraag over de ALV {tag}"
     reference = file_request(club, category="Vrijwilligers & kader", title=title)
     _open_in_queue(lead, title)
+    reply = lead.locator("#reply-body")
+    reply.fill("Hallo!\n")  # typed first: with JavaScript the sjabloon goes in at the cursor, after it
     lead.get_by_label("Sjabloon").select_option(label=f"Ontvangen {tag}")
     lead.get_by_role("button", name="Invoegen").click()
     lead.wait_for_load_state()
-    reply = lead.locator("#reply-body")
     text = reply.input_value()
-    assert text.startswith("Beste ") and f"We hebben je vraag {reference} ontvangen." in text
+    assert text.startswith("Hallo!\nBeste ") and f"We hebben je vraag {reference} ontvangen." in text
     assert "Groet, Olga Ondersteuner\nSportloket Utrecht\nE-mail: " in text
     check_page(lead, "sjabloon-ingevoegd", width)
     reply.fill(text + "\nWe bellen je deze week.")
@@ -80,3 +81,32 @@ def test_a_note_names_a_colleague_who_finds_it_on_the_start_page(open_page, widt
     assert colleague.get_by_text(f"kun jij de club bellen? ({tag})").is_visible()
     colleague.goto("/")
     assert colleague.get_by_role("link", name=reference).count() == 0
+
+
+def test_inserting_a_sjabloon_works_without_javascript(browser, live_server, open_page, width):
+    """The GET form reloads the page with the text filled in by the server (the same sjabloon page, the same
+    request page: no script needed)."""
+    club = open_page(width, as_user="club")
+    title = f"Zonder JavaScript {uuid.uuid4().hex[:6]}"
+    reference = file_request(club, category="Vrijwilligers & kader", title=title)
+    signed_in = open_page(width, as_user="ondersteuner")  # its session, in a browser without JavaScript
+    context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900},
+                                  locale="nl-NL", java_script_enabled=False)
+    try:
+        context.add_cookies(signed_in.context.cookies())
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/team/loket/utrecht/sjablonen")
+        page.get_by_label("Titel").fill(title)
+        page.get_by_label("Tekst").fill("Over {referentie}: we komen erop terug.")
+        page.get_by_role("button", name="Sjabloon toevoegen").click()
+        page.wait_for_load_state()
+        _open_in_queue(page, title)
+        page.get_by_label("Sjabloon").select_option(label=title)
+        page.get_by_role("button", name="Invoegen").click()
+        page.wait_for_load_state()
+        assert "sjabloon=" in page.url
+        assert page.locator("#reply-body").input_value() == f"Over {reference}: we komen erop terug."
+        # No check_page here: axe runs as JavaScript; the same page is checked with it in the first test.
+    finally:
+        context.close()

@@ -226,9 +226,11 @@ def _render_detail(access, code=200, **forms):
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):
         forms.setdefault(name, form_class())
+    canned = canned_replies.usable_by(current_user) if access.can_reply else []
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
-        initiatives=initiatives, canned=canned_replies.usable_by(current_user) if access.can_reply else [],
+        initiatives=initiatives, canned=canned, canned_texts={
+            c.id: canned_replies.render(c, support_request, current_user) for c in canned},
         events=queues_service.timeline(support_request, include_internal=True), merge_targets=merge_targets,
         files=attachments.by_event(attachments.visible(support_request, include_internal=True)),
         offers=offers_service.suggest_offers(support_request.category_id,
