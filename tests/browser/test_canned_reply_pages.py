@@ -33,6 +33,10 @@ def test_the_lead_adds_a_sjabloon_and_answers_a_club_with_it(open_page, width):
     lead.wait_for_load_state()
     assert lead.get_by_text(f"Het sjabloon ‘Ontvangen {tag}’ is toegevoegd.").is_visible()
     check_page(lead, "sjablonen", width)
+    lead.get_by_role("link", name=f"Ontvangen {tag}").click()  # its own page: edit or delete
+    lead.wait_for_load_state()
+    assert lead.get_by_role("button", name="Sjabloon verwijderen").is_visible()
+    check_page(lead, "sjabloon-bewerken", width)
 
     club = open_page(width, as_user="club")
     title = f"Vraag over de ALV {tag}"
