@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from loket.bench import bench_cli
 from loket.extensions import db
 from loket.models import ROLE_LABELS, ROLES
 from loket.services.errors import InvalidInput
@@ -30,6 +31,7 @@ SUMMARY_LABELS = {
 
 def init_app(app):
     app.cli.add_command(seed_cli)
+    app.cli.add_command(bench_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(quality_cli)
     app.cli.add_command(worker_command)

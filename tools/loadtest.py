@@ -36,17 +36,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from throwaway_postgres import PG_BIN, ThrowawayPostgres, free_port
+
 REPO = Path(__file__).resolve().parents[1]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 BIN = Path(sys.executable).parent
 RESTART_WINDOW_SECONDS = 3.0
 TITLE_PREFIX = "Belasting-"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def log(message: str) -> None:
@@ -74,10 +69,10 @@ class Services:
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="loket-loadtest-"))
         self.pg_port, self.redis_port = free_port(), free_port()
-        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
-        self.pg_data = self.folder / "pg"
+        self.postgres = ThrowawayPostgres(self.folder / "pg", self.pg_port,
+                                          settings="-c max_connections=200 -c fsync=on")
 
     @property
     def database_url(self) -> str:
@@ -88,18 +83,10 @@ class Services:
         return f"redis://127.0.0.1:{self.redis_port}/0"
 
     def start_postgres(self) -> None:
-        subprocess.run([*self.as_postgres, str(PG_BIN / "initdb"), "-D", str(self.pg_data), "-U", "postgres",
-                        "--auth=trust"], check=True, stdout=subprocess.DEVNULL)
-        self._pg_ctl("start", "-o", f"-p {self.pg_port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                                    "-c max_connections=200 -c fsync=on")
+        self.postgres.start()
 
     def restart_postgres(self) -> None:
-        self._pg_ctl("restart", "-m", "fast", "-o", f"-p {self.pg_port} -k {self.folder} "
-                                                    "-c listen_addresses=127.0.0.1 -c max_connections=200")
-
-    def _pg_ctl(self, *args) -> None:
-        subprocess.run([*self.as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), "-w",
-                        "-l", str(self.folder / "pg.log"), *args], check=True, stdout=subprocess.DEVNULL)
+        self.postgres.restart()
 
     def start_redis(self) -> None:
         subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(self.redis_port),
@@ -118,8 +105,7 @@ class Services:
             self.stop_redis()
         except (OSError, ValueError, RuntimeError):
             pass
-        if (self.pg_data / "postmaster.pid").exists():
-            self._pg_ctl("stop", "-m", "fast")
+        self.postgres.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
