@@ -43,3 +43,19 @@ scheduler: venv
 LOADTEST_ARGS ?=
 loadtest: venv
 	$(BIN)/python tools/loadtest.py $(LOADTEST_ARGS)
+
+# A national data set for the benchmark (issue #15): `flask bench generate` (1,000,000 requests, 24,000 clubs,
+# seed 2026; BENCH_DATA_ARGS="--requests 100000" for less) bulk-loads it with COPY. Without DATABASE_URL it
+# starts its own PostgreSQL 15 (data in instance/bench-postgres, port 55499, left running) and writes the
+# database's URL to instance/bench-postgres/url: `make bench` reads that file. `make bench-stop` stops it.
+# It refuses a database with real data (see loket/bench/generate.py) and SQLite.
+BENCH_PG := instance/bench-postgres
+BENCH_DATA_ARGS ?=
+.PHONY: bench-data bench-stop
+bench-data: venv
+	mkdir -p instance
+	url="$${DATABASE_URL:-$$($(BIN)/python tools/throwaway_postgres.py start --folder $(BENCH_PG))}" && \
+		DATABASE_URL="$$url" $(FLASK) bench generate $(BENCH_DATA_ARGS)
+
+bench-stop:
+	$(BIN)/python tools/throwaway_postgres.py stop --folder $(BENCH_PG)

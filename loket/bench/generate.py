@@ -389,9 +389,9 @@ class _Builder:
         rng = self.rng
         ids = [g[0] for g in self.gemeenten]
         weights = [self.gemeente_weight[g] for g in ids]
-        # Every gemeente has at least one club; the rest follow the skew.
-        chosen = ids + rng.choices(ids, weights, k=max(0, self.o.clubs - len(ids)))
-        chosen = chosen[:self.o.clubs]
+        # With enough clubs every gemeente has at least one; the rest (or all) follow the skew.
+        floor = ids if self.o.clubs >= 3 * len(ids) else []
+        chosen = floor + rng.choices(ids, weights, k=self.o.clubs - len(floor))
         rng.shuffle(chosen)
         name_of = {g[0]: g[2] for g in self.gemeenten}
         self.club_gemeente, self.club_sport, self.club_contacts = [], [], []
