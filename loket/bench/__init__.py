@@ -6,3 +6,4 @@ from flask.cli import AppGroup
 bench_cli = AppGroup("bench", help="Benchmark: landelijke testgegevens genereren en meten (alleen PostgreSQL).")
 
 from loket.bench import generate as _generate  # noqa: E402,F401  (registers `bench generate`)
+from loket.bench import measure as _measure  # noqa: E402,F401  (registers `bench run`)
