@@ -399,7 +399,7 @@ class _Builder:
             self.lead_of[team_id] = members[0]
 
         for loket_id, team_id, operational, _ in self.loketten:
-            team(team_id, "clubondersteuner", rng.choice((2, 3, 3, 4, 4, 5, 6)) if operational else 1, loket=loket_id)
+            team(team_id, "clubondersteuner", rng.choice((3, 4, 4, 5, 5, 6, 7)) if operational else 1, loket=loket_id)
         for bond_id, _, _ in self.bonden:
             team(self.team_of_bond[bond_id], "bondsspecialist", rng.choice((3, 4, 5, 6, 8)), bond=bond_id)
         for initiative_id, team_id in self.initiative_teams:
@@ -589,6 +589,7 @@ class _Builder:
     def one_request(self, request_id: int, created: datetime, club_index: int, category, batch) -> None:
         rng, calendar, now = self.rng, self.calendar, self.now
         club_id = club_index + 1
+        first_event = self.event_id + 1
         gemeente = self.club_gemeente[club_index]
         sport = self.club_sport[club_index]
         loket = self.loket_of_gemeente.get(gemeente)
@@ -729,12 +730,12 @@ class _Builder:
         if rng.random() < 0.04:
             self.attachment(batch, request_id, None, requester, created, internal=False)
         score = comment = None
-        events = self.event_id
-        if resolved is not None and rng.random() < 0.35 and events - self.first_event_of(batch, request_id) + 1 < EVENTS_PER_REQUEST[1]:
+        if resolved is not None and rng.random() < 0.35 and self.event_id - first_event + 1 < EVENTS_PER_REQUEST[1]:
             score = rng.choices((1, 2, 3, 4, 5), (3, 5, 12, 40, 40))[0]
             comment = rng.choice(COMMENTS) if rng.random() < 0.3 else None
-            self.event(batch, request_id, "satisfaction_given", requester, min(end + timedelta(hours=rng.randrange(1, 72)), now - timedelta(minutes=1)),
-                       public=True, body=comment, data=_dumps({"score": score}))
+            answered = min(end + timedelta(hours=rng.randrange(1, 72)), now - timedelta(minutes=1))
+            self.event(batch, request_id, "satisfaction_given", requester, answered, public=True, body=comment,
+                       data=_dumps({"score": score}))
         resolution_workdays = (round(max(0.0, calendar.workdays_between(created, resolved) - paused_seconds / 86400), 4)
                                if resolved else None)
         due = first_due if first_response is None else resolution_due
@@ -744,15 +745,7 @@ class _Builder:
             sport if category[2] == "sportspecifiek" else None, title, description, status,
             rng.choices(("laag", "normaal", "hoog"), (15, 75, 10))[0], owner, assignee, created, updated,
             first_response, resolved, closed, first_due, resolution_due, min(due, resolution_due), paused_at,
-            paused_seconds, resolution_workdays, score, comment, 1 + self.event_id - self.first_event_of(batch, request_id)))
-
-    def first_event_of(self, batch, request_id: int) -> int:
-        # The events of one request are the last rows of the batch; walk back to its first (at most 8 rows).
-        rows = batch["events"]
-        index = len(rows) - 1
-        while index > 0 and rows[index - 1][1] == request_id:
-            index -= 1
-        return rows[index][0]
+            paused_seconds, resolution_workdays, score, comment, 1 + self.event_id - first_event))
 
     def attachment(self, batch, request_id, event_id, uploader, moment, *, internal: bool) -> None:
         self.attachment_id += 1
