@@ -113,6 +113,8 @@ def register_blueprints(app):
 def register_errorhandlers(app):
     from flask_wtf.csrf import CSRFError
 
+    from loket.services.storage import StorageError
+
     from loket.blueprints.api.problems import is_api_request, problem, problem_for_http_error
 
     def render_error(error):
@@ -131,6 +133,16 @@ def register_errorhandlers(app):
         if is_api_request():
             return problem(429, message)
         return render_template("errors/error.html", code=429, error=error, message=message), 429
+
+    @app.errorhandler(StorageError)
+    def storage_unavailable(error):
+        # The file store (disk or S3) failed: the write was rolled back with the request; a Dutch 503, no 500.
+        app.logger.error("Bestandsopslag niet bereikbaar: %s", error)
+        message = ("De bestanden zijn even niet bereikbaar. Er is niets opgeslagen; probeer het over een paar "
+                   "minuten opnieuw.")
+        if is_api_request():
+            return problem(503, message)
+        return render_template("errors/error.html", code=503, error=error, message=message), 503
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -154,3 +154,19 @@ def test_a_new_request_with_a_refused_file_is_not_filed(login_as, network):
         "attachment": samples.upload(samples.ELF, "plattegrond.png")}, content_type="multipart/form-data")
     assert response.status_code == 415 and 'id="request-attachment-error"' in response.get_data(as_text=True)
     assert _counts() == before
+
+
+def test_a_file_store_that_is_down_is_a_dutch_503_and_nothing_is_stored(login_as, filed, monkeypatch):
+    from loket.services import storage
+
+    def unavailable(self, key, data, content_type):
+        raise storage.StorageError("disk full")
+
+    monkeypatch.setattr(storage.LocalStorage, "put", unavailable)
+    before = _counts()
+    page = login_as("club_contact").post(f"/club/aanvragen/{filed.id}/reactie", data={
+        "body": "Met de begroting.", "attachment": samples.upload(samples.PDF, "begroting.pdf")},
+        content_type="multipart/form-data")
+    assert page.status_code == 503
+    assert "De bestanden zijn even niet bereikbaar. Er is niets opgeslagen" in page.get_data(as_text=True)
+    assert _counts() == before

@@ -37,7 +37,7 @@ def _reader(request_id):
 @bp.post("/requests/<int:request_id>/attachments")
 @allow(*READERS)
 @spec.validate(form=AttachmentUpload,
-               resp=Response("HTTP_400", "HTTP_413", "HTTP_415", "HTTP_422", HTTP_201=AttachmentShape), tags=AANVRAGEN)
+               resp=Response("HTTP_400", "HTTP_413", "HTTP_415", "HTTP_422", "HTTP_503", HTTP_201=AttachmentShape), tags=AANVRAGEN)
 def upload_attachment(request_id, form: AttachmentUpload):
     """Voeg een bijlage toe aan de aanvraag (multipart/form-data, het bestand in het deel `file`).
 
@@ -71,7 +71,7 @@ def list_attachments(request_id):
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
 @allow(*READERS)
-@spec.validate(resp=Response(HTTP_200=None), tags=AANVRAGEN)
+@spec.validate(resp=Response("HTTP_503", HTTP_200=None), tags=AANVRAGEN)
 def get_attachment(request_id, attachment_id):
     """De inhoud van een bijlage, als download (`Content-Disposition: attachment`), met het soort dat bij het
     opslaan aan de inhoud werd herkend. Een interne bijlage bestaat voor een club niet (404)."""

@@ -27,6 +27,7 @@ DEFAULT_DETAILS = {
     422: "De invoer klopt niet; zie ‘errors’ per veld.",
     429: "Je hebt dit te vaak geprobeerd. Probeer het later opnieuw.",
     500: "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
+    503: "Een onderdeel is even niet bereikbaar; er is niets opgeslagen. Probeer het over een paar minuten opnieuw.",
 }
 FALLBACK_DETAIL = "Het verzoek kon niet worden verwerkt."
 

@@ -122,3 +122,15 @@ def test_an_upload_with_an_idempotency_key_is_stored_once(api, filed):
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[1].headers.get("Idempotent-Replayed") == "true"
     assert answers[1].get_json() == answers[0].get_json() and _count() == 1
+
+
+def test_a_file_store_that_is_down_is_a_503_problem_and_nothing_is_stored(api, filed, monkeypatch):
+    from loket.services import storage
+
+    def unavailable(self, key, data, content_type):
+        raise storage.StorageError("S3 weg")
+
+    monkeypatch.setattr(storage.LocalStorage, "put", unavailable)
+    answer = _upload(api("ondersteuner"), filed.id, samples.PDF, "offerte.pdf")
+    assert_problem(answer, 503, contains="niet bereikbaar")
+    assert _count() == 0
