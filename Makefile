@@ -59,3 +59,14 @@ bench-data: venv
 
 bench-stop:
 	$(BIN)/python tools/throwaway_postgres.py stop --folder $(BENCH_PG)
+
+# The benchmark (issue #15): `flask bench run` (BENCH_ARGS="--explain", "--concurrency 16", "--runs 50") against
+# DATABASE_URL, else the database `make bench-data` made (its PostgreSQL is started again if it was stopped).
+# It writes: each run files requests and recomputes the quality measurements. BENCHMARKS.md keeps its table.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: venv
+	@if [ -z "$$DATABASE_URL" ] && [ ! -f $(BENCH_PG)/url ]; then \
+		echo "Geen benchmarkdatabase: draai eerst make bench-data (of zet DATABASE_URL)." >&2; exit 2; fi
+	url="$${DATABASE_URL:-$$($(BIN)/python tools/throwaway_postgres.py start --folder $(BENCH_PG))}" && \
+		DATABASE_URL="$$url" $(FLASK) bench run $(BENCH_ARGS)

@@ -326,7 +326,12 @@ def fresh_code(user_id: int) -> str:
     """The TOTP code of the user's stored secret for a step not used yet (waits for the next step if needed)."""
     row = db.session.execute(select(User.totp_secret, User.totp_last_step).where(User.id == user_id)).one()
     db.session.rollback()
-    totp = pyotp.TOTP(row.totp_secret)
+    try:
+        totp = pyotp.TOTP(row.totp_secret)
+        totp.at(0)
+    except ValueError:  # binascii.Error: not base32 (A–Z, 2–7)
+        raise BenchError(f"De opgeslagen TOTP-sleutel van gebruiker {user_id} is geen geldige base32-tekst: met deze "
+                         "gegevens kan niemand met tweestapsverificatie inloggen.") from None
     while row.totp_last_step is not None and int(time.time() // 30) <= row.totp_last_step:
         time.sleep(0.5)
     return totp.at(time.time())
@@ -536,10 +541,18 @@ def password_of(user: User, given: str | None) -> str:
 def measurements(app, cast: Cast, password: str | None) -> list[Measurement]:
     from loket.services.quality import runs as quality_runs
 
-    def session_of(user):
-        return Session(app, user, password_of(user, password)) if user is not None else None
+    def session_of(user, *, needed=False):
+        if user is None:
+            return None
+        try:
+            return Session(app, user, password_of(user, password))
+        except BenchError as error:
+            if needed:
+                raise
+            click.echo(f"Overgeslagen: de metingen als {user.email} ({error.message})", err=True)
+            return None
 
-    supporter = session_of(cast.loket_supporter)
+    supporter = session_of(cast.loket_supporter, needed=True)
     bond = session_of(cast.bond_specialist)
     initiative = session_of(cast.initiative_member)
     club = session_of(cast.club_contact)
@@ -616,6 +629,22 @@ def _gunicorn() -> str:
     return here if os.path.exists(here) else (shutil.which("gunicorn") or "gunicorn")
 
 
+def _wait_until_served(port, process, deadline):
+    """The master listens before its workers have imported the app: wait until a page is answered."""
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/inloggen")
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise BenchError("gunicorn antwoordde niet: " + (process.stderr.read().decode()[-500:]
+                                                             if process.poll() is not None else "time-out"))
+        time.sleep(0.5)
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 2):
     port = _free_port()
@@ -634,6 +663,7 @@ def gunicorn(database_url: str, workers: int = 2):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise BenchError("gunicorn startte niet: " + process.stderr.read().decode()[-500:])
                 time.sleep(0.2)
+        _wait_until_served(port, process, deadline)
         yield port
     finally:
         process.terminate()
@@ -643,7 +673,7 @@ def gunicorn(database_url: str, workers: int = 2):
             process.kill()
 
 
-def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float, warmup: float = 1.0):
+def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float, warmup: float = 3.0):
     """`concurrency` threads, each with its own connection, GET `path` as fast as answers come for `seconds`
     (after `warmup`). Returns (requests per second, latencies in ms, errors)."""
     latencies, errors = [], [0]
@@ -744,15 +774,13 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
             continue
         click.echo(f"  {m.name} …", err=True)
         results.append(bench.measure(m))
-    if not no_gunicorn and not only:
+    if not no_gunicorn and (not only or only in "gunicorn"):
         supporter = chosen[0].session
         with gunicorn(url.render_as_string(hide_password=False).replace("+psycopg", "")) as port:
             rps, latencies, errors = load(port, "/wachtrij/", supporter.cookie_header(), concurrency=concurrency,
                                           seconds=seconds)
         result = Result(f"gunicorn 2 workers, queue, {concurrency} clients", Target(25, None), totals=latencies,
-                        rps=rps)
-        if errors:
-            result.note = f"{errors} errors"
+                        rps=rps, note=f"{errors} errors" if errors else "")
         results.append(result)
     click.echo("")
     click.echo(table(results))

@@ -1,0 +1,63 @@
+"""The benchmark's own arithmetic and table (loket/bench/measure.py), without a database or a clock."""
+import pytest
+
+from loket.bench.measure import CREATE, QUEUE, RECOMPUTE, Recorder, Result, Statement, Target, percentile, table
+
+
+def test_percentile_interpolates_between_the_nearest_ranks():
+    values = [5, 1, 4, 2, 3]  # order does not matter
+    assert percentile(values, 0.5) == 3
+    assert percentile(values, 0) == 1 and percentile(values, 1) == 5
+    assert percentile(values, 0.95) == pytest.approx(4.8)
+    assert percentile(list(range(1, 31)), 0.95) == pytest.approx(28.55)  # 30 runs: between the 29th and 30th
+    assert percentile([7], 0.95) == 7
+
+
+@pytest.mark.parametrize("values, fraction", [([], 0.5), ([1], 1.5), ([1], -0.1)])
+def test_percentile_refuses_nonsense(values, fraction):
+    with pytest.raises(ValueError):
+        percentile(values, fraction)
+
+
+def test_a_target_needs_both_the_time_and_the_statement_count():
+    assert QUEUE.met(25.0, 10)
+    assert not QUEUE.met(25.1, 10)
+    assert not QUEUE.met(10.0, 11)
+    assert not QUEUE.met(None, 5)
+    assert CREATE.met(30, 12) and not CREATE.met(30, 13)
+    assert RECOMPUTE.met(9_000, 500) and not RECOMPUTE.met(10_001, 1)
+    assert QUEUE.describe() == "p95≤25ms ≤10 st" and RECOMPUTE.describe() == "<10s"
+    assert Target(None, 10).describe() == "≤10 st"
+
+
+def test_the_table_shows_each_figure_its_target_and_a_verdict():
+    fast = Result("loket queue (default)", QUEUE, totals=[10.0] * 29 + [20.0], statements=8,
+                  statement_range=(8, 8), sql_ms=3.25, render_ms=2.0, bare_sql_ms=0.4, status=200)
+    slow = Result("request detail", QUEUE, totals=[30.0] * 30, statements=12, statement_range=(11, 12),
+                  sql_ms=20.0, render_ms=5.0, status=200)
+    broken = Result("club's own list", QUEUE, totals=[1.0] * 30, statements=3, statement_range=(3, 3), status=500)
+    served = Result("gunicorn 2 workers, queue, 8 clients", Target(25, None), totals=[12.0] * 30, rps=150.0)
+    text = table([fast, slow, broken, served])
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["measurement", "stmts", "SQL"]
+    assert len({len(line) for line in lines[2:5]}) == 1  # fixed width: the rows line up
+    row = lines[2]
+    assert row.startswith("loket queue (default)") and row.rstrip().endswith("✓")
+    assert "3.2" in row and "0.4" in row and " 10.0 " in row and "p95≤25ms ≤10 st" in row
+    assert "11-12" in lines[3] and lines[3].endswith("✗")  # statement counts that varied between runs
+    assert "[HTTP 500]" in lines[4] and lines[4].endswith("✗")  # an error answer never passes
+    assert "150/s" in lines[5] and "≥100/s" in lines[5] and lines[5].endswith("✓")
+    assert lines[-1] == "2 of 4 targets met"
+
+
+def test_the_recorder_picks_the_statement_that_fetches_the_page_rows():
+    recorder = Recorder(engine=None, app=None)
+    recorder.statements = [
+        Statement("SELECT users.id FROM users WHERE users.id = %(id)s", {}, 0.009),
+        Statement("SELECT support_requests.id FROM support_requests ORDER BY due_at LIMIT %(n)s", {}, 0.004),
+        Statement("SELECT count(*) FROM support_requests", {}, 0.002),
+        Statement("UPDATE login_sessions SET last_seen_at = now()", {}, 0.020),
+    ]
+    assert recorder.main_select().sql.endswith("LIMIT %(n)s")
+    assert recorder.slowest().sql.startswith("UPDATE")
+    assert recorder.sql_seconds == pytest.approx(0.035)
