@@ -34,7 +34,7 @@ from loket.services.requests.workdays import is_workday
 
 BENCH_DOMAIN = "bench.loket.invalid"
 BENCH_PASSWORD = "bench-wachtwoord-2026"
-BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPBENCHLOKET2026AA"
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPBENCHLOKETTWEEAA"  # base32: A–Z and 2–7 only
 REFERENCE_DAY = date(2026, 12, 1)  # "now" of the data set: every moment lies before it
 CHUNK = 20_000  # requests per COPY round (their events and other rows go in the same round)
 

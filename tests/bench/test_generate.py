@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from loket import create_app
-from loket.bench.generate import BENCH_DOMAIN, BENCH_PASSWORD, GeneratorError, Options, generate
+from loket.bench.generate import BENCH_DOMAIN, BENCH_PASSWORD, BENCH_TOTP_SECRET, GeneratorError, Options, generate
 from loket.extensions import db as _db
 from tests.support.client import CsrfClient
 
@@ -183,6 +183,31 @@ def test_the_same_seed_gives_the_same_rows_and_a_database_with_real_data_is_refu
         with pytest.raises(GeneratorError, match="echte gegevens"):
             generate(SMALL, out=io.StringIO())
         assert _db.session.execute(text("SELECT count(*) FROM support_requests")).scalar() == 2000
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_the_team_leads_secret_is_one_an_authenticator_accepts():
+    import base64
+
+    import pyotp
+
+    assert len(base64.b32decode(BENCH_TOTP_SECRET)) == 20
+    assert pyotp.TOTP(BENCH_TOTP_SECRET).now().isdigit()
+
+
+@needs_postgres
+def test_a_generated_team_lead_logs_in_with_the_secret(bench):
+    app, _, _ = bench
+    from loket.models import User
+
+    with app.app_context():
+        user = _db.session.execute(_db.select(User).join(User.memberships).where(
+            User.totp_enabled_at.is_not(None)).order_by(User.id).limit(1)).scalar_one()
+        client = app.test_client()
+        response = client.login(user, password=BENCH_PASSWORD)
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
         _db.session.remove()
         _db.engine.dispose()
 
