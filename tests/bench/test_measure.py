@@ -61,3 +61,25 @@ def test_the_recorder_picks_the_statement_that_fetches_the_page_rows():
     assert recorder.main_select().sql.endswith("LIMIT %(n)s")
     assert recorder.slowest().sql.startswith("UPDATE")
     assert recorder.sql_seconds == pytest.approx(0.035)
+
+
+def test_the_command_refuses_a_database_without_a_busy_loket(runner):
+    result = runner.invoke(args=["bench", "run", "--no-gunicorn"])
+    assert result.exit_code == 2
+    assert "Geen loket met open aanvragen" in result.output
+
+
+def test_the_command_measures_a_page_logged_in_as_its_user(runner, network):
+    """End to end on the test database: the cast is found, everyone logs in through the form (the coördinatiepunt
+    and beheer with their second step), and the chosen measurement lands in the table with its figures."""
+    from tests.factories import PASSWORD
+    from tests.support.requests import file_request
+    for i in range(3):
+        file_request(network, title=f"Vraag over de jeugdtrainers {i}")
+    result = runner.invoke(args=["bench", "run", "--no-gunicorn", "--only", "club's own list", "--warmup", "1",
+                                 "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert f"({network.ondersteuner.email})" in result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("club's own list"))
+    assert row.split()[3].isdigit()  # its statement count
+    assert result.output.rstrip().endswith("of 1 targets met")
