@@ -264,8 +264,8 @@ def _busiest_team(kind: str) -> Team | None:
     return db.session.get(Team, row.owner_team_id) if row else None
 
 
-def _organisation_member(role: str, column: str, team: Team | None, kind: str) -> User | None:
-    """A member with `role` of `team` (the busiest of its kind), else of any team of that kind."""
+def _organisation_member(role: str, column: str, team: Team | None) -> User | None:
+    """A member with `role` of `team` (the busiest of its kind), else anyone with that role."""
     if team is not None:
         found = _member(role, getattr(Membership, column) == getattr(team, column))
         if found is not None:
@@ -299,9 +299,9 @@ def cast_from_database() -> Cast:
     loket_slug = db.session.scalar(text("SELECT slug FROM loketten WHERE id = :id"), {"id": team.loket_id})
     return Cast(
         loket_supporter=supporter, loket_team=team,
-        bond_specialist=_organisation_member("bondsspecialist", "bond_id", _busiest_team("bond"), "bond"),
-        initiative_member=_organisation_member("initiatiefmedewerker", "initiative_id", _busiest_team("initiatief"),
-                                               "initiatief"),
+        bond_specialist=_organisation_member("bondsspecialist", "bond_id", _busiest_team("bond")),
+        initiative_member=_organisation_member("initiatiefmedewerker", "initiative_id",
+                                               _busiest_team("initiatief")),
         club_contact=_member("club", Membership.club_id == club_id) if club_id else _member("club"),
         club_id=club_id, coordinator=_member("coordinatiepunt"), beheer=_member("beheer"),
         detail_request_id=open_request.id if open_request else None,
@@ -371,7 +371,8 @@ class Session:
                 raise BenchError(f"De tweede stap voor {self.email} mislukte (HTTP {answer.status_code}).")
 
     def cookie_header(self) -> str:
-        return "; ".join(f"{c.key}={c.value}" for c in self.client._cookies.values())
+        names = (self.app.config["SESSION_COOKIE_NAME"], self.app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+        return "; ".join(f"{name}={cookie.value}" for name in names if (cookie := self.client.get_cookie(name)))
 
     def api_token(self) -> str:
         body = {"email": self.email, "password": self.password}
