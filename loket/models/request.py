@@ -1,7 +1,7 @@
 """Support requests (ondersteuningsvragen), their categories and append-only timeline."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.extensions import db
@@ -30,6 +30,7 @@ CLUB_STATUS_LABELS = {
     "gesloten": "Afgesloten",
 }
 OPEN_STATUSES = ("nieuw", "in_behandeling", "wacht_op_club", "doorverwezen")
+OPEN_STATUS_CONDITION = "status IN (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
 PRIORITIES = ("laag", "normaal", "hoog")
 # How a request (or a contact moment on its timeline) came in; a club filing itself is `portaal`.
 CHANNELS = ("portaal", "telefoon", "bezoek", "e-mail")
@@ -89,6 +90,10 @@ class SupportRequest(db.Model):
         choice_constraint("channel", CHANNELS),
         # The team queue: owner + status filter, sorted by due date.
         Index("ix_support_requests_queue", "owner_team_id", "status", "due_at"),
+        # The queue's default (open requests, soonest deadline first) and "all statuses" in deadline order.
+        Index("ix_support_requests_team_open_due", "owner_team_id", "due_at",
+              sqlite_where=text(OPEN_STATUS_CONDITION), postgresql_where=text(OPEN_STATUS_CONDITION)),
+        Index("ix_support_requests_team_due", "owner_team_id", "due_at"),
         Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
         Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id"),
         # The queue's other orders: oldest first, last activity first. (The club order sorts one team's
