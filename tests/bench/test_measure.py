@@ -63,6 +63,15 @@ def test_the_recorder_picks_the_statement_that_fetches_the_page_rows():
     assert recorder.sql_seconds == pytest.approx(0.035)
 
 
+@pytest.fixture(autouse=True)
+def settings_put_back(app, monkeypatch):
+    """`bench run` switches the rate limiter, template reloading and the mail preview off on the app it measures:
+    on the test app that would last into every later test of the process, so each is put back afterwards."""
+    for key in ("RATELIMIT_ENABLED", "TEMPLATES_AUTO_RELOAD", "MAIL_PREVIEW"):
+        monkeypatch.setitem(app.config, key, app.config.get(key))
+    monkeypatch.setattr(app.jinja_env, "auto_reload", app.jinja_env.auto_reload)
+
+
 def test_the_command_refuses_a_database_without_a_busy_loket(runner):
     result = runner.invoke(args=["bench", "run", "--no-gunicorn"])
     assert result.exit_code == 2
