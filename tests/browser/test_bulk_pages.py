@@ -3,7 +3,7 @@ them by a word, ticks both, assigns them to a colleague in one action, and sees 
 and the phone width through check_page."""
 import uuid
 
-from tests.support.browser import check_page, file_request
+from tests.support.browser import assign_in_bulk, file_request
 
 
 def test_a_supporter_assigns_two_requests_to_a_colleague_in_one_action(open_page, width):
@@ -15,13 +15,7 @@ def test_a_supporter_assigns_two_requests_to_a_colleague_in_one_action(open_page
     page.goto(f"/wachtrij/?q={word}")
     boxes = page.locator('input[name="ids"]')
     assert boxes.count() == 2
-    for reference in references:
-        page.get_by_label(f"Kies {reference}").check()
-    page.get_by_label("Met de gekozen aanvragen").select_option(label="Toewijzen aan")
-    page.get_by_label("Aan wie toewijzen").select_option(label="Cas Collega")
-    check_page(page, "wachtrij-bulk", width)
-    page.get_by_role("button", name="Uitvoeren").click()
-    page.wait_for_load_state()
+    assign_in_bulk(page, references, "Cas Collega", screenshot="wachtrij-bulk", width=width)
     assert f"q={word}" in page.url
     assert page.get_by_text(f"2 aanvragen toegewezen: {', '.join(references)}.").is_visible()
     assert page.locator("td[data-label='Behandelaar']", has_text="Cas Collega").count() == 2

@@ -9,7 +9,7 @@ import re
 import uuid
 
 from tests.support import attachments as samples
-from tests.support.browser import check_page, file_request
+from tests.support.browser import assign_in_bulk, check_page, file_request
 
 
 def _file(club, title: str) -> str:
@@ -133,13 +133,7 @@ def test_a_supporters_day_from_search_to_merging_a_duplicate(open_page, width):
 
     # Ten of them to Cas in one action: all but the duplicate.
     ten = [main, *others]
-    for reference in ten:
-        loket.get_by_label(f"Kies {reference}").check()
-    loket.get_by_label("Met de gekozen aanvragen").select_option(label="Toewijzen aan")
-    loket.get_by_label("Aan wie toewijzen").select_option(label="Cas Collega")
-    check_page(loket, "dag-wachtrij", width)
-    loket.get_by_role("button", name="Uitvoeren").click()
-    loket.wait_for_load_state()
+    assign_in_bulk(loket, ten, "Cas Collega", screenshot="dag-wachtrij", width=width)
     done = loket.get_by_text(re.compile(r"^10 aanvragen toegewezen: "))
     assert done.is_visible()
     assert sorted(re.findall(r"LK-\d{4}-\d{6}", done.inner_text())) == sorted(ten)

@@ -153,3 +153,15 @@ def file_request(page, *, category: str, title: str, sport: str | None = None, c
         check_page(page, "journey-ontvangen", "desktop")
     reference = page.locator("text=/LK-\\d{4}-\\d{6}/").first.inner_text()
     return reference
+
+
+def assign_in_bulk(page, references, to: str, *, screenshot: str, width: str) -> None:
+    """Tick the queue rows of `references`, choose "Toewijzen aan" `to` in the bulk form, check the page as it is
+    about to be sent (`screenshot`), send it and wait for the queue to come back."""
+    for reference in references:
+        page.get_by_label(f"Kies {reference}").check()
+    page.get_by_label("Met de gekozen aanvragen").select_option(label="Toewijzen aan")
+    page.get_by_label("Aan wie toewijzen").select_option(label=to)
+    check_page(page, screenshot, width)
+    page.get_by_role("button", name="Uitvoeren").click()
+    page.wait_for_load_state()

@@ -3,8 +3,6 @@ supporter merging a duplicate into another request of the same club.
 
 Merging moves the duplicate's timeline, files and contacts to the request it duplicates, closes the duplicate
 with a link to it, and tells the club once, in one transaction."""
-import functools
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -16,12 +14,12 @@ from loket.services.errors import Conflict, InvalidInput
 from loket.services.ids import as_id
 from loket.services.messaging import notifications
 from loket.services.requests import actions, teamwork
+from loket.services.requests.request_search import WORD, dutch_stemmer
 from loket.services.requests.teamwork import SupporterAccess
 from loket.services.transaction import commit
 
 # ---------------------------------------------------------------- looking alike
 
-WORD = re.compile(r"\w+", re.UNICODE)
 # Words every request shares, which say nothing about what it is about.
 STOP_WORDS = frozenset("""
 aan al alle als bij dan dat de deze die dit door een en er graag hebben het hier hoe ik in is je jullie kan
@@ -33,15 +31,8 @@ LOOK_ALIKE_TEXT_MAX = 2000  # of a description being typed, what is compared
 OPEN_REQUESTS_READ = 50  # a club's open requests compared (its newest): a club has a handful, never thousands
 
 
-@functools.cache
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("dutch")
-
-
 def _stems(text: str | None) -> set[str]:
-    stemmer = _stemmer()
+    stemmer = dutch_stemmer()
     return {stemmer.stemWord(word) for word in WORD.findall((text or "").casefold())
             if len(word) > 2 and word not in STOP_WORDS and not word.isdigit()}
 

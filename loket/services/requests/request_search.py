@@ -70,8 +70,9 @@ def _ts_query(search: Search):
 
 
 @functools.cache
-def _dutch_stemmer():
-    """One stemmer per process: a search builds its MATCH expression several times (condition, rank, marks)."""
+def dutch_stemmer():
+    """One Snowball Dutch stemmer per process (a search builds its MATCH expression several times: condition, rank,
+    marks; merging compares typed words with it too)."""
     import snowballstemmer
 
     return snowballstemmer.stemmer("dutch")
@@ -81,7 +82,7 @@ def _fts_query(search: Search) -> str:
     """An FTS5 MATCH expression: every word, as typed or stemmed, matched as a prefix and quoted so nothing is an
     operator. (A Snowball stem is not always a prefix of its word — "subsidieregeling" → "subsidieregeel" —
     so the word itself is tried too.)"""
-    stemmer = _dutch_stemmer()
+    stemmer = dutch_stemmer()
     alternatives = ({word, stemmer.stemWord(word)} for word in search.words)
     return " AND ".join("(" + " OR ".join(f'"{form}"*' for form in sorted(forms)) + ")" for forms in alternatives)
 
