@@ -102,6 +102,7 @@ class Result:
     slowest: tuple[str, object] | None = None  # (statement, parameters) of the slowest statement
     explain: str | None = None
     rps: float | None = None  # the gunicorn measurement only
+    sent: list[tuple[float, str]] = field(default_factory=list)  # (ms, statement) of the last run, for --statements
 
     @property
     def p50(self) -> float | None:
@@ -457,6 +458,7 @@ class Bench:
                 if run_slowest is not None and (slowest is None or run_slowest.seconds > slowest.seconds):
                     slowest = run_slowest
                 main = self.recorder.main_select() or main
+                result.sent = [(s.seconds * 1000, s.sql) for s in self.recorder.statements]
         result.statements = counts[-1] if counts else None
         result.statement_range = (min(counts), max(counts)) if counts else None
         result.sql_ms = statistics.median(sql) if sql else None
@@ -748,9 +750,11 @@ def commit_id() -> str:
               help="Zo lang belast de gelijktijdige client gunicorn.")
 @click.option("--no-gunicorn", is_flag=True, help="Alleen de metingen in dit proces.")
 @click.option("--only", default=None, help="Alleen metingen waarvan de naam dit bevat.")
+@click.option("--statements", "show_statements", is_flag=True,
+              help="Per meting de SQL-opdrachten van de laatste keer, met hun tijd.")
 @click.option("--password", envvar="BENCH_PASSWORD", default=None,
               help="Wachtwoord van de gebruikers (standaard dat van de benchmark- of demogegevens).")
-def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, password):
+def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, show_statements, password):
     """De belangrijkste pagina's meten: p50/p95, SQL, render-tijd; daarna gunicorn onder belasting."""
     app = current_app._get_current_object()
     app.config["TEMPLATES_AUTO_RELOAD"] = False
@@ -785,6 +789,12 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
         results.append(result)
     click.echo("")
     click.echo(table(results))
+    if show_statements:
+        for r in results:
+            if r.sent:
+                click.echo(f"\n== {r.name}: {len(r.sent)} statements")
+                for ms, sql in r.sent:
+                    click.echo(f"{ms:8.2f} ms  {' '.join(sql.split())[:300]}")
     if explain:
         for r in results:
             if r.explain:
