@@ -55,6 +55,32 @@ class RowPage:
         return self.page + 1
 
 
+def count_of(query: Select):
+    """A scalar subquery counting the rows `query` finds (its order dropped): a list's count that can be sent
+    with others in one statement (`counts_in_one`)."""
+    return select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
+
+
+def counts_in_one(queries: list[Select]) -> list[int]:
+    """How many rows each query finds, in one statement whatever their number (a page's tabs, its saved views
+    and its own list's total): one round trip instead of one per count."""
+    if not queries:
+        return []
+    return list(db.session.execute(select(*(count_of(query) for query in queries))).one())
+
+
+def page_of(query: Select, *, page: int, per_page: int, total: int, entities: bool = False) -> RowPage:
+    """One page of `query` whose total is known already (counted with others by `counts_in_one`): one query,
+    none for a page beyond the last (which a view redirects to the last). `entities`: items are the mapped
+    objects (eager-loaded collections made unique), else named rows."""
+    page = max(1, page)
+    items = []
+    if (page - 1) * per_page < total:
+        result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+        items = list(result.scalars().unique()) if entities else result.all()
+    return RowPage(items=items, page=page, per_page=per_page, total=total)
+
+
 def paginate_rows(query: Select, *, page: int, per_page: int) -> RowPage:
     """Two queries: the count, and one page of named rows."""
     page = max(1, page)

@@ -71,17 +71,23 @@ def _filters_from(values):
 
 
 def _render_queue(typed, filters, *, search_error=None, save_form=None, bulk_form=None, code=200):
-    pagination = queues_service.queue(current_user, filters, page=requested_page())
+    views = saved_views.views_of(current_user)
+    registrations = _registrations_query()
+    # Every count on the page (its total, the tabs, the saved views, the aanmeldingen) in one statement.
+    page = queues_service.queue_page(current_user, filters, page=requested_page(), tabs=True, table=True, also_count=(
+        *saved_views.count_queries(current_user, views), *([registrations] if registrations is not None else [])))
+    pagination = page.pagination
     if (moved := redirect_to_existing_page(pagination, "queue.index")) is not None:
         return moved
     search = filters.search
     highlights = request_search.highlighted(search, pagination.items, include_internal=True) if search else {}
-    saved = saved_views.counted(current_user, saved_views.views_of(current_user))
+    saved = saved_views.counted(current_user, views, page.counts[:len(views)])
     colleagues = teams.members_of_teams(teams.team_ids_of(current_user))
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
-        counts=queues_service.queue_counts(current_user), categories=categories_service.queue_filter_categories(),
-        colleagues=colleagues, statuses=STATUS_LABELS, workflow=workflow, registration_count=_registration_count(),
+        counts=page.tabs, categories=categories_service.queue_filter_categories(),
+        colleagues=colleagues, statuses=STATUS_LABELS, workflow=workflow,
+        registration_count=_registration_count(registrations, page.counts[len(views):]),
         typed=typed, search_error=search_error, highlights=highlights, sorts=queues_service.QUEUE_SORTS,
         saved=saved, showing=next((item.view for item in saved if saved_views.is_showing(item.view, filters)), None),
         view_link=saved_views.query_string, save_form=save_form or _save_view_form(typed, filters),
@@ -186,10 +192,17 @@ def delete_view(view_id):
     return redirect(url_for("queue.saved_views_page"))
 
 
-def _registration_count() -> int | None:
+def _registrations_query():
+    """What the Aanmeldingen tab counts (None: nothing to count)."""
+    return registrations_service.pending_query(current_user) if current_user.has_role("clubondersteuner") else None
+
+
+def _registration_count(query, counted: list[int]) -> int | None:
     """The Aanmeldingen tab's count: clubondersteuners decide aanmeldingen, bond and initiative members do not
     (None)."""
-    return registrations_service.pending_count(current_user) if current_user.has_role("clubondersteuner") else None
+    if not current_user.has_role("clubondersteuner"):
+        return None
+    return counted[0] if query is not None else 0
 
 
 @bp.route("/aanmeldingen")

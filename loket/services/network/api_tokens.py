@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from loket.extensions import db
-from loket.models import ApiToken
+from loket.models import ApiToken, User
 from loket.models.base import utcnow
 from loket.services import audit
 from loket.services.errors import DomainError
@@ -101,7 +102,9 @@ def resolve_token(token: str | None, *, now: datetime | None = None) -> ApiToken
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     now = now or utcnow()
-    record = db.session.scalar(select(ApiToken).where(ApiToken.digest == digest_of(token)))
+    # The user and their memberships come in the same statement: every API call reads them.
+    record = db.session.scalars(select(ApiToken).where(ApiToken.digest == digest_of(token))
+                                .options(joinedload(ApiToken.user).joinedload(User.memberships))).unique().first()
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     if record.expires_at is not None and record.expires_at <= now:

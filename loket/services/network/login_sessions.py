@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from loket.extensions import db
 from loket.models import LoginSession, User
@@ -81,9 +82,11 @@ def resolve(session_id: str, *, now: datetime | None = None) -> User | None:
         return None
     user_id, version, token = parsed
     now = now or utcnow()
+    # The memberships come in the same statement: every page reads them (roles, menus, teams).
     row = db.session.execute(
         select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == user_id, LoginSession.token_hash == _digest(token))).first()
+        .options(joinedload(User.memberships))
+        .where(User.id == user_id, LoginSession.token_hash == _digest(token))).unique().first()
     if row is None:
         return None
     user, login = row

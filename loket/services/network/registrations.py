@@ -39,6 +39,7 @@ from loket.extensions import db
 from loket.models import CLUB_KINDS, Club, ClubContact, ClubRegistration, Gemeente, Loket, Membership, User
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from loket.services.pagination import counts_in_one
 from loket.services.messaging import notifications, outbox
 from loket.services.messaging.mail import site_path
 from loket.services.network import account_tokens, history
@@ -459,13 +460,17 @@ def _sees_details(user: User, registration: ClubRegistration) -> bool:
     return registration.kind == "join" and registration.club_id in user.club_ids
 
 
+def pending_query(user: User):
+    """The registrations waiting for `user`'s decision, as a select to count with a page's other counts
+    (pagination.counts_in_one); None when the user decides none."""
+    query = _registrations_of(user)
+    return None if query is None else query.where(ClubRegistration.state == "pending")
+
+
 def pending_count(user: User) -> int:
     """How many registrations wait for `user`'s decision (one query)."""
-    query = _registrations_of(user)
-    if query is None:
-        return 0
-    return db.session.scalar(select(func.count()).select_from(
-        query.where(ClubRegistration.state == "pending").subquery()))
+    query = pending_query(user)
+    return 0 if query is None else counts_in_one([query])[0]
 
 
 def pending_at_coordinatiepunt():

@@ -1,6 +1,8 @@
 """Teams and who works in them: the one home of "which teams does this user work in" and "who are this
 team's members", plus finding and creating a loket's, bond's, initiative's or the fallback queue's team."""
 from sqlalchemy import false, or_, select
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.util import identity_key
 
 from loket.extensions import db
 from loket.models import Bond, Initiative, Loket, Membership, Team, User
@@ -32,20 +34,25 @@ def _organisation_ids(user: User, kind: str) -> tuple[int, ...]:
 
 # ---------------------------------------------------------------- membership
 
-def team_ids_of(user: User) -> list[int]:
-    """The teams (loket, bond and initiative queues) a supporter works in.
+def teams_of(user: User) -> list[Team]:
+    """The teams (loket, bond and initiative queues) a supporter works in, by id.
 
-    A page asks this several times (queue, tab counts, filters); the answer is kept on the user object,
-    keyed by its memberships, so a changed membership is never answered from a stale cache.
+    A page asks this several times (queue, tab counts, filters, saved views); the answer is kept on the user
+    object, keyed by its memberships, so a changed membership is never answered from a stale cache. One query.
     """
     key = tuple(_organisation_ids(user, kind) for kind in TEAM_KINDS_BY_TYPE)
-    cache = user.__dict__.setdefault("_team_ids_by_memberships", {})
+    cache = user.__dict__.setdefault("_teams_by_memberships", {})
     if key not in cache:
         cache[key] = tuple(db.session.scalars(
-            select(Team.id).where(or_(*(getattr(Team, ORGANISATION_COLUMN[kind]).in_(ids)
-                                        for kind, ids in zip(TEAM_KINDS_BY_TYPE, key) if ids)))
+            select(Team).where(or_(*(getattr(Team, ORGANISATION_COLUMN[kind]).in_(ids)
+                                     for kind, ids in zip(TEAM_KINDS_BY_TYPE, key) if ids))).order_by(Team.id)
         )) if any(key) else ()
     return list(cache[key])
+
+
+def team_ids_of(user: User) -> list[int]:
+    """The ids of `teams_of(user)` (no query of its own once those are known)."""
+    return [team.id for team in teams_of(user)]
 
 
 def loketten_of(user: User) -> list[Loket]:
@@ -115,10 +122,21 @@ def team_leads(organisation) -> list[User]:
 
 
 def members_of_teams(team_ids: list[int]) -> list[User]:
-    """The active colleagues in any of the given loket, bond or initiative teams, by name (assignee filter)."""
+    """The active colleagues in any of the given loket, bond or initiative teams, by name (assignee filter,
+    @-mentions). One query: teams already loaded (a user's own, `teams_of`) are not read again, and the
+    colleagues' own memberships are not loaded (a list of names needs none)."""
     if not team_ids:
         return []
-    return _active_users(_membership_in(db.session.scalars(select(Team).where(Team.id.in_(team_ids))).all()))
+    return _active_users(_membership_in(_teams_by_id(team_ids)), memberships=False)
+
+
+def _teams_by_id(team_ids: list[int]) -> list[Team]:
+    """The teams with these ids: from the session when loaded already, the rest in one query."""
+    found = {team_id: db.session.identity_map.get(identity_key(Team, team_id)) for team_id in team_ids}
+    missing = [team_id for team_id, team in found.items() if team is None]
+    if missing:
+        found.update({team.id: team for team in db.session.scalars(select(Team).where(Team.id.in_(missing)))})
+    return [team for team in found.values() if team is not None]
 
 
 def _membership_in(teams):
@@ -130,9 +148,13 @@ def _membership_in(teams):
     return or_(*conditions) if conditions else false()
 
 
-def _active_users(condition) -> list[User]:
-    return list(db.session.scalars(select(User).join(Membership).where(condition, User.active)
-                                   .distinct().order_by(User.name, User.id)))
+def _active_users(condition, *, memberships: bool = True) -> list[User]:
+    """The active users with a membership matching `condition`, by name; `memberships=False` leaves their
+    memberships unloaded (a list of names and addresses needs none)."""
+    query = select(User).join(Membership).where(condition, User.active).distinct().order_by(User.name, User.id)
+    if not memberships:
+        query = query.options(lazyload(User.memberships))
+    return list(db.session.scalars(query))
 
 
 # ---------------------------------------------------------------- finding and creating teams

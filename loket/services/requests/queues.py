@@ -4,8 +4,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.sql import ColumnElement
 
 from loket.extensions import db
@@ -25,7 +25,7 @@ from loket.models import (
 )
 from loket.services.errors import NotFound
 from loket.services.network.teams import team_ids_of
-from loket.services.pagination import RowPage, paginate_rows
+from loket.services.pagination import RowPage, counts_in_one, page_of, paginate_rows
 from loket.services.ids import as_id
 from loket.services.requests import request_search
 from loket.services.requests.request_search import Search
@@ -132,26 +132,36 @@ def _conditions(user: User, filters: QueueFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def queue_query(user: User, filters: QueueFilter):
-    """The select behind a supporter's queue view, soonest due first (index-backed)."""
+def queue_query(user: User, filters: QueueFilter, *, table: bool = False):
+    """The select behind a supporter's queue view, soonest due first (index-backed), with each row's assignee,
+    filer, owner team and open referral (the API's and the start page's lists). `table`: only what the queue
+    page's table shows, in the same statement — club, category, sport, assignee, open referral: few joins, all
+    many-to-one, so the index's order and LIMIT stay, and planning stays cheap (every join costs planning
+    time on each run)."""
     query, order = _sorted(select(SupportRequest).where(*_conditions(user, filters)), filters.sort)
     if filters.search is not None:
         order = (request_search.rank(filters.search), *order)
-    return (query.options(selectinload(SupportRequest.assignee).lazyload(User.memberships),
-                          selectinload(SupportRequest.filed_by).lazyload(User.memberships),
-                          selectinload(SupportRequest.open_referral))
-            .order_by(*order))
+    if table:
+        loading = (joinedload(SupportRequest.club).lazyload(Club.gemeente), lazyload(SupportRequest.owner_team),
+                   joinedload(SupportRequest.assignee).lazyload(User.memberships),
+                   joinedload(SupportRequest.open_referral).options(lazyload(Referral.from_team),
+                                                                     lazyload(Referral.to_team)))
+    else:
+        loading = (selectinload(SupportRequest.assignee).lazyload(User.memberships),
+                   selectinload(SupportRequest.filed_by).lazyload(User.memberships),
+                   selectinload(SupportRequest.open_referral))
+    return query.options(*loading).order_by(*order)
+
+
+def count_query(user: User, filters: QueueFilter):
+    """The requests a filter finds, as a select to count (pagination.counts_in_one counts several in one
+    statement, each with its own index: an OR of the filters over one scan would read every request)."""
+    return select(SupportRequest.id).where(*_conditions(user, filters))
 
 
 def counts_of(user: User, filters: list[QueueFilter]) -> list[int]:
     """How many requests each filter finds, in one query whatever their number (the tabs, the saved views)."""
-    if not filters:
-        return []
-    # One scalar subquery per filter, so each count uses its own index (an OR of the filters over one scan
-    # would read every request).
-    counts = [select(func.count()).select_from(SupportRequest).where(*_conditions(user, one)).scalar_subquery()
-              for one in filters]
-    return list(db.session.execute(select(*counts)).one())
+    return counts_in_one([count_query(user, one) for one in filters])
 
 
 def _sorted(query, sort: str):
@@ -168,10 +178,29 @@ def _sorted(query, sort: str):
     return query, (SupportRequest.due_at.asc().nulls_last(), SupportRequest.id)
 
 
-def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None):
-    """One page of a supporter's queue view."""
-    return db.paginate(queue_query(user, filters), page=page,
-                       per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+def queue(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None) -> RowPage:
+    """One page of a supporter's queue view: its count, then its rows (two queries)."""
+    return queue_page(user, filters, page=page, per_page=per_page).pagination
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    pagination: RowPage
+    tabs: dict[str, int]  # open requests per queue view (QUEUE_VIEWS)
+    counts: list[int]  # what each of `also_count` finds, in order
+
+
+def queue_page(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None,
+               tabs: bool = False, also_count: tuple = (), table: bool = False) -> QueuePage:
+    """One page of a supporter's queue view with everything the page counts — its total, with `tabs` the open
+    requests of every queue view, and the selects of `also_count` (saved views, aanmeldingen) — in one
+    statement, then the page's rows in a second (none for a page beyond the last: the view redirects)."""
+    tab_filters = [QueueFilter(view=view) for view in QUEUE_VIEWS] if tabs else []
+    total, *counted = counts_in_one([count_query(user, filters), *(count_query(user, one) for one in tab_filters),
+                                     *also_count])
+    rows = page_of(queue_query(user, filters, table=table), page=page, per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"],
+                   total=total, entities=True)
+    return QueuePage(rows, dict(zip(QUEUE_VIEWS, counted[:len(tab_filters)])), counted[len(tab_filters):])
 
 
 def queue_counts(user: User) -> dict[str, int]:

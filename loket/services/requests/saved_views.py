@@ -9,7 +9,8 @@ from loket.extensions import db
 from loket.models import STATUSES, Category, SavedView, Team, User
 from loket.services.errors import Forbidden, InvalidInput, NotFound
 from loket.services.ids import as_id
-from loket.services.network.teams import leads_team, team_ids_of
+from loket.services.pagination import counts_in_one
+from loket.services.network.teams import leads_team, team_ids_of, teams_of
 from loket.services.requests import queues
 from loket.services.requests.queues import QUEUE_SORTS, QUEUE_VIEWS, QueueFilter
 from loket.services.requests.request_search import Search
@@ -39,9 +40,16 @@ def views_of(user: User) -> list[SavedView]:
         .order_by(SavedView.team_id.is_not(None), SavedView.team_id, SavedView.name, SavedView.id)))
 
 
-def counted(user: User, views: list[SavedView]) -> list[CountedView]:
-    """The views with what each finds now for this user (one query for all of them)."""
-    counts = queues.counts_of(user, [filters_of(view) for view in views])
+def count_queries(user: User, views: list[SavedView]) -> list:
+    """What each view finds for this user, as selects to count with a page's other counts in one statement."""
+    return [queues.count_query(user, filters_of(view)) for view in views]
+
+
+def counted(user: User, views: list[SavedView], counts: list[int] | None = None) -> list[CountedView]:
+    """The views with what each finds now for this user (one query for all of them; none when `counts`, what
+    `count_queries` found, were counted with the page's other counts)."""
+    if counts is None:
+        counts = counts_in_one(count_queries(user, views))
     led = {team.id for team in teams_to_save_for(user)} if any(view.team_id for view in views) else set()
     return [CountedView(view, count, view.user_id == user.id or view.team_id in led)
             for view, count in zip(views, counts)]
@@ -78,11 +86,7 @@ def may_delete(user: User, view: SavedView) -> bool:
 
 def teams_to_save_for(user: User) -> list[Team]:
     """The teams whose shared views this user may make: those they lead."""
-    team_ids = team_ids_of(user)
-    if not team_ids:
-        return []
-    return [team for team in db.session.scalars(select(Team).where(Team.id.in_(team_ids)).order_by(Team.id))
-            if leads_team(user, team)]
+    return [team for team in teams_of(user) if leads_team(user, team)]
 
 
 def save(user: User, *, name: str | None, filters: QueueFilter, team_id=None) -> SavedView:
