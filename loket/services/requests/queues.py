@@ -25,7 +25,7 @@ from loket.models import (
 )
 from loket.services.errors import NotFound
 from loket.services.network.teams import team_ids_of
-from loket.services.pagination import RowPage, counts_in_one, page_of, paginate_rows
+from loket.services.pagination import RowPage, counts_in_one, page_of
 from loket.services.ids import as_id
 from loket.services.requests import request_search
 from loket.services.requests.request_search import Search
@@ -251,17 +251,22 @@ class FallbackItem:
         return max(0, (now - self.created_at).days)
 
 
+def _in_fallback_queue():
+    # The fallback team's id as a value (an InitPlan), not a join: so the index on (owner_team_id, created_at)
+    # serves the newest-first order and the LIMIT, and the count reads that index only.
+    return SupportRequest.owner_team_id == select(Team.id).where(Team.kind == "fallback").scalar_subquery()
+
+
 def _fallback_rows():
     """The requests the fallback team owns, with the metadata the coördinatiepunt may see (no title, no text)."""
     return (
         select(SupportRequest.id, SupportRequest.reference, SupportRequest.status, SupportRequest.created_at,
                SupportRequest.due_at, SupportRequest.owner_team_id, Category.name.label("category"),
                Gemeente.name.label("gemeente"), Gemeente.province.label("province"))
-        .join(Team, SupportRequest.owner_team_id == Team.id)
         .join(Category, SupportRequest.category_id == Category.id)
         .join(Club, SupportRequest.club_id == Club.id)
         .join(Gemeente, Club.gemeente_id == Gemeente.id)
-        .where(Team.kind == "fallback")
+        .where(_in_fallback_queue())
     )
 
 
@@ -289,7 +294,9 @@ def fallback_queue(*, page: int = 1) -> RowPage:
     """The coördinatiepunt's fallback queue (FallbackItem), newest first: metadata only, never titles or
     descriptions, with each request's latest hand-over to a loket. Three queries."""
     query = _fallback_rows().order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
-    rows = paginate_rows(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"])
+    # Counted without the joins (each row has its category, club and gemeente): the count needs the index only.
+    total = counts_in_one([select(SupportRequest.id).where(_in_fallback_queue())])[0]
+    rows = page_of(query, page=page, per_page=current_app.config["QUEUE_PAGE_SIZE"], total=total)
     return replace(rows, items=_fallback_items(rows.items))
 
 
