@@ -34,7 +34,7 @@ from loket.blueprints.api.serializers import CLUB, SUPPORTER
 from loket.services.errors import InvalidInput, NotFound
 from loket.services.network import clubs as clubs_service
 from loket.services.network import teams
-from loket.services.requests import actions, filing, queues, teamwork
+from loket.services.requests import actions, categories, filing, queues, teamwork
 from loket.services.requests.request_search import Search
 
 READERS = ("club", *SUPPORTERS)
@@ -108,7 +108,8 @@ def create_request(json: RequestBody):
     """
     club_id = json.club
     sport = clubs_service.sport_by_name(json.sport) if json.sport else None
-    fields = {"category_id": lookups.category_id_for(json.category),
+    category = categories.by_slug(json.category)  # the whole row: filing then finds it in the session
+    fields = {"category_id": category.id if category else None,
               "sport_id": sport.id if sport else (UNKNOWN_SPORT if json.sport else None),
               "title": json.title, "description": json.description}
     if current_user.has_role(*SUPPORTERS) and club_id not in current_user.club_ids:

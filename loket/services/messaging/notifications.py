@@ -4,12 +4,13 @@ mail becomes an outbox row keyed so that the same notice is never written twice.
 Essential notices always go; optional ones respect `User.notify_optional`.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from loket.extensions import db
 from loket.formatting import format_date
 from loket.models import Event, Membership, Referral, RequestContact, SupportRequest, User
 from loket.services.messaging import outbox
-from loket.services.network.teams import members_of
+from loket.services.network.teams import coordinatiepunt_users, in_team, members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
              "sla_overdue", "contact_review_reminder", "request_moved", "requests_merged"}
@@ -18,14 +19,15 @@ OPTIONAL = {"new_in_queue", "club_replied", "sla_at_risk", "satisfaction_questio
 
 
 def _notify(template: str, users, key: str, **context) -> None:
+    outbox.add_emails(_emails(template, users, key, **context))
+
+
+def _emails(template: str, users, key: str, **context) -> list[outbox.Email]:
+    """The mails of one notice to each of `users` who can and wants to receive it (one outbox row each)."""
     assert template in ESSENTIAL | OPTIONAL, template
-    for user in users:
-        if not user.active or not user.email:
-            continue
-        if template in OPTIONAL and not user.notify_optional:
-            continue
-        outbox.add_email(template, to=user.email, key=f"{key}:u{user.id}",
-                         context={**context, "user_id": user.id})
+    return [outbox.Email(template, user.email, {**context, "user_id": user.id}, f"{key}:u{user.id}")
+            for user in users
+            if user.active and user.email and (template not in OPTIONAL or user.notify_optional)]
 
 
 def club_users(request: SupportRequest) -> list[User]:
@@ -34,22 +36,47 @@ def club_users(request: SupportRequest) -> list[User]:
     following = [request.requester] if request.requester is not None else []
     following += db.session.scalars(select(User).join(RequestContact, RequestContact.user_id == User.id)
                                     .where(RequestContact.request_id == request.id).order_by(RequestContact.id))
+    return _reachable_or_club(request, following)
+
+
+def _reachable_or_club(request: SupportRequest, following: list[User]) -> list[User]:
     reachable = [user for user in following if user.active and request.club_id in user.club_ids]
     if reachable:
         return reachable
+    # Names and addresses only: these users' own memberships are not read (lazyload: loaded only if asked).
     return list(db.session.scalars(select(User).join(Membership).where(
-        Membership.role == "club", Membership.club_id == request.club_id, User.active)))
+        Membership.role == "club", Membership.club_id == request.club_id, User.active)
+        .options(lazyload(User.memberships))))
+
+
+def _queue_members(team) -> list[User]:
+    """Who works the team's queue, as `teams.members_of`, but a loket's or bond's team without their own
+    memberships (a mail needs an address and a name): one query, on the membership's index."""
+    if team.kind == "fallback":
+        return coordinatiepunt_users()
+    return list(db.session.scalars(
+        select(User).join(Membership).where(in_team(team.organisation), User.active).distinct()
+        .order_by(User.name, User.id).options(lazyload(User.memberships))))
 
 
 def request_filed(request: SupportRequest) -> None:
-    _notify("request_received", club_users(request), f"received:r{request.id}", request_id=request.id)
+    """The club's confirmation and the owning team's notice of a request just filed: one outbox INSERT.
+
+    A request just filed has no contacts besides its requester (others join only by merging, later), so
+    the club's recipients are read without asking for them."""
+    following = [request.requester] if request.requester is not None else []
+    emails = _emails("request_received", _reachable_or_club(request, following), f"received:r{request.id}",
+                     request_id=request.id)
     if request.owner_team.kind == "fallback":
         # The coördinatiepunt sees metadata only: the template shows reference, gemeente and category.
-        _notify("new_in_fallback", members_of(request.owner_team), f"fallback:r{request.id}", request_id=request.id)
+        emails += _emails("new_in_fallback", _queue_members(request.owner_team), f"fallback:r{request.id}",
+                          request_id=request.id)
     else:
         # A supporter who filed it for the club already knows it is there.
-        _notify("new_in_queue", [u for u in members_of(request.owner_team) if u.id != request.filed_by_id],
-                f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
+        emails += _emails("new_in_queue",
+                          [u for u in _queue_members(request.owner_team) if u.id != request.filed_by_id],
+                          f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
+    outbox.add_emails(emails)
 
 
 def request_moved(request: SupportRequest, team_members: list[User] | None = None) -> None:

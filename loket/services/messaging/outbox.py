@@ -13,7 +13,9 @@
 """
 import logging
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from blinker import Namespace
@@ -47,29 +49,59 @@ bypassed = Namespace().signal("outbox-bypassed")
 
 def add_email(template: str, *, to: str, context: dict, key: str) -> None:
     """Queue one email (one recipient) in the current transaction; a repeated key is ignored."""
-    _insert(kind="email", name=template, queue="mail", key=key, payload={"to": to, "context": context})
+    add_emails([Email(template, to, context, key)])
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email to write with `add_emails`: template, recipient, the template's context, idempotency key."""
+
+    template: str
+    to: str
+    context: dict
+    key: str
+
+
+def add_emails(emails: Iterable[Email]) -> None:
+    """Queue several emails in the current transaction with one INSERT (however many recipients); as with
+    `add_email`, a key that is already stored, or repeated in `emails`, is written once."""
+    unique = {}
+    for email in emails:
+        unique.setdefault(email.key, email)
+    _insert([_row(kind="email", name=email.template, queue="mail", key=email.key,
+                  payload={"to": email.to, "context": email.context}) for email in unique.values()])
 
 
 def add_job(path: str, *, args: list | None = None, key: str, queue: str = "default") -> None:
     """Queue a job (dotted path + plain arguments) in the current transaction."""
     if queue not in QUEUES:
         raise ValueError(f"Unknown queue {queue!r}")
-    _insert(kind="job", name=path, queue=queue, key=key, payload={"args": list(args or [])})
+    _insert([_row(kind="job", name=path, queue=queue, key=key, payload={"args": list(args or [])})])
 
 
-def _insert(*, kind: str, name: str, queue: str, key: str, payload: dict) -> None:
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+def _row(*, kind: str, name: str, queue: str, key: str, payload: dict) -> dict:
     now = utcnow()
-    statement = (
-        insert(OutboxMessage)
-        .values(kind=kind, name=name, queue=queue, payload=payload, idempotency_key=key, status="pending",
+    return dict(kind=kind, name=name, queue=queue, payload=payload, idempotency_key=key, status="pending",
                 attempts=0, created_at=now, available_at=now)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
-        .returning(OutboxMessage.id)
-    )
-    new_id = db.session.execute(statement).scalar()
-    if new_id is not None:
-        db.session.info.setdefault(NEW_ROWS, []).append(new_id)
+
+
+INSERT_BATCH = 500  # rows per INSERT: well within the bound parameters PostgreSQL and SQLite accept
+
+
+def _insert(rows: list[dict]) -> None:
+    """Write `rows` with one multi-row INSERT (per INSERT_BATCH rows), skipping keys already stored; the new
+    ids are remembered for the dispatch after the commit."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), INSERT_BATCH):
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start:start + INSERT_BATCH])
+            .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
+            .returning(OutboxMessage.id)
+        )
+        new_ids = sorted(db.session.execute(statement).scalars())
+        if new_ids:
+            db.session.info.setdefault(NEW_ROWS, []).extend(new_ids)
 
 
 @sa_event.listens_for(Session, "after_rollback")

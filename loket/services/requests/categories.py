@@ -25,6 +25,11 @@ def available_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.active).order_by(*ORDER)))
 
 
+def by_slug(slug: str | None) -> Category | None:
+    """The category with this slug (active or not), or None."""
+    return db.session.scalar(select(Category).where(Category.slug == slug)) if slug else None
+
+
 def queue_filter_categories() -> list[Category]:
     """Every category, deactivated ones last (old requests keep them, so queues can filter on them)."""
     return list(db.session.scalars(select(Category).order_by(Category.active.desc(), *ORDER)))

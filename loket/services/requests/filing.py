@@ -23,8 +23,7 @@ from loket.services.messaging import notifications
 from loket.services.network import clubs, contact_logins
 from loket.services.requests import workflow
 from loket.services.requests.actions import CONTACT_CHANNELS, add_event
-from loket.services.network.teams import team_for
-from loket.services.requests.routing import route_for
+from loket.services.requests.routing import routed
 
 AGREED_TOGETHER = "Volgens de afspraak tussen bond en loket behandelen ze deze vraag samen."
 from loket.services.requests.service_levels import service_levels_of
@@ -216,7 +215,8 @@ def _contact_choice(errors: dict, club: Club, contact_id, contact: dict | None):
 def _file(club: Club, fields: _Fields, *, actor: User, requester: User | None, filed_by: User | None, channel: str,
           now: datetime, event_data: dict | None) -> SupportRequest:
     """Store, route and start the clock of a checked request; its events and mails; one commit."""
-    team, decision = route_for(club, fields.category, fields.sport)
+    routing = routed(club, fields.category, fields.sport)
+    team, decision = routing.team, routing.decision
     request = SupportRequest(
         reference=next_reference(now.year), club=club, requester=requester, filed_by=filed_by, channel=channel,
         category=fields.category, sport=fields.sport, title=fields.title, description=fields.description,
@@ -228,7 +228,7 @@ def _file(club: Club, fields: _Fields, *, actor: User, requester: User | None, f
     add_event(request, "routed", None, now, body=decision.reason,
               data={"team_id": team.id, "team_kind": team.kind})
     if decision.invited_bond_id is not None:  # a `samen` agreement: the bond co-handles from the start
-        bond_team = team_for("bond", decision.invited_bond_id)
+        bond_team = routing.invited_team
         db.session.add(Collaborator(request=request, team=bond_team, reason=AGREED_TOGETHER, created_at=now))
         add_event(request, "collaborator_added", None, now, public=True,
                   data={"team_id": bond_team.id, "team": bond_team.name, "reason": AGREED_TOGETHER})

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from loket.extensions import db
-from loket.models import Bond, BondAgreement, Category, Club, Sport, Team, bond_sports
+from loket.models import Bond, BondAgreement, Category, Club, Gemeente, Loket, Sport, Team, bond_sports, club_sports
 from loket.services.network.agreements import default_handler, serving
 from loket.services.network.teams import team_for
 
@@ -93,22 +93,48 @@ def _to_loket(loket: LoketState | None, gemeente_name: str) -> Route:
     return Route("fallback", None, f"{why}: opvang door het landelijk coördinatiepunt.")
 
 
+@dataclass(frozen=True)
+class Routed:
+    """Where a club's new request goes: the owning team, the decision, and for a `samen` agreement the team of
+    the bond invited to co-handle it."""
+
+    team: Team
+    decision: Route
+    invited_team: Team | None = None
+
+
 def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team, Route]:
-    """Read the network state for a club's request, route it, and return the owning Team.
+    """Read the network state for a club's request, route it, and return the owning Team (see `routed`)."""
+    found = routed(club, category, sport)
+    return found.team, found.decision
+
+
+def routed(club: Club, category: Category, sport: Sport | None) -> Routed:
+    """Read the network state for a club's request, route it, and return the teams it goes to.
 
     The bonden considered are those of the request's sport, or for a question without a sport those of the
     club's sports; an onderneming is served by a brancheorganisatie where its sports have one, other clubs by
-    a sportbond where they have one. Their confirmed agreements for the category come in one query.
+    a sportbond where they have one. Two queries read it all: the loket of the club's gemeente with its team,
+    and the bonden of the sports with their confirmed agreement for the category and their teams. The owning
+    team comes with them, except the coördinatiepunt's (one more query for the fallback queue).
     """
-    loket = club.gemeente.loket
-    sport_ids = [sport.id] if sport else [s.id for s in club.sports]
-    bonden = serving(list(db.session.scalars(
-        select(Bond).join(bond_sports, bond_sports.c.bond_id == Bond.id)
-        .where(bond_sports.c.sport_id.in_(sport_ids)).distinct().order_by(Bond.id))), club.kind) if sport_ids else []
-    handled_by = dict(db.session.execute(
-        select(BondAgreement.bond_id, BondAgreement.handled_by)
-        .where(BondAgreement.state == "confirmed", BondAgreement.category_id == category.id,
-               BondAgreement.bond_id.in_([b.id for b in bonden]))).all()) if bonden else {}
+    loket, loket_team = db.session.execute(
+        select(Loket, Team).outerjoin(Team, (Team.loket_id == Loket.id) & (Team.kind == "loket"))
+        .where(Loket.id == select(Gemeente.loket_id).where(Gemeente.id == club.gemeente.id).scalar_subquery())
+    ).one_or_none() or (None, None)
+    sports = (bond_sports.c.sport_id == sport.id) if sport else bond_sports.c.sport_id.in_(
+        select(club_sports.c.sport_id).where(club_sports.c.club_id == club.id))
+    rows = db.session.execute(
+        select(Bond, BondAgreement.handled_by, Team)
+        .join(bond_sports, bond_sports.c.bond_id == Bond.id)
+        .outerjoin(BondAgreement, (BondAgreement.bond_id == Bond.id) & (BondAgreement.state == "confirmed")
+                   & (BondAgreement.category_id == category.id))
+        .outerjoin(Team, (Team.bond_id == Bond.id) & (Team.kind == "bond"))
+        .where(sports).order_by(Bond.id)).all()
+    # A bond of several of the club's sports comes once per sport; at most one confirmed agreement per category.
+    handled_by = {bond.id: handler for bond, handler, _ in rows}
+    bond_teams = {bond.id: team for bond, _, team in rows}
+    bonden = serving(list({bond.id: bond for bond, _, _ in rows}.values()), club.kind)
     decision = route(
         scope=category.scope,
         gemeente_name=club.gemeente.name,
@@ -117,4 +143,11 @@ def route_for(club: Club, category: Category, sport: Sport | None) -> tuple[Team
         sport_bonden=tuple(BondState(b.id, b.key, b.name, b.aangesloten, handled_by.get(b.id)) for b in bonden),
         category_name=category.name,
     )
-    return team_for(decision.team_kind, decision.organisation_id), decision
+    teams = {("loket", loket.id if loket else None): loket_team,
+             **{("bond", bond_id): team for bond_id, team in bond_teams.items()}}
+
+    def team_of(kind: str, organisation_id: int | None) -> Team:
+        return teams.get((kind, organisation_id)) or team_for(kind, organisation_id)
+
+    invited = team_of("bond", decision.invited_bond_id) if decision.invited_bond_id is not None else None
+    return Routed(team_of(decision.team_kind, decision.organisation_id), decision, invited)
