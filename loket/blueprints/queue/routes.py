@@ -1,6 +1,8 @@
 """Queue views: the team's queues, a request's full timeline, and the actions on it."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
+from wtforms.widgets import Select
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.form_tokens import submitted_once
@@ -217,20 +219,26 @@ def registrations():
 
 
 def _render_detail(access, code=200, **forms):
-    """The request page with every form; a form passed in keeps its input and errors."""
+    """The request page with every form; a form passed in keeps its input and errors. Only the lists the page shows
+    are read: colleagues, targets and merge candidates for the owning team, sjablonen for a team that replies."""
     support_request = access.request
     forms.setdefault("status_form", StatusForm(version=support_request.version))
     forms["status_form"].status.choices = {s: STATUS_LABELS[s] for s in workflow.allowed_next_statuses(support_request)}
     forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
     forms["assign_form"].assignee.choices = {"": "— niemand —", **{
-        str(u.id): u.name for u in teams.members_of(support_request.owner_team)}}
-    # One <optgroup> per kind of team: loketten, bonden, landelijke initiatieven.
-    groups = teamwork.referral_target_groups(exclude_team_id=support_request.owner_team_id)
+        str(u.id): u.name for u in (teamwork.assignable(support_request) if access.can_manage else ())}}
+    # Every team the page names comes in one query: the referral's and collaborations' teams, the referral and
+    # invitation targets (one <optgroup> per kind of team: loketten, bonden, landelijke initiatieven) and the
+    # teams of the user's sjablonen.
+    listed = teamwork.page_teams(access, targets=access.can_manage and support_request.is_open,
+                                 canned=access.can_reply)
+    groups = listed.target_groups
     targets = {label: {str(t.id): t.name for t in group} for label, group in groups.items()}
     initiatives = [t.initiative for t in groups.get(teamwork.TARGET_GROUPS["initiatief"], [])]
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
         forms[name].team.choices = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
+        forms[name].team.widget = _MANY_OPTIONS
     merge_targets = merging.merge_targets(access)
     forms.setdefault("merge_form", MergeForm())
     forms["merge_form"].into.choices = {"": "— kies een aanvraag —", **{
@@ -239,21 +247,38 @@ def _render_detail(access, code=200, **forms):
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):
         forms.setdefault(name, form_class())
-    canned = canned_replies.usable_by(current_user) if access.can_reply else []
+    canned = listed.canned_replies
+    events, files = attachments.supporter_timeline(support_request)
     return render_template(
         "queue/detail.html", req=support_request, access=access, now=utcnow(), workflow=workflow,
         initiatives=initiatives, canned=canned, canned_texts={
             c.id: canned_replies.render(c, support_request, current_user) for c in canned},
-        events=queues_service.timeline(support_request, include_internal=True), merge_targets=merge_targets,
-        files=attachments.by_event(attachments.visible(support_request, include_internal=True)),
-        offers=offers_service.suggest_offers(support_request.category_id,
-                                             offers_service.suggestion_team_ids(support_request.club)),
+        events=events, merge_targets=merge_targets, files=files,
+        offers=offers_service.suggest_offers_for(support_request.club, support_request.category_id),
         **forms,
     ), code
 
 
-def _access(request_id):
-    return or_404(teamwork.supporter_access, current_user, request_id)
+def _access(request_id, *, for_page=False):
+    """The user's access to the request (404 without); `for_page` also loads what the request's page shows of it."""
+    return or_404(teamwork.supporter_access, current_user, request_id, for_page=for_page)
+
+
+class _ManyOptions(Select):
+    """WTForms' select, each plain option written straight out in the same markup: the referral and invitation
+    lists hold every loket, bond and initiative (hundreds of options), and WTForms' general attribute writer per
+    option was most of the request page's rendering time."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        value, label = escape(choice.value), escape(choice.label or choice.value)
+        return Markup(f'<option selected value="{value}">{label}</option>' if choice.selected
+                      else f'<option value="{value}">{label}</option>')
+
+
+_MANY_OPTIONS = _ManyOptions()
 
 
 def _act(request_id, form_name, form, action, success, **fields):
@@ -284,15 +309,19 @@ def _still_involved(request_id) -> bool:
 @bp.route("/<int:request_id>")
 @allow(*SUPPORTERS)
 def detail(request_id):
-    access = _access(request_id)
-    mentions.mark_seen(current_user, access.request.id)  # opened: its mentions of me leave my start page
-    if "sjabloon" not in request.args:
-        return _render_detail(access)
-    # "Invoegen" (a GET form, so it works without JavaScript): the reply box holds the sjabloon's text, filled in
-    # for this request and editable before it is sent. Another team's sjabloon does not exist here (404).
-    canned = or_404(canned_replies.usable, current_user, request.args.get("sjabloon"))
-    return _render_detail(access, reply_form=ReplyForm(
-        formdata=None, body=canned_replies.render(canned, access.request, current_user)))
+    access = _access(request_id, for_page=True)
+    try:
+        if "sjabloon" not in request.args:
+            return _render_detail(access)
+        # "Invoegen" (a GET form, so it works without JavaScript): the reply box holds the sjabloon's text, filled
+        # in for this request and editable before it is sent. Another team's sjabloon does not exist here (404).
+        canned = or_404(canned_replies.usable, current_user, request.args.get("sjabloon"))
+        return _render_detail(access, reply_form=ReplyForm(
+            formdata=None, body=canned_replies.render(canned, access.request, current_user)))
+    finally:
+        # Opened: its mentions of me leave my start page. Marked once the page is built, whatever its answer: a
+        # commit (when one was new) expires every row read, which the page would otherwise read again.
+        mentions.mark_seen(current_user, access.request.id)
 
 
 @bp.post("/genoemd/gezien")

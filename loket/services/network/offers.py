@@ -111,17 +111,36 @@ def suggestion_team_ids(club: Club) -> list[int]:
     its sports (by team id). One query. Landelijke initiatieven serve every club alike, so their offers follow these
     (suggest_offers: the rest, by title).
     """
-    connected_bonden = (select(bond_sports.c.bond_id)
-                       .join(Bond, Bond.id == bond_sports.c.bond_id)
-                       .join(club_sports, club_sports.c.sport_id == bond_sports.c.sport_id)
-                       .where(club_sports.c.club_id == club.id, Bond.aangesloten))
-    conditions = [Team.bond_id.in_(connected_bonden)]
+    conditions = [Team.bond_id.in_(_connected_bonden(club))]
     if club.gemeente.loket_id is not None:
         conditions.append(Team.loket_id == club.gemeente.loket_id)
     return list(db.session.scalars(
         select(Team.id).where(or_(*conditions))
         .order_by(case((Team.kind == "loket", 0), else_=1), Team.id)
     ))
+
+
+def _connected_bonden(club: Club):
+    """The ids of the aangesloten bonden of the club's sports (a subquery)."""
+    return (select(bond_sports.c.bond_id)
+            .join(Bond, Bond.id == bond_sports.c.bond_id)
+            .join(club_sports, club_sports.c.sport_id == bond_sports.c.sport_id)
+            .where(club_sports.c.club_id == club.id, Bond.aangesloten))
+
+
+def suggest_offers_for(club: Club, category_id: int, limit: int = 5) -> list[SupportOffer]:
+    """`suggest_offers(category_id, suggestion_team_ids(club), limit)` in one query, the club's teams read inside it:
+    active offers for the category, those of the club's loket first, then those of its aangesloten bonden (by team
+    id), then the rest; each by title. The team with its loket/bond is joined; categories are not loaded."""
+    bond_teams = select(Team.id).where(Team.bond_id.in_(_connected_bonden(club)))
+    ranks = [(SupportOffer.team_id.in_(bond_teams), 1)]
+    if club.gemeente.loket_id is not None:
+        ranks.insert(0, (SupportOffer.team_id.in_(select(Team.id).where(Team.loket_id == club.gemeente.loket_id)), 0))
+    return list(db.session.scalars(
+        select(SupportOffer).where(SupportOffer.active, _has_category(category_id))
+        .order_by(case(*ranks, else_=2), case((SupportOffer.team_id.in_(bond_teams), SupportOffer.team_id), else_=0),
+                  SupportOffer.title, SupportOffer.id)
+        .limit(limit)))
 
 
 # ---------------------------------------------------------------- managing

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select, union_all
+from sqlalchemy.orm import joinedload
 
 from loket.extensions import db
 from loket.models import Attachment, Event, SupportRequest, User
@@ -208,6 +209,31 @@ def by_event(attachments: list[Attachment]) -> dict[int | None, list[Attachment]
     for attachment in attachments:
         grouped.setdefault(attachment.event_id, []).append(attachment)
     return grouped
+
+
+def supporter_timeline(request: SupportRequest) -> tuple[list[Event], dict[int | None, list[Attachment]]]:
+    """What a team working on the request reads of it: the timeline (every event, internal notes too, oldest first,
+    with its actor but not the actor's memberships) and every file that is not removed, per event id as `by_event`
+    groups them (None: those of the request itself), oldest first. One query: the event ids and one empty slot for
+    the request's own files, each slot with its event and that event's files (an outer join, so an event without a
+    file and a request without events both come back)."""
+    slots = union_all(select(Event.id.label("event_id")).where(Event.request_id == request.id),
+                      select(null().label("event_id"))).subquery()
+    rows = db.session.execute(
+        select(Event, Attachment).select_from(slots)
+        .outerjoin(Event, Event.id == slots.c.event_id)
+        .outerjoin(Attachment, (Attachment.request_id == request.id) & Attachment.removed_at.is_(None)
+                   & Attachment.event_id.is_not_distinct_from(slots.c.event_id))
+        .options(joinedload(Event.actor).lazyload(User.memberships))
+        .order_by(slots.c.event_id, Attachment.id))
+    events: dict[int, Event] = {}
+    files: dict[int | None, list[Attachment]] = {}
+    for event, attachment in rows:
+        if event is not None:
+            events.setdefault(event.id, event)
+        if attachment is not None:
+            files.setdefault(attachment.event_id, []).append(attachment)
+    return list(events.values()), files
 
 
 def for_reader(request: SupportRequest, attachment_id, *, include_internal: bool) -> Attachment:

@@ -15,13 +15,18 @@ collaborators (inschakelen). Each write commits exactly once.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import aliased, defaultload, joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from loket.extensions import db
 from loket.models import (
     Bond,
+    CannedReply,
+    Club,
     Collaborator,
     Event,
+    Initiative,
     Loket,
     Referral,
     SupportRequest,
@@ -31,7 +36,7 @@ from loket.models import (
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import notifications
-from loket.services.network.teams import members_of_teams, team_ids_of, works_in
+from loket.services.network.teams import MEMBER_ROLE, members_of, members_of_teams, team_ids_of, works_in
 from loket.services.text import has_control_characters
 from loket.services.requests import actions, mentions, workflow
 from loket.services.requests import queues as queues_service
@@ -101,18 +106,35 @@ class SupporterAccess:
         return self.is_owner or collaboration.team_id in self.team_ids
 
 
-def supporter_access(user: User, request_id: int) -> SupporterAccess:
-    """The request with the user's rights on it; NotFound when the user's teams have no part in it."""
-    request = db.session.get(SupportRequest, request_id)
-    if request is None:
+def supporter_access(user: User, request_id: int, *, for_page: bool = False) -> SupporterAccess:
+    """The request with the user's rights on it; NotFound when the user's teams have no part in it.
+
+    One query: the request with its open referral (and both its teams) and the collaborations still running (and
+    their teams). `for_page` loads in that same query what the request's page shows of it besides: its assignee,
+    requester and the supporter who filed it (without their memberships), the request it was merged into, and its
+    club's contact persons and sports; the referral's and collaborations' teams are left to `page_teams`, which
+    reads every team the page names in one query."""
+    query = (select(SupportRequest, Referral, Collaborator)
+             .outerjoin(Referral, (Referral.request_id == SupportRequest.id) & (Referral.state == "voorgesteld"))
+             .outerjoin(Collaborator, (Collaborator.request_id == SupportRequest.id) & Collaborator.ended_at.is_(None))
+             .where(SupportRequest.id == request_id)
+             .order_by(Collaborator.id))
+    if for_page:
+        query = query.options(
+            *(joinedload(person).lazyload(User.memberships)
+              for person in (SupportRequest.assignee, SupportRequest.requester, SupportRequest.filed_by)),
+            joinedload(SupportRequest.merged_into).lazyload("*"),
+            defaultload(SupportRequest.club).joinedload(Club.contacts),
+            defaultload(SupportRequest.club).joinedload(Club.sports),
+            lazyload(Referral.from_team), lazyload(Referral.to_team), lazyload(Collaborator.team))
+    rows = db.session.execute(query).unique().all()
+    if not rows:
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
-    team_ids = frozenset(team_ids_of(user))
-    open_referral = _open_referral(request)
-    collaborations = tuple(db.session.scalars(
-        select(Collaborator).where(Collaborator.request_id == request.id, Collaborator.ended_at.is_(None))
-        .order_by(Collaborator.id)))
-    access = SupporterAccess(request, team_ids, open_referral, collaborations, viewer_id=user.id)
-    if not team_ids & access.reader_team_ids:
+    request, open_referral = rows[0][0], rows[0][1]
+    collaborations = tuple({c.id: c for _, _, c in rows if c is not None}.values())
+    access = SupporterAccess(request, frozenset(team_ids_of(user)), open_referral, collaborations,
+                             viewer_id=user.id)
+    if not access.team_ids & access.reader_team_ids:
         raise NotFound(queues_service.NOT_FOUND_MESSAGE)
     return access
 
@@ -146,25 +168,120 @@ TARGET_GROUPS = {"loket": "Loketten", "bond": "Bonden en brancheorganisaties",
 TARGET_MISSING = "Kies een loket, bond of landelijk initiatief uit de lijst."
 
 
+def _is_target():
+    """The condition on a team, with its loket and bond joined, that it takes referrals and invitations."""
+    return (((Team.kind == "loket") & (Loket.status == "operationeel"))
+            | ((Team.kind == "bond") & Bond.aangesloten)
+            | (Team.kind == "initiatief"))
+
+
+def _in_target_order(teams, exclude_team_id: int | None) -> list:
+    order = list(TARGET_GROUPS)
+    return sorted((t for t in teams if t.id != exclude_team_id), key=lambda t: (order.index(t.kind), t.name))
+
+
+def _grouped(targets) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for team in targets:
+        groups.setdefault(TARGET_GROUPS[team.kind], []).append(team)
+    return groups
+
+
 def referral_targets(exclude_team_id: int | None = None) -> list[Team]:
     """Teams a request can be referred to or shared with: operational loketten, aangesloten bonden and every
     landelijk initiatief; loketten first, then bonden, then initiatieven, each by name. One query."""
     teams = db.session.scalars(
         select(Team).outerjoin(Loket, Team.loket_id == Loket.id).outerjoin(Bond, Team.bond_id == Bond.id)
-        .where(((Team.kind == "loket") & (Loket.status == "operationeel"))
-               | ((Team.kind == "bond") & Bond.aangesloten)
-               | (Team.kind == "initiatief"))
+        .where(_is_target())
     ).all()
-    order = list(TARGET_GROUPS)
-    return sorted((t for t in teams if t.id != exclude_team_id), key=lambda t: (order.index(t.kind), t.name))
+    return _in_target_order(teams, exclude_team_id)
 
 
 def referral_target_groups(exclude_team_id: int | None = None) -> dict[str, list[Team]]:
     """referral_targets by kind, under the Dutch group label (TARGET_GROUPS); groups without teams left out."""
-    groups: dict[str, list[Team]] = {}
-    for team in referral_targets(exclude_team_id):
-        groups.setdefault(TARGET_GROUPS[team.kind], []).append(team)
-    return groups
+    return _grouped(referral_targets(exclude_team_id))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A team in the referral and invitation lists, as the page's choice lists name it."""
+
+    id: int
+    kind: str
+    name: str
+    initiative: Initiative | None  # a landelijk initiatief's own row (the page describes each)
+
+
+@dataclass(frozen=True)
+class PageTeams:
+    """The lists of teams on a request's page (`page_teams`)."""
+
+    target_groups: dict[str, list[Target]]  # as referral_target_groups
+    canned_replies: list[CannedReply]  # as canned_replies.usable_by
+
+
+def page_teams(access: SupporterAccess, *, targets: bool, canned: bool) -> PageTeams:
+    """Every team a request's page names, in one query.
+
+    - When `targets`: the teams the request can be referred to or shared with, grouped and ordered as
+      `referral_target_groups` (without its owner), as plain values: hundreds of them, of which a list needs the
+      id and name only (and an initiative's description).
+    - The teams of its open referral and of its collaborations, as rows, set on the referral and collaborations
+      (`supporter_access(..., for_page=True)` leaves them to this query).
+    - When `canned`: the sjablonen of every team the viewer works in, with their teams, by team and title
+      (`canned_replies.usable_by`: the same rule, the same order).
+    """
+    named = {team_id for _, _, team_id in _named_teams(access)}
+    own_team_ids = sorted(access.team_ids) if canned else []
+    if not (targets or named or own_team_ids):
+        return PageTeams({}, [])
+    is_target = _is_target() if targets else false()
+    is_own = Team.id.in_(own_team_ids) if own_team_ids else false()
+    is_shown = Team.id.in_(sorted(named | set(own_team_ids))) if named or own_team_ids else false()
+    shown = aliased(Team)  # the team as a row, only where the page reads more of it than its name
+    rows = db.session.execute(
+        # Team.name as SQL: the name of the team's one organisation (a target is never the fallback team)
+        select(Team.id, Team.kind, func.coalesce(Loket.name, Bond.name, Initiative.name),
+               is_target, Initiative, shown, CannedReply)
+        .outerjoin(Loket, Team.loket_id == Loket.id).outerjoin(Bond, Team.bond_id == Bond.id)
+        .outerjoin(Initiative, Team.initiative_id == Initiative.id)
+        .outerjoin(shown, (shown.id == Team.id) & is_shown)
+        .outerjoin(CannedReply, (CannedReply.team_id == Team.id) & is_own)
+        .where(is_target | is_shown)
+        .options(lazyload(CannedReply.team))  # the row's `shown` team, set below
+        .order_by(CannedReply.team_id, CannedReply.title, CannedReply.id))
+    found: dict[int, Target] = {}
+    teams: dict[int, Team] = {}
+    canned_replies = []
+    for team_id, kind, name, target, initiative, team, canned_reply in rows:
+        if target:
+            found.setdefault(team_id, Target(team_id, kind, name, initiative))
+        if team is not None:
+            teams[team_id] = team
+        if canned_reply is not None:
+            set_committed_value(canned_reply, "team", team)
+            canned_replies.append(canned_reply)
+    for row, attribute, team_id in _named_teams(access):
+        if team_id in teams:
+            set_committed_value(row, attribute, teams[team_id])
+    return PageTeams(_grouped(_in_target_order(found.values(), access.request.owner_team_id)), canned_replies)
+
+
+def _named_teams(access: SupporterAccess):
+    """(row, attribute, team id) of each team the request's open referral and collaborations name."""
+    referral = access.open_referral
+    if referral is not None:
+        yield referral, "from_team", referral.from_team_id
+        yield referral, "to_team", referral.to_team_id
+    for collaboration in access.collaborations:
+        yield collaboration, "team", collaboration.team_id
+
+
+def assignable(request: SupportRequest) -> list[User]:
+    """The people the request can be assigned to: the active members of its owning team, by name
+    (`teams.members_of`). One query for a loket's, bond's or initiative's team, without their memberships."""
+    team = request.owner_team
+    return members_of(team) if team.kind not in MEMBER_ROLE else members_of_teams([team.id])
 
 
 def _target_team(team_id) -> Team:
