@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from loket.extensions import db
 from loket.services.text import CONTROL_MESSAGE, LINE_CHARACTERS, has_control_characters
@@ -53,12 +53,12 @@ class CriterionSpec:
 
 
 def current_set(today: date | None = None) -> CriteriaSet | None:
-    """The newest set in force today, with its criteria loaded."""
+    """The newest set in force today, with its criteria loaded (one query)."""
     today = today or today_in_amsterdam()
-    return db.session.scalar(
+    return db.session.execute(
         select(CriteriaSet).where(CriteriaSet.valid_from <= today)
-        .options(selectinload(CriteriaSet.criteria))
-        .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc()).limit(1))
+        .options(joinedload(CriteriaSet.criteria))
+        .order_by(CriteriaSet.valid_from.desc(), CriteriaSet.id.desc()).limit(1)).unique().scalar_one_or_none()
 
 
 def all_sets() -> list[CriteriaSet]:

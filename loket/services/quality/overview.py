@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from loket.extensions import db
 from loket.formatting import number
@@ -32,7 +32,7 @@ from loket.services.network import lifecycle
 from loket.services.network.regions import PROVINCES, Grouping
 from loket.services.quality.criteria import current_set
 from loket.services.quality.registry import unit_of
-from loket.services.quality.voldoet import LoketQuality, evaluate
+from loket.services.quality.voldoet import LoketQuality, Measured, evaluate, newest_measurements
 
 # The Sportakkoord II targets for 2026 (DESIGN §1). "All bonden" is however many bonden there are.
 TARGET_GEMEENTEN = 342
@@ -108,6 +108,11 @@ class LoketRow:
     def criteria(self) -> dict[str, bool | None]:
         return self.quality.criteria
 
+    def criteria_in(self, criteria: list[Criterion]) -> list[bool | None]:
+        """Whether each of `criteria` passes (None: no data), in their order: one row of the table."""
+        verdicts = self.quality.criteria
+        return [verdicts.get(criterion.code) for criterion in criteria]
+
     @property
     def trend_direction(self) -> str | None:
         return self.trend.direction if self.trend else None
@@ -158,7 +163,7 @@ def clean_region(overview: Overview, region: str | None) -> str | None:
 
 def national_overview(today: date | None = None, *, region_set: RegionSet | None = None) -> Overview:
     """The targets and every loket with its verdict and trend; with `region_set` also each loket's regions in
-    that set. Read-only; nine queries however many loketten (ten with a region set)."""
+    that set. Read-only; six queries however many loketten and months (seven with a region set)."""
     today = today or today_in_amsterdam()
     grouping = Grouping(region_set) if region_set is not None else PROVINCES
     loketten = db.session.execute(
@@ -179,8 +184,9 @@ def national_overview(today: date | None = None, *, region_set: RegionSet | None
             gemeenten_of[row.loket_id] += row.gemeenten
     criteria_set = current_set(today)
     ids = [loket.id for loket in loketten]
-    verdicts = evaluate(ids, criteria_set=criteria_set, today=today)
-    trends = loket_trends(ids, criteria_set)
+    measured = newest_measurements(ids, criteria_set)
+    verdicts = evaluate(ids, criteria_set=criteria_set, today=today, measured=measured)
+    trends = _trends(measured)
     rows = [LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status,
                      aangehaakt=loket.aangehaakt, provinces=tuple(sorted(provinces_of[loket.id])),
                      gemeenten=gemeenten_of[loket.id], quality=verdicts[loket.id], trend=trends.get(loket.id),
@@ -221,22 +227,12 @@ def loket_trends(loket_ids: list[int], criteria_set: CriteriaSet | None) -> dict
     """
     if not loket_ids or criteria_set is None:
         return {}
-    per_month = (
-        select(Measurement.loket_id, Measurement.period,
-               func.count(case((Measurement.passed.is_(True), 1))).label("passing"))
-        .join(Criterion, Criterion.id == Measurement.criterion_id)
-        .where(Measurement.loket_id.in_(loket_ids), Criterion.criteria_set_id == criteria_set.id,
-               Criterion.kind == "metric")
-        .group_by(Measurement.loket_id, Measurement.period).subquery())
-    ranked = select(per_month, func.row_number().over(
-        partition_by=per_month.c.loket_id, order_by=per_month.c.period.desc()).label("rank")).subquery()
-    rows = db.session.execute(select(ranked.c.loket_id, ranked.c.period, ranked.c.passing)
-                              .where(ranked.c.rank <= 2).order_by(ranked.c.loket_id, ranked.c.rank))
-    months: dict[int, list] = defaultdict(list)
-    for row in rows:
-        months[row.loket_id].append(row)
+    return _trends(newest_measurements(loket_ids, criteria_set))
+
+
+def _trends(measured: Measured) -> dict[int, Trend]:
     trends = {}
-    for loket_id, (latest, *previous) in months.items():
+    for loket_id, (latest, *previous) in measured.months.items():
         before = previous[0] if previous else None
         trends[loket_id] = Trend(latest.period, latest.passing, before.period if before else None,
                                  before.passing if before else None)
@@ -300,7 +296,7 @@ class LoketDetail:
 
 def loket_detail(slug: str, today: date | None = None) -> LoketDetail:
     """One loket's verdict and the full history of each metric criterion (matched by code across
-    criteria versions, so a new version does not wipe the history). Read-only; nine queries.
+    criteria versions, so a new version does not wipe the history). Read-only; six queries.
 
     :raises NotFound: no loket has this slug.
     """
@@ -312,10 +308,11 @@ def loket_detail(slug: str, today: date | None = None) -> LoketDetail:
     gemeenten = [(g.name, g.province) for g in db.session.execute(
         select(Gemeente.name, Gemeente.province).where(Gemeente.loket_id == loket.id).order_by(Gemeente.name))]
     criteria_set = current_set(today)
-    quality = evaluate([loket.id], criteria_set=criteria_set, today=today)[loket.id]
+    measured = newest_measurements([loket.id], criteria_set)
+    quality = evaluate([loket.id], criteria_set=criteria_set, today=today, measured=measured)[loket.id]
     row = LoketRow(id=loket.id, slug=loket.slug, name=loket.name, status=loket.status, aangehaakt=loket.aangehaakt,
                    provinces=tuple(sorted({p for _, p in gemeenten})), gemeenten=len(gemeenten), quality=quality,
-                   trend=loket_trends([loket.id], criteria_set).get(loket.id))
+                   trend=_trends(measured).get(loket.id))
     criteria = list(criteria_set.criteria) if criteria_set else []
     metrics = [c for c in criteria if c.kind == "metric"]
     return LoketDetail(row=row, gemeenten=gemeenten, criteria_set=criteria_set,
