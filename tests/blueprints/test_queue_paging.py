@@ -1,5 +1,6 @@
 """Paging the lists: numbered pages, and a page out of range (or unreadable) redirects to the last or first
 page, keeping the other filters."""
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -75,3 +76,15 @@ def test_every_other_paged_list_sends_a_page_that_does_not_exist_to_one_that_doe
     target, args = _redirect_args(client.get(f"{path}?pagina={raw}"))
     assert target == path and args.get("pagina") is None  # these short lists have one page
     assert client.get(target).status_code == 200
+
+
+def test_a_long_list_shows_the_first_the_last_and_two_pages_either_side(app, login_as, network, monkeypatch):
+    """Page 6 of 11: 1 … 4 5 [6] 7 8 … 11 — the numbers in between are left out, with a mark where they are."""
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 1)
+    file_many(network, 11, club=network.club_utrecht)
+    page = login_as("ondersteuner").get("/wachtrij/?status=alle&pagina=6").get_data(as_text=True)
+    pager = page[page.index('class="pager"'):page.index("</nav>", page.index('class="pager"'))]
+    shown = [int(linked or current)
+             for linked, current in re.findall(r'aria-label="Pagina (\d+)"|aria-current="page">(\d+)<', pager)]
+    assert shown == [1, 4, 5, 6, 7, 8, 11]
+    assert pager.count("…") == 2
