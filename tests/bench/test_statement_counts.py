@@ -1,6 +1,7 @@
 """Issue #15 point 3: every main page of the benchmark sends at most 10 SQL statements (creating a request 12),
-and the same number whatever the amount of data — a page whose count grows with its rows has an N+1. Each page is opened on a small fixture and again after
-the same teams got three times as many clubs, requests and events; the counts must be equal.
+and the same number whatever the amount of data — a page whose count grows with its rows has an N+1. Each page is
+opened on a small fixture and again after the same teams got three times as many clubs, requests and events; the
+counts must be equal.
 
 (The speed itself is measured by `make bench`, never asserted here.)"""
 import pytest
