@@ -2,7 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms.widgets import Select
+from wtforms.widgets import Select, html_params
 
 from loket.access import SUPPORTERS, allow
 from loket.blueprints.form_tokens import submitted_once
@@ -222,11 +222,13 @@ def _render_detail(access, code=200, **forms):
     """The request page with every form; a form passed in keeps its input and errors. Only the lists the page shows
     are read: colleagues, targets and merge candidates for the owning team, sjablonen for a team that replies."""
     support_request = access.request
+    many_options = _ManyOptions()
     forms.setdefault("status_form", StatusForm(version=support_request.version))
     forms["status_form"].status.choices = {s: STATUS_LABELS[s] for s in workflow.allowed_next_statuses(support_request)}
     forms.setdefault("assign_form", AssignForm(assignee=str(support_request.assignee_id or "")))
     forms["assign_form"].assignee.choices = {"": "— niemand —", **{
         str(u.id): u.name for u in (teamwork.assignable(support_request) if access.can_manage else ())}}
+    forms["assign_form"].assignee.widget = many_options
     # Every team the page names comes in one query: the referral's and collaborations' teams, the referral and
     # invitation targets (one <optgroup> per kind of team: loketten, bonden, landelijke initiatieven) and the
     # teams of the user's sjablonen.
@@ -234,15 +236,16 @@ def _render_detail(access, code=200, **forms):
                                  canned=access.can_reply)
     groups = listed.target_groups
     targets = {label: {str(t.id): t.name for t in group} for label, group in groups.items()}
-    initiatives = [t.initiative for t in groups.get(teamwork.TARGET_GROUPS["initiatief"], [])]
+    initiatives = groups.get(teamwork.TARGET_GROUPS["initiatief"], [])  # each with its name, description, email
+    targets = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
     for name, form_class in (("referral_form", ReferralForm), ("invite_form", InviteForm)):
         forms.setdefault(name, form_class())
-        forms[name].team.choices = {"": "— kies een loket, bond of landelijk initiatief —", **targets}
-        forms[name].team.widget = _MANY_OPTIONS
+        forms[name].team.choices, forms[name].team.widget = targets, many_options
     merge_targets = merging.merge_targets(access)
     forms.setdefault("merge_form", MergeForm())
     forms["merge_form"].into.choices = {"": "— kies een aanvraag —", **{
         str(r.id): f"{r.reference} · {r.title}" for r in merge_targets}}
+    forms["merge_form"].into.widget = many_options
     for name, form_class in (("reply_form", ReplyForm), ("note_form", NoteForm), ("decline_form", DeclineForm),
                              ("action_form", ActionForm), ("end_form", EndInvitationForm),
                              ("moment_form", ContactMomentForm)):
@@ -265,9 +268,33 @@ def _access(request_id, *, for_page=False):
 
 
 class _ManyOptions(Select):
-    """WTForms' select, each plain option written straight out in the same markup: the referral and invitation
-    lists hold every loket, bond and initiative (hundreds of options), and WTForms' general attribute writer per
-    option was most of the request page's rendering time."""
+    """WTForms' select in the same markup, for the long lists of one page: each plain option is written straight out
+    (WTForms' general attribute writer per option was most of the request page's rendering time: the referral and
+    invitation lists hold every loket, bond and initiative), and a select with the same choices and chosen value as
+    one before it reuses that one's options. One instance per page."""
+
+    def __init__(self):
+        super().__init__()
+        self._written = {}  # (id of the choices, chosen value) → (the choices, their options as written)
+
+    def __call__(self, field, **kwargs):
+        head = self._head(field, dict(kwargs))
+        key = (id(field.choices), field.data)
+        if key in self._written:
+            return head + self._written[key][1]
+        html = super().__call__(field, **kwargs)
+        if html.startswith(head):  # else written some other way: not reused
+            self._written[key] = (field.choices, Markup(html[len(head):]))
+        return html
+
+    def _head(self, field, kwargs) -> Markup:
+        """The opening tag as Select writes it."""
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>")
 
     @classmethod
     def render_option(cls, choice, **kwargs):
@@ -276,9 +303,6 @@ class _ManyOptions(Select):
         value, label = escape(choice.value), escape(choice.label or choice.value)
         return Markup(f'<option selected value="{value}">{label}</option>' if choice.selected
                       else f'<option value="{value}">{label}</option>')
-
-
-_MANY_OPTIONS = _ManyOptions()
 
 
 def _act(request_id, form_name, form, action, success, **fields):

@@ -204,12 +204,14 @@ def referral_target_groups(exclude_team_id: int | None = None) -> dict[str, list
 
 @dataclass(frozen=True)
 class Target:
-    """A team in the referral and invitation lists, as the page's choice lists name it."""
+    """A team in the referral and invitation lists, as the page names it (a landelijk initiatief also with what
+    the page tells of it: its description and address)."""
 
     id: int
     kind: str
     name: str
-    initiative: Initiative | None  # a landelijk initiatief's own row (the page describes each)
+    description: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,8 +226,8 @@ def page_teams(access: SupporterAccess, *, targets: bool, canned: bool) -> PageT
     """Every team a request's page names, in one query.
 
     - When `targets`: the teams the request can be referred to or shared with, grouped and ordered as
-      `referral_target_groups` (without its owner), as plain values: hundreds of them, of which a list needs the
-      id and name only (and an initiative's description).
+      `referral_target_groups` (without its owner), as plain values (`Target`): hundreds of them, of which the
+      page reads the id and name only (and an initiative's description and address).
     - The teams of its open referral and of its collaborations, as rows, set on the referral and collaborations
       (`supporter_access(..., for_page=True)` leaves them to this query).
     - When `canned`: the sjablonen of every team the viewer works in, with their teams, by team and title
@@ -242,7 +244,7 @@ def page_teams(access: SupporterAccess, *, targets: bool, canned: bool) -> PageT
     rows = db.session.execute(
         # Team.name as SQL: the name of the team's one organisation (a target is never the fallback team)
         select(Team.id, Team.kind, func.coalesce(Loket.name, Bond.name, Initiative.name),
-               is_target, Initiative, shown, CannedReply)
+               Initiative.description, Initiative.email, is_target, shown, CannedReply)
         .outerjoin(Loket, Team.loket_id == Loket.id).outerjoin(Bond, Team.bond_id == Bond.id)
         .outerjoin(Initiative, Team.initiative_id == Initiative.id)
         .outerjoin(shown, (shown.id == Team.id) & is_shown)
@@ -253,9 +255,9 @@ def page_teams(access: SupporterAccess, *, targets: bool, canned: bool) -> PageT
     found: dict[int, Target] = {}
     teams: dict[int, Team] = {}
     canned_replies = []
-    for team_id, kind, name, target, initiative, team, canned_reply in rows:
+    for team_id, kind, name, description, email, target, team, canned_reply in rows:
         if target:
-            found.setdefault(team_id, Target(team_id, kind, name, initiative))
+            found.setdefault(team_id, Target(team_id, kind, name, description, email))
         if team is not None:
             teams[team_id] = team
         if canned_reply is not None:

@@ -72,7 +72,8 @@ def test_the_pages_teams_are_the_referral_targets_and_the_viewers_sjablonen_in_o
     assert {label: [(t.id, t.kind, t.name) for t in group] for label, group in listed.target_groups.items()} == {
         label: [(t.id, t.kind, t.name) for t in group] for label, group in expected.items()}
     initiatives = listed.target_groups[teamwork.TARGET_GROUPS["initiatief"]]
-    assert [t.initiative for t in initiatives] == [network.spn]
+    assert [(t.name, t.description, t.email) for t in initiatives] == [
+        (network.spn.name, network.spn.description, network.spn.email)]
     assert listed.canned_replies == canned_replies.usable_by(network.ondersteuner)
     assert [c.title for c in listed.canned_replies] == ["Afgerond", "Welkom"]  # never another team's
 
