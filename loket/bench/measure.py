@@ -104,6 +104,8 @@ class Result:
     explain: str | None = None
     rps: float | None = None  # the gunicorn measurement only
     sent: list[tuple[float, str]] = field(default_factory=list)  # (ms, statement) of the last run, for --statements
+    sent_with_parameters: list[tuple[str, object]] = field(default_factory=list)  # the same, for pgbench
+    informative: bool = False  # a figure without a target (what PostgreSQL alone carries)
 
     @property
     def p50(self) -> float | None:
@@ -141,6 +143,9 @@ def table(results: list[Result]) -> str:
             f"{r.statement_range[0]}-{r.statement_range[1]}"
             if r.statement_range and r.statement_range[0] != r.statement_range[1] else str(r.statements))
         name = r.name if not r.note else f"{r.name} ({r.note})"
+        if r.informative:
+            rows.append(line([name, "–", "–", "–", f"{r.rps:.0f}/s", "–", "–", "(no target)", ""]))
+            continue
         if r.rps is not None:
             rows.append(line([name, "–", "–", "–", f"{r.rps:.0f}/s", _ms(r.p50), _ms(r.p95),
                               f"≥{THROUGHPUT_RPS}/s {r.target.describe()}", "✓" if r.met else "✗"]))
@@ -149,8 +154,8 @@ def table(results: list[Result]) -> str:
             name = f"{name} [HTTP {r.status}]"
         rows.append(line([name[:48], stmts, _ms(r.sql_ms), _ms(r.render_ms), _ms(r.bare_sql_ms), _ms(r.p50),
                           _ms(r.p95), r.target.describe(), "✓" if r.met else "✗"]))
-    met = sum(r.met for r in results)
-    rows.append(f"{met} of {len(results)} targets met")
+    targeted = [r for r in results if not r.informative]
+    rows.append(f"{sum(r.met for r in targeted)} of {len(targeted)} targets met")
     return "\n".join(rows)
 
 
@@ -460,6 +465,7 @@ class Bench:
                     slowest = run_slowest
                 main = self.recorder.main_select() or main
                 result.sent = [(s.seconds * 1000, s.sql) for s in self.recorder.statements]
+                result.sent_with_parameters = [(s.sql, s.parameters) for s in self.recorder.statements]
         result.statements = counts[-1] if counts else None
         result.statement_range = (min(counts), max(counts)) if counts else None
         result.sql_ms = statistics.median(sql) if sql else None
@@ -471,6 +477,13 @@ class Bench:
         if self.explain and slowest is not None:
             result.explain = self.explain_plan(slowest)
         return result
+
+    def statements_of(self, m: Measurement) -> list[tuple[str, object]]:
+        """(statement, parameters) of one run of `m`."""
+        with self.recorder:
+            self.recorder.reset()
+            self._once(m)
+            return [(s.sql, s.parameters) for s in self.recorder.statements]
 
     def bare(self, statement: Statement) -> float:
         """p50 of the statement re-run raw through the engine (and its rows fetched), `--runs` times."""
@@ -715,6 +728,52 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float,
     return len(latencies) / seconds, latencies, errors[0]
 
 
+# --- what one PostgreSQL carries -----------------------------------------------------------------------------
+
+def _pgbench() -> str | None:
+    from tools.throwaway_postgres import PG_BIN
+
+    found = shutil.which("pgbench")
+    return found or (str(PG_BIN / "pgbench") if (PG_BIN / "pgbench").exists() else None)
+
+
+def pgbench_script(statements: list[tuple[str, object]]) -> str:
+    """A pgbench script that sends a page's SELECT statements as the page sent them (parameters inlined by the
+    driver's own quoting): one pgbench transaction is the SQL of one page."""
+    import psycopg
+
+    with db.engine.raw_connection() as raw:
+        cursor = psycopg.ClientCursor(raw.driver_connection)
+        lines = [" ".join(cursor.mogrify(sql, parameters).split()) + ";" for sql, parameters in statements
+                 if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    return "\n".join(lines) + "\n"
+
+
+def pg_capacity(statements, *, clients: int, seconds: float) -> float | None:
+    """Queue pages' worth of SQL per second that PostgreSQL answers with `clients` connections (pgbench, the
+    page's statements as recorded); None without pgbench."""
+    import tempfile
+
+    program = _pgbench()
+    if program is None or not statements:
+        return None
+    url = db.engine.url
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(pgbench_script(statements))
+    try:
+        env = {**os.environ, "PGPASSWORD": url.password or ""}
+        done = subprocess.run(
+            [program, "-n", "-c", str(clients), "-j", str(clients), "-T", str(int(seconds)), "-f", script.name,
+             "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+             url.database], capture_output=True, text=True, env=env, timeout=seconds + 60)
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"tps = ([0-9.]+)", done.stdout)
+    if done.returncode != 0 or not found:
+        raise BenchError("pgbench mislukte: " + (done.stderr or done.stdout)[-500:])
+    return float(found.group(1))
+
+
 # --- the command --------------------------------------------------------------------------------------------
 
 
@@ -789,6 +848,12 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
         result = Result(f"gunicorn 2 workers, queue, {concurrency} clients", Target(25, None), totals=latencies,
                         rps=rps, note=f"{errors} errors" if errors else "")
         results.append(result)
+        queue = next((r for r in results if r.name == chosen[0].name and r.sent_with_parameters), None)
+        tps = pg_capacity(queue.sent_with_parameters if queue else bench.statements_of(chosen[0]),
+                          clients=concurrency, seconds=seconds)
+        if tps is not None:
+            results.append(Result(f"PostgreSQL alone: queue pages/s, {concurrency} clients", Target(None, None),
+                                  rps=tps, note="pgbench", informative=True))
     click.echo("")
     click.echo(table(results))
     if show_statements:

@@ -1,6 +1,8 @@
 """The benchmark's own arithmetic and table (loket/bench/measure.py), without a database or a clock."""
 import pytest
+from sqlalchemy.engine import make_url
 
+from config import TestingConfig
 from loket.bench.measure import CREATE, QUEUE, RECOMPUTE, Recorder, Result, Statement, Target, percentile, table
 
 
@@ -92,3 +94,26 @@ def test_the_command_measures_a_page_logged_in_as_its_user(runner, network):
     row = next(line for line in result.output.splitlines() if line.startswith("club's own list"))
     assert row.split()[3].isdigit()  # its statement count
     assert result.output.rstrip().endswith("of 1 targets met")
+
+
+def test_a_figure_without_a_target_is_shown_but_not_counted():
+    served = Result("gunicorn 2 workers, queue, 8 clients", Target(25, None), totals=[12.0] * 30, rps=150.0)
+    alone = Result("PostgreSQL alone: queue pages/s, 8 clients", Target(None, None), rps=412.0, informative=True)
+    lines = table([served, alone]).splitlines()
+    assert "412/s" in lines[3] and "(no target)" in lines[3] and not lines[3].endswith(("✓", "✗"))
+    assert lines[-1] == "1 of 1 targets met"
+
+
+@pytest.mark.skipif(make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() != "postgresql",
+                    reason="pgbench scripts are made with PostgreSQL's driver (DATABASE_URL); CI runs PostgreSQL")
+def test_the_pgbench_script_sends_the_pages_selects_with_their_values(app):
+    from loket.bench.measure import pgbench_script
+    with app.app_context():
+        script = pgbench_script([
+            ("SELECT id FROM users\n WHERE email = %(email)s AND id IN (%(a)s, %(b)s)",
+             {"email": "o'k@x.nl", "a": 1, "b": 2}),
+            ("INSERT INTO audit_log (action) VALUES (%(action)s)", {"action": "x"}),
+            ("WITH q AS (SELECT 1) SELECT * FROM q", {}),
+        ])
+    assert script.splitlines() == ["SELECT id FROM users WHERE email = 'o''k@x.nl' AND id IN (1, 2);",
+                                   "WITH q AS (SELECT 1) SELECT * FROM q;"]
