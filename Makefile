@@ -69,4 +69,5 @@ bench: venv
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f $(BENCH_PG)/url ]; then \
 		echo "Geen benchmarkdatabase: draai eerst make bench-data (of zet DATABASE_URL)." >&2; exit 2; fi
 	url="$${DATABASE_URL:-$$($(BIN)/python tools/throwaway_postgres.py start --folder $(BENCH_PG))}" && \
-		DATABASE_URL="$$url" $(FLASK) bench run $(BENCH_ARGS)
+		PATH="$$PATH:$$($(BIN)/python tools/throwaway_postgres.py bindir)" DATABASE_URL="$$url" \
+		$(FLASK) bench run $(BENCH_ARGS)

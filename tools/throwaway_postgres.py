@@ -94,11 +94,16 @@ BENCH_SETTINGS = ("-c max_connections=50 -c shared_buffers=512MB -c maintenance_
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("start", "stop", "url"))
-    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("action", choices=("start", "stop", "url", "bindir"))
+    parser.add_argument("--folder", type=Path)
     parser.add_argument("--port", type=int, default=55499)
     parser.add_argument("--database", default="loket_bench")
     arguments = parser.parse_args(argv)
+    if arguments.action == "bindir":  # where PostgreSQL's programs are (pgbench for `make bench`)
+        print(PG_BIN)
+        return 0
+    if arguments.folder is None:
+        parser.error("--folder is needed for start, stop and url")
     cluster = ThrowawayPostgres(arguments.folder, arguments.port, settings=BENCH_SETTINGS)
     url_file = cluster.folder / "url"
     if arguments.action == "stop":

@@ -731,10 +731,8 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float,
 # --- what one PostgreSQL carries -----------------------------------------------------------------------------
 
 def _pgbench() -> str | None:
-    from tools.throwaway_postgres import PG_BIN
-
-    found = shutil.which("pgbench")
-    return found or (str(PG_BIN / "pgbench") if (PG_BIN / "pgbench").exists() else None)
+    """pgbench on the PATH (`make bench` adds PostgreSQL's own folder to it)."""
+    return shutil.which("pgbench")
 
 
 def pgbench_script(statements: list[tuple[str, object]]) -> str:
