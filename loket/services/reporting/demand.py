@@ -2,16 +2,18 @@
 of a region set.
 
 Counts only: nothing here selects a request's title, description or anybody's contact details. Each
-function runs two queries whatever the number of requests (GROUP BY in SQL).
+function runs two queries whatever the number of requests: the counts are a GROUP BY over the window's rows of
+models.demand (requests per month × gemeente × category, kept current by the database's triggers), not over
+the requests themselves.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from loket.extensions import db
-from loket.models import Category, Club, Gemeente, RegionSet, SupportRequest
+from loket.models import Category, Gemeente, RegionSet, RequestDemandCount
 from loket.models.base import last_months, next_month, today_in_amsterdam
 from loket.services.network.regions import NOT_GROUPED, Grouping
 from loket.services.requests.categories import ORDER as CATEGORY_ORDER
@@ -52,7 +54,7 @@ def demand_by_category(today: date | None = None, months: int = DEMAND_MONTHS, *
     `gemeente_ids`: count only requests of clubs in these gemeenten (None: everywhere).
     """
     window = last_months(months, today or today_in_amsterdam())
-    counts = _counts_per_month(SupportRequest.category_id, window, gemeente_ids=gemeente_ids)
+    counts = _counts_per_month(RequestDemandCount.category_id, window, gemeente_ids=gemeente_ids)
     categories = db.session.execute(select(Category.id, Category.slug, Category.name, Category.active)
                                     .order_by(*CATEGORY_ORDER)).all()
     return Demand(window, tuple(
@@ -91,7 +93,7 @@ def demand_by_gemeente(gemeente_ids: list[int], today: date | None = None, month
     months (months in UTC): what a gemeente officer or an adviseur sees. Two queries; every one of the
     gemeenten appears, by name."""
     window = last_months(months, today or today_in_amsterdam())
-    counts = _counts_per_month(Club.gemeente_id, window, gemeente_ids=gemeente_ids)
+    counts = _counts_per_month(RequestDemandCount.gemeente_id, window, gemeente_ids=gemeente_ids)
     gemeenten = db.session.execute(_only(select(Gemeente.id, Gemeente.code, Gemeente.name), gemeente_ids)
                                    .order_by(Gemeente.name, Gemeente.id)).all()
     return Demand(window, tuple(DemandSeries(g.code, g.name, _aligned(counts[g.id], window)) for g in gemeenten))
@@ -104,29 +106,26 @@ def _only(query, gemeente_ids: list[int] | None):
 
 def _counts_per_month(key, window: tuple[date, ...], *, join_gemeente: bool = False, grouping=None,
                       gemeente_ids: list[int] | None = None) -> dict:
-    """{key: {first of month: count}} — one GROUP BY query over the window (`grouping`: a regions.Grouping
-    whose joins the key needs, after the gemeente's; `gemeente_ids`: only requests of clubs in these gemeenten)."""
-    year = extract("year", SupportRequest.created_at)
-    month = extract("month", SupportRequest.created_at)
+    """{key: {first of month: count}} — one GROUP BY query over the window's rows of the summary table
+    (models.demand: requests per month × gemeente × category, at most months × gemeenten × categories rows
+    whatever the number of requests; `grouping`: a regions.Grouping whose joins the key needs, after the
+    gemeente's; `gemeente_ids`: only requests of clubs in these gemeenten). Rows of 0 are left out, so a key
+    appears only with requests."""
     end = next_month(window[-1])
-    query = (select(key.label("key"), year.label("year"), month.label("month"), func.count().label("requests"))
-             .where(SupportRequest.created_at >= datetime.combine(window[0], datetime.min.time()),
-                    SupportRequest.created_at < datetime.combine(end, datetime.min.time()))
-             .group_by(key, year, month))
-    if join_gemeente or gemeente_ids is not None:
-        query = query.join(Club, Club.id == SupportRequest.club_id)
+    query = (select(key.label("key"), RequestDemandCount.month, func.sum(RequestDemandCount.requests).label("requests"))
+             .where(RequestDemandCount.month >= window[0], RequestDemandCount.month < end,
+                    RequestDemandCount.requests > 0)
+             .group_by(key, RequestDemandCount.month))
     if join_gemeente:
-        query = query.join(Gemeente, Gemeente.id == Club.gemeente_id)
+        query = query.join(Gemeente, Gemeente.id == RequestDemandCount.gemeente_id)
     if gemeente_ids is not None:
-        query = query.where(Club.gemeente_id.in_(gemeente_ids))
+        query = query.where(RequestDemandCount.gemeente_id.in_(gemeente_ids))
     if grouping is not None:
         query = grouping.join(query)
     counts: dict = defaultdict(dict)
     for row in db.session.execute(query):
-        counts[row.key][date(int(row.year), int(row.month), 1)] = row.requests
+        counts[row.key][row.month] = int(row.requests)
     return counts
-
-
 
 
 def _aligned(per_month: dict[date, int], window: tuple[date, ...]) -> tuple[int, ...]:

@@ -1,0 +1,64 @@
+"""`flask bench generate` leaves the demand summary (models.demand) equal to a recount: the COPY of the requests
+fires its trigger like any insert."""
+import io
+import logging
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig
+from loket import create_app
+from loket.bench.generate import Options, generate
+from loket.extensions import db as _db
+
+ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the generator loads with COPY: PostgreSQL only")
+
+
+@pytest.fixture()
+def fresh_database():
+    """An empty database next to the one DATABASE_URL names (never the shared test database)."""
+    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    name = f"loket_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_generated_requests_are_in_the_demand_summary(fresh_database):
+    class BenchConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = fresh_database
+
+    loggers = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
+    app = create_app(BenchConfig)
+    try:
+        with app.app_context():
+            for _ in range(2):  # the second run empties what the first loaded, summary included
+                counts = generate(Options(requests=3000, clubs=300, seed=11), out=io.StringIO())
+            with _db.engine.connect() as connection:
+                recount = Counter({(row.month, row.gemeente_id, row.category_id): row.requests
+                                   for row in connection.execute(text(
+                                       "SELECT date_trunc('month', r.created_at)::date AS month, c.gemeente_id, "
+                                       "r.category_id, count(*) AS requests FROM support_requests r "
+                                       "JOIN clubs c ON c.id = r.club_id GROUP BY 1, 2, 3"))})
+                summary = Counter({(row.month, row.gemeente_id, row.category_id): row.requests
+                                   for row in connection.execute(text(
+                                       "SELECT month, gemeente_id, category_id, requests FROM request_demand_counts "
+                                       "WHERE requests <> 0"))})
+            _db.engine.dispose()
+    finally:
+        for name, logger in logging.Logger.manager.loggerDict.items():
+            if isinstance(logger, logging.Logger):
+                logger.disabled = loggers.get(name, False)
+    assert sum(summary.values()) == counts["support_requests"] == 3000
+    assert summary == recount
