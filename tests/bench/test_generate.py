@@ -148,6 +148,13 @@ def test_every_request_keeps_the_apps_invariants(bench):
     assert scalar(app, "SELECT count(DISTINCT storage_key) = count(*) FROM attachments")
     # The generated search columns filled themselves.
     assert scalar(app, "SELECT count(*) FROM support_requests WHERE search_vector IS NULL") == 0
+    # The search documents were filled after the load, each as its triggers would have made it, and the
+    # triggers are on again.
+    assert scalar(app, "SELECT count(*) FROM support_requests r WHERE r.document_vector IS DISTINCT FROM "
+                       "loket_request_document(r.id, r.reference, r.title, r.description, r.club_id, true) "
+                       "OR r.public_document_vector IS DISTINCT FROM "
+                       "loket_request_document(r.id, r.reference, r.title, r.description, r.club_id, false)") == 0
+    assert scalar(app, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'loket_document%' AND tgenabled = 'D'") == 0
     # Sequences continue after the generated ids: the next user gets a fresh id.
     assert scalar(app, "SELECT nextval('users_id_seq') > (SELECT max(id) FROM users)")
 

@@ -4,9 +4,11 @@ What is searched: the reference, title and description of a request, its replies
 them — its internal notes, and the club's name. Who finds what is decided by the query the words narrow (the
 queue's or the club's list: the same visibility, DESIGN §7); the words only add a condition and a rank.
 
-- PostgreSQL: `websearch_to_tsquery('dutch', …)` against the stored vectors of models/search_index.py, so
-  stemming finds "vrijwilliger" for "vrijwilligers", and operators a person types (quotes, "-", "or") mean what
-  they mean on a search engine and never make an error.
+- PostgreSQL: `websearch_to_tsquery('dutch', …)` against each request's document vector of
+  models/search_index.py (its own text, club name and messages in one vector, kept by triggers; with or
+  without the internal notes), so stemming finds "vrijwilliger" for "vrijwilligers", operators a person types
+  (quotes, "-", "or") mean what they mean on a search engine and never make an error, and a team's matches
+  come from one index on (owner_team_id, document_vector) at any data size.
 - SQLite: FTS5, each typed word matched as a prefix as typed or stemmed (the Snowball Dutch stemmer), all
   words required; operators are read as words.
 
@@ -24,7 +26,7 @@ from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, lit
 from sqlalchemy.sql import ColumnElement
 
 from loket.extensions import db
-from loket.models import Club, Event, SupportRequest
+from loket.models import Event, SupportRequest
 from loket.models.search_index import fts_table
 from loket.services.search import search_text
 
@@ -93,23 +95,21 @@ def _fts_ids(table: str, search: Search):
         bindparam("fts_query", _fts_query(search), unique=True)).columns(column("rowid", Integer))
 
 
-def _vector(table: str):
-    """The (unmapped) search_vector column of a table (PostgreSQL, models/search_index.py)."""
-    return literal_column(f"{table}.search_vector")
+def _document(include_internal: bool):
+    """The request's whole readable text as one vector (PostgreSQL, models/search_index.py): with the internal
+    notes for a team working on it, without them for its club."""
+    return literal_column("support_requests." + ("document_vector" if include_internal else "public_document_vector"))
 
 
 def matching(search: Search, *, include_internal: bool) -> ColumnElement[bool]:
     """Requests whose own text, club name or readable messages hold the words. `include_internal`: also the
     internal notes (supporters of a team working on the request; never a club)."""
-    readable = literal(True) if include_internal else Event.is_public
     if _on_postgres():
-        query = _ts_query(search)
-        in_messages = exists().where(Event.request_id == SupportRequest.id, readable,
-                                     _vector("events").op("@@")(query))
-        in_club = exists().where(Club.id == SupportRequest.club_id, _vector("clubs").op("@@")(query))
-        return or_(_vector("support_requests").op("@@")(query), in_messages, in_club)
+        # One vector per request, so a team's matches come from one index (owner_team_id, document_vector).
+        return _document(include_internal).op("@@")(_ts_query(search))
     if not search.words:
         return literal(False)
+    readable = literal(True) if include_internal else Event.is_public
     in_messages = exists().where(Event.request_id == SupportRequest.id, readable,
                                  Event.id.in_(_fts_ids("events", search)))
     return or_(SupportRequest.id.in_(_fts_ids("support_requests", search)), in_messages,
@@ -118,9 +118,11 @@ def matching(search: Search, *, include_internal: bool) -> ColumnElement[bool]:
 
 def rank(search: Search):
     """Best first: a match in the request's own reference or title (then description) before one found only in
-    its messages or club name."""
+    its messages or club name, which rank alike (then the list's own order decides)."""
     if _on_postgres():
-        return func.ts_rank(_vector("support_requests"), _ts_query(search)).desc()
+        # The request's own small vector, not its document: ranking reads it for every match, and a document
+        # holds every message.
+        return func.ts_rank(literal_column("support_requests.search_vector"), _ts_query(search)).desc()
     return case((SupportRequest.id.in_(_fts_ids("support_requests", search)), 1), else_=0).desc()
 
 
