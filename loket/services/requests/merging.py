@@ -72,19 +72,20 @@ def merge_targets(access: SupporterAccess) -> list[SupportRequest]:
     closed or merged themselves, newest first.
 
     One query of the requests' own columns (their club and team are this one's; nothing else of them is joined).
-    The club and the team are written into the statement as numbers, not sent as parameters: a team may own a
+    The club, the team and the status are written into the statement, not sent as parameters: a team may own a
     hundred thousand requests and a club a few or thousands, and a plan for parameters (which PostgreSQL settles on
     for a statement prepared and run again and again) would guess the average size of both and read the team's
-    whole index; a plan for these two numbers reads the club's few rows."""
+    whole index; a plan for these values reads the club's rows, and would use an index on the requests that are not
+    closed or merged (its condition is then provable in every plan)."""
     request = access.request
     if not access.can_manage or not request.is_open or request.merged_into_id is not None:
         return []
-    club_id = bindparam("club_id", request.club_id, literal_execute=True)
-    team_id = bindparam("team_id", request.owner_team_id, literal_execute=True)
+    club_id, team_id, closed = (bindparam(name, value, literal_execute=True) for name, value in (
+        ("club_id", request.club_id), ("team_id", request.owner_team_id), ("closed", "gesloten")))
     return list(db.session.scalars(
         select(SupportRequest).where(SupportRequest.club_id == club_id, SupportRequest.id != request.id,
                                      SupportRequest.owner_team_id == team_id,
-                                     SupportRequest.status != "gesloten", SupportRequest.merged_into_id.is_(None))
+                                     SupportRequest.status != closed, SupportRequest.merged_into_id.is_(None))
         .options(lazyload("*"))
         .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc()).limit(50)))
 
