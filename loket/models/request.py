@@ -99,6 +99,11 @@ class SupportRequest(db.Model):
         # The queue's other orders: oldest first, last activity first. (The club order sorts one team's
         # requests by their club's name after the join: no index serves an order across two tables.)
         Index("ix_support_requests_team_created", "owner_team_id", "created_at"),
+        # The request page's merge candidates (merging.merge_targets): a club's requests of one team, not closed
+        # or merged, newest first — a busy club has thousands of closed ones.
+        Index("ix_support_requests_club_team_mergeable", "club_id", "owner_team_id", "created_at", "id",
+              sqlite_where=text("merged_into_id IS NULL AND status <> 'gesloten'"),
+              postgresql_where=text("merged_into_id IS NULL AND status <> 'gesloten'")),
         Index("ix_support_requests_team_updated", "owner_team_id", "updated_at"),
         Index("ix_support_requests_club_created", "club_id", "created_at"),
         # Quality metrics and demand aggregates scan by filing and resolution time.
