@@ -1,12 +1,11 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 import logging
-import uuid
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from config import TestingConfig
 from loket import create_app
 from loket.extensions import db as _db
 from loket.models import search_index
+from tests.support.db import fresh_postgres_database
 
 ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 
@@ -57,17 +57,8 @@ def postgres_url():
     """A freshly created, empty PostgreSQL database next to the one DATABASE_URL names."""
     if not ON_POSTGRES:
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
-    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    name = f"loket_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("loket_migrations") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,10 +1,10 @@
 """`flask bench generate` (issue #15, point 1): a small national data set in its own PostgreSQL database."""
 import io
 import logging
-import uuid
+from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
@@ -12,6 +12,7 @@ from loket import create_app
 from loket.bench.generate import BENCH_DOMAIN, BENCH_PASSWORD, BENCH_TOTP_SECRET, GeneratorError, Options, generate
 from loket.extensions import db as _db
 from tests.support.client import CsrfClient
+from tests.support.db import fresh_postgres_database
 
 ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 needs_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="the generator loads with COPY: PostgreSQL only "
@@ -39,22 +40,8 @@ def app_for(url: str):
 @pytest.fixture(scope="module")
 def databases():
     """Fresh, empty databases next to the one DATABASE_URL names (never the shared test database)."""
-    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    made = []
-
-    def make() -> str:
-        name = f"loket_bench_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        made.append(name)
-        return admin_url.set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    with admin.connect() as connection:
-        for name in made:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with ExitStack() as made:
+        yield lambda: made.enter_context(fresh_postgres_database("loket_bench"))
 
 
 def generated(url: str, options: Options = SMALL):

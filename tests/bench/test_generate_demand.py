@@ -2,17 +2,17 @@
 fires its trigger like any insert."""
 import io
 import logging
-import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from loket import create_app
 from loket.bench.generate import Options, generate
 from loket.extensions import db as _db
+from tests.support.db import fresh_postgres_database
 
 ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the generator loads with COPY: PostgreSQL only")
@@ -21,17 +21,8 @@ pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the generator loads wit
 @pytest.fixture()
 def fresh_database():
     """An empty database next to the one DATABASE_URL names (never the shared test database)."""
-    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    name = f"loket_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("loket_bench") as url:
+        yield url
 
 
 def test_the_generated_requests_are_in_the_demand_summary(fresh_database):

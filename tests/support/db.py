@@ -1,8 +1,10 @@
 """The database as tests see it: which backend, a clean slate, counting rows and SQL statements."""
 import os
+import uuid
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
 
 from loket.extensions import db as _db
 
@@ -50,3 +52,22 @@ def count_queries(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str):
+    """A new, empty PostgreSQL database next to the one DATABASE_URL names (never the shared test database),
+    dropped afterwards; yields its URL."""
+    from config import TestingConfig
+
+    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"[:63]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -14,14 +14,13 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
@@ -31,7 +30,7 @@ from loket.models import OutboxMessage
 from tests import factories
 from tests.fakes.sendgrid import sendgrid_fake  # noqa: F401  (fixture)
 from tests.support.client import CsrfClient
-from tests.support.db import ON_POSTGRES, clean_database
+from tests.support.db import ON_POSTGRES, clean_database, fresh_postgres_database
 from tests.support.worker_settings import SETTINGS_ENV, settings_of, worker_config
 from tests.support.workers import kill_worker
 
@@ -121,15 +120,8 @@ def worker_database(tmp_path_factory):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path_factory.mktemp('workerdb') / 'loket.db'}"
         return
-    base = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    name = f"{base.database}_w{uuid.uuid4().hex[:10]}"[:63]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database(f"{make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).database}_w") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,12 @@ the database's triggers: after every kind of write it equals a recount from the 
 PostgreSQL, and the demand figures read from it are those of a GROUP BY over the requests themselves."""
 import logging
 import random
-import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, delete, func, insert, inspect, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, func, insert, inspect, select, update
 
 from config import TestingConfig
 from loket import create_app
@@ -24,7 +22,7 @@ from loket.services.requests import actions
 from loket.services.requests.relocation import relocate_open_requests
 from loket.services.transaction import commit
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, SupportRequestFactory, make_region_set
-from tests.support.db import ON_POSTGRES
+from tests.support.db import ON_POSTGRES, fresh_postgres_database
 from tests.support.lookups import category_id
 from tests.support.requests import file_request
 
@@ -291,17 +289,8 @@ def empty_database(tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    admin_url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    name = f"loket_demand_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("loket_demand") as url:
+        yield url
 
 
 def test_the_migration_fills_the_summary_from_the_requests_there_are(empty_database, keep_logging):
