@@ -83,7 +83,4 @@ def page_of(query: Select, *, page: int, per_page: int, total: int, entities: bo
 
 def paginate_rows(query: Select, *, page: int, per_page: int) -> RowPage:
     """Two queries: the count, and one page of named rows."""
-    page = max(1, page)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return RowPage(items=items, page=page, per_page=per_page, total=total)
+    return page_of(query, page=page, per_page=per_page, total=counts_in_one([query])[0])

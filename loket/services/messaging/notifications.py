@@ -10,7 +10,7 @@ from loket.extensions import db
 from loket.formatting import format_date
 from loket.models import Event, Membership, Referral, RequestContact, SupportRequest, User
 from loket.services.messaging import outbox
-from loket.services.network.teams import coordinatiepunt_users, in_team, members_of
+from loket.services.network.teams import members_of
 
 ESSENTIAL = {"request_received", "public_reply", "referral_proposed", "referral_decided", "referral_overdue",
              "sla_overdue", "contact_review_reminder", "request_moved", "requests_merged"}
@@ -49,16 +49,6 @@ def _reachable_or_club(request: SupportRequest, following: list[User]) -> list[U
         .options(lazyload(User.memberships))))
 
 
-def _queue_members(team) -> list[User]:
-    """Who works the team's queue, as `teams.members_of`, but a loket's or bond's team without their own
-    memberships (a mail needs an address and a name): one query, on the membership's index."""
-    if team.kind == "fallback":
-        return coordinatiepunt_users()
-    return list(db.session.scalars(
-        select(User).join(Membership).where(in_team(team.organisation), User.active).distinct()
-        .order_by(User.name, User.id).options(lazyload(User.memberships))))
-
-
 def request_filed(request: SupportRequest) -> None:
     """The club's confirmation and the owning team's notice of a request just filed: one outbox INSERT.
 
@@ -67,14 +57,14 @@ def request_filed(request: SupportRequest) -> None:
     following = [request.requester] if request.requester is not None else []
     emails = _emails("request_received", _reachable_or_club(request, following), f"received:r{request.id}",
                      request_id=request.id)
+    # Who works the queue, by name and address only (their own memberships are not read).
+    team = members_of(request.owner_team, memberships=False)
     if request.owner_team.kind == "fallback":
         # The coördinatiepunt sees metadata only: the template shows reference, gemeente and category.
-        emails += _emails("new_in_fallback", _queue_members(request.owner_team), f"fallback:r{request.id}",
-                          request_id=request.id)
+        emails += _emails("new_in_fallback", team, f"fallback:r{request.id}", request_id=request.id)
     else:
         # A supporter who filed it for the club already knows it is there.
-        emails += _emails("new_in_queue",
-                          [u for u in _queue_members(request.owner_team) if u.id != request.filed_by_id],
+        emails += _emails("new_in_queue", [u for u in team if u.id != request.filed_by_id],
                           f"queued:r{request.id}:t{request.owner_team_id}", request_id=request.id)
     outbox.add_emails(emails)
 

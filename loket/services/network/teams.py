@@ -98,16 +98,17 @@ def works_in(user: User, team: Team) -> bool:
     return team.kind in MEMBER_ROLE and team.organisation_id in _organisation_ids(user, team.kind)
 
 
-def members_of(team: Team) -> list[User]:
-    """The active people who work a team's queue, by name; the coördinatiepunt works the fallback queue."""
+def members_of(team: Team, *, memberships: bool = True) -> list[User]:
+    """The active people who work a team's queue, by name; the coördinatiepunt works the fallback queue.
+    `memberships=False`: their own memberships are not loaded (a mail or a list of names needs none)."""
     if team.kind == "fallback":
-        return coordinatiepunt_users()
-    return _active_users(_membership_in([team]))
+        return coordinatiepunt_users(memberships=memberships)
+    return _active_users(_membership_in([team]), memberships=memberships)
 
 
-def coordinatiepunt_users() -> list[User]:
+def coordinatiepunt_users(*, memberships: bool = True) -> list[User]:
     """The active people of the landelijk coördinatiepunt, by name. One query."""
-    return _active_users(Membership.role == "coordinatiepunt")
+    return _active_users(Membership.role == "coordinatiepunt", memberships=memberships)
 
 
 def in_team(organisation):

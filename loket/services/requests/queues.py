@@ -198,8 +198,8 @@ def queue_page(user: User, filters: QueueFilter, *, page: int = 1, per_page: int
     tab_filters = [QueueFilter(view=view) for view in QUEUE_VIEWS] if tabs else []
     total, *counted = counts_in_one([count_query(user, filters), *(count_query(user, one) for one in tab_filters),
                                      *also_count])
-    rows = page_of(queue_query(user, filters, table=table), page=page, per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"],
-                   total=total, entities=True)
+    rows = page_of(queue_query(user, filters, table=table), page=page, total=total, entities=True,
+                   per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"])
     return QueuePage(rows, dict(zip(QUEUE_VIEWS, counted[:len(tab_filters)])), counted[len(tab_filters):])
 
 

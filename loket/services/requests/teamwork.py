@@ -36,7 +36,7 @@ from loket.models import (
 from loket.models.base import utcnow
 from loket.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from loket.services.messaging import notifications
-from loket.services.network.teams import MEMBER_ROLE, members_of, members_of_teams, team_ids_of, works_in
+from loket.services.network.teams import members_of, members_of_teams, team_ids_of, works_in
 from loket.services.text import has_control_characters
 from loket.services.requests import actions, mentions, workflow
 from loket.services.requests import queues as queues_service
@@ -281,9 +281,8 @@ def _named_teams(access: SupporterAccess):
 
 def assignable(request: SupportRequest) -> list[User]:
     """The people the request can be assigned to: the active members of its owning team, by name
-    (`teams.members_of`). One query for a loket's, bond's or initiative's team, without their memberships."""
-    team = request.owner_team
-    return members_of(team) if team.kind not in MEMBER_ROLE else members_of_teams([team.id])
+    (`teams.members_of`), without their memberships. One query."""
+    return members_of(request.owner_team, memberships=False)
 
 
 def _target_team(team_id) -> Team:
