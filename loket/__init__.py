@@ -87,6 +87,13 @@ def register_extensions(app):
 
         return login_sessions.resolve(user_id)
 
+    @app.teardown_request
+    def end_read_only_transaction(error=None):
+        from loket.services import transaction
+
+        if error is None:
+            transaction.end_read_only()
+
 
 def register_blueprints(app):
     from werkzeug.routing import IntegerConverter

@@ -10,10 +10,17 @@ versions and unique clashes still surface in the service), the view builds its a
 transaction, the caller stores what must be stored with the answer (an idempotency key, a form token) and
 then calls `release()`, the one real commit. A read after the commit can then never turn a stored write
 into a 500 ("ghost" error), and the write and its recorded answer are committed together or not at all.
+
+`end_read_only()` ends a web request's transaction that wrote nothing with COMMIT instead of the rollback the
+session's removal sends: for a read both are the same, but psycopg forgets every prepared statement on a
+ROLLBACK, and a page's statements are only worth preparing (planned once, not on every page) when they live
+longer than one request.
 """
 import logging
 from contextlib import contextmanager
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +40,7 @@ RELEASED = "transaction_released"  # session.info: outbox ids of a release, disp
 # one unique thing, a row removed meanwhile), serialization failure and deadlock.
 CLASH_CODES = frozenset({"23505", "23503", "40001", "40P01"})
 SQLITE_CLASH_WORDS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+WROTE = "transaction_wrote"  # a connection's info: its transaction sent a statement that is no plain SELECT
 
 
 def commit() -> None:
@@ -131,6 +139,30 @@ def abandon() -> None:
     session.info.pop(HOLDING, None)
     session.info.pop(OWED, None)
     session.rollback()
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(connection) -> None:
+    connection.info[WROTE] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
+    # Anything but a SELECT counts as a write (a CTE, a SET, a savepoint too): a wrong guess only costs a
+    # rollback where a commit would have done.
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        connection.info[WROTE] = True
+
+
+def end_read_only() -> None:
+    """Commit the session's transaction when it wrote nothing and holds no change to write (see the module's
+    docstring); anything else is left to the rollback that ends every request."""
+    session = db.session()
+    if not session.in_transaction() or session.info.get(HOLDING) or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get(WROTE, True):
+        return
+    session.commit()
 
 
 UNSTORABLE_MESSAGE = ("Wat je invulde kan niet worden opgeslagen: het bevat een stuurteken (zoals een NUL-teken) "
