@@ -11,7 +11,7 @@ from loket.models.region import Region, RegionGemeente, RegionSet
 from loket.models.request import (
     CATEGORY_LAST_POSITION, CATEGORY_SCOPES, CHANNEL_LABELS, CHANNELS, EVENT_KINDS, OPEN_STATUSES, PRIORITIES,
     STATUS_LABELS, STATUSES,
-    Category, Event, ReferenceSequence, RequestContact, SupportRequest,
+    Category, Event, ReferenceSequence, RequestContact, SupportRequest, status_in,
 )
 from loket.models.user import (
     ACCOUNT_TOKEN_PURPOSES, ROLE_LABELS, ROLE_ORGANISATION, ROLES, SUPPORTER_ROLES, AccountToken, LoginSession,
@@ -56,5 +56,5 @@ __all__ = [
     "Loket", "LoginSession", "Membership", "RecoveryCode", "ReferenceSequence", "Sport", "SupportRequest", "Team",
     "RequestContact",
     "User",
-    "bond_sports", "club_sports",
+    "bond_sports", "club_sports", "status_in",
 ]

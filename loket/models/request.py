@@ -1,8 +1,9 @@
 """Support requests (ondersteuningsvragen), their categories and append-only timeline."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, bindparam, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from loket.extensions import db
 from loket.models.base import choice_constraint, utcnow
@@ -183,6 +184,17 @@ class SupportRequest(db.Model):
 
     def __repr__(self):
         return f"<SupportRequest {self.reference}>"
+
+
+def status_in(statuses) -> ColumnElement[bool]:
+    """The requests with one of these statuses, the statuses written into the statement instead of sent as
+    parameters (they are the code's, never typed): the plan PostgreSQL keeps for a statement that is prepared
+    (psycopg prepares what a connection runs again and again) then still knows them, and can use the indexes
+    whose condition names them (the open requests'); one plan for "some statuses" would read closed ones too."""
+    values = tuple(statuses)
+    if len(values) == 1:
+        return SupportRequest.status == bindparam(None, values[0], literal_execute=True)
+    return SupportRequest.status.in_(bindparam(None, values, expanding=True, literal_execute=True))
 
 
 class RequestContact(db.Model):
