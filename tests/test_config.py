@@ -8,9 +8,11 @@ import sys
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 
 import config as real_config
 from loket import create_app
+from tests.support.db import ON_POSTGRES
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
 
@@ -157,3 +159,9 @@ def test_production_starts_with_an_empty_or_log_mail_provider(production_env):
     for provider in ("", "log"):
         production_env.setenv("MAIL_PROVIDER", provider)
         assert create_app(fresh_config().ProductionConfig).config["MAIL_PROVIDER"] == provider
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="parallel workers are PostgreSQL's")
+def test_the_apps_connections_start_no_parallel_workers(db):
+    """A page reads a page of rows: two workers on two cores made a ranked search three times slower (config)."""
+    assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"

@@ -102,3 +102,4 @@ def test_a_pages_statements_stay_prepared_from_one_request_to_the_next(app, logi
                                        "WHERE statement LIKE '%FROM support_requests%'").fetchone()[0]
         connection.rollback()
     assert prepared > 0
+
