@@ -69,17 +69,21 @@ def counts_in_one(queries: list[Select]) -> list[int]:
     return list(db.session.execute(select(*(count_of(query) for query in queries))).one())
 
 
-def page_of(query: Select, *, page: int, per_page: int, total: int, entities: bool = False) -> RowPage:
+def page_of(query, *, page: int, per_page: int, total: int, entities: bool = False) -> RowPage:
     """One page of `query` whose total is known already (counted with others by `counts_in_one`): one query,
-    none for a page beyond the last (which a view redirects to the last). `entities`: items are the mapped
-    objects (eager-loaded collections made unique), else named rows."""
+    none for a page beyond the last (which a view redirects to the last). `query`: a select, which gets the
+    page's LIMIT and OFFSET here, or a function of (limit, offset) that builds the page's select around them
+    itself (a ranked search picks its page's ids first). `entities`: items are the mapped objects (eager-loaded
+    collections made unique), else named rows."""
     page = max(1, page)
     items = []
     if (page - 1) * per_page < total:
         # LIMIT and OFFSET written into the statement: a plan PostgreSQL keeps for a prepared statement knows
         # then that it reads a page, not an unknown share of the rows (which makes a sorted index look dear).
-        result = db.session.execute(query.limit(bindparam(None, per_page, literal_execute=True))
-                                    .offset(bindparam(None, (page - 1) * per_page, literal_execute=True)))
+        limit = bindparam(None, per_page, literal_execute=True)
+        offset = bindparam(None, (page - 1) * per_page, literal_execute=True)
+        paged = query(limit, offset) if callable(query) else query.limit(limit).offset(offset)
+        result = db.session.execute(paged)
         items = list(result.scalars().unique()) if entities else result.all()
     return RowPage(items=items, page=page, per_page=per_page, total=total)
 

@@ -68,6 +68,22 @@ def test_a_match_in_the_title_ranks_before_one_in_a_reply(network, planted):
     assert _queue(n.ondersteuner, "subsidie bar")[0] == "Subsidie voor de bar"
 
 
+@pytest.mark.parametrize("sort", ["deadline", "oudste", "club"])
+def test_each_page_of_a_ranked_search_is_that_page_of_the_whole_ranked_list(network, planted, sort):
+    """A search page picks its ids by rank first and then reads those rows (queues._page_query): page by page
+    the same requests, in the same order, as the whole ranked list."""
+    n = network
+    for number in range(5):
+        file_request(n, category="overig", title=f"Subsidie {number}" if number % 2 else f"Vraag {number}",
+                     description="Over de subsidie voor de bar." if number % 2 == 0 else "Kan dat?")
+    filters = QueueFilter(search=Search.of("subsidie"), status="alle", sort=sort)
+    whole = [request.id for request in db.session.scalars(queues.queue_query(n.ondersteuner, filters))]
+    assert len(whole) >= 5  # and on SQLite the planted reply's "subsidieregeling" (a prefix)
+    pages = [[request.id for request in queues.queue(n.ondersteuner, filters, page=page, per_page=2).items]
+             for page in (1, 2, 3)]
+    assert pages == [whole[:2], whole[2:4], whole[4:6]]
+
+
 def test_new_replies_are_found_at_once(network, planted):
     kantine, _ = planted
     assert _queue(network.ondersteuner, "lichtinstallatie") == []
