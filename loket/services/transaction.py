@@ -17,6 +17,7 @@ ROLLBACK, and a page's statements are only worth preparing (planned once, not on
 longer than one request.
 """
 import logging
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -41,6 +42,7 @@ RELEASED = "transaction_released"  # session.info: outbox ids of a release, disp
 CLASH_CODES = frozenset({"23505", "23503", "40001", "40P01"})
 SQLITE_CLASH_WORDS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
 WROTE = "transaction_wrote"  # a connection's info: its transaction sent a statement that is no plain SELECT
+WRITING_COMMAND = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def commit() -> None:
@@ -148,10 +150,15 @@ def _transaction_begins(connection) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
-    # Anything but a SELECT counts as a write (a CTE, a SET, a savepoint too): a wrong guess only costs a
-    # rollback where a commit would have done.
-    if not statement.lstrip()[:6].upper() == "SELECT":
+    # Anything but a SELECT, or a WITH … SELECT that names no writing command, counts as a write (a SET and a
+    # savepoint too): a wrong guess only costs a rollback where a commit would have done.
+    if not _only_reads(statement):
         connection.info[WROTE] = True
+
+
+def _only_reads(statement: str) -> bool:
+    start = statement.lstrip()[:6].upper()
+    return start == "SELECT" or (start[:4] == "WITH" and WRITING_COMMAND.search(statement) is None)
 
 
 def end_read_only() -> None:

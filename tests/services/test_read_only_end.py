@@ -103,3 +103,14 @@ def test_a_pages_statements_stay_prepared_from_one_request_to_the_next(app, logi
         connection.rollback()
     assert prepared > 0
 
+
+
+def test_a_select_with_a_common_table_expression_only_reads_unless_it_writes(db, network, endings):
+    db.session.execute(text("WITH named AS (SELECT id FROM categories) SELECT count(*) FROM named"))
+    transaction.end_read_only()
+    assert endings == ["commit"]
+    endings.clear()
+    db.session.execute(text("WITH old AS (SELECT id FROM saved_views) DELETE FROM saved_views WHERE id IN (SELECT id FROM old)"))
+    transaction.end_read_only()
+    assert endings == []
+    db.session.rollback()
