@@ -86,6 +86,9 @@ SEARCH = Target(60)
 CREATE = Target(30, 12)
 RECOMPUTE = Target(10_000, None, "<10s")
 THROUGHPUT_RPS = 100
+# Throughput only: with 8 clients waiting on 2 workers, a page's latency is mostly its time in the queue
+# (Little's law: 8 clients at 100 pages/s wait 80 ms on average), so its p95 is shown, not judged.
+THROUGHPUT = Target(None, None)
 
 
 @dataclass
@@ -149,7 +152,7 @@ def table(results: list[Result]) -> str:
             continue
         if r.rps is not None:
             rows.append(line([name, "–", "–", "–", f"{r.rps:.0f}/s", _ms(r.p50), _ms(r.p95),
-                              f"≥{THROUGHPUT_RPS}/s {r.target.describe()}", "✓" if r.met else "✗"]))
+                              f"≥{THROUGHPUT_RPS}/s {r.target.describe()}".strip(), "✓" if r.met else "✗"]))
             continue
         if r.status not in (200, 201, 302, None):
             name = f"{name} [HTTP {r.status}]"
@@ -846,7 +849,7 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
         with gunicorn(url.render_as_string(hide_password=False).replace("+psycopg", "")) as port:
             rps, latencies, errors = load(port, "/wachtrij/", supporter.cookie_header(), concurrency=concurrency,
                                           seconds=seconds)
-        result = Result(f"gunicorn 2 workers, queue, {concurrency} clients", Target(25, None), totals=latencies,
+        result = Result(f"gunicorn 2 workers, queue, {concurrency} clients", THROUGHPUT, totals=latencies,
                         rps=rps, note=f"{errors} errors" if errors else "")
         results.append(result)
         queue = next((r for r in results if r.name == chosen[0].name and r.sent_with_parameters), None)

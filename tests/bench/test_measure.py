@@ -3,7 +3,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
-from loket.bench.measure import CREATE, QUEUE, RECOMPUTE, Recorder, Result, Statement, Target, percentile, table
+from loket.bench.measure import (
+    CREATE, QUEUE, RECOMPUTE, THROUGHPUT, Recorder, Result, Statement, Target, percentile, table,
+)
 
 
 def test_percentile_interpolates_between_the_nearest_ranks():
@@ -38,7 +40,7 @@ def test_the_table_shows_each_figure_its_target_and_a_verdict():
     slow = Result("request detail", QUEUE, totals=[30.0] * 30, statements=12, statement_range=(11, 12),
                   sql_ms=20.0, render_ms=5.0, status=200)
     broken = Result("club's own list", QUEUE, totals=[1.0] * 30, statements=3, statement_range=(3, 3), status=500)
-    served = Result("gunicorn 2 workers, queue, 8 clients", Target(25, None), totals=[12.0] * 30, rps=150.0)
+    served = Result("gunicorn 2 workers, queue, 8 clients", THROUGHPUT, totals=[12.0] * 30, rps=150.0)
     text = table([fast, slow, broken, served])
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["measurement", "stmts", "SQL"]
@@ -50,6 +52,15 @@ def test_the_table_shows_each_figure_its_target_and_a_verdict():
     assert "[HTTP 500]" in lines[4] and lines[4].endswith("✗")  # an error answer never passes
     assert "150/s" in lines[5] and "≥100/s" in lines[5] and lines[5].endswith("✓")
     assert lines[-1] == "2 of 4 targets met"
+
+
+def test_the_served_pages_are_judged_by_their_rate_alone():
+    """Eight clients on two workers wait in line: the latency is shown, the rate decides."""
+    queued = Result("gunicorn 2 workers, queue, 8 clients", THROUGHPUT, totals=[80.0] * 30, rps=101.0)
+    short = Result("gunicorn 2 workers, queue, 8 clients", THROUGHPUT, totals=[10.0] * 30, rps=99.0)
+    assert queued.met and not short.met
+    row = table([queued]).splitlines()[2]
+    assert "≥100/s" in row and "ms" not in row.split("≥100/s")[1] and row.rstrip().endswith("✓")
 
 
 def test_the_recorder_picks_the_statement_that_fetches_the_page_rows():
@@ -97,7 +108,7 @@ def test_the_command_measures_a_page_logged_in_as_its_user(runner, network):
 
 
 def test_a_figure_without_a_target_is_shown_but_not_counted():
-    served = Result("gunicorn 2 workers, queue, 8 clients", Target(25, None), totals=[12.0] * 30, rps=150.0)
+    served = Result("gunicorn 2 workers, queue, 8 clients", THROUGHPUT, totals=[12.0] * 30, rps=150.0)
     alone = Result("PostgreSQL alone: queue pages/s, 8 clients", Target(None, None), rps=412.0, informative=True)
     lines = table([served, alone]).splitlines()
     assert "412/s" in lines[3] and "(no target)" in lines[3] and not lines[3].endswith(("✓", "✗"))
