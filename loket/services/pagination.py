@@ -69,21 +69,24 @@ def counts_in_one(queries: list[Select]) -> list[int]:
     return list(db.session.execute(select(*(count_of(query) for query in queries))).one())
 
 
+def windowed(query: Select, limit: int, offset: int) -> Select:
+    """`query` with its LIMIT and OFFSET written into the statement: a plan PostgreSQL keeps for a prepared
+    statement then knows it reads a page, not an unknown share of the rows (which makes a sorted index look dear)."""
+    return (query.limit(bindparam(None, limit, literal_execute=True))
+            .offset(bindparam(None, offset, literal_execute=True)))
+
+
 def page_of(query, *, page: int, per_page: int, total: int, entities: bool = False) -> RowPage:
     """One page of `query` whose total is known already (counted with others by `counts_in_one`): one query,
     none for a page beyond the last (which a view redirects to the last). `query`: a select, which gets the
-    page's LIMIT and OFFSET here, or a function of (limit, offset) that builds the page's select around them
-    itself (a ranked search picks its page's ids first). `entities`: items are the mapped objects (eager-loaded
+    page's LIMIT and OFFSET here (`windowed`), or a function of (limit, offset) that builds the page's select
+    itself (a queue picks a later page's ids first). `entities`: items are the mapped objects (eager-loaded
     collections made unique), else named rows."""
     page = max(1, page)
     items = []
     if (page - 1) * per_page < total:
-        # LIMIT and OFFSET written into the statement: a plan PostgreSQL keeps for a prepared statement knows
-        # then that it reads a page, not an unknown share of the rows (which makes a sorted index look dear).
-        limit = bindparam(None, per_page, literal_execute=True)
-        offset = bindparam(None, (page - 1) * per_page, literal_execute=True)
-        paged = query(limit, offset) if callable(query) else query.limit(limit).offset(offset)
-        result = db.session.execute(paged)
+        offset = (page - 1) * per_page
+        result = db.session.execute(query(per_page, offset) if callable(query) else windowed(query, per_page, offset))
         items = list(result.scalars().unique()) if entities else result.all()
     return RowPage(items=items, page=page, per_page=per_page, total=total)
 

@@ -88,3 +88,17 @@ def test_a_long_list_shows_the_first_the_last_and_two_pages_either_side(app, log
              for linked, current in re.findall(r'aria-label="Pagina (\d+)"|aria-current="page">(\d+)<', pager)]
     assert shown == [1, 4, 5, 6, 7, 8, 11]
     assert pager.count("…") == 2
+
+
+@pytest.mark.parametrize("sort", list(queues.QUEUE_SORTS))
+@pytest.mark.parametrize("table", [False, True])
+def test_every_page_holds_that_part_of_the_whole_ordered_queue(db, network, sort, table):
+    """A later page picks its ids over narrow rows first, then reads those rows (queues._page_query): page by page
+    the same requests in the same order as the whole list, for every order, in the page's and the API's loading."""
+    file_many(network, 7)
+    filters = queues.QueueFilter(status="alle", sort=sort)
+    whole = [request.id for request in db.session.scalars(queues.queue_query(network.ondersteuner, filters))]
+    assert len(whole) == 7
+    pages = [[request.id for request in queues.queue_page(network.ondersteuner, filters, page=page, per_page=3,
+                                                          table=table).pagination.items] for page in (1, 2, 3)]
+    assert pages == [whole[:3], whole[3:6], whole[6:]]
