@@ -11,11 +11,16 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 
 
+# Every member dated the same: a zip written by name takes the clock's time, so two builds of one sample in
+# different seconds differed and a test comparing a download with a fresh sample failed now and then.
+FIXED_DATE = (2026, 1, 1, 0, 0, 0)
+
+
 def _zip(members: dict[str, bytes], *, compression=zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            archive.writestr(zipfile.ZipInfo(name, FIXED_DATE), data, compress_type=compression)
     return buffer.getvalue()
 
 
@@ -34,8 +39,8 @@ def xlsx() -> bytes:
 def odt() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", b"<office:document-content/>")
+        archive.writestr(zipfile.ZipInfo("mimetype", FIXED_DATE), b"application/vnd.oasis.opendocument.text")
+        archive.writestr(zipfile.ZipInfo("content.xml", FIXED_DATE), b"<office:document-content/>")
     return buffer.getvalue()
 
 
