@@ -797,6 +797,20 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs{memory}"
 
 
+def reference_loop_ms() -> float:
+    """How long this machine takes for a fixed piece of plain Python now (the best of three). The machine here is
+    shared: the same page's figures moved by a quarter between runs, and this loop with them, so a table says
+    how fast the machine was while it was measured."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def commit_id() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -832,6 +846,7 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
     click.echo(f"Loket benchmark — commit {commit_id()}, {machine()}, {url.get_backend_name()} "
                f"{url.database}")
     click.echo("Data: " + ", ".join(f"{name} {count:,}" for name, count in size.items()))
+    loop_before = reference_loop_ms()
     cast = cast_from_database()
     click.echo(f"Measured as: loket team {cast.loket_team.id} ({cast.loket_supporter.email}), "
                f"club {cast.club_id}, request {cast.detail_request_id}, search word {cast.search_word!r}")
@@ -859,6 +874,8 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
             results.append(Result(f"PostgreSQL alone: queue pages/s, {concurrency} clients", Target(None, None),
                                   rps=tps, note="pgbench", informative=True))
     click.echo("")
+    click.echo(f"Python reference loop (the machine's speed): {loop_before:.0f} ms before, "
+               f"{reference_loop_ms():.0f} ms after")
     click.echo(table(results))
     if show_statements:
         for r in results:

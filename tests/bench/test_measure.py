@@ -1,4 +1,5 @@
 """The benchmark's own arithmetic and table (loket/bench/measure.py), without a database or a clock."""
+import re
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -104,6 +105,7 @@ def test_the_command_measures_a_page_logged_in_as_its_user(runner, network):
     assert f"({network.ondersteuner.email})" in result.output
     row = next(line for line in result.output.splitlines() if line.startswith("club's own list"))
     assert row.split()[3].isdigit()  # its statement count
+    assert re.search(r"Python reference loop \(the machine's speed\): \d+ ms before, \d+ ms after", result.output)
     assert result.output.rstrip().endswith("of 1 targets met")
 
 
