@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and table (loket/bench/measure.py), without a database or a clock."""
 import re
+
 import pytest
 from sqlalchemy.engine import make_url
 
