@@ -22,12 +22,17 @@ def _database_url(default):
     return url
 
 
-def _engine_options(url):
-    options = {"pool_pre_ping": True}
+def engine_options(url: str | None, options: dict) -> dict:
+    """The SQLAlchemy engine options for the database `url` (the factory passes the configured URL, which a
+    test or a command may have changed since the class was read)."""
+    options = dict(options)
     if url and url.startswith("postgresql"):
         # Loket's statements read a page, not a table: PostgreSQL's parallel workers only add start-up and
         # contention (a search page's ranked rows took 23-34 ms with two workers on two cores, 9.5 without).
-        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0"}
+        options.setdefault("connect_args", {"options": "-c max_parallel_workers_per_gather=0"})
+        # The connection used last is taken again: a process keeps few connections warm, and each runs its
+        # pages' statements often enough that psycopg prepares them (after five runs on that connection).
+        options.setdefault("pool_use_lifo", True)
     return options
 
 
@@ -42,7 +47,7 @@ MAIL_PROVIDERS = ("sendgrid", "log")
 class Config:
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(None)
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # and what `engine_options` adds for the URL
     REDIS_URL = _env("REDIS_URL")
     SENDGRID_API_KEY = _env("SENDGRID_API_KEY")
     # One of MAIL_PROVIDERS; empty: sendgrid when SENDGRID_API_KEY is set, else log.
@@ -136,7 +141,6 @@ class DevelopmentConfig(Config):
     MAIL_PREVIEW = True
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'loket.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = _env("REDIS_URL")
     JOBS_INLINE = REDIS_URL is None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -146,7 +150,6 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
     # Tests decide per test whether Redis is there; by default jobs run inline and limits count in memory.
     REDIS_URL = None
     JOBS_INLINE = True

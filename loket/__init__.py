@@ -58,7 +58,11 @@ def register_extensions(app):
     from loket.extensions import csrf, db, limiter, login_manager, migrate
     from loket import models  # noqa: F401  (registers every model with the metadata)
 
+    from config import engine_options
+
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_repo_path("migrations")), render_as_batch=True,
                      compare_type=True)

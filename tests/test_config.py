@@ -165,3 +165,11 @@ def test_production_starts_with_an_empty_or_log_mail_provider(production_env):
 def test_the_apps_connections_start_no_parallel_workers(db):
     """A page reads a page of rows: two workers on two cores made a ranked search three times slower (config)."""
     assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
+
+
+def test_only_a_postgresql_url_gets_postgresqls_connection_options():
+    """Computed for the URL the app is built with (a test or command may change it after the class was read)."""
+    assert real_config.engine_options("sqlite://", {"pool_pre_ping": True}) == {"pool_pre_ping": True}
+    options = real_config.engine_options("postgresql+psycopg://db/loket", {"pool_pre_ping": True})
+    assert options["connect_args"] == {"options": "-c max_parallel_workers_per_gather=0"}
+    assert options["pool_use_lifo"] and options["pool_pre_ping"]
