@@ -74,8 +74,6 @@ def _filters_from(values):
 
 def _render_queue(typed, filters, *, search_error=None, save_form=None, bulk_form=None, code=200):
     views = saved_views.views_of(current_user)
-    # First, so each row's category comes from the session (queue_page loads none the page has).
-    categories = categories_service.queue_filter_categories()
     registrations = _registrations_query()
     # Every count on the page (its total, the tabs, the saved views, the aanmeldingen) in one statement.
     page = queues_service.queue_page(current_user, filters, page=requested_page(), tabs=True, table=True, also_count=(
@@ -89,7 +87,7 @@ def _render_queue(typed, filters, *, search_error=None, save_form=None, bulk_for
     colleagues = teams.members_of_teams(teams.team_ids_of(current_user))
     return render_template(
         "queue/index.html", pagination=pagination, filters=filters, now=utcnow(), views=queues_service.QUEUE_VIEWS,
-        counts=page.tabs, categories=categories,
+        counts=page.tabs, categories=page.categories,
         colleagues=colleagues, statuses=STATUS_LABELS, workflow=workflow,
         registration_count=_registration_count(registrations, page.counts[len(views):]),
         typed=typed, search_error=search_error, highlights=highlights, sorts=queues_service.QUEUE_SORTS,

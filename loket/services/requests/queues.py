@@ -29,6 +29,7 @@ from loket.services.network.teams import team_ids_of
 from loket.services.pagination import RowPage, counts_in_one, page_of, windowed
 from loket.services.ids import as_id
 from loket.services.requests import request_search
+from loket.services.requests.categories import queue_filter_categories
 from loket.services.requests.request_search import Search
 
 NOT_FOUND_MESSAGE = "Deze aanvraag bestaat niet of je hebt er geen toegang toe."
@@ -137,9 +138,8 @@ def queue_query(user: User, filters: QueueFilter, *, table: bool = False):
     """The select behind a supporter's queue view, soonest due first (index-backed), with each row's club,
     category, sport, assignee, filer, owner team and open referral (the API's and the start page's lists).
     `table`: only what the queue page's table shows — club, assignee and open referral joined (all many-to-one,
-    so the index's order and LIMIT stay), sport by id in a statement of its own, category from the session (the
-    queue page loads every category for its filter before its rows; a many-to-one in the session costs no
-    query). Each join makes PostgreSQL's planning dearer: with category and sport joined too, planning took
+    so the index's order and LIMIT stay), sport by id in a statement of its own, category from the session
+    (queue_page loads every category before the rows; a many-to-one in the session costs no query). Each join makes PostgreSQL's planning dearer: with category and sport joined too, planning took
     2-3 ms of a page's 3 ms statement."""
     if table:
         loading = (joinedload(SupportRequest.club).lazyload(Club.gemeente), lazyload(SupportRequest.owner_team),
@@ -215,19 +215,23 @@ class QueuePage:
     pagination: RowPage
     tabs: dict[str, int]  # open requests per queue view (QUEUE_VIEWS)
     counts: list[int]  # what each of `also_count` finds, in order
+    categories: list[Category]  # with `table`: every category, for the filter (the rows' come from these)
 
 
 def queue_page(user: User, filters: QueueFilter, *, page: int = 1, per_page: int | None = None,
                tabs: bool = False, also_count: tuple = (), table: bool = False) -> QueuePage:
     """One page of a supporter's queue view with everything the page counts — its total, with `tabs` the open
     requests of every queue view, and the selects of `also_count` (saved views, aanmeldingen) — in one
-    statement, then the page's rows in a second (none for a page beyond the last: the view redirects)."""
+    statement, then the page's rows in a second (none for a page beyond the last: the view redirects). With
+    `table` first every category (the page's filter lists them), so each row's category is found in the session."""
+    categories = queue_filter_categories() if table else []
     tab_filters = [QueueFilter(view=view) for view in QUEUE_VIEWS] if tabs else []
     total, *counted = counts_in_one([count_query(user, filters), *(count_query(user, one) for one in tab_filters),
                                      *also_count])
     rows = page_of(_page_query(user, filters, table=table), page=page, total=total, entities=True,
                    per_page=per_page or current_app.config["QUEUE_PAGE_SIZE"])
-    return QueuePage(rows, dict(zip(QUEUE_VIEWS, counted[:len(tab_filters)])), counted[len(tab_filters):])
+    return QueuePage(rows, dict(zip(QUEUE_VIEWS, counted[:len(tab_filters)])), counted[len(tab_filters):],
+                     categories)
 
 
 def queue_counts(user: User) -> dict[str, int]:
