@@ -139,8 +139,9 @@ def queue_query(user: User, filters: QueueFilter, *, table: bool = False):
     category, sport, assignee, filer, owner team and open referral (the API's and the start page's lists).
     `table`: only what the queue page's table shows — club, assignee and open referral joined (all many-to-one,
     so the index's order and LIMIT stay), sport by id in a statement of its own, category from the session
-    (queue_page loads every category before the rows; a many-to-one in the session costs no query). Each join makes PostgreSQL's planning dearer: with category and sport joined too, planning took
-    2-3 ms of a page's 3 ms statement."""
+    (queue_page loads every category before the rows; a many-to-one in the session costs no query). Each join
+    makes PostgreSQL's planning dearer: with category and sport joined too, planning took 2-3 ms of a page's
+    3 ms statement."""
     if table:
         loading = (joinedload(SupportRequest.club).lazyload(Club.gemeente), lazyload(SupportRequest.owner_team),
                    lazyload(SupportRequest.category), selectinload(SupportRequest.sport),
