@@ -110,7 +110,8 @@ def test_a_select_with_a_common_table_expression_only_reads_unless_it_writes(db,
     transaction.end_read_only()
     assert endings == ["commit"]
     endings.clear()
-    db.session.execute(text("WITH old AS (SELECT id FROM saved_views) DELETE FROM saved_views WHERE id IN (SELECT id FROM old)"))
+    db.session.execute(text("WITH old AS (SELECT id FROM saved_views) "
+                            "DELETE FROM saved_views WHERE id IN (SELECT id FROM old)"))
     transaction.end_read_only()
     assert endings == []
     db.session.rollback()
