@@ -33,8 +33,10 @@ def test_a_club_files_a_request_with_the_keyboard_alone(open_page):
     stops += tab_to(page, "description")
     page.keyboard.type("Alles met Tab en Enter ingevuld.")
     stops += tab_to(page, "Aanvraag indienen")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the navigation the Enter starts: waiting for a load state could return while the form page was
+    # still the one loaded, and the check below then raced the navigation.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     assert page.get_by_role("heading", level=1).inner_text().strip() != "Nieuwe aanvraag", page.content()[:500]
     assert page.get_by_text(title).first.is_visible()
