@@ -14,11 +14,14 @@ quality recompute stores the month's measurements again. Run it against a benchm
 """
 from __future__ import annotations
 
+import cProfile
 import gc
 import http.client
+import io
 import logging
 import math
 import os
+import pstats
 import re
 import shutil
 import socket
@@ -110,6 +113,7 @@ class Result:
     sent: list[tuple[float, str]] = field(default_factory=list)  # (ms, statement) of the last run, for --statements
     sent_with_parameters: list[tuple[str, object]] = field(default_factory=list)  # the same, for pgbench
     informative: bool = False  # a figure without a target (what PostgreSQL alone carries)
+    profile: str | None = None  # --profile: where the timed runs spent their time, by function
 
     @property
     def p50(self) -> float | None:
@@ -417,9 +421,35 @@ class Measurement:
     follow_page: bool = False  # a page number past the end redirects: measure the page it lands on
 
 
+def profile_table(profiler: cProfile.Profile, runs: int, limit: int) -> str:
+    """The `limit` functions with the most time of their own, then the `limit` with the most time including what
+    they call, each per run. Under the profiler every call costs more: compare the shares, not the milliseconds."""
+    lines = []
+    for order, heading in ((pstats.SortKey.TIME, "own time"), (pstats.SortKey.CUMULATIVE, "including calls")):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(order)
+        lines.append(f"-- by {heading}: ms per run (own / including calls), calls per run, function")
+        for func_key in stats.fcn_list[:limit]:
+            _calls, calls, own, cumulative, _callers = stats.stats[func_key]
+            filename, line, name = func_key
+            where = f"{_short_path(filename)}:{line}({name})" if line else name
+            lines.append(f"{own / runs * 1000:8.2f} {cumulative / runs * 1000:8.2f} {calls / runs:8.1f}  {where}")
+    return "\n".join(lines)
+
+
+def _short_path(filename: str) -> str:
+    """A source file's path from its package on (what follows site-packages/ or the project's folder)."""
+    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+    if "site-packages" + os.sep in filename:
+        return filename.split("site-packages" + os.sep, 1)[1]
+    return filename[len(project):] if filename.startswith(project) else os.path.basename(filename)
+
+
 class Bench:
-    def __init__(self, app, *, runs: int, warmup: int, explain: bool, out=click.echo):
+    def __init__(self, app, *, runs: int, warmup: int, explain: bool, profile: int = 0, out=click.echo):
         self.app, self.runs, self.warmup, self.explain, self.out = app, runs, warmup, explain, out
+        self.profile = profile  # how many functions to list per measurement (0: not profiled)
         self.recorder = Recorder(db.engine, app)
 
     def _once(self, m: Measurement):
@@ -450,12 +480,18 @@ class Bench:
         sql, render = [], []
         slowest = None
         main = None
+        profiler = cProfile.Profile() if self.profile else None
         with self.recorder:
             for i in range(self.warmup + runs):
                 self.recorder.reset()
+                timed = profiler is not None and i >= self.warmup
+                if timed:
+                    profiler.enable()
                 started = time.perf_counter()
                 answer = self._once(m)
                 elapsed = (time.perf_counter() - started) * 1000
+                if timed:
+                    profiler.disable()
                 if answer is not None:
                     result.status = answer.status_code
                 if i < self.warmup:
@@ -482,6 +518,8 @@ class Bench:
             result.bare_sql_ms = self.bare(main)
         if self.explain and slowest is not None:
             result.explain = self.explain_plan(slowest)
+        if profiler is not None:
+            result.profile = profile_table(profiler, runs, self.profile)
         return result
 
     def statements_of(self, m: Measurement) -> list[tuple[str, object]]:
@@ -833,7 +871,10 @@ def commit_id() -> str:
               help="Per meting de SQL-opdrachten van de laatste keer, met hun tijd.")
 @click.option("--password", envvar="BENCH_PASSWORD", default=None,
               help="Wachtwoord van de gebruikers (standaard dat van de benchmark- of demogegevens).")
-def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, show_statements, password):
+@click.option("--profile", default=0, show_default=True, type=click.IntRange(0, 200),
+              help="Per meting de N functies met de meeste tijd (cProfile over de gemeten keren; trager gemeten).")
+def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, show_statements, password,
+                profile):
     """De belangrijkste pagina's meten: p50/p95, SQL, render-tijd; daarna gunicorn onder belasting."""
     app = current_app._get_current_object()
     app.config["TEMPLATES_AUTO_RELOAD"] = False
@@ -852,7 +893,7 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
                f"club {cast.club_id}, request {cast.detail_request_id}, search word {cast.search_word!r}")
     chosen = measurements(app, cast, password)
     db.session.rollback()
-    bench = Bench(app, runs=runs, warmup=warmup, explain=explain)
+    bench = Bench(app, runs=runs, warmup=warmup, explain=explain, profile=profile)
     results = []
     for m in chosen:
         if only and only not in m.name:
@@ -883,6 +924,11 @@ def run_command(runs, warmup, explain, concurrency, seconds, no_gunicorn, only, 
                 click.echo(f"\n== {r.name}: {len(r.sent)} statements")
                 for ms, sql in r.sent:
                     click.echo(f"{ms:8.2f} ms  {' '.join(sql.split())[:300]}")
+    if profile:
+        click.echo("\n(Under the profiler the times above are inflated: measure without --profile for figures.)")
+        for r in results:
+            if r.profile:
+                click.echo(f"\n== {r.name}: where the time went\n{r.profile}")
     if explain:
         for r in results:
             if r.explain:

@@ -131,3 +131,30 @@ def test_the_pgbench_script_sends_the_pages_selects_with_their_values(app):
         ])
     assert script.splitlines() == ["SELECT id FROM users WHERE email = 'o''k@x.nl' AND id IN (1, 2);",
                                    "WITH q AS (SELECT 1) SELECT * FROM q;"]
+
+
+def test_the_profile_lists_the_functions_with_the_most_time_per_run():
+    import cProfile
+
+    from loket.bench.measure import profile_table
+
+    def busy():
+        return sum(i * i for i in range(20_000))
+
+    def idle():
+        return 1
+
+    profiler = cProfile.Profile()
+    for _ in range(4):
+        profiler.enable()
+        busy()
+        idle()
+        profiler.disable()
+    lines = profile_table(profiler, runs=4, limit=3).splitlines()
+    assert lines[0].startswith("-- by own time") and lines[4].startswith("-- by including calls")
+    own = lines[1:4]
+    assert any("<genexpr>" in line for line in own)  # where busy() spends its own time
+    assert not any("(idle)" in line for line in own)  # the cheapest call is not among the top three
+    assert any(" tests/bench/test_measure.py:" in line for line in lines if "(busy)" in line)  # its path, short
+    calls_per_run = next(float(line.split()[2]) for line in lines if "(busy)" in line)
+    assert calls_per_run == 1.0  # four calls over four runs
