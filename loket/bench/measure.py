@@ -422,12 +422,20 @@ class Measurement:
 
 
 def profile_table(profiler: cProfile.Profile, runs: int, limit: int) -> str:
-    """The `limit` functions with the most time of their own, then the `limit` with the most time including what
-    they call, each per run. Under the profiler every call costs more: compare the shares, not the milliseconds."""
-    lines = []
+    """Where the time went, per run: first by package (time spent in each package's own functions: the project's
+    folders, each installed package, the standard library, built-ins), then the `limit` functions with the most
+    time of their own, then the `limit` with the most including what they call. Under the profiler every call
+    costs more: compare the shares, not the milliseconds."""
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    by_package: dict[str, float] = {}
+    for (filename, _line, _name), (_calls, _n, own, _cumulative, _callers) in stats.stats.items():
+        package = _package(filename)
+        by_package[package] = by_package.get(package, 0.0) + own
+    total = sum(by_package.values()) or 1.0
+    lines = ["-- by package: own ms per run, share"]
+    lines += [f"{own / runs * 1000:8.2f} {own / total:8.0%}  {package}"
+              for package, own in sorted(by_package.items(), key=lambda item: -item[1])[:limit]]
     for order, heading in ((pstats.SortKey.TIME, "own time"), (pstats.SortKey.CUMULATIVE, "including calls")):
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats(order)
         lines.append(f"-- by {heading}: ms per run (own / including calls), calls per run, function")
         for func_key in stats.fcn_list[:limit]:
@@ -438,12 +446,24 @@ def profile_table(profiler: cProfile.Profile, runs: int, limit: int) -> str:
     return "\n".join(lines)
 
 
+_PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+_INSTALLED = "site-packages" + os.sep
+
+
 def _short_path(filename: str) -> str:
     """A source file's path from its package on (what follows site-packages/ or the project's folder)."""
-    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
-    if "site-packages" + os.sep in filename:
-        return filename.split("site-packages" + os.sep, 1)[1]
-    return filename[len(project):] if filename.startswith(project) else os.path.basename(filename)
+    if _INSTALLED in filename:
+        return filename.split(_INSTALLED, 1)[1]
+    return filename[len(_PROJECT):] if filename.startswith(_PROJECT) else os.path.basename(filename)
+
+
+def _package(filename: str) -> str:
+    """The installed package or project folder a source file belongs to (templates count as "templates")."""
+    if filename == "~":
+        return "built-ins"
+    if _INSTALLED not in filename and not filename.startswith(_PROJECT):
+        return "standard library"
+    return _short_path(filename).split(os.sep, 1)[0].removesuffix(".py")
 
 
 class Bench:

@@ -151,8 +151,15 @@ def test_the_profile_lists_the_functions_with_the_most_time_per_run():
         idle()
         profiler.disable()
     lines = profile_table(profiler, runs=4, limit=3).splitlines()
-    assert lines[0].startswith("-- by own time") and lines[4].startswith("-- by including calls")
-    own = lines[1:4]
+    own_at = next(i for i, line in enumerate(lines) if line.startswith("-- by own time"))
+    assert lines[0].startswith("-- by package")
+    package_rows = [line.split() for line in lines[1:own_at]]  # ms per run, share, package
+    packages = [row[-1] for row in package_rows]
+    assert packages[0] == "tests"  # this file's generator holds most of the time
+    assert set(packages) <= {"tests", "built-ins"}
+    assert 98 <= sum(int(row[1].rstrip("%")) for row in package_rows) <= 102
+    assert lines[own_at + 4].startswith("-- by including calls")
+    own = lines[own_at + 1:own_at + 4]
     assert any("<genexpr>" in line for line in own)  # where busy() spends its own time
     assert not any("(idle)" in line for line in own)  # the cheapest call is not among the top three
     assert any(" tests/bench/test_measure.py:" in line for line in lines if "(busy)" in line)  # its path, short
