@@ -36,6 +36,7 @@ from loket.models.attachment import Attachment  # noqa: F401
 from loket.models.canned_reply import CannedReply  # noqa: F401
 from loket.models.mention import Mention  # noqa: F401
 from loket.models.demand import RequestDemandCount  # noqa: F401  (kept current by triggers, created with the tables)
+from loket.models.team_counts import RequestTeamCount  # noqa: F401  (the same)
 from loket.models import search_index  # noqa: F401,E402  (the full-text index, created with the tables)
 
 __all__ = [

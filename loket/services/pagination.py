@@ -3,7 +3,7 @@ queries with the same interface templates use for db.paginate."""
 from dataclasses import dataclass
 from math import ceil, isnan
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 
 from loket.extensions import db
 
@@ -61,12 +61,14 @@ def count_of(query: Select):
     return select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
 
 
-def counts_in_one(queries: list[Select]) -> list[int]:
+def counts_in_one(queries: list[Select | ScalarSelect]) -> list[int]:
     """How many rows each query finds, in one statement whatever their number (a page's tabs, its saved views
-    and its own list's total): one round trip instead of one per count."""
+    and its own list's total): one round trip instead of one per count. A scalar select is taken as the count
+    itself (one read from a summary table)."""
     if not queries:
         return []
-    return list(db.session.execute(select(*(count_of(query) for query in queries))).one())
+    return list(db.session.execute(select(*(
+        query if isinstance(query, ScalarSelect) else count_of(query) for query in queries))).one())
 
 
 def windowed(query: Select, limit: int, offset: int) -> Select:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.sql import ColumnElement
 
@@ -19,6 +19,7 @@ from loket.models import (
     Gemeente,
     Loket,
     Referral,
+    RequestTeamCount,
     SupportRequest,
     Team,
     User,
@@ -113,13 +114,18 @@ def _in_view(view: str, team_ids: list[int]) -> ColumnElement[bool]:
     return SupportRequest.owner_team_id.in_(team_ids)
 
 
+def _statuses(filters: QueueFilter) -> tuple[str, ...] | None:
+    """The statuses a filter asks for: one, the open ones (the default), or None for all ("alle")."""
+    if filters.status in STATUSES:
+        return (filters.status,)
+    return None if filters.status == "alle" else OPEN_STATUSES
+
+
 def _conditions(user: User, filters: QueueFilter) -> list[ColumnElement[bool]]:
     """Everything a QueueFilter asks of a request (not its order), for this user."""
     conditions = [_in_view(filters.view, team_ids_of(user))]
-    if filters.status in STATUSES:
-        conditions.append(status_in([filters.status]))
-    elif filters.status != "alle":
-        conditions.append(status_in(OPEN_STATUSES))
+    if (statuses := _statuses(filters)) is not None:
+        conditions.append(status_in(statuses))
     if filters.category_id:
         conditions.append(SupportRequest.category_id == filters.category_id)
     if filters.assignee == "ik":
@@ -182,9 +188,18 @@ def _page_query(user: User, filters: QueueFilter, *, table: bool):
 
 
 def count_query(user: User, filters: QueueFilter):
-    """The requests a filter finds, as a select to count (pagination.counts_in_one counts several in one
-    statement, each with its own index: an OR of the filters over one scan would read every request)."""
-    return select(SupportRequest.id).where(*_conditions(user, filters))
+    """How many requests a filter finds, for pagination.counts_in_one (which counts several in one statement,
+    each with its own index: an OR of the filters over one scan would read every request). A filter that asks
+    only for statuses of the user's teams' own requests is summed from the team × status summary
+    (models.team_counts: a few rows, however long the history); any other is a select of the ids to count."""
+    if filters.view in ("inkomend", "uitgaand", "samenwerking") or filters.category_id or filters.assignee \
+            or filters.search is not None:
+        return select(SupportRequest.id).where(*_conditions(user, filters))
+    counted = select(func.coalesce(func.sum(RequestTeamCount.requests), 0)).where(
+        RequestTeamCount.team_id.in_(team_ids_of(user)))
+    if (statuses := _statuses(filters)) is not None:
+        counted = counted.where(RequestTeamCount.status.in_(statuses))
+    return counted.scalar_subquery()
 
 
 def counts_of(user: User, filters: list[QueueFilter]) -> list[int]:

@@ -1,5 +1,5 @@
-"""`flask bench generate` leaves the demand summary (models.demand) equal to a recount: the COPY of the requests
-fires its trigger like any insert."""
+"""`flask bench generate` leaves the demand summary (models.demand) and the team × status summary
+(models.team_counts) equal to a recount: the COPY of the requests fires their triggers like any insert."""
 import io
 import logging
 from collections import Counter
@@ -46,6 +46,10 @@ def test_the_generated_requests_are_in_the_demand_summary(fresh_database):
                                    for row in connection.execute(text(
                                        "SELECT month, gemeente_id, category_id, requests FROM request_demand_counts "
                                        "WHERE requests <> 0"))})
+                team_recount = dict(connection.execute(text(
+                    "SELECT owner_team_id || ' ' || status, count(*) FROM support_requests GROUP BY 1")).all())
+                team_summary = dict(connection.execute(text(
+                    "SELECT team_id || ' ' || status, requests FROM request_team_counts WHERE requests <> 0")).all())
             _db.engine.dispose()
     finally:
         for name, logger in logging.Logger.manager.loggerDict.items():
@@ -53,3 +57,4 @@ def test_the_generated_requests_are_in_the_demand_summary(fresh_database):
                 logger.disabled = loggers.get(name, False)
     assert sum(summary.values()) == counts["support_requests"] == 3000
     assert summary == recount
+    assert team_summary == team_recount and sum(team_summary.values()) == 3000
