@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, literal, literal_column, or_, text
+from sqlalchemy import Integer, Text, bindparam, case, column, exists, func, literal, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from loket.extensions import db
@@ -68,7 +68,11 @@ def _on_postgres() -> bool:
 
 
 def _ts_query(search: Search):
-    return func.websearch_to_tsquery(literal_column("'dutch'::regconfig"), literal(search.text, type_=Text))
+    """The typed words as a tsquery, made once per statement (a scalar subquery: an InitPlan): in the plan
+    PostgreSQL keeps for a prepared statement the function call is not a constant, and ranking 5,000 matches
+    parsed the words again for each one (25 ms of a 40 ms statement)."""
+    return select(func.websearch_to_tsquery(literal_column("'dutch'::regconfig"),
+                                            literal(search.text, type_=Text))).scalar_subquery()
 
 
 @functools.cache

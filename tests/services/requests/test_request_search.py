@@ -131,3 +131,18 @@ def test_a_reference_is_read_whatever_its_case(network, planted):
     kantine, _ = planted
     assert request_search.reference_in(Search.of(f"  {kantine.reference.lower()} ")) == kantine.reference
     assert request_search.reference_in(Search.of("kantine")) is None
+
+
+def test_a_later_or_searched_page_reads_its_rows_by_the_picked_ids_alone(network, planted):
+    """The rows of a searched page are read by id only (the filter is applied where the ids are picked): with
+    the filter repeated, the plan PostgreSQL keeps for the prepared statement read every match again. On
+    PostgreSQL each tsquery is a scalar subquery (made once per statement, not once per ranked row)."""
+    filters = QueueFilter(search=Search.of("subsidie bar"), status="alle")
+    page = queues._page_query(network.ondersteuner, filters, table=True)(25, 25)
+    condition = page.whereclause
+    assert condition.left.key == "id" and condition.operator.__name__ == "in_op"  # one condition: id IN (…)
+    if db.session.get_bind().dialect.name == "postgresql":
+        sql = str(page.compile(dialect=db.session.get_bind().dialect))
+        assert sql.count("@@") == 1  # only where the page's ids are picked
+        assert sql.count("websearch_to_tsquery(") == sql.count("(SELECT websearch_to_tsquery(") >= 2
+    assert [r.id for r in db.session.scalars(page)] == []  # 25 in: the planted matches are fewer
