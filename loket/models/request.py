@@ -95,12 +95,14 @@ class SupportRequest(db.Model):
         Index("ix_support_requests_team_open_due", "owner_team_id", "due_at",
               sqlite_where=text(OPEN_STATUS_CONDITION), postgresql_where=text(OPEN_STATUS_CONDITION)),
         Index("ix_support_requests_team_due", "owner_team_id", "due_at"),
-        Index("ix_support_requests_team_category", "owner_team_id", "category_id"),
-        Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id"),
+        # A category or assignee filter, in deadline order: the page's ids come in index order (a LIMIT stops
+        # early however many match), the count from the same index.
+        Index("ix_support_requests_team_category", "owner_team_id", "category_id", "due_at"),
+        Index("ix_support_requests_team_assignee", "owner_team_id", "assignee_id", "due_at"),
         # The same filters on the default (open) queue: its count reads a small index and no rows.
-        Index("ix_support_requests_team_open_category", "owner_team_id", "category_id",
+        Index("ix_support_requests_team_open_category", "owner_team_id", "category_id", "due_at",
               sqlite_where=text(OPEN_STATUS_CONDITION), postgresql_where=text(OPEN_STATUS_CONDITION)),
-        Index("ix_support_requests_team_open_assignee", "owner_team_id", "assignee_id",
+        Index("ix_support_requests_team_open_assignee", "owner_team_id", "assignee_id", "due_at",
               sqlite_where=text(OPEN_STATUS_CONDITION), postgresql_where=text(OPEN_STATUS_CONDITION)),
         # The queue's other orders: oldest first, last activity first. (The club order sorts one team's
         # requests by their club's name after the join: no index serves an order across two tables.)

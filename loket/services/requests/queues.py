@@ -185,9 +185,11 @@ def _page_query(user: User, filters: QueueFilter, *, table: bool):
     common word: 40 ms, 10 ms over narrow rows; page 20: 5 ms, 0.5 ms), so they pick the page's ids first and
     read only those rows whole — by id alone: repeating the filter there let the plan PostgreSQL keeps for the
     prepared statement (which guesses a search finds a handful) read all 5,000 matches again to join them with
-    the 50 ids (40 ms against 12)."""
+    the 50 ids (40 ms against 12). A category or assignee filter picks its ids first too: that kept plan, which
+    guesses a filter finds a handful, joined every match before sorting (3.5 ms against 0.4 for 379 matches;
+    more with each year)."""
     def page(limit, offset):
-        if filters.search is None and offset == 0:
+        if offset == 0 and filters.search is None and not filters.category_id and not filters.assignee:
             return windowed(queue_query(user, filters, table=table), limit, offset)
         picked = windowed(_ordered(select(SupportRequest.id), user, filters), limit, offset)
         return _in_order(select(SupportRequest).where(SupportRequest.id.in_(picked)), filters).options(
