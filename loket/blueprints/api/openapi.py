@@ -181,7 +181,7 @@ def _problem_response(status: int) -> dict:
 
 
 spec = LoketSpecTree(
-    "flask", backend=validation.LoketFlaskPlugin, mode="strict",
+    "flask", backend=validation.LoketFlaskPlugin, model_adapter=validation.LoketModelAdapter(), mode="strict",
     title="Loket API", version="1.0.0", description=DESCRIPTION,
     security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(
         type="http", scheme="bearer",
