@@ -18,7 +18,7 @@ from tests import factories  # noqa: E402
 from tests.support import network_snapshot  # noqa: E402
 from tests.support.account import recorded_calls  # noqa: E402
 from tests.support.client import CsrfClient  # noqa: E402
-from tests.support.db import clean_database  # noqa: E402
+from tests.support.db import ON_POSTGRES, clean_database, fresh_postgres_database, logging_kept  # noqa: E402
 from tests.support.requests import file_request  # noqa: E402
 
 
@@ -113,3 +113,21 @@ def resolved(network):
                            description="Welke fondsen zijn er?")
     actions.change_status(request, "opgelost", actor=network.ondersteuner)
     return request
+
+
+@pytest.fixture()
+def keep_logging():
+    """For a test that runs Alembic (its env.py reconfigures logging): every logger put back afterwards."""
+    with logging_kept():
+        yield
+
+
+@pytest.fixture()
+def empty_database(tmp_path):
+    """An empty database for a test that migrates it itself: a SQLite file, or a fresh PostgreSQL database next
+    to DATABASE_URL's (dropped afterwards)."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with fresh_postgres_database("loket_empty") as url:
+        yield url

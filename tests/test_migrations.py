@@ -1,5 +1,4 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
-import logging
 
 import flask_migrate
 import pytest
@@ -10,41 +9,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from config import TestingConfig
-from loket import create_app
 from loket.extensions import db as _db
 from loket.models import search_index
-from tests.support.db import fresh_postgres_database
+from tests.support.db import app_on, fresh_postgres_database
 
 ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 
 
 @pytest.fixture(autouse=True)
-def keep_logging():
-    """Alembic's env.py runs logging.fileConfig, which disables existing loggers; put them back."""
-    root = logging.getLogger()
-    saved_root = (root.level, list(root.handlers))
-    saved = {name: (logger.disabled, logger.level, logger.propagate, list(logger.handlers))
-             for name, logger in logging.Logger.manager.loggerDict.items()
-             if isinstance(logger, logging.Logger)}
-    yield
-    root.setLevel(saved_root[0])
-    root.handlers[:] = saved_root[1]
-    for name, logger in list(logging.Logger.manager.loggerDict.items()):
-        if not isinstance(logger, logging.Logger):
-            continue
-        if name in saved:
-            logger.disabled, level, logger.propagate, handlers = saved[name]
-            logger.setLevel(level)
-            logger.handlers[:] = handlers
-        else:
-            logger.disabled = False
-
-
-def app_for(url: str):
-    class EmptyDatabaseConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    return create_app(EmptyDatabaseConfig)
+def logging_put_back(keep_logging):
+    """Every test here runs Alembic."""
 
 
 @pytest.fixture()
@@ -71,7 +45,7 @@ def model_tables() -> set[str]:
 
 
 def test_upgrade_creates_every_table_and_matches_the_models(empty_database_url):
-    app = app_for(empty_database_url)
+    app = app_on(empty_database_url)
     with app.app_context():
         assert inspect(_db.engine).get_table_names() == []
 
@@ -100,7 +74,7 @@ def test_migrated_schema_accepts_the_reference_seed(empty_database_url):
     """Not only the same tables: the migrated constraints and indexes accept real data."""
     from loket.services.seed.reference_data import seed_reference
 
-    app = app_for(empty_database_url)
+    app = app_on(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade()
         summary = seed_reference(app.config["REFERENCE_DATA_DIR"])
@@ -112,7 +86,7 @@ def test_migrated_schema_accepts_the_reference_seed(empty_database_url):
 
 
 def test_downgrade_to_base_removes_every_table(sqlite_url):
-    app = app_for(sqlite_url)
+    app = app_on(sqlite_url)
     with app.app_context():
         flask_migrate.upgrade()
         assert model_tables() <= set(inspect(_db.engine).get_table_names())
@@ -130,7 +104,7 @@ def test_downgrade_to_base_removes_every_table(sqlite_url):
 
 def test_the_comparison_would_notice_a_drift(sqlite_url):
     """Guard for the test above: a schema that lost an index and a column type is reported."""
-    app = app_for(sqlite_url)
+    app = app_on(sqlite_url)
     with app.app_context():
         flask_migrate.upgrade()
         with _db.engine.begin() as connection:
@@ -171,7 +145,7 @@ def test_renaming_lokets_and_bonds_keeps_every_row_and_reference(empty_database_
     from loket.services.seed.demo_data import seed_demo
     from loket.services.seed.reference_data import seed_reference
 
-    app = app_for(empty_database_url)
+    app = app_on(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade()
         seed_reference(app.config["REFERENCE_DATA_DIR"])

@@ -71,3 +71,41 @@ def fresh_postgres_database(prefix: str):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def app_on(url: str):
+    """An app whose database is `url` (an empty one a test migrates itself), beside the shared test app."""
+    from config import TestingConfig
+    from loket import create_app
+
+    class EmptyDatabaseConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    return create_app(EmptyDatabaseConfig)
+
+
+@contextmanager
+def logging_kept():
+    """Alembic's env.py runs logging.fileConfig, which disables and reconfigures existing loggers: put every
+    logger (and the root's level and handlers) back as they were."""
+    import logging
+
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    saved = {name: (logger.disabled, logger.level, logger.propagate, list(logger.handlers))
+             for name, logger in logging.Logger.manager.loggerDict.items()
+             if isinstance(logger, logging.Logger)}
+    try:
+        yield
+    finally:
+        root.setLevel(saved_root[0])
+        root.handlers[:] = saved_root[1]
+        for name, logger in list(logging.Logger.manager.loggerDict.items()):
+            if not isinstance(logger, logging.Logger):
+                continue
+            if name in saved:
+                logger.disabled, level, logger.propagate, handlers = saved[name]
+                logger.setLevel(level)
+                logger.handlers[:] = handlers
+            else:
+                logger.disabled = False

@@ -1,7 +1,6 @@
 """The demand summary (models.demand: requests per UTC month × the club's gemeente × category), kept current by
 the database's triggers: after every kind of write it equals a recount from the requests, on SQLite and
 PostgreSQL, and the demand figures read from it are those of a GROUP BY over the requests themselves."""
-import logging
 import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
@@ -10,8 +9,6 @@ import flask_migrate
 import pytest
 from sqlalchemy import delete, func, insert, inspect, select, update
 
-from config import TestingConfig
-from loket import create_app
 from loket.extensions import db
 from loket.models import Category, Club, Gemeente, RequestDemandCount, SupportRequest
 from loket.models.base import last_months, next_month, utcnow
@@ -22,7 +19,7 @@ from loket.services.requests import actions
 from loket.services.requests.relocation import relocate_open_requests
 from loket.services.transaction import commit
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, SupportRequestFactory, make_region_set
-from tests.support.db import ON_POSTGRES, fresh_postgres_database
+from tests.support.db import ON_POSTGRES, app_on
 from tests.support.lookups import category_id
 from tests.support.requests import file_request
 
@@ -262,42 +259,11 @@ def test_the_demand_figures_are_those_of_a_group_by_over_the_requests(network):
 FILLING_REVISION = "c15a00000002"
 
 
-def _migrated_app(url: str):
-    class EmptyDatabaseConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    return create_app(EmptyDatabaseConfig)
-
-
-@pytest.fixture()
-def keep_logging():
-    """Alembic's env.py runs logging.fileConfig, which disables existing loggers; put them back."""
-    saved = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
-             if isinstance(logger, logging.Logger)}
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:], root.level = handlers, level
-    for name, logger in logging.Logger.manager.loggerDict.items():
-        if isinstance(logger, logging.Logger):
-            logger.disabled = saved.get(name, False)
-
-
-@pytest.fixture()
-def empty_database(tmp_path):
-    """An empty database: a SQLite file, or a fresh PostgreSQL database next to DATABASE_URL's."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with fresh_postgres_database("loket_demand") as url:
-        yield url
-
-
 def test_the_migration_fills_the_summary_from_the_requests_there_are(empty_database, keep_logging):
     from loket.services.seed.demo_data import seed_demo
     from loket.services.seed.reference_data import seed_reference
 
-    app = _migrated_app(empty_database)
+    app = app_on(empty_database)
     with app.app_context():
         flask_migrate.upgrade(revision="c15a00000001")
         seed_reference(app.config["REFERENCE_DATA_DIR"])

@@ -1,7 +1,6 @@
 """The team × status summary (models.team_counts), kept current by the database's triggers: after every kind of
 write it equals a recount from the requests, on SQLite and PostgreSQL, and the queue's counts read from it are
 those of counting the requests themselves."""
-import logging
 from collections import Counter
 from datetime import datetime
 
@@ -9,8 +8,6 @@ import flask_migrate
 import pytest
 from sqlalchemy import delete, func, insert, inspect, select, update
 
-from config import TestingConfig
-from loket import create_app
 from loket.extensions import db
 from loket.models import STATUSES, RequestTeamCount, SupportRequest
 from loket.services.requests import actions, queues, teamwork
@@ -18,7 +15,7 @@ from loket.services.requests.queues import QueueFilter
 from loket.services.requests.request_search import Search
 from loket.services.transaction import commit
 from tests.factories import SupportRequestFactory
-from tests.support.db import ON_POSTGRES, fresh_postgres_database
+from tests.support.db import ON_POSTGRES, app_on
 from tests.support.lookups import category_id
 from tests.support.requests import file_request
 
@@ -139,37 +136,11 @@ def test_the_queue_counts_read_from_the_summary_are_those_of_the_requests(networ
 FILLING_REVISION = "c15a00000006"
 
 
-@pytest.fixture()
-def keep_logging():
-    """Alembic's env.py runs logging.fileConfig, which disables existing loggers; put them back."""
-    saved = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
-             if isinstance(logger, logging.Logger)}
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:], root.level = handlers, level
-    for name, logger in logging.Logger.manager.loggerDict.items():
-        if isinstance(logger, logging.Logger):
-            logger.disabled = saved.get(name, False)
-
-
-@pytest.fixture()
-def empty_database(tmp_path):
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with fresh_postgres_database("loket_team_counts") as url:
-        yield url
-
-
 def test_the_migration_fills_the_summary_from_the_requests_there_are(empty_database, keep_logging):
     from loket.services.seed.demo_data import seed_demo
     from loket.services.seed.reference_data import seed_reference
 
-    class EmptyDatabaseConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = empty_database
-
-    app = create_app(EmptyDatabaseConfig)
+    app = app_on(empty_database)
     with app.app_context():
         flask_migrate.upgrade(revision="c15a00000005")
         seed_reference(app.config["REFERENCE_DATA_DIR"])
