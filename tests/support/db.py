@@ -109,3 +109,19 @@ def logging_kept():
                 logger.handlers[:] = handlers
             else:
                 logger.disabled = False
+
+
+def demo_data_at(app, revision: str) -> None:
+    """Migrate `app`'s empty database to `revision` and load the reference and demo data there (in the app's
+    context): the rows a later migration then has to fill from."""
+    import flask_migrate
+
+    from loket.models import SupportRequest
+    from loket.services.seed.demo_data import seed_demo
+    from loket.services.seed.reference_data import seed_reference
+
+    flask_migrate.upgrade(revision=revision)
+    seed_reference(app.config["REFERENCE_DATA_DIR"])
+    seed_demo()
+    _db.session.remove()
+    assert count_rows(SupportRequest) > 0

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import flask_migrate
 import pytest
-from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 
 from loket.extensions import db
 from loket.models import Category, Club, Gemeente, RequestDemandCount, SupportRequest
@@ -19,7 +19,7 @@ from loket.services.requests import actions
 from loket.services.requests.relocation import relocate_open_requests
 from loket.services.transaction import commit
 from tests.factories import ClubFactory, GemeenteFactory, LoketFactory, SupportRequestFactory, make_region_set
-from tests.support.db import ON_POSTGRES, app_on
+from tests.support.db import ON_POSTGRES, app_on, demo_data_at
 from tests.support.lookups import category_id
 from tests.support.requests import file_request
 
@@ -260,17 +260,9 @@ FILLING_REVISION = "c15a00000002"
 
 
 def test_the_migration_fills_the_summary_from_the_requests_there_are(empty_database, keep_logging):
-    from loket.services.seed.demo_data import seed_demo
-    from loket.services.seed.reference_data import seed_reference
-
     app = app_on(empty_database)
     with app.app_context():
-        flask_migrate.upgrade(revision="c15a00000001")
-        seed_reference(app.config["REFERENCE_DATA_DIR"])
-        seed_demo()
-        db.session.remove()
-        assert db.session.scalar(select(func.count()).select_from(SupportRequest)) > 0
-
+        demo_data_at(app, "c15a00000001")
         flask_migrate.upgrade(revision=FILLING_REVISION)
         assert recount() and assert_current()
         club = db.session.scalars(select(Club).order_by(Club.id)).first()

@@ -15,7 +15,7 @@ from loket.services.requests.queues import QueueFilter
 from loket.services.requests.request_search import Search
 from loket.services.transaction import commit
 from tests.factories import SupportRequestFactory
-from tests.support.db import ON_POSTGRES, app_on
+from tests.support.db import ON_POSTGRES, app_on, demo_data_at
 from tests.support.lookups import category_id
 from tests.support.requests import file_request
 
@@ -137,17 +137,9 @@ FILLING_REVISION = "c15a00000006"
 
 
 def test_the_migration_fills_the_summary_from_the_requests_there_are(empty_database, keep_logging):
-    from loket.services.seed.demo_data import seed_demo
-    from loket.services.seed.reference_data import seed_reference
-
     app = app_on(empty_database)
     with app.app_context():
-        flask_migrate.upgrade(revision="c15a00000005")
-        seed_reference(app.config["REFERENCE_DATA_DIR"])
-        seed_demo()
-        db.session.remove()
-        assert db.session.scalar(select(func.count()).select_from(SupportRequest)) > 0
-
+        demo_data_at(app, "c15a00000005")
         flask_migrate.upgrade(revision=FILLING_REVISION)
         assert recount() and assert_current()
         request = db.session.scalars(select(SupportRequest).order_by(SupportRequest.id)).first()
