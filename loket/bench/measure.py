@@ -17,7 +17,6 @@ from __future__ import annotations
 import cProfile
 import gc
 import http.client
-import io
 import logging
 import math
 import os
@@ -426,7 +425,7 @@ def profile_table(profiler: cProfile.Profile, runs: int, limit: int) -> str:
     folders, each installed package, the standard library, built-ins), then the `limit` functions with the most
     time of their own, then the `limit` with the most including what they call. Under the profiler every call
     costs more: compare the shares, not the milliseconds."""
-    stats = pstats.Stats(profiler, stream=io.StringIO())
+    stats = pstats.Stats(profiler)
     by_package: dict[str, float] = {}
     for (filename, _line, _name), (_calls, _n, own, _cumulative, _callers) in stats.stats.items():
         package = _package(filename)

@@ -1,7 +1,6 @@
 """`flask bench generate` leaves the demand summary (models.demand) and the team × status summary
 (models.team_counts) equal to a recount: the COPY of the requests fires their triggers like any insert."""
 import io
-import logging
 from collections import Counter
 
 import pytest
@@ -9,10 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
-from loket import create_app
 from loket.bench.generate import Options, generate
 from loket.extensions import db as _db
-from tests.support.db import fresh_postgres_database
+from tests.support.db import app_on, fresh_postgres_database, logging_kept
 
 ON_POSTGRES = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the generator loads with COPY: PostgreSQL only")
@@ -25,14 +23,9 @@ def fresh_database():
         yield url
 
 
-def test_the_generated_requests_are_in_the_demand_summary(fresh_database):
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_database
-
-    loggers = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
-               if isinstance(logger, logging.Logger)}
-    app = create_app(BenchConfig)
-    try:
+def test_the_generated_requests_are_in_both_summaries(fresh_database):
+    with logging_kept():
+        app = app_on(fresh_database)
         with app.app_context():
             for _ in range(2):  # the second run empties what the first loaded, summary included
                 counts = generate(Options(requests=3000, clubs=300, seed=11), out=io.StringIO())
@@ -51,10 +44,6 @@ def test_the_generated_requests_are_in_the_demand_summary(fresh_database):
                 team_summary = dict(connection.execute(text(
                     "SELECT team_id || ' ' || status, requests FROM request_team_counts WHERE requests <> 0")).all())
             _db.engine.dispose()
-    finally:
-        for name, logger in logging.Logger.manager.loggerDict.items():
-            if isinstance(logger, logging.Logger):
-                logger.disabled = loggers.get(name, False)
     assert sum(summary.values()) == counts["support_requests"] == 3000
     assert summary == recount
     assert team_summary == team_recount and sum(team_summary.values()) == 3000
